@@ -1,0 +1,1 @@
+"""The offline model: a deterministic router from natural phrasing to tool calls."""

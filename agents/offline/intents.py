@@ -1,0 +1,67 @@
+"""Intents: how the offline router recognises a request for one tool and builds its arguments.
+
+Each domain keeps its intents in ``agents/offline/rules/<domain>.py`` as a module-level
+``INTENTS`` list; ``load_intents`` collects them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.offline.utterance import Utterance
+
+ArgsBuilder = Callable[[Utterance], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One way of asking for one tool.
+
+    Attributes:
+        tool: registered tool name the intent calls.
+        patterns: (regex, weight) pairs over the lower-cased text; the score is the sum of the
+            weights that match.
+        build: turns the utterance into the tool's arguments.
+        requires: a regex that must match for the intent to count at all.
+        excludes: a regex that, when it matches, rules the intent out.
+    """
+
+    tool: str
+    patterns: tuple[tuple[str, float], ...]
+    build: ArgsBuilder
+    requires: str | None = None
+    excludes: str | None = None
+    compiled: tuple[tuple[re.Pattern[str], float], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        compiled = tuple((re.compile(p), w) for p, w in self.patterns)
+        object.__setattr__(self, "compiled", compiled)
+
+    def score(self, utterance: Utterance) -> float:
+        """How strongly the utterance asks for this tool (0 = not at all).
+
+        Args:
+            utterance: the parsed message.
+        """
+        text = utterance.lower
+        if self.requires and not re.search(self.requires, text):
+            return 0.0
+        if self.excludes and re.search(self.excludes, text):
+            return 0.0
+        return sum(weight for pattern, weight in self.compiled if pattern.search(text))
+
+
+def load_intents() -> list[Intent]:
+    """Every intent of every rules module under ``agents/offline/rules``."""
+    from agents.offline import rules
+
+    intents: list[Intent] = []
+    for module in sorted(pkgutil.iter_modules(rules.__path__), key=lambda m: m.name):
+        loaded = importlib.import_module(f"agents.offline.rules.{module.name}")
+        intents.extend(getattr(loaded, "INTENTS", []))
+    return intents

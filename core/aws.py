@@ -1,0 +1,164 @@
+"""AWS clients for every account and region, with adaptive retries and a user-agent tag."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from core.settings import Settings
+
+SANDBOX_CREDENTIALS = {
+    "aws_access_key_id": "testing",
+    "aws_secret_access_key": "testing",
+    "aws_session_token": "testing",
+}
+
+
+class UnknownRegion(ValueError):
+    """A region name that AWS does not have."""
+
+
+@dataclass(frozen=True)
+class AccountTarget:
+    """An account the product can reach.
+
+    Attributes:
+        account_id: 12-digit id, or ``None`` for the caller's own account before it is known.
+        role_arn: role assumed to enter it; ``None`` means the base credentials are used.
+    """
+
+    account_id: str | None
+    role_arn: str | None = None
+
+
+class AwsClients:
+    """Builds and caches boto3 clients per (account, region, service).
+
+    boto3 clients are thread-safe once built; building them is not, so a lock guards the cache.
+    """
+
+    def __init__(self, settings: Settings, *, sandbox: bool | None = None) -> None:
+        """Prepare the factory.
+
+        Args:
+            settings: reads profile, role, regions, retries and user-agent tag.
+            sandbox: force sandbox credentials (defaults to ``settings.is_sandbox``).
+        """
+        self.settings = settings
+        self.sandbox = settings.is_sandbox if sandbox is None else sandbox
+        self.config = Config(
+            retries={"mode": "adaptive", "max_attempts": settings.aws_max_attempts},
+            user_agent_extra=settings.user_agent_tag,
+            max_pool_connections=50,
+        )
+        self._lock = threading.Lock()
+        self._sessions: dict[str | None, boto3.Session] = {}
+        self._clients: dict[tuple[str | None, str, str], Any] = {}
+        self._account_roles: dict[str, str] = dict(settings.aws_account_roles)
+
+    def _base_session(self) -> boto3.Session:
+        if self.sandbox:
+            return boto3.Session(region_name="us-east-1", **SANDBOX_CREDENTIALS)
+        return boto3.Session(profile_name=self.settings.aws_profile)
+
+    def add_account(self, account_id: str, role_arn: str) -> None:
+        """Make another account reachable through ``role_arn``.
+
+        Args:
+            account_id: the account's 12-digit id.
+            role_arn: role to assume there.
+        """
+        with self._lock:
+            self._account_roles[account_id] = role_arn
+
+    def accounts(self) -> list[str | None]:
+        """The primary account (``None``) followed by every extra account id."""
+        return [None, *sorted(self._account_roles)]
+
+    def session(self, account: str | None = None) -> boto3.Session:
+        """The boto3 session for ``account`` (``None`` = primary), assuming roles as configured.
+
+        Args:
+            account: account id from ``accounts()``.
+        """
+        with self._lock:
+            if account in self._sessions:
+                return self._sessions[account]
+        session = self._build_session(account)
+        with self._lock:
+            return self._sessions.setdefault(account, session)
+
+    def _build_session(self, account: str | None) -> boto3.Session:
+        base = self._base_session()
+        role = self.settings.aws_role_arn if account is None else self._account_roles.get(account)
+        if account is not None and role is None:
+            raise KeyError(f"account {account} is not configured (CF_AWS_ACCOUNT_ROLES)")
+        if role is None:
+            return base
+        sts = base.client("sts", config=self.config, endpoint_url=self.settings.aws_endpoint_url)
+        creds = sts.assume_role(RoleArn=role, RoleSessionName=self.settings.user_agent_tag)
+        credentials = creds["Credentials"]
+        return boto3.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name=base.region_name,
+        )
+
+    def client(self, service: str, region: str, account: str | None = None) -> Any:
+        """A cached client for ``service`` in ``region`` of ``account``.
+
+        Args:
+            service: boto3 service name (``ec2``, ``rds``...).
+            region: AWS region name; unknown names raise ``UnknownRegion``.
+            account: account id from ``accounts()``; ``None`` = primary.
+        """
+        key = (account, region, service)
+        with self._lock:
+            cached = self._clients.get(key)
+        if cached is not None:
+            return cached
+        check_region(region)
+        client = self.session(account).client(
+            service,
+            region_name=region,
+            config=self.config,
+            endpoint_url=self.settings.aws_endpoint_url,
+        )
+        with self._lock:
+            return self._clients.setdefault(key, client)
+
+    def regions(self) -> list[str]:
+        """Regions the tools look at by default."""
+        return list(self.settings.aws_regions)
+
+
+_KNOWN_REGIONS: frozenset[str] = frozenset(
+    boto3.Session().get_available_regions("ec2")
+    + boto3.Session().get_available_regions("ec2", partition_name="aws-us-gov")
+    + boto3.Session().get_available_regions("ec2", partition_name="aws-cn")
+)
+
+
+def known_regions() -> frozenset[str]:
+    """Every region botocore's endpoint data knows for EC2."""
+    return _KNOWN_REGIONS
+
+
+def check_region(region: str) -> str:
+    """Return ``region`` when AWS has it, else raise ``UnknownRegion`` naming close matches.
+
+    Args:
+        region: region name to check.
+    """
+    if region in _KNOWN_REGIONS:
+        return region
+    import difflib
+
+    near = difflib.get_close_matches(region, sorted(_KNOWN_REGIONS), n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(near)}?" if near else ""
+    raise UnknownRegion(f"'{region}' is not an AWS region.{hint}")

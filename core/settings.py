@@ -1,0 +1,131 @@
+"""Runtime settings: one object, read from ``CF_*`` environment variables and ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+Risk = Literal["low", "medium", "high", "critical"]
+
+
+def _split_csv(value: object) -> object:
+    """Accept ``a,b,c`` from the environment as well as JSON lists."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            import json
+
+            return json.loads(stripped)
+        return [item.strip() for item in stripped.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything CloudFabric reads from its environment, passed down from the composition root."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CF_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default=Path(".cloudfabric"),
+        description="Folder for the embedded SQLite database and local state.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the SQL store; SQLite under data_dir when unset.",
+    )
+    aws_mode: Literal["sandbox", "live"] = Field(
+        default="sandbox",
+        description="'sandbox' runs against an in-process moto estate; only 'live' touches AWS.",
+    )
+    aws_profile: str | None = Field(default=None, description="Named AWS profile (live mode).")
+    aws_regions: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["us-east-1", "eu-west-1"],
+        description="Regions the tools look at by default (comma-separated in the environment).",
+    )
+    aws_role_arn: str | None = Field(
+        default=None, description="Role assumed for the primary account (live mode)."
+    )
+    aws_account_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra accounts to reach: account id -> role ARN to assume there.",
+    )
+    aws_endpoint_url: str | None = Field(
+        default=None, description="Send every AWS call here (a moto server in tests and benches)."
+    )
+    aws_max_attempts: int = Field(default=8, description="botocore adaptive-retry attempts.")
+    user_agent_tag: str = Field(
+        default="cloudfabric", description="Appended to the AWS user agent of every call."
+    )
+
+    model_provider: Literal["offline", "bedrock"] = Field(
+        default="offline", description="Chat model behind the agent."
+    )
+    bedrock_model_id: str = Field(
+        default="anthropic.claude-3-5-sonnet-20240620-v1:0",
+        description="Bedrock model id used when model_provider is 'bedrock'.",
+    )
+    bedrock_region: str = Field(default="us-east-1", description="Region of the Bedrock runtime.")
+
+    approval_ttl_minutes: int = Field(
+        default=60, description="Minutes before a pending approval expires."
+    )
+    approvers_group: str | None = Field(
+        default=None,
+        description="Group whose members may approve high and critical risk actions.",
+    )
+    approver_groups: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Group name -> member user ids (console names or Slack user ids).",
+    )
+    approval_policy: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Risk level -> principals allowed to approve it ('*' = anyone, '@group' = a group, "
+            "else a user id). Risk levels left out fall back to the default policy."
+        ),
+    )
+    allow_self_approval: bool = Field(
+        default=False, description="Whether a requester may approve their own request."
+    )
+
+    redis_url: str | None = Field(
+        default=None, description="Redis URL for cache, locks and dedupe; in-process when unset."
+    )
+
+    slack_bot_token: str | None = Field(default=None, description="Slack bot token (xoxb-).")
+    slack_signing_secret: str | None = Field(
+        default=None, description="Slack signing secret for HTTP requests."
+    )
+    slack_app_token: str | None = Field(
+        default=None, description="Slack app-level token (xapp-) for Socket Mode."
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Base URL of the Slack Web API."
+    )
+    slack_approval_channel: str | None = Field(
+        default=None, description="Channel where approval cards are also posted."
+    )
+
+    @field_validator("aws_regions", mode="before")
+    @classmethod
+    def _regions_from_csv(cls, value: object) -> object:
+        """Accept ``us-east-1,eu-west-1`` as well as a JSON list."""
+        return _split_csv(value)
+
+    @property
+    def sql_url(self) -> str:
+        """The SQLAlchemy URL actually used: ``database_url`` or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'cloudfabric.db').as_posix()}"
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True unless live AWS was asked for explicitly."""
+        return self.aws_mode != "live"

@@ -1,0 +1,38 @@
+"""What a tool handler receives besides its arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.aws import AwsClients
+    from core.db import Database
+    from core.settings import Settings
+
+
+@dataclass
+class ToolContext:
+    """Services a tool may use; built once by the composition root and shared.
+
+    Attributes:
+        settings: the runtime settings.
+        aws: factory for boto3 clients (sandbox or live).
+        db: the SQL store.
+        actor: the user on whose behalf the tool runs.
+        extras: domain services registered by the composition root (e.g. the inventory store).
+    """
+
+    settings: Settings
+    aws: AwsClients
+    db: Database
+    actor: str = "system"
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def as_actor(self, actor: str) -> ToolContext:
+        """The same context acting for another user.
+
+        Args:
+            actor: user id the calls are made for.
+        """
+        return ToolContext(self.settings, self.aws, self.db, actor, self.extras)
