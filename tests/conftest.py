@@ -1,0 +1,113 @@
+"""Fixtures shared by every test: settings in a temp folder, moto-backed AWS, a migrated store,
+and real PostgreSQL / Redis when they are reachable (required when ``CF_REQUIRE_SERVICES=1``)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from core.aws import AwsClients
+from core.db import Database
+from core.settings import Settings
+from tools.context import ToolContext
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("CF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def services_required() -> bool:
+    """True in CI, where a service-backed test may never skip."""
+    return os.environ.get("CF_REQUIRE_SERVICES") == "1"
+
+
+def need_service(name: str, host: str, port: int) -> None:
+    """Skip (or fail, when services are required) unless ``host:port`` accepts connections.
+
+    Args:
+        name: service name for the message.
+        host: address to try.
+        port: TCP port to try.
+    """
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return
+    except OSError as error:
+        reason = f"{name} is not reachable on {host}:{port} ({error})"
+    if services_required():
+        pytest.fail(f"CF_REQUIRE_SERVICES=1 but {reason}")
+    print(f"SKIP: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings isolated in a temporary folder, sandbox AWS, offline model."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "cf",
+        aws_mode="sandbox",
+        model_provider="offline",
+    )
+
+
+@pytest.fixture
+def aws_mock() -> Iterator[None]:
+    """An empty in-process moto AWS for the duration of the test."""
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def aws(settings: Settings, aws_mock: None) -> AwsClients:
+    """Clients talking to the in-process moto AWS."""
+    return AwsClients(settings, sandbox=True)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    """A migrated SQLite store in the test's temp folder."""
+    database = Database(settings.sql_url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def ctx(settings: Settings, aws: AwsClients, db: Database) -> ToolContext:
+    """A tool context over moto and the temp store, acting as 'alice'."""
+    return ToolContext(settings=settings, aws=aws, db=db, actor="alice")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    need_service("PostgreSQL", "127.0.0.1", 5432)
+    from sqlalchemy import create_engine, text
+
+    name = f"cf_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """URL of the real Redis server (database 15), flushed before the test."""
+    need_service("Redis", "127.0.0.1", 6379)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return REDIS_URL
