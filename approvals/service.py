@@ -140,13 +140,7 @@ class ApprovalService:
             conversation_id: only from this conversation.
             limit: at most this many.
         """
-        query = select(ApprovalRequest).order_by(col(ApprovalRequest.created_at).desc())
-        if state:
-            query = query.where(ApprovalRequest.state == state)
-        if conversation_id:
-            query = query.where(ApprovalRequest.conversation_id == conversation_id)
-        with self.db.session() as session:
-            return list(session.exec(query.limit(limit)).all())
+        return find_requests(self.db, state, conversation_id, limit)
 
     def latest(self, conversation_id: str, pending_only: bool = True) -> ApprovalRequest | None:
         """The newest (pending) request of a conversation.
@@ -283,6 +277,26 @@ class ApprovalService:
         )
         with self.db.session() as session:
             session.execute(statement)
+
+
+def find_requests(
+    db: Database, state: str | None = None, conversation_id: str | None = None, limit: int = 50
+) -> list[ApprovalRequest]:
+    """Newest approval requests first, optionally filtered (no service needed).
+
+    Args:
+        db: the SQL store.
+        state: only this lifecycle state.
+        conversation_id: only from this conversation.
+        limit: at most this many.
+    """
+    query = select(ApprovalRequest).order_by(col(ApprovalRequest.created_at).desc())
+    if state:
+        query = query.where(ApprovalRequest.state == state)
+    if conversation_id:
+        query = query.where(ApprovalRequest.conversation_id == conversation_id)
+    with db.session() as session:
+        return list(session.exec(query.limit(limit)).all())
 
 
 def _as_aware(moment: Any) -> Any:
