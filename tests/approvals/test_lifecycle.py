@@ -111,7 +111,7 @@ def test_executed_plan_hash_equals_approved_hash(app: CloudFabric, estate) -> No
     request = stop_request(app)
     final = app.approvals.approve(request.id, "bob")
     assert final.executed_plan_hash == request.plan_hash
-    executed = [e for e in app.audit.entries(request.id) if e.action == "succeeded"][0]
+    executed = next(e for e in app.audit.entries(request.id) if e.action == "succeeded")
     assert json.loads(executed.detail_json)["plan_hash"] == request.plan_hash
 
 

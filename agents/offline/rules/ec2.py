@@ -22,7 +22,9 @@ START_WORDS = (
 )
 REBOOT_WORDS = r"\b(reboot|restart|bounce|power[- ]?cycle|cycle)\b"
 DESCRIBE_WORDS = r"\b(describe|details?|about|info(rmation)?|inspect|status of|state of|look ?up)\b"
-VERB_VOCABULARY = frozenset({"fire", "bounce", "cycle", "spin", "wake", "bring"})
+VERB_VOCABULARY = frozenset(
+    {"fire", "bounce", "cycle", "power-cycle", "powercycle", "spin", "wake", "bring", "inspect"}
+)
 
 
 def _region(u: Utterance) -> dict[str, Any]:
