@@ -143,9 +143,12 @@ class ConversationService:
         return reply.extend(followup) if followup else reply
 
     def _latest_id(self, conversation: str) -> str:
-        latest = self.approvals.latest(conversation)
+        """The newest pending request, else the newest one (so its refusal says why)."""
+        latest = self.approvals.latest(conversation) or self.approvals.latest(
+            conversation, pending_only=False
+        )
         if latest is None:
-            raise ApprovalNotFound("There is no pending approval in this conversation.")
+            raise ApprovalNotFound("There is no approval request in this conversation.")
         return latest.id
 
     def card(self, request: ApprovalRequest) -> list[Block]:
@@ -201,7 +204,7 @@ class ConversationService:
         who = request.decided_by or "nobody"
         if state is ApprovalState.SUCCEEDED:
             detail = blocks.to_text(self._result_blocks(request))
-            text = f"Done — {request.summary} (approved by {who}).\n{detail}".strip()
+            text = f"Done — {request.summary.rstrip('.')} (approved by {who}).\n{detail}".strip()
         elif state is ApprovalState.FAILED:
             text = f"Approved by {who}, but it failed: {request.error}"
         elif state is ApprovalState.EXPIRED:

@@ -36,10 +36,23 @@ def _when(moment: datetime | None) -> str:
     return f"{aware.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
+TITLES = {
+    ApprovalState.PENDING: "Approval needed",
+    ApprovalState.SUCCEEDED: "Approved and done",
+    ApprovalState.FAILED: "Approved, failed",
+    ApprovalState.EXECUTING: "Approved, running",
+    ApprovalState.APPROVED: "Approved",
+    ApprovalState.REJECTED: "Rejected",
+    ApprovalState.CANCELLED: "Cancelled",
+    ApprovalState.EXPIRED: "Expired",
+}
+
+
 def _plan_blocks(request: ApprovalRequest, plan: ActionPlan, who_may_approve: str) -> list[Block]:
     icon = RISK_ICONS.get(plan.risk, "")
+    title = TITLES.get(request.lifecycle, request.state)
     out: list[Block] = [
-        blocks.header(f"Approval needed: {plan.summary}"),
+        blocks.header(f"{title}: {plan.summary}"),
         blocks.fields(
             [
                 ("Requested by", request.requester),

@@ -251,9 +251,11 @@ class ApprovalService:
         if current.lifecycle is S.EXPIRED:
             return ApprovalExpired(self._expired_message(current))
         who = f" by {current.decided_by}" if current.decided_by else ""
-        return AlreadyDecided(
-            f"This request was already {current.state.lower()}{who}; nothing was run again."
+        verb = {S.REJECTED: "rejected", S.CANCELLED: "cancelled"}.get(current.lifecycle, "approved")
+        ran = {S.SUCCEEDED: " and has run", S.FAILED: " and has run (it failed)"}.get(
+            current.lifecycle, ""
         )
+        return AlreadyDecided(f"This request was already {verb}{who}{ran}; nothing was run again.")
 
     @staticmethod
     def _expired_message(request: ApprovalRequest) -> str:

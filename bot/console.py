@@ -16,6 +16,7 @@ from typing import TextIO
 
 from agents.conversation import ConversationService, conversation_id
 from agents.reply import Reply
+from bot.console_text import mrkdwn_to_text
 
 HELP = (
     "Commands: /as <user> · /approve [id] · /reject [id] [reason] · /quit. "
@@ -58,7 +59,7 @@ class ConsoleSession:
             reply: what to show.
         """
         prefix = "(only you can see this) " if reply.ephemeral else ""
-        self.out.write(prefix + reply.text + "\n")
+        self.out.write(prefix + mrkdwn_to_text(reply.text) + "\n")
         for path in reply.files:
             self.out.write(f"(file: {path})\n")
         self.out.write("\n")

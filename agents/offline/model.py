@@ -75,5 +75,5 @@ def _summarise(messages: list[BaseMessage]) -> str:
             break
         artifact = message.artifact if isinstance(message.artifact, dict) else {}
         if artifact.get("kind") == "approval":
-            lines.insert(0, str(message.content))
+            lines.insert(0, str(message.content).split("\n", 1)[0])
     return "\n".join(lines)

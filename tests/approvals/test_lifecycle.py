@@ -81,7 +81,7 @@ def test_requester_cannot_approve_own_request(app: CloudFabric, estate, aws) -> 
 def test_second_approve_is_refused_and_runs_nothing(app: CloudFabric, estate) -> None:
     request = stop_request(app)
     assert app.approvals.approve(request.id, "bob").state == ApprovalState.SUCCEEDED
-    with pytest.raises(AlreadyDecided, match="already succeeded by bob"):
+    with pytest.raises(AlreadyDecided, match="already approved by bob and has run"):
         app.approvals.approve(request.id, "carol")
     assert [e.action for e in app.audit.entries(request.id)].count("succeeded") == 1
 
