@@ -1,0 +1,1 @@
+"""CloudFabric as a Slack app: bolt listeners per surface, over Socket Mode or HTTP."""

@@ -1,0 +1,52 @@
+"""The ``/cloudfabric <message>`` slash command."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack
+
+from agents.conversation import conversation_id
+from agents.reply import Reply
+from bot.slack import render
+from bot.slack.transport import Thread
+
+if TYPE_CHECKING:
+    from bot.slack.surface import SlackSurface
+
+COMMAND = "/cloudfabric"
+
+
+def acknowledge(ack: Ack) -> None:
+    """Acknowledge at once (Slack shows nothing); the answer is posted by the lazy listener."""
+    ack()
+
+
+def register(surface: SlackSurface) -> None:
+    """Register the slash command.
+
+    ``help`` (or nothing) is answered ephemerally; any other message starts a thread in the
+    channel with the question and answers there, so the conversation can go on.
+
+    Args:
+        surface: the Slack surface.
+    """
+
+    def run(command: dict[str, Any]) -> None:
+        text = (command.get("text") or "").strip()
+        user, channel = command["user_id"], command["channel_id"]
+        team = command.get("team_id") or "-"
+        if text.lower() in render.HELP_WORDS:
+            private = conversation_id(team, user, "help")
+            reply = surface.cloudfabric.conversations.handle_message(private, user, "help")
+            surface.transport.ephemeral(channel, user, Reply(blocks=reply.blocks))
+            return
+        question = render.slash_question(user, text)
+        ts = surface.transport.post(channel, question, Reply(blocks=question).text)
+        if ts is None:
+            notice = render.undeliverable(channel, "not_in_channel")
+            surface.transport.post(user, notice, Reply(blocks=notice).text)
+            return
+        surface.answer(Thread(team, channel, ts), user, text)
+
+    surface.bolt.command(COMMAND)(ack=acknowledge, lazy=[run])

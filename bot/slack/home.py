@@ -1,0 +1,66 @@
+"""App Home: the user's pending approvals (to decide and requested) and recent executions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack
+
+from approvals.errors import ApprovalRefused
+from approvals.models import ApprovalRequest, ApprovalState
+from bot.slack import render
+
+if TYPE_CHECKING:
+    from bot.slack.surface import SlackSurface
+
+EXECUTED = (ApprovalState.SUCCEEDED, ApprovalState.FAILED)
+
+
+def acknowledge(ack: Ack) -> None:
+    """Acknowledge at once; the tab is published by the lazy listener."""
+    ack()
+
+
+def may_approve(surface: SlackSurface, user: str, request: ApprovalRequest) -> bool:
+    """True when the policy lets ``user`` approve ``request``.
+
+    Args:
+        surface: the Slack surface.
+        user: Slack user id.
+        request: a pending request.
+    """
+    try:
+        surface.cloudfabric.approvals.policy.check(user, request.requester, request.risk)
+    except ApprovalRefused:
+        return False
+    return True
+
+
+def publish_home(surface: SlackSurface, user: str) -> None:
+    """Build and publish ``user``'s App Home tab.
+
+    Args:
+        surface: the Slack surface.
+        user: Slack user id.
+    """
+    approvals = surface.cloudfabric.approvals
+    pending = approvals.find(ApprovalState.PENDING, limit=100)
+    to_decide = [r for r in pending if r.requester != user and may_approve(surface, user, r)]
+    requested = [r for r in pending if r.requester == user]
+    executed = [r for r in approvals.find(limit=100) if r.lifecycle in EXECUTED][:10]
+    view = render.home_view(to_decide[:20], requested[:20], executed)
+    surface.transport.call("views.publish", surface.client.views_publish, user_id=user, view=view)
+
+
+def register(surface: SlackSurface) -> None:
+    """Register the App Home listener.
+
+    Args:
+        surface: the Slack surface.
+    """
+
+    def opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            publish_home(surface, event["user"])
+
+    surface.bolt.event("app_home_opened")(ack=acknowledge, lazy=[opened])

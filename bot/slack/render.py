@@ -1,0 +1,138 @@
+"""User-facing strings and Block Kit of the Slack surface (home tab, reject modal, notices)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    InputBlock,
+    PlainTextInputElement,
+)
+from slack_sdk.models.views import View
+
+from approvals.models import ApprovalRequest
+from approvals.render import APPROVE_ACTION, REJECT_ACTION
+from tools import blocks
+
+WORKING_REACTION = "hourglass_flowing_sand"
+REJECT_VIEW = "approval_reject_reason"
+REASON_BLOCK = "reason"
+REASON_ACTION = "reason_input"
+HELP_WORDS = ("", "help", "?")
+
+
+def slash_question(user: str, text: str) -> list[Block]:
+    """The channel message a ``/cloudfabric`` question starts its thread with.
+
+    Args:
+        user: Slack user id who asked.
+        text: what they asked.
+    """
+    return [blocks.text(f"<@{user}> asked: {text}")]
+
+
+def card_elsewhere(channel: str) -> list[Block]:
+    """Thread note when the approval card lives in the approval channel.
+
+    Args:
+        channel: the approval channel id.
+    """
+    return [blocks.note(f"The approval card was posted in <#{channel}>.")]
+
+
+def undeliverable(channel: str, error: str) -> list[Block]:
+    """What a user is told (by DM) when their answer could not be posted.
+
+    Args:
+        channel: where it should have gone.
+        error: Slack's error code.
+    """
+    hints = {
+        "not_in_channel": "Invite me to the channel (`/invite @CloudFabric`) and ask again.",
+        "channel_not_found": "I cannot see that channel; it may be private or deleted.",
+    }
+    hint = hints.get(error, "Please try again.")
+    return blocks.error(f"I could not post my answer in <#{channel}> ({error}). {hint}")
+
+
+def reject_modal(approval_id: str, summary: str, origin: dict[str, str]) -> View:
+    """The modal asking why a request is rejected.
+
+    Args:
+        approval_id: the request.
+        summary: its one-line summary.
+        origin: where the click happened (``channel``, ``user``), kept in private metadata.
+    """
+    reason = InputBlock(
+        block_id=REASON_BLOCK,
+        label="Why are you rejecting it?",
+        element=PlainTextInputElement(action_id=REASON_ACTION, multiline=True, max_length=500),
+    )
+    return View(
+        type="modal",
+        callback_id=REJECT_VIEW,
+        title="Reject request",
+        submit="Reject",
+        close="Cancel",
+        private_metadata=json.dumps({"approval_id": approval_id, **origin}),
+        blocks=[blocks.text(f"*{summary}*"), reason],
+    )
+
+
+def _compact(request: ApprovalRequest, with_buttons: bool) -> list[Block]:
+    line = (
+        f"*{request.summary}*\n`{request.id}` · {request.risk} risk · "
+        f"requested by <@{request.requester}> · {request.state}"
+    )
+    out: list[Block] = [blocks.text(line)]
+    if with_buttons:
+        out.append(
+            ActionsBlock(
+                block_id=f"approval:{request.id}",
+                elements=[
+                    ButtonElement(
+                        text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary"
+                    ),
+                    ButtonElement(
+                        text="Reject", action_id=REJECT_ACTION, value=request.id, style="danger"
+                    ),
+                ],
+            )
+        )
+    return out
+
+
+def _section(title: str, requests: Sequence[ApprovalRequest], buttons: bool) -> list[Block]:
+    out: list[Block] = [blocks.header(title)]
+    if not requests:
+        return [*out, blocks.note("Nothing here.")]
+    for request in requests:
+        out += _compact(request, buttons)
+    return out
+
+
+def home_view(
+    to_decide: Sequence[ApprovalRequest],
+    requested: Sequence[ApprovalRequest],
+    executions: Sequence[ApprovalRequest],
+) -> View:
+    """The App Home tab.
+
+    Args:
+        to_decide: pending requests this user may approve.
+        requested: pending requests this user asked for.
+        executions: recent executed requests.
+    """
+    content = [
+        *_section("Waiting for your decision", to_decide, buttons=True),
+        blocks.divider(),
+        *_section("Your pending requests", requested, buttons=False),
+        blocks.divider(),
+        *_section("Recent executions", executions, buttons=False),
+        blocks.note("Mention me in a channel or DM me to ask about your AWS estate."),
+    ]
+    return View(type="home", blocks=content)

@@ -1,0 +1,94 @@
+"""Builds the Slack-facing process: CloudFabric, the Slack surface, and its transports."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from bot.app import CloudFabric, create_app
+from bot.slack.dedupe import dedupe_for
+from bot.slack.identity import SlackUserGroups
+from bot.slack.surface import SlackSurface
+from bot.slack.transport import web_client
+from core.aws import AwsClients
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+CARD_RETRY_SECONDS = 30.0
+
+
+@dataclass
+class SlackRuntime:
+    """A running Slack app over one CloudFabric.
+
+    Attributes:
+        cloudfabric: the services.
+        surface: the bolt app and its transport.
+        socket: the Socket Mode handler, when connected that way.
+    """
+
+    cloudfabric: CloudFabric
+    surface: SlackSurface
+    socket: Any = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def socket_connected(self) -> bool:
+        """True when no socket is used or the socket is connected."""
+        return self.socket is None or bool(self.socket.client.is_connected())
+
+    def connect_socket(self, app_token: str) -> None:
+        """Connect to Slack over Socket Mode (returns once connected; runs in threads).
+
+        Args:
+            app_token: the app-level token (``xapp-``).
+        """
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        self.socket = SocketModeHandler(
+            self.surface.bolt, app_token, web_client=self.surface.client
+        )
+        self.socket.connect()
+
+    def start_card_retries(self, every: float = CARD_RETRY_SECONDS) -> None:
+        """Retry unposted approval cards every ``every`` seconds in a daemon thread.
+
+        Args:
+            every: seconds between attempts.
+        """
+
+        def loop() -> None:
+            while not self._stop.wait(every):
+                try:
+                    self.surface.transport.retry_unposted_cards()
+                except Exception:
+                    log.exception("retrying approval cards failed")
+
+        threading.Thread(target=loop, name="card-retries", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the socket, the workers and the services."""
+        self._stop.set()
+        if self.socket is not None:
+            self.socket.close()
+        self.surface.close()
+        self.cloudfabric.close()
+
+
+def build_runtime(
+    settings: Settings, *, aws: AwsClients | None = None, model: BaseChatModel | None = None
+) -> SlackRuntime:
+    """CloudFabric wired to Slack: user groups resolved through Slack, follow-ups to threads.
+
+    Args:
+        settings: runtime settings (``slack_*``, ``redis_url``).
+        aws: ready AWS clients (tests); otherwise per settings.
+        model: an explicit chat model (tests).
+    """
+    client = web_client(settings)
+    cloudfabric = create_app(settings, aws=aws, model=model, group_members=SlackUserGroups(client))
+    surface = SlackSurface(cloudfabric, client, dedupe_for(settings))
+    return SlackRuntime(cloudfabric, surface)

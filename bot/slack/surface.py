@@ -1,0 +1,110 @@
+"""The Slack app: a bolt ``App`` with thin listeners per surface, over one CloudFabric."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.app import CloudFabric
+from bot.slack import actions, commands, events, home, views
+from bot.slack.dedupe import Dedupe, MemoryDedupe
+from bot.slack.metrics import SlackMetrics
+from bot.slack.middleware import count_requests, drop_duplicates
+from bot.slack.transport import SlackTransport, Thread
+
+log = logging.getLogger(__name__)
+MENTION = re.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
+
+
+class SlackSurface:
+    """Everything the listeners share: the services, the Web API transport, the worker pool.
+
+    Listeners ``ack()`` at once; their work runs as bolt lazy listeners on ``executor``.
+    """
+
+    def __init__(
+        self,
+        cloudfabric: CloudFabric,
+        client: WebClient,
+        dedupe: Dedupe | None = None,
+        workers: int = 8,
+    ) -> None:
+        """Build the bolt app and register every listener.
+
+        Args:
+            cloudfabric: the services.
+            client: the bot's Web API client (see ``transport.web_client``).
+            dedupe: set of taken events and messages (in-process when not given).
+            workers: threads running the listeners' work.
+        """
+        settings = cloudfabric.settings
+        self.cloudfabric = cloudfabric
+        self.client = client
+        self.dedupe = dedupe or MemoryDedupe()
+        self.metrics = SlackMetrics()
+        self.transport = SlackTransport(
+            client,
+            cloudfabric.conversations,
+            cloudfabric.approvals,
+            self.metrics,
+            settings.slack_approval_channel,
+        )
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack")
+        self.bolt = App(
+            signing_secret=settings.slack_signing_secret or "",
+            token=settings.slack_bot_token,
+            client=client,
+            token_verification_enabled=False,
+            process_before_response=False,
+            listener_executor=self.executor,
+        )
+        self.bolt.use(count_requests(self.metrics))
+        self.bolt.use(drop_duplicates(self.dedupe, self.metrics))
+        for surface in (events, commands, actions, views, home):
+            surface.register(self)
+        cloudfabric.conversations.publish = self.transport.publish
+        cloudfabric.approvals.subscribe(self.transport.on_final)
+
+    def answer(self, thread: Thread, user: str, text: str, message_ts: str | None = None) -> None:
+        """Run one turn of the conversation and post the answer in the thread.
+
+        A message is answered once even when Slack delivers it twice (``app_mention`` and
+        ``message`` for the same message, or a retry).
+
+        Args:
+            thread: the conversation's thread.
+            user: Slack user id who wrote.
+            text: the message, mentions included.
+            message_ts: ts of the user's message (gets the "working" reaction).
+        """
+        key = f"message:{thread.team}:{thread.channel}:{message_ts or thread.ts}"
+        if message_ts and not self.dedupe.first(key):
+            return
+        started = time.perf_counter()
+        if message_ts:
+            self.transport.react(thread.channel, message_ts, add=True)
+        question = MENTION.sub("", text).strip()
+        reply = self.cloudfabric.conversations.handle_message(thread.conversation, user, question)
+        self.transport.post_reply(thread, reply, user)
+        if message_ts:
+            self.transport.react(thread.channel, message_ts, add=False)
+        self.metrics.turns.observe(time.perf_counter() - started)
+
+    def is_conversation(self, thread: Thread) -> bool:
+        """True when CloudFabric already talks in ``thread``.
+
+        Args:
+            thread: a Slack thread.
+        """
+        graph = self.cloudfabric.conversations.graph
+        state = graph.get_state({"configurable": {"thread_id": thread.conversation}})
+        return bool(state.values.get("messages"))
+
+    def close(self) -> None:
+        """Wait for running work to finish and stop the worker pool."""
+        self.executor.shutdown(wait=True)

@@ -1,0 +1,339 @@
+"""Posting to Slack: answers into threads, approval cards as their own messages, updates in place.
+
+Every Web API failure is logged with Slack's error code and counted; ``ratelimited`` (HTTP 429)
+is retried after ``Retry-After`` by the client's retry handler before it gets here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.models.blocks import Block
+from slack_sdk.web import SlackResponse
+
+from agents.conversation import ConversationService, conversation_id
+from agents.reply import Reply
+from approvals.models import ApprovalRequest, ApprovalState, utcnow
+from approvals.service import ApprovalService
+from bot.slack import render
+from bot.slack.metrics import SlackMetrics
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+UNDELIVERABLE = ("channel_not_found", "not_in_channel", "is_archived", "channel_is_archived")
+
+
+def web_client(settings: Settings) -> WebClient:
+    """The bot's Web API client: ``slack_api_url``, retries after ``Retry-After`` on 429.
+
+    Args:
+        settings: runtime settings (``slack_bot_token``, ``slack_api_url``).
+    """
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    return client
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A Slack thread: the place a conversation lives."""
+
+    team: str
+    channel: str
+    ts: str
+
+    @property
+    def conversation(self) -> str:
+        """The conversation id of this thread."""
+        return conversation_id(self.team, self.channel, self.ts)
+
+    @classmethod
+    def of(cls, conversation: str) -> Thread | None:
+        """The thread of a conversation id, or None when it is not a Slack thread.
+
+        Args:
+            conversation: ``team:channel:thread_ts``.
+        """
+        parts = conversation.split(":")
+        if len(parts) != 3 or parts[0] == "console" or not all(parts):
+            return None
+        return cls(*parts)
+
+
+class SlackTransport:
+    """Turns replies into Web API calls."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        conversations: ConversationService,
+        approvals: ApprovalService,
+        metrics: SlackMetrics,
+        approval_channel: str | None = None,
+    ) -> None:
+        """Wire the transport.
+
+        Args:
+            client: the bot's Web API client.
+            conversations: renders approval cards.
+            approvals: approval requests (to record where cards are).
+            metrics: counts failed calls.
+            approval_channel: post cards there instead of the thread, when set.
+        """
+        self.client = client
+        self.conversations = conversations
+        self.approvals = approvals
+        self.metrics = metrics
+        self.approval_channel = approval_channel
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def call(self, method: str, send: Callable[..., SlackResponse], **kwargs: Any) -> Any:
+        """Make one Web API call; on a Slack error log it, count it and return None.
+
+        Args:
+            method: Web API method name, for logs and metrics.
+            send: the bound client method.
+            **kwargs: its arguments.
+        """
+        try:
+            return send(**kwargs)
+        except SlackApiError as failure:
+            error = str(failure.response.get("error", "unknown_error"))
+            channel = kwargs.get("channel", "-")
+            log.warning("slack %s failed in channel %s: %s", method, channel, error)
+            self.metrics.api_errors.labels(method, error).inc()
+            return None
+
+    def post(
+        self, channel: str, items: list[Block], text: str, thread_ts: str | None = None
+    ) -> str | None:
+        """Post a message; returns its ts, or None when Slack refused.
+
+        Args:
+            channel: channel id.
+            items: Block Kit blocks.
+            text: notification fallback text.
+            thread_ts: the thread to post in.
+        """
+        response = self.call(
+            "chat.postMessage",
+            self.client.chat_postMessage,
+            channel=channel,
+            blocks=items,
+            text=text[:3000],
+            thread_ts=thread_ts,
+        )
+        return str(response["ts"]) if response else None
+
+    def ephemeral(self, channel: str | None, user: str, reply: Reply) -> None:
+        """Show ``reply`` to ``user`` only (a DM when there is no channel).
+
+        Args:
+            channel: where the user acted, if anywhere.
+            user: Slack user id.
+            reply: what to show.
+        """
+        if channel:
+            sent = self.call(
+                "chat.postEphemeral",
+                self.client.chat_postEphemeral,
+                channel=channel,
+                user=user,
+                blocks=reply.blocks,
+                text=reply.text[:3000],
+            )
+            if sent:
+                return
+        self.post(user, reply.blocks, reply.text)
+
+    def react(self, channel: str, ts: str, add: bool) -> None:
+        """Add or remove the "working" reaction on a message.
+
+        Args:
+            channel: channel id.
+            ts: message ts.
+            add: True to add, False to remove.
+        """
+        send = self.client.reactions_add if add else self.client.reactions_remove
+        name = "reactions.add" if add else "reactions.remove"
+        self.call(name, send, channel=channel, timestamp=ts, name=render.WORKING_REACTION)
+
+    # -- replies --------------------------------------------------------------------------
+
+    def post_reply(self, thread: Thread, reply: Reply, user: str | None = None) -> None:
+        """Post an answer in its thread: text, then files, then one message per approval card.
+
+        Args:
+            thread: where the conversation lives.
+            reply: the answer.
+            user: who asked (told by DM when the channel refuses the answer).
+        """
+        body, cards = self.split_cards(reply)
+        if body.blocks and not self._post_or_tell(thread, body, user):
+            return
+        for path in reply.files:
+            self.upload(thread, path)
+        for approval_id in cards:
+            self.post_card(approval_id, thread)
+
+    def _post_or_tell(self, thread: Thread, body: Reply, user: str | None) -> bool:
+        try:
+            response = self.client.chat_postMessage(
+                channel=thread.channel,
+                blocks=body.blocks,
+                text=body.text[:3000],
+                thread_ts=thread.ts,
+            )
+            return bool(response.get("ok"))
+        except SlackApiError as failure:
+            error = str(failure.response.get("error", "unknown_error"))
+            log.warning("slack chat.postMessage failed in channel %s: %s", thread.channel, error)
+            self.metrics.api_errors.labels("chat.postMessage", error).inc()
+            if user and error in UNDELIVERABLE:
+                notice = render.undeliverable(thread.channel, error)
+                self.post(user, notice, Reply(blocks=notice).text)
+            return False
+
+    def upload(self, thread: Thread, path: Path) -> None:
+        """Upload a PNG into the thread.
+
+        Args:
+            thread: where to upload.
+            path: the file.
+        """
+        self.call(
+            "files.uploadV2",
+            self.client.files_upload_v2,
+            channel=thread.channel,
+            thread_ts=thread.ts,
+            file=str(path),
+            title=path.name,
+        )
+
+    def split_cards(self, reply: Reply) -> tuple[Reply, list[str]]:
+        """Separate the approval cards at the end of ``reply`` from the rest.
+
+        Args:
+            reply: a conversation reply.
+
+        Returns:
+            The reply without the cards, and the ids of the cards removed.
+        """
+        items = list(reply.blocks)
+        dicts = [block.to_dict() for block in items]
+        cards: list[str] = []
+        for approval_id in reply.approvals:
+            card = [b.to_dict() for b in self.conversations.card(self.approvals.get(approval_id))]
+            start = _find(dicts, card)
+            if start is None:
+                continue
+            end = start + len(card)
+            if start > 0 and dicts[start - 1].get("type") == "divider":
+                start -= 1
+            del dicts[start:end], items[start:end]
+            cards.append(approval_id)
+        return Reply(blocks=items, files=reply.files), cards
+
+    # -- approval cards -------------------------------------------------------------------
+
+    def post_card(self, approval_id: str, thread: Thread) -> bool:
+        """Post an approval card as its own message and remember where it is.
+
+        Args:
+            approval_id: the request.
+            thread: the conversation's thread.
+
+        Returns:
+            True when Slack took the card; otherwise it stays unposted and is retried.
+        """
+        request = self.approvals.get(approval_id)
+        channel, thread_ts = (
+            (self.approval_channel, None)
+            if self.approval_channel
+            else (
+                thread.channel,
+                thread.ts,
+            )
+        )
+        assert channel is not None
+        ts = self.post(channel, self.conversations.card(request), request.summary, thread_ts)
+        if ts is None:
+            return False
+        self.approvals.record_card(approval_id, channel, ts)
+        if self.approval_channel:
+            note = render.card_elsewhere(self.approval_channel)
+            self.post(thread.channel, note, Reply(blocks=note).text, thread.ts)
+        return True
+
+    def update_card(self, request: ApprovalRequest) -> None:
+        """Replace a posted card by its current state (buttons gone once decided).
+
+        Args:
+            request: the request, as it is now.
+        """
+        if not (request.card_channel and request.card_ts):
+            return
+        self.call(
+            "chat.update",
+            self.client.chat_update,
+            channel=request.card_channel,
+            ts=request.card_ts,
+            blocks=self.conversations.card(request),
+            text=request.summary,
+        )
+
+    def on_final(self, request: ApprovalRequest) -> None:
+        """Approval listener: update the card in place when a request reaches a final state.
+
+        Args:
+            request: the final request.
+        """
+        self.update_card(self.approvals.get(request.id))
+
+    def retry_unposted_cards(self, min_age: timedelta = timedelta(seconds=30)) -> int:
+        """Post pending cards that Slack refused earlier; returns how many got through.
+
+        Args:
+            min_age: leave younger requests alone (their first post may be under way).
+        """
+        cutoff = utcnow() - min_age
+        posted = 0
+        for request in self.approvals.find(ApprovalState.PENDING, limit=200):
+            thread = Thread.of(request.conversation_id or "")
+            if request.card_ts or thread is None or _aware(request.created_at) > cutoff:
+                continue
+            posted += self.post_card(request.id, thread)
+        return posted
+
+    def publish(self, conversation: str, reply: Reply) -> None:
+        """Conversation publisher: follow-ups no caller waits for go to their thread.
+
+        Args:
+            conversation: the conversation id.
+            reply: the follow-up.
+        """
+        thread = Thread.of(conversation)
+        if thread is not None:
+            self.post_reply(thread, reply)
+
+
+def _find(haystack: list[dict[str, Any]], needle: list[dict[str, Any]]) -> int | None:
+    for start in range(len(haystack) - len(needle), -1, -1):
+        if haystack[start : start + len(needle)] == needle:
+            return start
+    return None
+
+
+def _aware(moment: Any) -> Any:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,248 @@
+"""A local Slack Web API: answers like Slack, records every call, fails when told to.
+
+Response shapes follow the real payloads in ``shared/fixtures/slack/web_api_*.json``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.conftest import SHARED
+
+FIXTURES = SHARED / "fixtures" / "slack"
+BOT_USER_ID = "W111"
+BOT_ID = "B111"
+TEAM_ID = "T111"
+
+
+def fixture(name: str) -> dict[str, Any]:
+    """A Slack fixture file as a dict.
+
+    Args:
+        name: file name under ``shared/fixtures/slack``.
+    """
+    return json.loads((FIXTURES / name).read_text())
+
+
+@dataclass
+class Call:
+    """One Web API call the app made."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class Failure:
+    """A scripted error for the next ``times`` calls of a method."""
+
+    error: str
+    times: int
+    status: int = 200
+
+
+@dataclass
+class FakeSlack:
+    """The server's state; start it with ``start()``."""
+
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    uploads: list[bytes] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def api_url(self) -> str:
+        """Base URL to give ``CF_SLACK_API_URL``."""
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/api/"
+
+    def start(self) -> FakeSlack:
+        """Bind 127.0.0.1 on a free port and serve in a thread."""
+        fake = self
+
+        class Handler(_Handler):
+            state = fake
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    # -- scripting ------------------------------------------------------------------------
+
+    def fail(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": error}``.
+
+        ``ratelimited`` answers HTTP 429 with ``Retry-After: 1`` like Slack.
+        """
+        status = 429 if error == "ratelimited" else 200
+        self.failures.setdefault(method, []).append(Failure(error, times, status))
+
+    def _take_failure(self, method: str) -> Failure | None:
+        queue = self.failures.get(method) or []
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            queue.pop(0)
+        return failure
+
+    # -- reading --------------------------------------------------------------------------
+
+    def calls_of(self, method: str) -> list[Call]:
+        """Recorded calls of one method, oldest first."""
+        with self._cond:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self,
+        method: str,
+        where: Callable[[Call], bool] = lambda _: True,
+        count: int = 1,
+        timeout: float = 20.0,
+    ) -> list[Call]:
+        """Block until ``count`` calls of ``method`` matching ``where`` were made.
+
+        Raises:
+            AssertionError: on timeout, listing the calls seen.
+        """
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [c for c in self.calls if c.method == method and where(c)]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, str(c.params)[:200]) for c in self.calls]
+                    raise AssertionError(f"no {count}x {method}; calls: {seen}")
+                self._cond.wait(left)
+
+    def record(self, call: Call) -> None:
+        """Store a call and wake waiters."""
+        with self._cond:
+            self.calls.append(call)
+            self._cond.notify_all()
+
+    def next_ts(self) -> str:
+        """A fresh message timestamp."""
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: FakeSlack
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        if self.path.startswith("/upload/"):
+            self.state.uploads.append(raw)
+            self._send(200, b"OK - " + str(len(raw)).encode(), "text/plain")
+            return
+        method = self.path.removeprefix("/api/").split("?")[0]
+        params = _params(raw, self.headers.get("Content-Type", ""))
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or None
+        failure = self.state._take_failure(method)
+        self.state.record(Call(method, params, token))
+        if failure is not None:
+            body = {"ok": False, "error": failure.error}
+            headers = {"Retry-After": "1"} if failure.status == 429 else {}
+            self._json(failure.status, body, headers)
+            return
+        self._json(200, _answer(self.state, method, params))
+
+    def _json(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        self._send(status, json.dumps(body).encode(), "application/json", headers)
+
+    def _send(
+        self, status: int, data: bytes, kind: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _params(raw: bytes, content_type: str) -> dict[str, Any]:
+    text = raw.decode("utf-8") if raw else ""
+    if "json" in content_type:
+        return json.loads(text) if text else {}
+    params: dict[str, Any] = dict(parse_qsl(text))
+    for key in ("blocks", "view", "files", "attachments"):
+        if isinstance(params.get(key), str) and params[key][:1] in "[{":
+            params[key] = json.loads(params[key])
+    return params
+
+
+def _answer(state: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    channel = params.get("channel", "C111")
+    if method == "auth.test":
+        return {
+            "ok": True,
+            "url": "https://example.slack.com/",
+            "team": "Example",
+            "user": "cloudfabric",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+    if method == "chat.postMessage":
+        answer = fixture("web_api_chat_postMessage_ok.json")
+        ts = state.next_ts()
+        message = {**answer["message"], "text": params.get("text", ""), "ts": ts}
+        message.pop("attachments", None)
+        message["blocks"] = params.get("blocks", [])
+        if params.get("thread_ts"):
+            message["thread_ts"] = params["thread_ts"]
+        return {**answer, "channel": channel, "ts": ts, "message": message}
+    if method == "chat.update":
+        return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text")}
+    if method == "chat.postEphemeral":
+        return {"ok": True, "message_ts": state.next_ts()}
+    if method in ("views.open", "views.publish"):
+        view = params.get("view") or {}
+        return {"ok": True, "view": {**view, "id": "V" + state.next_ts().replace(".", "")}}
+    if method == "files.getUploadURLExternal":
+        file_id = "F" + state.next_ts().replace(".", "")
+        base = state.api_url.removesuffix("api/")
+        return {"ok": True, "upload_url": f"{base}upload/{file_id}", "file_id": file_id}
+    if method == "files.completeUploadExternal":
+        files = params.get("files") or []
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+    if method == "usergroups.users.list":
+        return {"ok": True, "users": state.usergroups.get(params.get("usergroup", ""), [])}
+    if method == "conversations.info":
+        name = "general"
+        return {"ok": True, "channel": {"id": channel, "name": name, "is_channel": True}}
+    if method in ("reactions.add", "reactions.remove"):
+        return {"ok": True}
+    return {"ok": False, "error": "unknown_method"}
