@@ -59,6 +59,21 @@ def undeliverable(channel: str, error: str) -> list[Block]:
     return blocks.error(f"I could not post my answer in <#{channel}> ({error}). {hint}")
 
 
+def card_not_posted(channel: str, error: str, approval_id: str) -> list[Block]:
+    """What a requester is told (by DM) when their approval card could not be posted.
+
+    Args:
+        channel: where it should have gone.
+        error: Slack's error code.
+        approval_id: the pending request.
+    """
+    return blocks.error(
+        f"I could not post the approval card `{approval_id}` in <#{channel}> ({error}). "
+        "The request is pending: approvers see it in my App Home tab, and I will post the "
+        "card again shortly."
+    )
+
+
 def reject_modal(approval_id: str, summary: str, origin: dict[str, str]) -> View:
     """The modal asking why a request is rejected.
 

@@ -57,7 +57,6 @@ class SlackSurface:
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack")
         self.bolt = App(
             signing_secret=settings.slack_signing_secret or "",
-            token=settings.slack_bot_token,
             client=client,
             token_verification_enabled=False,
             process_before_response=False,

@@ -245,12 +245,13 @@ class SlackTransport:
 
     # -- approval cards -------------------------------------------------------------------
 
-    def post_card(self, approval_id: str, thread: Thread) -> bool:
+    def post_card(self, approval_id: str, thread: Thread, tell_requester: bool = True) -> bool:
         """Post an approval card as its own message and remember where it is.
 
         Args:
             approval_id: the request.
             thread: the conversation's thread.
+            tell_requester: DM the requester when Slack refuses the card.
 
         Returns:
             True when Slack took the card; otherwise it stays unposted and is retried.
@@ -265,9 +266,22 @@ class SlackTransport:
             )
         )
         assert channel is not None
-        ts = self.post(channel, self.conversations.card(request), request.summary, thread_ts)
-        if ts is None:
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel,
+                blocks=self.conversations.card(request),
+                text=request.summary,
+                thread_ts=thread_ts,
+            )
+        except SlackApiError as failure:
+            error = str(failure.response.get("error", "unknown_error"))
+            log.warning("approval card %s not posted in %s: %s", approval_id, channel, error)
+            self.metrics.api_errors.labels("chat.postMessage", error).inc()
+            if tell_requester:
+                notice = render.card_not_posted(channel, error, approval_id)
+                self.post(request.requester, notice, Reply(blocks=notice).text)
             return False
+        ts = str(response["ts"])
         self.approvals.record_card(approval_id, channel, ts)
         if self.approval_channel:
             note = render.card_elsewhere(self.approval_channel)
@@ -311,7 +325,7 @@ class SlackTransport:
             thread = Thread.of(request.conversation_id or "")
             if request.card_ts or thread is None or _aware(request.created_at) > cutoff:
                 continue
-            posted += self.post_card(request.id, thread)
+            posted += self.post_card(request.id, thread, tell_requester=False)
         return posted
 
     def publish(self, conversation: str, reply: Reply) -> None:
