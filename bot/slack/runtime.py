@@ -40,8 +40,8 @@ class SlackRuntime:
         """True when no socket is used or the socket is connected."""
         return self.socket is None or bool(self.socket.client.is_connected())
 
-    def connect_socket(self, app_token: str) -> None:
-        """Connect to Slack over Socket Mode (returns once connected; runs in threads).
+    def use_socket(self, app_token: str) -> Any:
+        """Attach a Socket Mode handler (not connected yet) and return it.
 
         Args:
             app_token: the app-level token (``xapp-``).
@@ -51,7 +51,15 @@ class SlackRuntime:
         self.socket = SocketModeHandler(
             self.surface.bolt, app_token, web_client=self.surface.client
         )
-        self.socket.connect()
+        return self.socket
+
+    def connect_socket(self, app_token: str) -> None:
+        """Connect to Slack over Socket Mode (returns once connected; runs in threads).
+
+        Args:
+            app_token: the app-level token (``xapp-``).
+        """
+        self.use_socket(app_token).connect()
 
     def start_card_retries(self, every: float = CARD_RETRY_SECONDS) -> None:
         """Retry unposted approval cards every ``every`` seconds in a daemon thread.
