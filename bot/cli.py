@@ -118,6 +118,26 @@ def approvals_list(
         )
 
 
+@app.command()
+def serve(
+    http: Annotated[
+        bool, typer.Option("--http", help="Use the HTTP Events API even if an app token is set.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Interface of the HTTP server.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the HTTP server.")] = 3000,
+) -> None:
+    """Run the Slack app: Socket Mode when CF_SLACK_APP_TOKEN is set, else HTTP /slack/events."""
+    from bot.http import ServeError
+    from bot.http import serve as run_server
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        run_server(Settings(), force_http=http, host=host, port=port)
+    except ServeError as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+
+
 def main() -> None:
     """Entry point of the ``cloudfabric`` script."""
     app()

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
+import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -14,7 +15,8 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from bot.slack.runtime import SlackRuntime
+from bot.slack.runtime import SlackRuntime, build_runtime
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
@@ -82,3 +84,64 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return Response(surface.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return api
+
+
+class ServeError(Exception):
+    """The settings do not allow serving (a clear sentence for the operator)."""
+
+
+def check_serve_settings(settings: Settings, use_http: bool) -> None:
+    """Raise ``ServeError`` when a token or secret the chosen transport needs is missing.
+
+    Args:
+        settings: runtime settings.
+        use_http: True for the HTTP Events API, False for Socket Mode.
+    """
+    if not settings.slack_bot_token:
+        raise ServeError("CF_SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-).")
+    if use_http and not settings.slack_signing_secret:
+        raise ServeError(
+            "CF_SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests."
+        )
+    if not use_http and not (settings.slack_app_token or "").startswith("xapp-"):
+        raise ServeError("CF_SLACK_APP_TOKEN must be an app-level token (xapp-) for Socket Mode.")
+
+
+def http_server(runtime: SlackRuntime, host: str, port: int) -> uvicorn.Server:
+    """A uvicorn server for the HTTP app (``port`` 0 picks a free port).
+
+    Args:
+        runtime: the Slack runtime.
+        host: interface to bind.
+        port: TCP port.
+    """
+    config = uvicorn.Config(
+        create_http_app(runtime), host=host, port=port, log_level="info", access_log=False
+    )
+    return uvicorn.Server(config)
+
+
+def serve(settings: Settings, *, force_http: bool, host: str, port: int) -> None:
+    """Run the Slack app until interrupted: Socket Mode when an app token is set, else HTTP.
+
+    The HTTP server always runs (health, readiness and metrics); in Socket Mode it also
+    accepts ``/slack/events`` but Slack talks over the socket.
+
+    Args:
+        settings: runtime settings.
+        force_http: use the HTTP Events API even when an app token is set.
+        host: interface of the HTTP server.
+        port: port of the HTTP server.
+    """
+    use_http = force_http or not settings.slack_app_token
+    check_serve_settings(settings, use_http)
+    runtime = build_runtime(settings)
+    try:
+        runtime.start_card_retries()
+        if not use_http:
+            assert settings.slack_app_token is not None
+            runtime.connect_socket(settings.slack_app_token)
+            log.warning("connected to Slack over Socket Mode")
+        http_server(runtime, host, port).run()
+    finally:
+        runtime.close()
