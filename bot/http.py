@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -107,6 +108,15 @@ def check_serve_settings(settings: Settings, use_http: bool) -> None:
         raise ServeError("CF_SLACK_APP_TOKEN must be an app-level token (xapp-) for Socket Mode.")
 
 
+def tune_for_latency() -> None:
+    """Let a thread waiting for the GIL get it after 1 ms instead of 5 ms.
+
+    Acknowledgements share the process with agent turns running in worker threads; a
+    shorter switch interval keeps their latency low at a small cost in throughput.
+    """
+    sys.setswitchinterval(0.001)
+
+
 def http_server(runtime: SlackRuntime, host: str, port: int) -> uvicorn.Server:
     """A uvicorn server for the HTTP app (``port`` 0 picks a free port).
 
@@ -135,6 +145,7 @@ def serve(settings: Settings, *, force_http: bool, host: str, port: int) -> None
     """
     use_http = force_http or not settings.slack_app_token
     check_serve_settings(settings, use_http)
+    tune_for_latency()
     runtime = build_runtime(settings)
     try:
         runtime.start_card_retries()

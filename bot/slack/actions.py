@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack
+from slack_bolt import BoltContext
 
 from agents.reply import Reply
 from approvals.errors import ApprovalNotFound
@@ -15,11 +15,6 @@ from bot.slack.transport import Thread
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
-
-
-def acknowledge(ack: Ack) -> None:
-    """Acknowledge the click at once; the decision runs in a lazy listener."""
-    ack()
 
 
 def clicked_in(body: dict[str, Any]) -> str | None:
@@ -80,14 +75,14 @@ def register(surface: SlackSurface) -> None:
     """
     conversations = surface.cloudfabric.conversations
 
-    def approve(body: dict[str, Any], action: dict[str, Any]) -> None:
+    def approve(body: dict[str, Any], action: dict[str, Any], _: BoltContext) -> None:
         user, approval_id = body["user"]["id"], str(action.get("value", ""))
         conversation = conversation_of(surface, approval_id)
         reply = conversations.decide(conversation, user, True, approval_id=approval_id)
         deliver_decision(surface, reply, approval_id, user, clicked_in(body))
         refresh_home_if_there(surface, body, user)
 
-    def reject(body: dict[str, Any], action: dict[str, Any]) -> None:
+    def reject(body: dict[str, Any], action: dict[str, Any], _: BoltContext) -> None:
         user, approval_id = body["user"]["id"], str(action.get("value", ""))
         channel = clicked_in(body)
         try:
@@ -106,8 +101,8 @@ def register(surface: SlackSurface) -> None:
             "views.open", surface.client.views_open, trigger_id=body["trigger_id"], view=view
         )
 
-    surface.bolt.action(APPROVE_ACTION)(ack=acknowledge, lazy=[approve])
-    surface.bolt.action(REJECT_ACTION)(ack=acknowledge, lazy=[reject])
+    surface.bolt.action(APPROVE_ACTION)(surface.handoff(approve))
+    surface.bolt.action(REJECT_ACTION)(surface.handoff(reject))
 
 
 def refresh_home_if_there(surface: SlackSurface, body: dict[str, Any], user: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack
+from slack_bolt import BoltContext
 
 from agents.conversation import conversation_id
 from agents.reply import Reply
@@ -17,11 +17,6 @@ if TYPE_CHECKING:
 COMMAND = "/cloudfabric"
 
 
-def acknowledge(ack: Ack) -> None:
-    """Acknowledge at once (Slack shows nothing); the answer is posted by the lazy listener."""
-    ack()
-
-
 def register(surface: SlackSurface) -> None:
     """Register the slash command.
 
@@ -32,7 +27,7 @@ def register(surface: SlackSurface) -> None:
         surface: the Slack surface.
     """
 
-    def run(command: dict[str, Any]) -> None:
+    def run(_: dict[str, Any], command: dict[str, Any], __: BoltContext) -> None:
         text = (command.get("text") or "").strip()
         user, channel = command["user_id"], command["channel_id"]
         team = command.get("team_id") or "-"
@@ -49,4 +44,4 @@ def register(surface: SlackSurface) -> None:
             return
         surface.answer(Thread(team, channel, ts), user, text)
 
-    surface.bolt.command(COMMAND)(ack=acknowledge, lazy=[run])
+    surface.bolt.command(COMMAND)(surface.handoff(run))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import BoltContext
 
 from bot.slack.transport import Thread
 
@@ -12,11 +12,6 @@ if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
 
 ANSWERED_SUBTYPES = (None, "file_share", "thread_broadcast")
-
-
-def acknowledge(ack: Ack) -> None:
-    """Acknowledge at once; the work runs in a lazy listener."""
-    ack()
 
 
 def is_human_message(event: dict[str, Any], context: BoltContext) -> bool:
@@ -67,5 +62,5 @@ def register(surface: SlackSurface) -> None:
         if event.get("thread_ts") and not mentioned and surface.is_conversation(thread):
             surface.answer(thread, event["user"], event.get("text", ""), event["ts"])
 
-    surface.bolt.event("app_mention")(ack=acknowledge, lazy=[on_mention])
-    surface.bolt.event("message")(ack=acknowledge, lazy=[on_message])
+    surface.bolt.event("app_mention")(surface.handoff(on_mention))
+    surface.bolt.event("message")(surface.handoff(on_message))

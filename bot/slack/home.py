@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack
+from slack_bolt import BoltContext
 
 from approvals.errors import ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
@@ -14,11 +14,6 @@ if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
 
 EXECUTED = (ApprovalState.SUCCEEDED, ApprovalState.FAILED)
-
-
-def acknowledge(ack: Ack) -> None:
-    """Acknowledge at once; the tab is published by the lazy listener."""
-    ack()
 
 
 def may_approve(surface: SlackSurface, user: str, request: ApprovalRequest) -> bool:
@@ -59,8 +54,8 @@ def register(surface: SlackSurface) -> None:
         surface: the Slack surface.
     """
 
-    def opened(event: dict[str, Any]) -> None:
+    def opened(_: dict[str, Any], event: dict[str, Any], __: BoltContext) -> None:
         if event.get("tab", "home") == "home":
             publish_home(surface, event["user"])
 
-    surface.bolt.event("app_home_opened")(ack=acknowledge, lazy=[opened])
+    surface.bolt.event("app_home_opened")(surface.handoff(opened))

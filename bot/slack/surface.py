@@ -5,26 +5,33 @@ from __future__ import annotations
 import logging
 import re
 import time
+import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.app import CloudFabric
 from bot.slack import actions, commands, events, home, views
 from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
-from bot.slack.middleware import count_requests, drop_duplicates
+from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.transport import SlackTransport, Thread
 
 log = logging.getLogger(__name__)
+Work = Callable[[dict[str, Any], dict[str, Any], BoltContext], None]
 MENTION = re.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
 
 
 class SlackSurface:
     """Everything the listeners share: the services, the Web API transport, the worker pool.
 
-    Listeners ``ack()`` at once; their work runs as bolt lazy listeners on ``executor``.
+    Listeners ``ack()`` and hand their work to ``work``, a thread pool of its own, so the
+    acknowledgement never waits for an agent turn. Because a listener does nothing but that,
+    bolt runs it in the request's thread (``process_before_response``): no extra thread hop
+    and no polling for the ack before Slack gets its 200.
     """
 
     def __init__(
@@ -32,7 +39,7 @@ class SlackSurface:
         cloudfabric: CloudFabric,
         client: WebClient,
         dedupe: Dedupe | None = None,
-        workers: int = 8,
+        workers: int = 4,
     ) -> None:
         """Build the bolt app and register every listener.
 
@@ -54,13 +61,12 @@ class SlackSurface:
             self.metrics,
             settings.slack_approval_channel,
         )
-        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack")
+        self.work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
         self.bolt = App(
             signing_secret=settings.slack_signing_secret or "",
             client=client,
             token_verification_enabled=False,
-            process_before_response=False,
-            listener_executor=self.executor,
+            process_before_response=True,
         )
         self.bolt.use(count_requests(self.metrics))
         self.bolt.use(drop_duplicates(self.dedupe, self.metrics))
@@ -68,6 +74,30 @@ class SlackSurface:
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
         cloudfabric.approvals.subscribe(self.transport.on_final)
+
+    def handoff(self, work: Work) -> Callable[..., None]:
+        """A bolt listener that acknowledges at once and runs ``work`` on the worker pool.
+
+        Args:
+            work: ``(body, payload, context)``; payload is the event, action, command or view.
+        """
+
+        def listener(
+            ack: Ack, body: dict[str, Any], payload: dict[str, Any], context: BoltContext
+        ) -> None:
+            ack()
+            self.work.submit(self._run, work, body, payload, context)
+
+        return listener
+
+    def _run(
+        self, work: Work, body: dict[str, Any], payload: dict[str, Any], context: BoltContext
+    ) -> None:
+        try:
+            work(body, payload, context)
+        except Exception:
+            correlation = uuid.uuid4().hex[:12]
+            log.exception("slack %s failed [%s]", request_kind(body), correlation)
 
     def answer(self, thread: Thread, user: str, text: str, message_ts: str | None = None) -> None:
         """Run one turn of the conversation and post the answer in the thread.
@@ -106,4 +136,4 @@ class SlackSurface:
 
     def close(self) -> None:
         """Wait for running work to finish and stop the worker pool."""
-        self.executor.shutdown(wait=True)
+        self.work.shutdown(wait=True)

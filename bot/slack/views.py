@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack
+from slack_bolt import BoltContext
 
 from bot.slack import render
 from bot.slack.actions import conversation_of, deliver_decision, refresh_home_if_there
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
-
-
-def acknowledge(ack: Ack) -> None:
-    """Close the modal at once; the rejection runs in a lazy listener."""
-    ack()
 
 
 def reason_of(view: dict[str, Any]) -> str | None:
@@ -38,7 +33,7 @@ def register(surface: SlackSurface) -> None:
         surface: the Slack surface.
     """
 
-    def reject(body: dict[str, Any], view: dict[str, Any]) -> None:
+    def reject(body: dict[str, Any], view: dict[str, Any], _: BoltContext) -> None:
         origin = json.loads(view.get("private_metadata") or "{}")
         approval_id = str(origin.get("approval_id", ""))
         user = body["user"]["id"]
@@ -50,4 +45,4 @@ def register(surface: SlackSurface) -> None:
         if not origin.get("channel"):
             refresh_home_if_there(surface, {"container": {"type": "view"}}, user)
 
-    surface.bolt.view(render.REJECT_VIEW)(ack=acknowledge, lazy=[reject])
+    surface.bolt.view(render.REJECT_VIEW)(surface.handoff(reject))
