@@ -59,6 +59,15 @@ def undeliverable(channel: str, error: str) -> list[Block]:
     return blocks.error(f"I could not post my answer in <#{channel}> ({error}). {hint}")
 
 
+def crashed(correlation: str) -> list[Block]:
+    """What a user is told when handling their request failed unexpectedly.
+
+    Args:
+        correlation: the id in the error log line.
+    """
+    return blocks.error(f"Something went wrong on my side (reference {correlation}).")
+
+
 def card_not_posted(channel: str, error: str, approval_id: str) -> list[Block]:
     """What a requester is told (by DM) when their approval card could not be posted.
 

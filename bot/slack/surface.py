@@ -13,8 +13,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from agents.reply import Reply
 from bot.app import CloudFabric
-from bot.slack import actions, commands, events, home, views
+from bot.slack import actions, commands, events, home, render, views
 from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
@@ -23,6 +24,18 @@ from bot.slack.transport import SlackTransport, Thread
 log = logging.getLogger(__name__)
 Work = Callable[[dict[str, Any], dict[str, Any], BoltContext], None]
 MENTION = re.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
+
+
+def user_of(body: dict[str, Any]) -> str | None:
+    """Who caused a Slack request (event author, clicker or command user).
+
+    Args:
+        body: the request body.
+    """
+    if isinstance(body.get("user"), dict):
+        return str(body["user"].get("id")) or None
+    found = body.get("user_id") or (body.get("event") or {}).get("user")
+    return str(found) if found else None
 
 
 class SlackSurface:
@@ -98,6 +111,10 @@ class SlackSurface:
         except Exception:
             correlation = uuid.uuid4().hex[:12]
             log.exception("slack %s failed [%s]", request_kind(body), correlation)
+            user = user_of(body)
+            if user:
+                notice = render.crashed(correlation)
+                self.transport.post(user, notice, Reply(blocks=notice).text)
 
     def answer(self, thread: Thread, user: str, text: str, message_ts: str | None = None) -> None:
         """Run one turn of the conversation and post the answer in the thread.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,8 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from agents.reply import Reply
 from approvals.models import ApprovalState
-from approvals.render import APPROVE_ACTION
+from approvals.render import APPROVE_ACTION, REJECT_ACTION
+from bot.slack.transport import Thread
 from core.aws import AwsClients
 from tests.conftest import POSTGRES_ADMIN_URL, need_service
 from tests.fakes.slack_server import FakeSlack
@@ -29,6 +32,7 @@ from tests.slack.harness import (
     stack,
     thread_reply,
 )
+from tools import blocks
 
 __all__ = ["sandbox_aws", "slack", "stack"]
 
@@ -183,3 +187,35 @@ def test_readyz_is_503_when_the_database_is_down(
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_files_of_a_reply_are_uploaded_into_the_thread(stack: Stack, tmp_path: Path) -> None:
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    reply = Reply(blocks=[blocks.text("Here is the chart.")], files=[chart])
+
+    stack.runtime.surface.transport.post_reply(Thread("T111", "C50", "5000.1"), reply)
+
+    [done] = stack.slack.wait_for("files.completeUploadExternal")
+    assert (done.params["channel_id"], done.params["thread_ts"]) == ("C50", "5000.1")
+    assert stack.slack.uploads == [chart.read_bytes()]
+    [text] = stack.slack.calls_of("chat.postMessage")
+    assert text.params["thread_ts"] == "5000.1"
+
+
+def test_an_unexpected_failure_tells_the_user_a_reference(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    click = button_click(REJECT_ACTION, "some-id", user="U0ANN", channel="C51")
+    del click["trigger_id"], click["channel"], click["container"]["channel_id"]
+    with caplog.at_level(logging.ERROR):
+        stack.post_event(
+            mention("stop web-2", event_id="EvX1", channel="C51", ts="5100.1", user="U0BOB")
+        )
+        approval_id = _card_of(stack, "5100.1")
+        click["actions"][0]["value"] = approval_id
+        assert stack.post_interaction(click).status_code == 200
+        [dm] = stack.slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == "U0ANN")
+    reference = dm.params["text"].split("reference ")[1].rstrip(").")
+    assert any(reference in r.getMessage() for r in caplog.records)
+    assert stack.runtime.cloudfabric.approvals.get(approval_id).state == ApprovalState.PENDING
