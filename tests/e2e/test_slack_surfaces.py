@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from agents.reply import Reply
 from approvals.models import ApprovalState
 from approvals.render import APPROVE_ACTION, REJECT_ACTION
+from bot.slack.render import REJECT_VIEW
 from bot.slack.transport import Thread
 from core.aws import AwsClients
 from tests.conftest import POSTGRES_ADMIN_URL, need_service
@@ -31,6 +32,7 @@ from tests.slack.harness import (
     slash_command,
     stack,
     thread_reply,
+    view_submission,
 )
 from tools import blocks
 
@@ -219,3 +221,36 @@ def test_an_unexpected_failure_tells_the_user_a_reference(
     reference = dm.params["text"].split("reference ")[1].rstrip(").")
     assert any(reference in r.getMessage() for r in caplog.records)
     assert stack.runtime.cloudfabric.approvals.get(approval_id).state == ApprovalState.PENDING
+
+
+@pytest.fixture
+def channel_stack(tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack) -> Iterator[Stack]:
+    settings = slack_settings(tmp_path / "cf", slack, slack_approval_channel="C0APPROVE")
+    yield from running_stack(settings, sandbox_aws, slack)
+
+
+def test_cards_go_to_the_approval_channel_when_one_is_set(channel_stack: Stack) -> None:
+    stack = channel_stack
+    stack.post_event(
+        mention("stop web-2", event_id="EvK1", channel="C52", ts="5200.1", user="U0ANN")
+    )
+
+    [card] = stack.slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == "C0APPROVE")
+    assert not card.params.get("thread_ts")
+    [note] = stack.slack.wait_for(
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == "5200.1"
+    )
+    assert "<#C0APPROVE>" in note.params["text"]
+    approval_id = next(
+        b["elements"][0]["value"] for b in card.params["blocks"] if b["type"] == "actions"
+    )
+    eventually(lambda: stack.runtime.cloudfabric.approvals.get(approval_id).card_ts)
+    reject = button_click(REJECT_ACTION, approval_id, user="U0ANN", channel="C0APPROVE")
+    stack.post_interaction(reject)
+    [opened] = stack.slack.wait_for("views.open")
+    metadata = opened.params["view"]["private_metadata"]
+    stack.post_interaction(view_submission(REJECT_VIEW, metadata, {}, user="U0ANN"))
+
+    [update] = stack.slack.wait_for("chat.update")
+    assert update.params["channel"] == "C0APPROVE"
+    assert "Cancelled by U0ANN" in json.dumps(update.params["blocks"])
