@@ -24,12 +24,50 @@ EC2_COMPUTE = "Amazon Elastic Compute Cloud - Compute"
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    """One seeded sandbox shared by the read-only tests of this module."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Seed through a moto HTTP server and record what clients then see.
+
+    moto keeps one state per process, so this runs (and moto is reset) before the in-process
+    sandbox of this module starts.
+    """
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        settings = Settings(
+            _env_file=None,
+            data_dir=tmp_path_factory.mktemp("served"),
+            aws_mode="sandbox",
+            aws_endpoint_url=f"http://{host}:{port}",
+        )
+        aws = AwsClients(settings, sandbox=True)
+        estate = seed_demo_estate(aws)
+        seen = {
+            "estate": estate,
+            "second_account": aws.client(
+                "sts", "us-east-1", SECOND_ACCOUNT_ID
+            ).get_caller_identity()["Account"],
+            "instances": instances_by_name(aws, "us-east-1"),
+            "costs": daily_cost_by_service(aws),
+        }
+    finally:
+        server.stop()
+        from moto.core.base_backend import BackendDict
+
+        BackendDict.reset()
+    print(f"demo estate seeded over HTTP in {estate.seed_seconds:.2f} s")
+    return seen
+
+
+@pytest.fixture(scope="module")
+def sandbox(served: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """One seeded sandbox shared by the tests of this module."""
     box = Sandbox()
     box.start(
         Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             data_dir=tmp_path_factory.mktemp("sandbox"),
             aws_mode="sandbox",
         )
@@ -370,11 +408,35 @@ def test_cost_explorer_answers_repeated_and_different_queries(
     assert all(r["Groups"] == [] for r in total)
 
 
+def test_seeding_through_a_moto_server_gives_the_same_estate(served: dict[str, Any]) -> None:
+    estate = served["estate"]
+    assert served["second_account"] == SECOND_ACCOUNT_ID
+    web = served["instances"]["web-1"]
+    assert (web["InstanceId"], web["InstanceType"]) == (estate.instance_ids["web-1"], "t3.micro")
+    assert served["instances"]["legacy-app"]["State"]["Name"] == "stopped"
+    ec2_cost = {day: costs[EC2_COMPUTE] for day, costs in served["costs"].items()}
+    assert max(ec2_cost, key=ec2_cost.__getitem__) == estate.cost_spike_day
+
+
 def test_start_is_idempotent(sandbox: Sandbox, demo: AwsClients, settings: Settings) -> None:
     estate = sandbox.estate
     assert sandbox.start(settings) is demo
     assert sandbox.estate is estate
     assert len(instances_by_name(demo, "us-east-1")) == 4
+
+
+def test_stop_then_start_seeds_a_fresh_estate(sandbox: Sandbox, settings: Settings) -> None:
+    before = sandbox.estate
+    assert before is not None
+    sandbox.stop()
+    assert not sandbox.started and sandbox.estate is None
+    aws = sandbox.start(settings)
+    after = sandbox.estate
+    assert after is not None and after.instance_ids != before.instance_ids
+    running = instances_by_name(aws, "us-east-1")
+    assert {name: i["InstanceId"] for name, i in running.items()} == {
+        name: after.instance_ids[name] for name in ("web-1", "web-2", "batch-worker", "legacy-app")
+    }
 
 
 def test_live_clients_are_refused_without_creating_anything(settings: Settings) -> None:
