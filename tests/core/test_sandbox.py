@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import statistics
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -34,29 +35,28 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     server = ThreadedMotoServer(port=0, verbose=False)
     server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path_factory.mktemp("served"),
+        aws_mode="sandbox",
+        aws_endpoint_url=endpoint,
+    )
     try:
-        host, port = server.get_host_and_port()
-        settings = Settings(
-            _env_file=None,
-            data_dir=tmp_path_factory.mktemp("served"),
-            aws_mode="sandbox",
-            aws_endpoint_url=f"http://{host}:{port}",
-        )
         aws = AwsClients(settings, sandbox=True)
         estate = seed_demo_estate(aws)
+        second = aws.client("sts", "us-east-1", SECOND_ACCOUNT_ID).get_caller_identity()
         seen = {
             "estate": estate,
-            "second_account": aws.client(
-                "sts", "us-east-1", SECOND_ACCOUNT_ID
-            ).get_caller_identity()["Account"],
+            "second_account": second["Account"],
             "instances": instances_by_name(aws, "us-east-1"),
             "costs": daily_cost_by_service(aws),
         }
     finally:
+        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=10).close()
         server.stop()
-        from moto.core.base_backend import BackendDict
-
-        BackendDict.reset()
     print(f"demo estate seeded over HTTP in {estate.seed_seconds:.2f} s")
     return seen
 
