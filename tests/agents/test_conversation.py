@@ -97,7 +97,7 @@ def test_instructions_in_resource_names_change_nothing(sandbox_app: CloudFabric)
 def test_pending_card_blocks_carry_only_the_approval_id(sandbox_app: CloudFabric) -> None:
     reply = sandbox_app.conversations.handle_message(CONVO, "alice", "stop batch-worker")
     approval_id = reply.approvals[0]
-    buttons = [b.to_dict() for b in reply.blocks if b.type == "actions"][0]["elements"]
+    buttons = next(b.to_dict() for b in reply.blocks if b.type == "actions")["elements"]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("approval_approve", approval_id),
         ("approval_reject", approval_id),
