@@ -6,7 +6,7 @@ ifeq ($(UV),)
 UV := python3 -m uv
 endif
 
-.PHONY: demo test lint bench setup
+.PHONY: demo test lint bench setup iam-policy
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -25,3 +25,6 @@ lint: setup
 
 bench: setup
 	$(UV) run --frozen python -m bench
+
+iam-policy: setup
+	$(UV) run --frozen cloudfabric iam-policy > deploy/iam/cloudfabric-policy.json
