@@ -24,7 +24,7 @@ lint: setup
 	$(UV) run --frozen mypy
 
 bench: setup
-	$(UV) run --frozen python -m bench
+	$(UV) run --frozen python -m bench $(BENCH_ARGS)
 
 iam-policy: setup
 	$(UV) run --frozen cloudfabric iam-policy > deploy/iam/cloudfabric-policy.json
