@@ -1,4 +1,4 @@
-"""Run every ``bench/bench_*.py`` in turn: ``python -m bench [--quick]``."""
+"""Run every ``bench/bench_*.py`` in turn: ``python -m bench [--quick] [name ...]``."""
 
 from __future__ import annotations
 
@@ -7,16 +7,24 @@ import sys
 from pathlib import Path
 
 
-def main() -> int:
-    """Run each benchmark module as a script, passing ``--quick`` through."""
-    extra = ["--quick"] if "--quick" in sys.argv[1:] else []
+def main(argv: list[str]) -> int:
+    """Run the selected benchmarks (all by default), passing ``--quick`` through.
+
+    Args:
+        argv: command-line words after ``python -m bench``.
+    """
+    flags = [a for a in argv if a.startswith("-")]
+    names = [a for a in argv if not a.startswith("-")]
+    scripts = sorted(Path(__file__).parent.glob("bench_*.py"))
+    if names:
+        scripts = [s for s in scripts if any(n in s.stem for n in names)]
     failed = 0
-    for script in sorted(Path(__file__).parent.glob("bench_*.py")):
-        print(f"== {script.stem}", flush=True)
+    for script in scripts:
+        print(f"\n=== {script.stem} ===", flush=True)
         module = f"bench.{script.stem}"
-        failed += subprocess.call([sys.executable, "-m", module, *extra]) != 0
+        failed += subprocess.call([sys.executable, "-m", module, *flags]) != 0
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -148,6 +148,7 @@ def serve(settings: Settings, *, force_http: bool, host: str, port: int) -> None
     tune_for_latency()
     runtime = build_runtime(settings)
     try:
+        runtime.cloudfabric.start_background()
         runtime.start_card_retries()
         if not use_http:
             assert settings.slack_app_token is not None
