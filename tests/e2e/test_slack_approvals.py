@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
-from approvals.models import ApprovalState
+from sqlalchemy import update
+from sqlmodel import col
+
+from approvals.models import ApprovalRequest, ApprovalState, utcnow
 from approvals.render import APPROVE_ACTION, REJECT_ACTION
 from bot.slack.render import REASON_ACTION, REASON_BLOCK, REJECT_VIEW
 from core.aws import AwsClients
@@ -126,3 +130,30 @@ def test_click_on_unknown_approval_is_refused_and_changes_nothing(stack: Stack) 
     [refusal] = stack.slack.wait_for("chat.postEphemeral")
     assert "no approval request" in refusal.params["text"]
     assert not stack.slack.calls_of("chat.update")
+
+
+def test_expired_request_updates_its_card_and_a_late_click_is_refused(
+    stack: Stack, sandbox_aws: AwsClients
+) -> None:
+    approval_id = _ask_for(stack, "reboot web-1", "C14", "1400.1")
+    approvals = stack.runtime.cloudfabric.approvals
+    with stack.runtime.cloudfabric.db.session() as session:
+        session.execute(
+            update(ApprovalRequest)
+            .where(col(ApprovalRequest.id) == approval_id)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
+
+    assert approvals.expire_due() == [approval_id]
+
+    card_ts = approvals.get(approval_id).card_ts
+    [card] = stack.slack.wait_for("chat.update", lambda c: c.params.get("ts") == card_ts)
+    assert "Expired" in json.dumps(card.params["blocks"]) and not _buttons(card)
+    stack.slack.wait_for(
+        "chat.postMessage",
+        lambda c: c.params.get("thread_ts") == "1400.1" and "expired" in str(c.params.get("text")),
+    )
+    stack.post_interaction(button_click(APPROVE_ACTION, approval_id, user=BOB, channel="C14"))
+    [refusal] = stack.slack.wait_for("chat.postEphemeral", lambda c: c.params["user"] == BOB)
+    assert "expired" in refusal.params["text"]
+    assert approvals.get(approval_id).state == ApprovalState.EXPIRED
