@@ -31,7 +31,8 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
     """
     api = FastAPI(title="CloudFabric", docs_url=None, redoc_url=None)
     surface = runtime.surface
-    verifier = SignatureVerifier(runtime.cloudfabric.settings.slack_signing_secret or "")
+    secret = runtime.cloudfabric.settings.slack_signing_secret
+    verifier = SignatureVerifier(secret) if secret else None
 
     @api.middleware("http")
     async def timed(
@@ -44,6 +45,9 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
 
     @api.post(SLACK_PATH)
     async def slack_events(request: Request) -> Response:
+        if verifier is None:
+            off = "HTTP events are off: CF_SLACK_SIGNING_SECRET is not set."
+            return JSONResponse({"error": off}, status_code=404)
         raw = await request.body()
         headers: dict[str, str | Sequence[str]] = dict(request.headers)
         try:

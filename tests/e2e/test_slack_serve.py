@@ -9,10 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from bot import cli
-from bot.http import http_server
+from bot.http import create_http_app, http_server
 from bot.slack.runtime import build_runtime
 from core.aws import AwsClients
 from tests.fakes.slack_server import FakeSlack
@@ -76,3 +77,23 @@ def test_serve_refuses_missing_secrets_clearly(
     assert result.exit_code == 1
     assert message in result.output
     assert not (tmp_path / ".cloudfabric").exists()
+
+
+def test_without_a_signing_secret_http_events_are_off(
+    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+) -> None:
+    settings = slack_settings(tmp_path / "cf", slack, slack_signing_secret=None)
+    runtime = build_runtime(settings, aws=sandbox_aws)
+    raw = json.dumps(mention("stop web-1", event_id="EvO1", channel="C41", ts="4100.1")).encode()
+    try:
+        with TestClient(create_http_app(runtime)) as http:
+            response = http.post(
+                "/slack/events",
+                content=raw,
+                headers={**sign(raw, secret=""), "Content-Type": "application/json"},
+            )
+            assert http.get("/healthz").status_code == 200
+    finally:
+        runtime.close()
+    assert response.status_code == 404
+    assert not slack.calls

@@ -209,16 +209,15 @@ def slack_settings(data_dir: Path, slack: FakeSlack, **overrides: Any) -> Settin
         slack: the fake server.
         **overrides: other settings.
     """
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        aws_mode="sandbox",
-        model_provider="offline",
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack.api_url,
-        **overrides,
-    )
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "aws_mode": "sandbox",
+        "model_provider": "offline",
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack.api_url,
+    }
+    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 
 
 def running_stack(settings: Settings, aws: AwsClients, slack: FakeSlack) -> Iterator[Stack]:
