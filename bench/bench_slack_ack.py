@@ -148,8 +148,11 @@ def main() -> None:
     """Measure both servers and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="60 events from 10 clients")
+    parser.add_argument("--events", type=int, help="events to fire (default 200)")
+    parser.add_argument("--clients", type=int, help="concurrent clients (default 20)")
     args = parser.parse_args()
     count, clients = (60, 10) if args.quick else (200, 20)
+    count, clients = args.events or count, args.clients or clients
     slack = FakeSlack().start()
     try:
         bare = _measure("bare", slack.api_url, count, clients)

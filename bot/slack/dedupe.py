@@ -51,9 +51,12 @@ class MemoryDedupe:
             return True
 
     def _forget_older_than(self, cutoff: float) -> None:
-        expired = [key for key, at in self._seen.items() if at < cutoff]
-        for key in expired:
-            del self._seen[key]
+        """Drop expired keys: they are in insertion (time) order, so stop at a live one."""
+        while self._seen:
+            oldest = next(iter(self._seen))
+            if self._seen[oldest] >= cutoff:
+                return
+            del self._seen[oldest]
 
 
 class RedisDedupe:

@@ -52,7 +52,7 @@ class SlackSurface:
         cloudfabric: CloudFabric,
         client: WebClient,
         dedupe: Dedupe | None = None,
-        workers: int = 4,
+        workers: int = 2,
     ) -> None:
         """Build the bolt app and register every listener.
 
