@@ -133,6 +133,7 @@ def serve(
     from bot.http import serve as run_server
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         run_server(Settings(), force_http=http, host=host, port=port)
     except ServeError as problem:
