@@ -1,4 +1,4 @@
-"""Sandbox AWS: moto with a seeded demo estate (see ``docs/sandbox-estate.md``)."""
+"""Sandbox AWS: moto with a seeded demo estate (listed in the README)."""
 
 from core.sandbox.estate import seed_demo_estate
 from core.sandbox.model import (

@@ -35,7 +35,7 @@ from core.sandbox.services import seed_access_role, seed_buckets, seed_database,
 
 
 def seed_demo_estate(aws: AwsClients) -> DemoEstate:
-    """Create the demo estate (see ``docs/sandbox-estate.md``) and return the ids created.
+    """Create the demo estate (listed in the README) and return the ids created.
 
     Must run inside an active moto mock: in-process ``mock_aws()``, or a ``ThreadedMotoServer``
     in the same process reached through ``settings.aws_endpoint_url``. Registers the second
