@@ -48,8 +48,9 @@ def _instance(scope: Scope, item: dict[str, Any]) -> Resource:
     relations: list[Relation] = []
     if item.get("SubnetId"):
         relations.append(rel(scope.ec2_arn("subnet", item["SubnetId"]), "CONTAINS", arn))
-    for group in item.get("SecurityGroups", []):
-        relations.append(rel(arn, "SECURED_BY", scope.ec2_arn("security-group", group["GroupId"])))
+    groups = _instance_groups(item)
+    for group in groups:
+        relations.append(rel(arn, "SECURED_BY", scope.ec2_arn("security-group", group)))
     profile = (item.get("IamInstanceProfile") or {}).get("Arn")
     if profile:
         relations.append(rel(arn, "ASSUMES", profile))
@@ -69,7 +70,7 @@ def _instance(scope: Scope, item: dict[str, Any]) -> Resource:
         "subnet_id": item.get("SubnetId"),
         "private_ip": item.get("PrivateIpAddress"),
         "public_ip": item.get("PublicIpAddress"),
-        "security_groups": [g["GroupId"] for g in item.get("SecurityGroups", [])],
+        "security_groups": groups,
         "image_id": item.get("ImageId"),
         "platform": item.get("PlatformDetails") or item.get("Platform"),
         "root_volume_id": ((root or {}).get("Ebs") or {}).get("VolumeId"),
@@ -86,6 +87,14 @@ def _instance(scope: Scope, item: dict[str, Any]) -> Resource:
         config=config,
         relations=relations,
     )
+
+
+def _instance_groups(item: dict[str, Any]) -> list[str]:
+    """Security groups of the instance and of every interface attached to it."""
+    groups = [g["GroupId"] for g in item.get("SecurityGroups", [])]
+    for interface in item.get("NetworkInterfaces", []):
+        groups += [g["GroupId"] for g in interface.get("Groups", [])]
+    return list(dict.fromkeys(groups))
 
 
 def _volume(scope: Scope, item: dict[str, Any]) -> Resource:
