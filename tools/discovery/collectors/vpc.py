@@ -126,7 +126,6 @@ def _subnet(scope: Scope, item: dict[str, Any], routes: list[dict[str, Any]]) ->
         "availability_zone": item.get("AvailabilityZone"),
         "vpc_id": item["VpcId"],
         "map_public_ip_on_launch": item.get("MapPublicIpOnLaunch", False),
-        "available_ips": item.get("AvailableIpAddressCount"),
         "public": public,
         "route_table_id": routes[0]["RouteTableId"] if routes else None,
     }
