@@ -25,7 +25,9 @@ class ScanArgs(BaseModel):
 
     regions: list[str] | None = Field(default=None, description="Regions; default from settings.")
     accounts: list[str] | None = Field(default=None, description="Account ids; default all known.")
-    services: list[str] | None = Field(default=None, description="Collectors (ec2, rds...); default all.")
+    services: list[str] | None = Field(
+        default=None, description="Collectors (ec2, rds...); default all."
+    )
 
 
 class ScanSummary(BaseModel):
@@ -47,7 +49,9 @@ class ScanSummary(BaseModel):
 class SearchArgs(BaseModel):
     """Inventory filters."""
 
-    type: str | None = Field(default=None, description="Type (ec2:instance), service (rds) or word (buckets).")
+    type: str | None = Field(
+        default=None, description="Type (ec2:instance), service (rds) or word (buckets)."
+    )
     region: str | None = Field(default=None, description="Region.")
     account: str | None = Field(default=None, description="Account id.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tag key -> value ('*' = any).")
@@ -111,7 +115,9 @@ class ChangesArgs(BaseModel):
     """Which changes."""
 
     since: datetime | None = Field(default=None, description="Changes at or after this time.")
-    since_hours: float | None = Field(default=None, gt=0, description="Changes in the last N hours.")
+    since_hours: float | None = Field(
+        default=None, gt=0, description="Changes in the last N hours."
+    )
     scan_id: int | None = Field(default=None, description="Changes of one scan (default: latest).")
 
 
@@ -155,7 +161,9 @@ class BlastArgs(BaseModel):
     """What breaks if a resource fails."""
 
     resource: str = Field(description="ARN, id or name.")
-    depth: int | None = Field(default=None, ge=1, le=25, description="Maximum hops (all when unset).")
+    depth: int | None = Field(
+        default=None, ge=1, le=25, description="Maximum hops (all when unset)."
+    )
 
 
 class GraphResult(BaseModel):
@@ -186,14 +194,18 @@ class MigrationResult(BaseModel):
 
     start: Ref = Field(description="The VPC or resource migrated.")
     steps: list[MigrationStep] = Field(description="Steps, dependencies first.")
-    external: list[Ref] = Field(description="Needed resources outside the set (must exist at the destination).")
+    external: list[Ref] = Field(
+        description="Needed resources outside the set (must exist at the destination)."
+    )
     cycles: int = Field(description="Steps that must move together.")
 
 
 class RiskArgs(BaseModel):
     """Whose migration risk."""
 
-    resource: str | None = Field(default=None, description="One resource, or a VPC (scores its contents).")
+    resource: str | None = Field(
+        default=None, description="One resource, or a VPC (scores its contents)."
+    )
     region: str | None = Field(default=None, description="Region filter when no resource is given.")
     top: int = Field(default=10, ge=1, le=200, description="How many riskiest to show.")
 
@@ -254,4 +266,3 @@ class OrphansResult(BaseModel):
     items: list[Orphan] = Field(description="Orphans, costliest first.")
     monthly_total: float = Field(description="Sum of known monthly costs (USD).")
     prices_as_of: dict[str, str] = Field(description="Price list dates per item.")
-

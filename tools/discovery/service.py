@@ -110,7 +110,9 @@ def resolve(ctx: ToolContext, ref: str) -> StoredResource:
             raise NotFound(f"No resource with ARN {text} in the inventory.")
         return found
     candidates = store.search(name=text)
-    exact = [r for r in candidates if text.lower() in (r.resource_id.lower(), (r.name or "").lower())]
+    exact = [
+        r for r in candidates if text.lower() in (r.resource_id.lower(), (r.name or "").lower())
+    ]
     matches = exact or candidates
     if not matches:
         raise NotFound(f"Nothing named or with id '{text}' is in the inventory (last scan).")

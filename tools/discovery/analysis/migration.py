@@ -45,7 +45,9 @@ def members_only(view: nx.DiGraph, nodes: set[str]) -> nx.DiGraph:
 
 
 def migration_order(view: nx.DiGraph, nodes: set[str]) -> list[Wave]:
-    """Order ``nodes`` so each comes after what it needs; cycles become one "together" step.
+    """Waves of ``nodes``: each wave needs only earlier waves; a cycle is one "together" group.
+
+    Resources in one wave do not depend on each other and can move in parallel.
 
     Args:
         view: dependency view.
@@ -53,11 +55,19 @@ def migration_order(view: nx.DiGraph, nodes: set[str]) -> list[Wave]:
     """
     sub = members_only(view, nodes)
     condensed = nx.condensation(sub)
-    order = list(reversed(list(nx.lexicographical_topological_sort(condensed, key=str))))
-    waves = []
-    for position, component in enumerate(order, start=1):
-        members = sorted(condensed.nodes[component]["members"])
-        waves.append(Wave(order=position, nodes=members, move_together=len(members) > 1))
+    waves: list[Wave] = []
+    for generation in nx.topological_generations(condensed.reverse(copy=False)):
+        singles: list[str] = []
+        for component in generation:
+            members = sorted(condensed.nodes[component]["members"])
+            if len(members) > 1:
+                waves.append(Wave(order=0, nodes=members, move_together=True))
+            else:
+                singles += members
+        if singles:
+            waves.append(Wave(order=0, nodes=sorted(singles), move_together=False))
+    for position, wave in enumerate(waves, start=1):
+        wave.order = position
     return waves
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from importlib import resources as package_files
@@ -62,7 +63,7 @@ def _hourly(resource: Resource, key: str) -> float | None:
 
 
 def find_orphans(
-    resources: list[Resource], snapshot_max_age_days: int = 90, now: datetime | None = None
+    resources: Sequence[Resource], snapshot_max_age_days: int = 90, now: datetime | None = None
 ) -> list[Orphan]:
     """Unattached volumes, unassociated EIPs, load balancers without healthy targets, old snapshots.
 

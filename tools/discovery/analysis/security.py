@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -124,7 +124,7 @@ def group_users(resources: Iterable[Resource]) -> dict[str, set[str]]:
 
 
 def risky_security_groups(
-    resources: list[Resource], include_unused: bool = True
+    resources: Sequence[Resource], include_unused: bool = True
 ) -> list[GroupFinding]:
     """Groups with world-open risky rules, and (optionally) groups nothing uses.
 
@@ -169,7 +169,7 @@ def _open_ports(groups: list[Resource]) -> list[str]:
     return sorted(set(ports))
 
 
-def public_exposure(resources: list[Resource]) -> list[Exposure]:
+def public_exposure(resources: Sequence[Resource]) -> list[Exposure]:
     """Instances with a public IP in a public subnet behind a world-open group, public buckets,
     internet-facing load balancers with open groups and publicly accessible databases.
 

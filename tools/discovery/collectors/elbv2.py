@@ -77,6 +77,8 @@ def _target_group(
 ) -> Resource:
     arn = item["TargetGroupArn"]
     relations = [rel(lb, "TARGETS", arn) for lb in item.get("LoadBalancerArns", [])]
+    if item.get("VpcId"):
+        relations.append(rel(scope.ec2_arn("vpc", item["VpcId"]), "CONTAINS", arn))
     # DescribeTargetHealth is not paginated: one call returns every target of the group.
     health = elb.describe_target_health(TargetGroupArn=arn).get("TargetHealthDescriptions", [])
     targets = []
