@@ -33,8 +33,9 @@ TYPE_WORDS: dict[str, str] = {
     r"\binstances\b": "instance",
 }
 TYPE_MENTION = (
-    r"(?<![\w-])(vpc|subnet|security group|sg|bucket|database|db|rds|load balancer|alb|target group|"
-    r"lambda|function|volume|table|role|nat gateway|gateway|route table|eni|snapshot)(?![\w-])"
+    r"(?<![\w-])(vpc|subnet|security group|sg|bucket|database|db|rds|load balancer|alb|"
+    r"target group|lambda|function|volume|table|role|nat gateway|gateway|route table|eni|"
+    r"snapshot)(?![\w-])"
 )
 NAME_HINT = re.compile(
     r"(^|[-_])(db|sg|vpc|subnet|alb|elb|tg|bucket|logs|assets|role|nat|igw)([-_]|$)"
