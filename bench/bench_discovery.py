@@ -150,8 +150,7 @@ def fewest_calls(recorder: Recorder, total_calls: int) -> int:
     minimum = total_calls - paged_calls
     for (service, operation, _), pages in recorder.pages.items():
         items = sum(pages)
-        largest = max(max(pages), 1)
-        served = min(PAGE_SIZES.get((service, operation), largest), max(largest, 1))
+        served = max(max(pages), PAGE_SIZES.get((service, operation), 1), 1)
         minimum += max(1, math.ceil(items / served))
     return minimum
 

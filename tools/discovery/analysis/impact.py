@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -20,16 +22,56 @@ class Step(BaseModel):
     via: str | None = Field(default=None, description="Security group an inferred link comes from.")
 
 
-class Impact(BaseModel):
-    """A node reached from the starting one, with the shortest chain of reasons."""
+@dataclass(frozen=True)
+class Impact:
+    """A node reached from the starting one; ``path`` (the shortest chain of reasons) is built
+    on first access, so a radius of thousands of nodes costs one traversal.
 
-    node: str = Field(description="Node id (ARN).")
-    hops: int = Field(description="Distance in real (non-virtual) resources.")
-    path: list[Step] = Field(description="Why: steps from the affected node to the start.")
+    Attributes:
+        node: node id (ARN).
+        hops: distance in real (non-virtual) resources.
+    """
+
+    node: str
+    hops: int
+    _walk: _Walk = field(repr=False, compare=False)
+
+    @cached_property
+    def path(self) -> list[Step]:
+        """Why: steps from the affected node to the start (or start to node for dependencies)."""
+        return self._walk.chain(self.node)
 
 
-def _walk(view: nx.DiGraph, start: str, upstream: bool, depth: int | None) -> dict[str, str]:
-    """Breadth-first parents map; virtual nodes do not count towards ``depth``."""
+@dataclass
+class _Walk:
+    view: nx.DiGraph
+    upstream: bool
+    parents: dict[str, str]
+
+    def chain(self, node: str) -> list[Step]:
+        steps: list[Step] = []
+        current = node
+        while self.parents[current] != current:
+            parent = self.parents[current]
+            needer, needed = (current, parent) if self.upstream else (parent, current)
+            data = self.view.edges[needer, needed]
+            steps.append(
+                Step(
+                    needer=needer,
+                    needed=needed,
+                    kind=data.get("kind", ""),
+                    detail=data.get("detail"),
+                    via=data.get("via"),
+                )
+            )
+            current = parent
+        return steps if self.upstream else steps[::-1]
+
+
+def _walk(
+    view: nx.DiGraph, start: str, upstream: bool, depth: int | None
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Breadth-first parents and hop counts; virtual nodes do not count towards ``depth``."""
     parents: dict[str, str] = {start: start}
     hops: dict[str, int] = {start: 0}
     queue = deque([start])
@@ -44,40 +86,19 @@ def _walk(view: nx.DiGraph, start: str, upstream: bool, depth: int | None) -> di
             parents[other] = current
             hops[other] = hops[current] + (0 if is_virtual(other) else 1)
             queue.append(other)
-    return parents
-
-
-def _chain(view: nx.DiGraph, parents: dict[str, str], node: str, upstream: bool) -> list[Step]:
-    steps: list[Step] = []
-    current = node
-    while parents[current] != current:
-        parent = parents[current]
-        needer, needed = (current, parent) if upstream else (parent, current)
-        data = view.edges[needer, needed]
-        steps.append(
-            Step(
-                needer=needer,
-                needed=needed,
-                kind=data.get("kind", ""),
-                detail=data.get("detail"),
-                via=data.get("via"),
-            )
-        )
-        current = parent
-    return steps if upstream else steps[::-1]
+    return parents, hops
 
 
 def _impacts(view: nx.DiGraph, start: str, upstream: bool, depth: int | None) -> list[Impact]:
     if start not in view:
         return []
-    parents = _walk(view, start, upstream, depth)
-    found = []
-    for node in parents:
-        if node == start or is_virtual(node):
-            continue
-        path = _chain(view, parents, node, upstream)
-        hops = sum(1 for s in path if not is_virtual(s.needed if upstream else s.needer))
-        found.append(Impact(node=node, hops=max(1, hops), path=path))
+    parents, hops = _walk(view, start, upstream, depth)
+    walk = _Walk(view, upstream, parents)
+    found = [
+        Impact(node, max(1, hops[node]), walk)
+        for node in parents
+        if node != start and not is_virtual(node)
+    ]
     return sorted(found, key=lambda i: (i.hops, i.node))
 
 
