@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -29,46 +30,76 @@ class Wave(BaseModel):
 
 
 def members_only(view: nx.DiGraph, nodes: set[str]) -> nx.DiGraph:
-    """The view restricted to ``nodes``, with virtual nodes bridged (a->svc->b becomes a->b).
+    """The view restricted to ``nodes`` plus the virtual service nodes between them.
+
+    Virtual nodes are kept (not bridged into member-to-member edges) so the subgraph stays
+    linear in size; callers drop them from what they report.
 
     Args:
         view: dependency view.
         nodes: real node ids to keep.
     """
+    virtual = {v for n in nodes if n in view for v in view.successors(n) if is_virtual(v)}
+    allowed = nodes | virtual
     sub = nx.DiGraph()
     sub.add_nodes_from(nodes)
-    for node in nodes:
-        for nxt in view.successors(node):
-            targets = view.successors(nxt) if is_virtual(nxt) else [nxt]
-            sub.add_edges_from((node, t) for t in targets if t in nodes and t != node)
+    sub.add_edges_from(
+        (u, v) for u, v in view.edges(allowed & set(view.nodes)) if v in allowed and u != v
+    )
     return sub
 
 
 def migration_order(view: nx.DiGraph, nodes: set[str]) -> list[Wave]:
     """Waves of ``nodes``: each wave needs only earlier waves; a cycle is one "together" group.
 
-    Resources in one wave do not depend on each other and can move in parallel.
+    Strongly connected components of the view become single steps; the components then go in
+    topological generations (Kahn's algorithm), so resources in one wave do not depend on each
+    other and can move in parallel.
 
     Args:
         view: dependency view.
         nodes: the node ids to migrate.
     """
-    sub = members_only(view, nodes)
-    condensed = nx.condensation(sub)
+    whole = len(nodes) == view.number_of_nodes() - sum(1 for n in view if is_virtual(n))
+    graph = view if whole else members_only(view, nodes)
+    components = list(nx.strongly_connected_components(graph))
+    component_of = {node: index for index, comp in enumerate(components) for node in comp}
+    needs = [0] * len(components)
+    dependents: dict[int, set[int]] = defaultdict(set)
+    for needer, needed in graph.edges():
+        a, b = component_of[needer], component_of[needed]
+        if a != b and a not in dependents[b]:
+            dependents[b].add(a)
+            needs[a] += 1
+    generation = [i for i, count in enumerate(needs) if count == 0]
     waves: list[Wave] = []
-    for generation in nx.topological_generations(condensed.reverse(copy=False)):
-        singles: list[str] = []
-        for component in generation:
-            members = sorted(condensed.nodes[component]["members"])
-            if len(members) > 1:
-                waves.append(Wave(order=0, nodes=members, move_together=True))
-            else:
-                singles += members
-        if singles:
-            waves.append(Wave(order=0, nodes=sorted(singles), move_together=False))
+    while generation:
+        waves += _waves_of(generation, components)
+        upcoming: list[int] = []
+        for index in generation:
+            for dependent in dependents.get(index, ()):
+                needs[dependent] -= 1
+                if needs[dependent] == 0:
+                    upcoming.append(dependent)
+        generation = upcoming
     for position, wave in enumerate(waves, start=1):
         wave.order = position
     return waves
+
+
+def _waves_of(generation: list[int], components: list[set[str]]) -> list[Wave]:
+    """One wave for the independent resources of a generation, one per cycle in it."""
+    waves: list[Wave] = []
+    singles: list[str] = []
+    for index in generation:
+        members = sorted(m for m in components[index] if not is_virtual(m))
+        if len(members) > 1:
+            waves.append(Wave(order=0, nodes=members, move_together=True))
+        else:
+            singles += members
+    if singles:
+        waves.append(Wave(order=0, nodes=sorted(singles), move_together=False))
+    return sorted(waves, key=lambda w: (not w.move_together, w.nodes))
 
 
 class RiskScore(BaseModel):
