@@ -141,6 +141,13 @@ class Settings(BaseSettings):
     neo4j_database: str | None = Field(
         default=None, description="Neo4j database name (server default when unset)."
     )
+    neo4j_max_statement_bytes: int | None = Field(
+        default=None,
+        description=(
+            "Cap the parameter bytes of each batched graph write (FalkorDB's Bolt endpoint "
+            "fails on messages of a few KB: use 3000 there); unset = batch by rows only."
+        ),
+    )
     # --- end discovery domain ---
 
     @field_validator("aws_regions", mode="before")

@@ -46,6 +46,7 @@ class Neo4jGraphStore(GraphStore):
         password: str | None = None,
         database: str | None = None,
         connect_timeout: float = 5.0,
+        max_statement_bytes: int | None = None,
     ) -> None:
         """Connect and make sure the id index/constraint exists.
 
@@ -55,6 +56,8 @@ class Neo4jGraphStore(GraphStore):
             password: password.
             database: database name (server default when None).
             connect_timeout: seconds allowed for each connection attempt.
+            max_statement_bytes: also cap each batch by the size of its parameters (some Bolt
+                servers, e.g. FalkorDB, fail on messages of a few KB); None = rows only.
         """
         auth = (user, password or "") if user else None
         self.driver: Driver = GraphDatabase.driver(
@@ -64,6 +67,7 @@ class Neo4jGraphStore(GraphStore):
             connection_acquisition_timeout=connect_timeout,
         )
         self.database = database
+        self.max_statement_bytes = max_statement_bytes
         self._connect()
         self._ensure_schema()
 
@@ -100,7 +104,7 @@ class Neo4jGraphStore(GraphStore):
             {"id": n.id, "type": n.type, "name": n.name, "props": json.dumps(n.properties)}
             for n in nodes
         )
-        for batch in batched(rows, self.batch_size):
+        for batch in self._batches(rows):
             self._run(NODE_MERGE, rows=batch)
 
     def add_edges(self, edges: Iterable[Edge]) -> None:
@@ -114,8 +118,27 @@ class Neo4jGraphStore(GraphStore):
             row = {"source": edge.source, "target": edge.target, "detail": edge.detail}
             by_kind[check_kind(edge.kind)].append(row)
         for kind, rows in by_kind.items():
-            for batch in batched(rows, self.batch_size):
+            for batch in self._batches(rows):
                 self._run(EDGE_MERGE.replace("{kind}", kind), rows=batch)
+
+    def _batches(self, rows: Iterable[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+        """Rows in batches of ``batch_size``, and of ``max_statement_bytes`` when set."""
+        if self.max_statement_bytes is None:
+            yield from batched(rows, self.batch_size)
+            return
+        batch: list[dict[str, Any]] = []
+        size = 0
+        for row in rows:
+            row_size = sum(len(str(v)) + len(k) + 8 for k, v in row.items())
+            if batch and (
+                size + row_size > self.max_statement_bytes or len(batch) >= self.batch_size
+            ):
+                yield batch
+                batch, size = [], 0
+            batch.append(row)
+            size += row_size
+        if batch:
+            yield batch
 
     def clear(self) -> None:
         """Delete every node and relationship."""

@@ -10,6 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+FALKORDB_MAX_BYTES = 3000
+"""FalkorDB's Bolt endpoint crashes on messages of about 4 KB and more; writes stay below."""
+
 
 def _free_port(low: int = 20000, high: int = 32767) -> int:
     """A TCP port nobody listens on (FalkorDB's BOLT_PORT must be <= 32767)."""
@@ -70,3 +75,18 @@ def bolt_server(workdir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def bolt_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A FalkorDB Bolt server for the session; skipped (or failed in CI) when it cannot start."""
+    from tests.conftest import services_required
+
+    try:
+        with bolt_server(tmp_path_factory.mktemp("falkordb")) as url:
+            yield url
+    except RuntimeError as error:
+        if services_required():
+            pytest.fail(f"CF_REQUIRE_SERVICES=1 but the Bolt server cannot start: {error}")
+        print(f"SKIP: {error}")
+        pytest.skip(str(error))

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 import pytest
 
 from core.graph.base import Edge, GraphStore, Node
 from core.graph.nx_store import NetworkxGraphStore
-from tests.conftest import services_required
-from tests.core.graph_server import bolt_server
+from tests.core.graph_server import FALKORDB_MAX_BYTES, bolt_url  # noqa: F401
 
 
 @pytest.fixture(scope="session")
-def bolt_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A FalkorDB Bolt server for the session; skipped (or failed in CI) when it cannot start."""
-    try:
-        with bolt_server(tmp_path_factory.mktemp("falkordb")) as url:
-            yield url
-    except RuntimeError as error:
-        if services_required():
-            pytest.fail(f"CF_REQUIRE_SERVICES=1 but the Bolt server cannot start: {error}")
-        print(f"SKIP: {error}")
-        pytest.skip(str(error))
-
-
-@pytest.fixture(scope="session")
-def neo4j_store(bolt_url: str) -> Iterator[GraphStore]:
+def neo4j_store(bolt_url: str) -> Iterator[GraphStore]:  # noqa: F811
     """One adapter for the session (cleared before each test)."""
     from core.graph.neo4j_store import Neo4jGraphStore
 
-    store = Neo4jGraphStore(bolt_url)
+    store = Neo4jGraphStore(bolt_url, max_statement_bytes=FALKORDB_MAX_BYTES)
     yield store
     store.close()
 
@@ -147,3 +134,12 @@ def test_clear_empties_the_store(store: GraphStore) -> None:
     _seed(store)
     store.clear()
     assert store.counts() == (0, 0)
+
+
+def test_long_ids_are_written_in_several_statements(store: GraphStore) -> None:
+    long_ids = [f"arn:aws:ec2:us-east-1:123456789012:instance/i-{n:017d}" for n in range(300)]
+    store.add_nodes(Node(i, "ec2:instance", i[-8:], {"region": "us-east-1"}) for i in long_ids)
+    store.add_edges(Edge(a, "CONTAINS", b) for a, b in pairwise(long_ids))
+
+    assert store.counts() == (300, 299)
+    assert store.dependents(long_ids[5], depth=2) == {long_ids[4]: 1, long_ids[3]: 2}

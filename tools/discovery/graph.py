@@ -75,6 +75,7 @@ def open_store(ctx: ToolContext) -> GraphStore:
             user=settings.neo4j_user if settings.neo4j_password else None,
             password=settings.neo4j_password,
             database=settings.neo4j_database,
+            max_statement_bytes=settings.neo4j_max_statement_bytes,
         )
     return NetworkxGraphStore()
 
