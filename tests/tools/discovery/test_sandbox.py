@@ -179,3 +179,28 @@ def test_every_tool_renders_its_result(sandbox: tuple[ToolContext, DemoEstate]) 
         result = spec.handler(ctx, spec.args_model(**raw))
         text = to_text(spec.render(result))
         assert text.strip(), name
+
+
+def test_bad_input_gets_a_clear_message_and_changes_nothing(
+    sandbox: tuple[ToolContext, DemoEstate],
+) -> None:
+    from tools.errors import Ambiguous, InvalidInput, NotFound
+
+    ctx, _ = sandbox
+    store = InventoryStore(ctx.db)
+    before = store.last_scan()
+
+    with pytest.raises(NotFound, match="no-such-db"):
+        tools.graph_blast_radius(ctx, BlastArgs(resource="no-such-db"))
+    with pytest.raises(InvalidInput, match="resource type 'spaceships'"):
+        tools.search(ctx, SearchArgs(type="spaceships"))
+    with pytest.raises(InvalidInput, match="not an AWS region"):
+        tools.search(ctx, SearchArgs(region="us-east-9"))
+    with pytest.raises(InvalidInput, match="group_by"):
+        tools.search(ctx, SearchArgs(group_by="colour"))
+    with pytest.raises(Ambiguous) as asked:
+        tools.graph_blast_radius(ctx, BlastArgs(resource="web"))
+    assert any("web-1" in choice for choice in asked.value.choices)
+
+    after = store.last_scan()
+    assert before is not None and after is not None and after.id == before.id
