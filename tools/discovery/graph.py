@@ -93,6 +93,8 @@ def current_graph(ctx: ToolContext) -> GraphStore:
     if isinstance(cached, tuple) and cached[0] == version:
         store: GraphStore = cached[1]
         return store
+    if isinstance(cached, tuple):
+        cached[1].close()
     store = fill(open_store(ctx), list(inventory.resources()))
     ctx.extras[CACHE_KEY] = (version, store)
     return store
