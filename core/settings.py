@@ -114,6 +114,45 @@ class Settings(BaseSettings):
         default=None, description="Channel where approval cards are also posted."
     )
 
+    # --- discovery domain (tools/discovery, core/graph) ---
+    discovery_all_regions: bool = Field(
+        default=False,
+        description="Scan every region enabled in the account instead of aws_regions.",
+    )
+    discovery_use_organizations: bool = Field(
+        default=False,
+        description="Scan every active account of the AWS Organization (entered by assume-role).",
+    )
+    discovery_role_name: str = Field(
+        default="CloudFabricAccess",
+        description="Role name assumed in each Organizations member account during a scan.",
+    )
+    discovery_max_workers: int = Field(
+        default=8, description="Concurrent (account, region, service) collectors during a scan."
+    )
+    discovery_snapshot_max_age_days: int = Field(
+        default=90, description="EBS snapshots older than this are reported as orphan candidates."
+    )
+    graph_backend: Literal["networkx", "neo4j"] = Field(
+        default="networkx", description="Dependency graph store: in-process networkx or Neo4j."
+    )
+    neo4j_url: str | None = Field(
+        default=None, description="Bolt URL of the Neo4j server when graph_backend is 'neo4j'."
+    )
+    neo4j_user: str = Field(default="neo4j", description="Neo4j user name.")
+    neo4j_password: str | None = Field(default=None, description="Neo4j password.")
+    neo4j_database: str | None = Field(
+        default=None, description="Neo4j database name (server default when unset)."
+    )
+    neo4j_max_statement_bytes: int | None = Field(
+        default=None,
+        description=(
+            "Cap the parameter bytes of each batched graph write (FalkorDB's Bolt endpoint "
+            "fails on messages of a few KB: use 3000 there); unset = batch by rows only."
+        ),
+    )
+    # --- end discovery domain ---
+
     @field_validator("aws_regions", mode="before")
     @classmethod
     def _regions_from_csv(cls, value: object) -> object:

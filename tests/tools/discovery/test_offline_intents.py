@@ -1,0 +1,203 @@
+"""The offline router sends natural phrasings of every discovery tool to it, with the right args."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agents.offline.router import route
+
+CASES: list[tuple[str, str, dict[str, Any]]] = [
+    # discovery.scan
+    ("scan our aws accounts", "discovery.scan", {}),
+    ("run a discovery scan", "discovery.scan", {}),
+    ("rescan everything", "discovery.scan", {}),
+    ("refresh the inventory", "discovery.scan", {}),
+    ("scan eu-west-1", "discovery.scan", {"regions": ["eu-west-1"]}),
+    ("kick off a scan of us-east-1", "discovery.scan", {"regions": ["us-east-1"]}),
+    ("discover all resources in our accounts", "discovery.scan", {}),
+    ("please re-scan the estate", "discovery.scan", {}),
+    ("update the resource inventory now", "discovery.scan", {}),
+    ("start a new inventory scan in Ireland", "discovery.scan", {"regions": ["eu-west-1"]}),
+    ("scan account 210987654321", "discovery.scan", {"accounts": ["210987654321"]}),
+    # inventory.search
+    ("what do we run in eu-west-1?", "inventory.search", {"region": "eu-west-1"}),
+    ("what do we have in Ireland", "inventory.search", {"region": "eu-west-1"}),
+    ("how many resources do we have per region", "inventory.search", {"group_by": "region"}),
+    ("count resources by type in us-east-1", "inventory.search", {"group_by": "type"}),
+    ("list all s3 buckets", "inventory.search", {"type": "bucket"}),
+    ("show me every rds database", "inventory.search", {"type": "rds"}),
+    ("find resources tagged env=prod", "inventory.search", {"tags": {"env": "prod"}}),
+    ("which lambda functions do we have", "inventory.search", {"type": "lambda"}),
+    ("inventory of account 210987654321", "inventory.search", {"account": "210987654321"}),
+    ("show the load balancers in us-east-1", "inventory.search", {"type": "load balancer"}),
+    ("how many resources per team", "inventory.search", {"group_by": "tag:team"}),
+    ("list resources named web", "inventory.search", {"name": "web"}),
+    # inventory.describe
+    ("describe db-prod", "inventory.describe", {"resource": "db-prod"}),
+    ("tell me about the vpc prod-vpc", "inventory.describe", {"resource": "prod-vpc"}),
+    ("details of security group web-sg", "inventory.describe", {"resource": "web-sg"}),
+    ("show me the bucket cf-demo-logs", "inventory.describe", {"resource": "cf-demo-logs"}),
+    ("what do we know about the db-sg security group", "inventory.describe", {"resource": "db-sg"}),
+    ("describe sg-0123abcd", "inventory.describe", {"resource": "sg-0123abcd"}),
+    ("describe the load balancer web-alb", "inventory.describe", {"resource": "web-alb"}),
+    ("info on subnet prod-private-a", "inventory.describe", {"resource": "prod-private-a"}),
+    ("look up the lambda thumbnailer", "inventory.describe", {"resource": "thumbnailer"}),
+    (
+        "describe arn:aws:s3:::cf-demo-assets",
+        "inventory.describe",
+        {"resource": "arn:aws:s3:::cf-demo-assets"},
+    ),
+    # inventory.changes
+    ("what changed since the last scan?", "inventory.changes", {}),
+    ("show changes in the last 24 hours", "inventory.changes", {"since_hours": 24.0}),
+    ("any resources deleted since yesterday", "inventory.changes", {"since_hours": 24.0}),
+    ("list inventory changes", "inventory.changes", {}),
+    ("what was created or deleted recently", "inventory.changes", {}),
+    ("diff since the previous scan", "inventory.changes", {}),
+    ("what changed in the last 2 days", "inventory.changes", {"since_hours": 48.0}),
+    ("which resources changed this week", "inventory.changes", {"since_hours": 168.0}),
+    ("show me the drift since last scan", "inventory.changes", {}),
+    ("anything new or removed in the past 6 hours", "inventory.changes", {"since_hours": 6.0}),
+    # graph.dependencies
+    (
+        "what does web-1 depend on?",
+        "graph.dependencies",
+        {"resource": "web-1", "direction": "dependencies"},
+    ),
+    ("dependencies of db-prod", "graph.dependencies", {"resource": "db-prod"}),
+    (
+        "what depends on db-sg?",
+        "graph.dependencies",
+        {"resource": "db-sg", "direction": "dependents"},
+    ),
+    (
+        "show the dependents of prod-vpc",
+        "graph.dependencies",
+        {"resource": "prod-vpc", "direction": "dependents"},
+    ),
+    ("which resources rely on web-sg", "graph.dependencies", {"direction": "dependents"}),
+    ("what is web-alb connected to", "graph.dependencies", {"resource": "web-alb"}),
+    ("upstream dependencies of web-tg", "graph.dependencies", {"resource": "web-tg"}),
+    ("who uses the db-sg security group", "graph.dependencies", {"direction": "dependents"}),
+    ("what does web-1 need to run, 2 levels deep", "graph.dependencies", {"depth": 2}),
+    ("list the dependencies of the thumbnailer lambda", "graph.dependencies", {}),
+    # graph.blast_radius
+    ("what breaks if db-prod fails?", "graph.blast_radius", {"resource": "db-prod"}),
+    ("blast radius of db-sg", "graph.blast_radius", {"resource": "db-sg"}),
+    ("if prod-nat goes down what is affected", "graph.blast_radius", {"resource": "prod-nat"}),
+    ("what is impacted when web-1 dies", "graph.blast_radius", {"resource": "web-1"}),
+    ("impact of losing db-prod", "graph.blast_radius", {"resource": "db-prod"}),
+    (
+        "what would be affected by an outage of prod-vpc",
+        "graph.blast_radius",
+        {"resource": "prod-vpc"},
+    ),
+    ("what stops working if web-tg is deleted", "graph.blast_radius", {"resource": "web-tg"}),
+    ("blast radius for sg-0abc12345", "graph.blast_radius", {"resource": "sg-0abc12345"}),
+    (
+        "show the blast radius of the web-alb load balancer",
+        "graph.blast_radius",
+        {"resource": "web-alb"},
+    ),
+    ("which services go down if db-prod crashes", "graph.blast_radius", {"resource": "db-prod"}),
+    # graph.migration_order
+    ("in what order could we migrate prod-vpc?", "graph.migration_order", {"resource": "prod-vpc"}),
+    (
+        "migration order for vpc analytics-vpc",
+        "graph.migration_order",
+        {"resource": "analytics-vpc"},
+    ),
+    ("how should we sequence moving prod-vpc", "graph.migration_order", {"resource": "prod-vpc"}),
+    ("plan the migration waves of prod-vpc", "graph.migration_order", {"resource": "prod-vpc"}),
+    (
+        "what order to move the resources of prod-vpc in",
+        "graph.migration_order",
+        {"resource": "prod-vpc"},
+    ),
+    ("migration plan for shared-vpc", "graph.migration_order", {"resource": "shared-vpc"}),
+    ("give me a move order for prod-vpc", "graph.migration_order", {"resource": "prod-vpc"}),
+    ("what should we migrate first in prod-vpc", "graph.migration_order", {"resource": "prod-vpc"}),
+    ("sequence for migrating vpc-0abc123", "graph.migration_order", {"resource": "vpc-0abc123"}),
+    ("order of migration for prod-vpc", "graph.migration_order", {"resource": "prod-vpc"}),
+    # graph.migration_risk
+    ("how risky is it to migrate db-prod?", "graph.migration_risk", {"resource": "db-prod"}),
+    ("migration risk of prod-vpc", "graph.migration_risk", {"resource": "prod-vpc"}),
+    ("risk score for moving web-1", "graph.migration_risk", {"resource": "web-1"}),
+    (
+        "what are the riskiest resources to migrate in us-east-1",
+        "graph.migration_risk",
+        {"region": "us-east-1"},
+    ),
+    ("rate the migration risk of db-prod", "graph.migration_risk", {"resource": "db-prod"}),
+    ("score migration risk for everything", "graph.migration_risk", {}),
+    ("which resources are hardest to move", "graph.migration_risk", {}),
+    ("is it safe to migrate web-alb", "graph.migration_risk", {"resource": "web-alb"}),
+    ("migration risk assessment for prod-vpc", "graph.migration_risk", {"resource": "prod-vpc"}),
+    ("how hard would it be to move db-prod", "graph.migration_risk", {"resource": "db-prod"}),
+    # security.risky_security_groups
+    ("which security groups are open to the internet?", "security.risky_security_groups", {}),
+    ("which security groups are open to the world", "security.risky_security_groups", {}),
+    ("show risky security groups", "security.risky_security_groups", {}),
+    ("any sgs allowing 0.0.0.0/0?", "security.risky_security_groups", {}),
+    ("security groups with ssh open to everyone", "security.risky_security_groups", {}),
+    ("find unused security groups", "security.risky_security_groups", {}),
+    ("is rdp open anywhere", "security.risky_security_groups", {}),
+    ("audit our security groups", "security.risky_security_groups", {}),
+    ("list security groups exposing database ports", "security.risky_security_groups", {}),
+    ("which firewall rules allow the whole internet", "security.risky_security_groups", {}),
+    (
+        "open security groups in us-east-1",
+        "security.risky_security_groups",
+        {"region": "us-east-1"},
+    ),
+    # security.public_exposure
+    ("what is exposed to the internet?", "security.public_exposure", {}),
+    ("which resources are publicly accessible", "security.public_exposure", {}),
+    ("show public exposure", "security.public_exposure", {}),
+    ("are any buckets public?", "security.public_exposure", {}),
+    ("what can be reached from the internet", "security.public_exposure", {}),
+    ("list internet-facing resources", "security.public_exposure", {}),
+    ("which instances have a public ip", "security.public_exposure", {}),
+    ("public attack surface in us-east-1", "security.public_exposure", {"region": "us-east-1"}),
+    ("what's publicly reachable", "security.public_exposure", {}),
+    ("check for public databases", "security.public_exposure", {}),
+    # inventory.orphans
+    ("what is unused and costing money?", "inventory.orphans", {}),
+    ("find orphaned resources", "inventory.orphans", {}),
+    ("show unattached volumes", "inventory.orphans", {}),
+    ("any idle elastic ips?", "inventory.orphans", {}),
+    ("show me waste", "inventory.orphans", {}),
+    ("what can we clean up to save money", "inventory.orphans", {}),
+    ("list orphans in us-east-1", "inventory.orphans", {"region": "us-east-1"}),
+    ("old snapshots we could clean up", "inventory.orphans", {}),
+    ("load balancers with no healthy targets", "inventory.orphans", {}),
+    ("what are we paying for but not using", "inventory.orphans", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_phrasing_routes_to_the_tool(text: str, tool: str, expected: dict[str, Any]) -> None:
+    calls = route(text)
+
+    assert calls and calls[0]["name"] == tool, calls
+    args = calls[0]["args"]
+    for key, value in expected.items():
+        assert args.get(key) == value, (key, args)
+
+
+def test_every_discovery_tool_has_ten_phrasings() -> None:
+    counts: dict[str, int] = {}
+    for _, tool, _ in CASES:
+        counts[tool] = counts.get(tool, 0) + 1
+    assert len(counts) == 11
+    assert min(counts.values()) >= 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["list all instances", "stop web-1", "describe i-0abc12345678", "what instances are running?"],
+)
+def test_ec2_phrasings_stay_with_ec2(text: str) -> None:
+    assert route(text)[0]["name"].startswith("ec2.")

@@ -1,0 +1,128 @@
+"""The inventory keeps first/last seen, records exact changes, and writes in batches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import event
+
+from core.db import Database
+from tests.tools.discovery.estate import Estate
+from tools.context import ToolContext
+from tools.discovery.model import Resource, ScanResult, ScopeOutcome
+from tools.discovery.scan import run_scan
+from tools.discovery.store import InventoryStore
+
+
+def test_second_scan_reports_exactly_what_changed(scan_ctx: ToolContext, estate: Estate) -> None:
+    first = run_scan(scan_ctx)
+    store = InventoryStore(scan_ctx.db)
+    assert store.changes(scan_id=first.scan_id)
+    assert all(c.kind == "created" for c in store.changes())
+    ec2 = scan_ctx.aws.client("ec2", "us-east-1")
+    new_group = ec2.create_security_group(
+        GroupName="new-sg", Description="new", VpcId=estate["vpc"]
+    )["GroupId"]
+    scan_ctx.aws.client("s3", "us-east-1").create_bucket(Bucket="cf-test-new")
+    ec2.create_tags(Resources=[estate["old-data"]], Tags=[{"Key": "owner", "Value": "bob"}])
+    ec2.authorize_security_group_ingress(
+        GroupId=estate["ssh-open"],
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 3389,
+                "ToPort": 3389,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    ec2.release_address(AllocationId=estate["spare-ip"])
+
+    second = run_scan(scan_ctx)
+
+    changes = {(c.kind, c.name, tuple(c.changed_fields)) for c in store.changes()}
+    assert changes == {
+        ("created", "new-sg", ()),
+        ("created", "cf-test-new", ()),
+        ("changed", "old-data", ("tags.owner",)),
+        ("changed", "ssh-open", ("config.ingress",)),
+        ("deleted", "spare-ip", ()),
+    }
+    assert store.last_scan() is not None
+    assert store.last_scan().id == second.scan_id  # type: ignore[union-attr]
+    gone = store.get(f"arn:aws:ec2:us-east-1:123456789012:elastic-ip/{estate['spare-ip']}")
+    assert gone is not None and gone.deleted_at is not None
+    kept = store.search(name="web-1")[0]
+    assert kept.first_seen < kept.last_seen
+    assert new_group in {r.resource_id for r in store.search(type="ec2:security-group")}
+
+
+def test_a_missed_region_does_not_look_deleted(scan_ctx: ToolContext, estate: Estate) -> None:
+    run_scan(scan_ctx)
+    store = InventoryStore(scan_ctx.db)
+
+    run_scan(scan_ctx, regions=["us-east-1"])
+
+    assert store.search(name="analytics-vpc")
+    assert not [c for c in store.changes() if c.kind == "deleted"]
+
+
+def _resources(count: int, state: str) -> list[Resource]:
+    return [
+        Resource(
+            arn=f"arn:aws:ec2:us-east-1:111122223333:volume/vol-{n:08d}",
+            account="111122223333",
+            region="us-east-1",
+            type="ec2:volume",
+            service="ec2",
+            resource_id=f"vol-{n:08d}",
+            state=state if n % 2 else "in-use",
+            config={"size_gb": n},
+        )
+        for n in range(count)
+    ]
+
+
+def _scan(resources: list[Resource]) -> ScanResult:
+    return ScanResult(
+        started_at=datetime.now(UTC),
+        accounts=["111122223333"],
+        regions=["us-east-1"],
+        resources=resources,
+        outcomes=[
+            ScopeOutcome(account="111122223333", region="us-east-1", service="ec2", status="ok")
+        ],
+    )
+
+
+def test_a_big_scan_is_written_in_few_statements_and_one_transaction(db: Database) -> None:
+    store = InventoryStore(db)
+    statements: list[str] = []
+    commits: list[int] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
+    event.listen(db.engine, "commit", lambda *a: commits.append(1))
+
+    store.record_scan(_scan(_resources(5000, "available")))
+    first_statements, first_commits = len(statements), len(commits)
+    store.record_scan(_scan(_resources(4000, "deleting")))
+
+    assert first_commits == 1
+    assert first_statements < 30
+    assert len(commits) - first_commits == 1
+    assert len(statements) - first_statements < 60
+    kinds = [c.kind for c in store.changes()]
+    assert kinds.count("deleted") == 1000
+    assert kinds.count("changed") == 2000
+    assert store.count("state") == {"in-use": 2000, "deleting": 2000}
+
+
+def test_search_filters_and_counts(scan_ctx: ToolContext, estate: Estate) -> None:
+    run_scan(scan_ctx)
+    store = InventoryStore(scan_ctx.db)
+
+    instances = store.search(type="ec2:instance", region="us-east-1", tags={"team": "web"})
+    assert sorted(r.name or "" for r in instances) == ["web-1", "web-2"]
+    assert store.search(type="rds", state="available")[0].name == "db-prod"
+    assert store.count("region", type="ec2:vpc")["eu-west-1"] >= 1
+    assert store.count("tag:env", type="ec2:instance") == {"prod": 2}
+    assert store.search(name="no-such-thing") == []

@@ -1,0 +1,1 @@
+"""Analyses over the inventory and the dependency graph (blast radius, migration, security...)."""
