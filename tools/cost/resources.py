@@ -105,6 +105,8 @@ def read_snapshots(
     """
     client = aws.client("ec2", region, account_key)
     for raw in _pages(client, "describe_snapshots", "Snapshots", OwnerIds=["self"]):
+        if account and raw.get("OwnerId") not in (None, account):
+            continue
         tags = _tags(raw.get("Tags"))
         yield CostResource(
             kind="ebs_snapshot",
