@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -140,13 +141,7 @@ class ApprovalService:
             conversation_id: only from this conversation.
             limit: at most this many.
         """
-        query = select(ApprovalRequest).order_by(col(ApprovalRequest.created_at).desc())
-        if state:
-            query = query.where(ApprovalRequest.state == state)
-        if conversation_id:
-            query = query.where(ApprovalRequest.conversation_id == conversation_id)
-        with self.db.session() as session:
-            return list(session.exec(query.limit(limit)).all())
+        return find_requests(self.db, state, conversation_id, limit)
 
     def latest(self, conversation_id: str, pending_only: bool = True) -> ApprovalRequest | None:
         """The newest (pending) request of a conversation.
@@ -163,20 +158,19 @@ class ApprovalService:
     def approve(self, approval_id: str, approver: str) -> ApprovalRequest:
         """Approve and execute; exactly one of any number of racing calls gets through.
 
+        Every refusal is audited and leaves the request as it was.
+
         Args:
             approval_id: the request.
             approver: who clicked.
         """
-        request = self._pending(approval_id, approver)
-        try:
+        with self._audited_refusals(approver, approval_id):
+            request = self._pending(approval_id)
             self.policy.check(approver, request.requester, request.risk)
-        except ApprovalRefused as refusal:
-            self.audit.append(approver, "refused", approval_id, {"reason": str(refusal)})
-            raise
-        if not self._transition(
-            approval_id, S.PENDING, S.APPROVED, unexpired=True, decided_by=approver
-        ):
-            raise self._lost_race(approval_id)
+            if not self._transition(
+                approval_id, S.PENDING, S.APPROVED, unexpired=True, decided_by=approver
+            ):
+                raise self._lost_race(approval_id)
         self.audit.append(approver, "approved", approval_id, {"plan_hash": request.plan_hash})
         final = self.executor.run(approval_id)
         self._emit(final)
@@ -190,22 +184,26 @@ class ApprovalService:
             user: who clicked Reject.
             reason: why, shown on the card.
         """
-        request = self._pending(approval_id, user)
-        if user == request.requester:
-            target = S.CANCELLED
-        else:
-            try:
+        with self._audited_refusals(user, approval_id):
+            request = self._pending(approval_id)
+            target = S.CANCELLED if user == request.requester else S.REJECTED
+            if target is S.REJECTED:
                 self.policy.check(user, request.requester, request.risk)
-            except ApprovalRefused as refusal:
-                self.audit.append(user, "refused", approval_id, {"reason": str(refusal)})
-                raise
-            target = S.REJECTED
-        if not self._transition(approval_id, S.PENDING, target, decided_by=user, reason=reason):
-            raise self._lost_race(approval_id)
+            if not self._transition(approval_id, S.PENDING, target, decided_by=user, reason=reason):
+                raise self._lost_race(approval_id)
         self.audit.append(user, target.lower(), approval_id, {"reason": reason})
         final = self.get(approval_id)
         self._emit(final)
         return final
+
+    @contextmanager
+    def _audited_refusals(self, user: str, approval_id: str) -> Iterator[None]:
+        try:
+            yield
+        except ApprovalRefused as refusal:
+            detail = {"refusal": type(refusal).__name__, "reason": str(refusal)}
+            self.audit.append(user, "refused", approval_id, detail)
+            raise
 
     def expire_due(self) -> list[str]:
         """Mark every overdue pending request EXPIRED; returns their ids."""
@@ -216,13 +214,12 @@ class ApprovalService:
             due = list(session.exec(query).all())
         return [approval_id for approval_id in due if self._expire(approval_id)]
 
-    def _pending(self, approval_id: str, user: str) -> ApprovalRequest:
+    def _pending(self, approval_id: str) -> ApprovalRequest:
         request = self.get(approval_id)
         if request.lifecycle is not S.PENDING:
             raise self._lost_race(approval_id)
         if _as_aware(request.expires_at) <= utcnow():
             self._expire(approval_id)
-            self.audit.append(user, "refused", approval_id, {"reason": "expired"})
             raise ApprovalExpired(self._expired_message(request))
         return request
 
@@ -257,9 +254,11 @@ class ApprovalService:
         if current.lifecycle is S.EXPIRED:
             return ApprovalExpired(self._expired_message(current))
         who = f" by {current.decided_by}" if current.decided_by else ""
-        return AlreadyDecided(
-            f"This request was already {current.state.lower()}{who}; nothing was run again."
+        verb = {S.REJECTED: "rejected", S.CANCELLED: "cancelled"}.get(current.lifecycle, "approved")
+        ran = {S.SUCCEEDED: " and has run", S.FAILED: " and has run (it failed)"}.get(
+            current.lifecycle, ""
         )
+        return AlreadyDecided(f"This request was already {verb}{who}{ran}; nothing was run again.")
 
     @staticmethod
     def _expired_message(request: ApprovalRequest) -> str:
@@ -283,6 +282,26 @@ class ApprovalService:
         )
         with self.db.session() as session:
             session.execute(statement)
+
+
+def find_requests(
+    db: Database, state: str | None = None, conversation_id: str | None = None, limit: int = 50
+) -> list[ApprovalRequest]:
+    """Newest approval requests first, optionally filtered (no service needed).
+
+    Args:
+        db: the SQL store.
+        state: only this lifecycle state.
+        conversation_id: only from this conversation.
+        limit: at most this many.
+    """
+    query = select(ApprovalRequest).order_by(col(ApprovalRequest.created_at).desc())
+    if state:
+        query = query.where(ApprovalRequest.state == state)
+    if conversation_id:
+        query = query.where(ApprovalRequest.conversation_id == conversation_id)
+    with db.session() as session:
+        return list(session.exec(query.limit(limit)).all())
 
 
 def _as_aware(moment: Any) -> Any:

@@ -90,3 +90,44 @@ def error(message: str) -> list[Block]:
         message: the sentence.
     """
     return [text(f":warning: {message}")]
+
+
+def to_text(items: Sequence[Block]) -> str:
+    """Plain text of Block Kit blocks, as the console shows them and as a Slack fallback.
+
+    Args:
+        items: blocks to flatten.
+    """
+    lines: list[str] = []
+    for block in items:
+        lines += _block_lines(block.to_dict())
+    return "\n".join(lines)
+
+
+def _block_lines(block: dict[str, object]) -> list[str]:
+    kind = block.get("type")
+    if kind == "header":
+        title = _text_of(block.get("text"))
+        return [title, "=" * min(len(title), 78)]
+    if kind == "divider":
+        return ["-" * 40]
+    if kind == "section":
+        out = [_text_of(block.get("text"))] if block.get("text") else []
+        fields = block.get("fields") or []
+        out += [_text_of(f).replace("\n", ": ", 1) for f in fields]  # type: ignore[attr-defined]
+        return out
+    if kind == "context":
+        elements = block.get("elements") or []
+        return ["  " + " ".join(_text_of(e) for e in elements)]  # type: ignore[attr-defined]
+    if kind == "actions":
+        elements = block.get("elements") or []
+        return ["  ".join(f"[{_text_of(e.get('text'))}]" for e in elements)]  # type: ignore[attr-defined]
+    if kind == "image":
+        return [f"(image: {block.get('alt_text', '')})"]
+    return []
+
+
+def _text_of(value: object) -> str:
+    if isinstance(value, dict):
+        return str(value.get("text", ""))
+    return "" if value is None else str(value)
