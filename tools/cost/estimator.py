@@ -14,6 +14,7 @@ from tools.cost.models import (
     LineItem,
     ResourceEstimate,
 )
+from tools.errors import InvalidInput
 
 GP3_FREE_IOPS = 3000
 GP3_FREE_MIBPS = 125
@@ -237,6 +238,20 @@ def estimate_all(resources: Iterable[CostResource]) -> list[ResourceEstimate]:
     prices = catalog()
     estimates = [estimate(r, prices) for r in resources]
     return sorted(estimates, key=lambda e: e.monthly_usd, reverse=True)
+
+
+GROUPINGS = ("region", "account", "kind")
+
+
+def check_grouping(by: str) -> str:
+    """``by`` when it is a grouping the estimator knows, else a clear error.
+
+    Args:
+        by: ``region``, ``account``, ``kind`` or ``tag:<key>``.
+    """
+    if by in GROUPINGS or (by.startswith("tag:") and len(by) > 4):
+        return by
+    raise InvalidInput(f"Cannot group by '{by}'. Choose one of: region, account, kind, tag:<key>.")
 
 
 def group_key(resource: CostResource, by: str) -> str:

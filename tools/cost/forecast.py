@@ -22,7 +22,9 @@ class Forecast(BaseModel):
     end: date = Field(description="Day after the last day forecast.")
     amount: Decimal = Field(description="Forecast spend in USD for start..end.")
     low: Decimal | None = Field(default=None, description="Lower bound of the prediction interval.")
-    high: Decimal | None = Field(default=None, description="Upper bound of the prediction interval.")
+    high: Decimal | None = Field(
+        default=None, description="Upper bound of the prediction interval."
+    )
     month_to_date: Decimal = Field(description="Actual spend this month so far.")
     month_total: Decimal = Field(description="month_to_date + forecast (for the current month).")
     method: str = Field(description="How the figure was produced, in words.")
@@ -87,6 +89,7 @@ def forecast_month(aws: Any, today: date | None = None) -> Forecast:
         month_total=month_to_date + amount,
         method=(
             f"Cost Explorer forecast unavailable; projected {remaining} days at the average "
-            f"daily spend of the last {len(recent)} days (${per_day.quantize(Decimal('0.01'))}/day)."
+            f"daily spend of the last {len(recent)} days "
+            f"(${per_day.quantize(Decimal('0.01'))}/day)."
         ),
     )  # fmt: skip

@@ -33,7 +33,9 @@ class CostResource(BaseModel):
     """
 
     kind: ResourceKind = Field(description="What sort of resource it is.")
-    resource_id: str = Field(description="Provider id (or a label for a proposed resource).")
+    resource_id: str = Field(
+        default="proposed", description="Provider id (or a label for a proposed resource)."
+    )
     region: str = Field(description="AWS region code.")
     name: str | None = Field(default=None, description="Name tag, if any.")
     account: str | None = Field(default=None, description="AWS account id, when known.")

@@ -94,9 +94,7 @@ def rank(
     return sorted((c for c in found if c.added > 0), key=lambda c: c.added, reverse=True)
 
 
-def _window(
-    daily: dict[date, Decimal], start: date | None, end: date | None
-) -> tuple[date, date]:
+def _window(daily: dict[date, Decimal], start: date | None, end: date | None) -> tuple[date, date]:
     if start is None:
         day = find_spike_day(daily)
         return day, day
