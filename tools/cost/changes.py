@@ -121,6 +121,23 @@ def _trail_cause(event: dict[str, Any], region: str) -> LikelyCause:
     )
 
 
+def equivalent_hours(added_by: Any, cause: LikelyCause) -> str:
+    """The added cost expressed as hours of the likely cause (a sense of scale, not proof).
+
+    Args:
+        added_by: the contributor (``spike.Contributor``) that added the most.
+        cause: the first likely cause.
+    """
+    if not cause.daily_usd:
+        return ""
+    hourly = cause.daily_usd / 24
+    hours = (added_by.added / hourly).quantize(Decimal("1"))
+    return (
+        f"The {added_by.name} increase equals about {hours} hours of {cause.resource} "
+        f"at its list price ({(hours / 24).quantize(Decimal('0.1'))} of them running all day)."
+    )
+
+
 def likely_causes(
     ctx: ToolContext, window: tuple[date, date], services: list[str]
 ) -> tuple[list[LikelyCause], list[str]]:
@@ -149,7 +166,7 @@ def likely_causes(
         causes = [
             LikelyCause(
                 what=f"running {r.kind.replace('_', ' ')} {r.instance_type or ''}".strip(),
-                resource=r.label, when=r.created, daily_usd=_daily(r), source="run-rate",
+                resource=r.label, daily_usd=_daily(r), source="run-rate",
             )
             for r in ranked
         ]  # fmt: skip

@@ -51,8 +51,23 @@ def trend_chart(series: CostSeries, path: Path, title: str) -> Path:
     axes.set_ylabel("USD per day")
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left", fontsize=7, framealpha=0.8)
+    _mark_peak(axes, moments, stacks)
     figure.autofmt_xdate()
+    figure.tight_layout()
     return _save(figure, path)
+
+
+def _mark_peak(axes: Axes, moments: list[datetime], stacks: dict[str, list[float]]) -> None:
+    totals = [sum(day) for day in zip(*stacks.values(), strict=True)]
+    if not totals:
+        return
+    peak = max(range(len(totals)), key=totals.__getitem__)
+    axes.annotate(
+        f"${totals[peak]:,.2f}\n{moments[peak]:%Y-%m-%d}",
+        xy=(float(date2num(moments[peak])), totals[peak]),
+        xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8,
+    )  # fmt: skip
+    axes.set_ylim(top=max(totals) * 1.18)
 
 
 def breakdown_chart(totals: dict[str, Decimal], path: Path, title: str) -> Path:

@@ -72,7 +72,9 @@ class CostResource(BaseModel):
 
     @property
     def label(self) -> str:
-        """``name (id)`` or the id alone."""
+        """``name (id)``, the id alone, or just the name when the id is a long ARN."""
+        if self.name and self.resource_id.startswith("arn:"):
+            return self.name
         return f"{self.name} ({self.resource_id})" if self.name else self.resource_id
 
 

@@ -229,8 +229,11 @@ def read_load_balancers(
         account: account id for labels.
     """
     client = aws.client("elbv2", region, account_key)
-    for raw in _pages(client, "describe_load_balancers", "LoadBalancers"):
+    balancers = list(_pages(client, "describe_load_balancers", "LoadBalancers"))
+    tags = _balancer_tags(client, [b["LoadBalancerArn"] for b in balancers])
+    for raw in balancers:
         yield CostResource(
+            tags=tags.get(raw["LoadBalancerArn"], {}),
             kind="load_balancer",
             resource_id=raw["LoadBalancerArn"],
             region=region,
@@ -242,6 +245,14 @@ def read_load_balancers(
             volume_type=raw.get("Type", "application"),
             attached_to=raw.get("VpcId"),
         )
+
+
+def _balancer_tags(client: Any, arns: list[str]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for i in range(0, len(arns), 20):  # DescribeTags takes at most 20 ARNs
+        for entry in client.describe_tags(ResourceArns=arns[i : i + 20])["TagDescriptions"]:
+            found[entry["ResourceArn"]] = _tags(entry.get("Tags"))
+    return found
 
 
 READERS: tuple[Reader, ...] = (

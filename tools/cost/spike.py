@@ -125,8 +125,12 @@ def investigate(
         after = window[1] + timedelta(days=1)
         extra = actuals.get_costs(ctx.aws, baseline[0], after, "DAILY", dimension)
         contributors += rank(extra, dimension, window, baseline)[:5]
-    top_services = [c.name for c in contributors if c.dimension == "service"][:2]
+    services_added = [c for c in contributors if c.dimension == "service"]
+    biggest = services_added[0].added if services_added else Decimal(0)
+    top_services = [c.name for c in services_added if c.added >= biggest / 4][:2]
     causes, cause_notes = changes.likely_causes(ctx, window, top_services)
+    if services_added and causes:
+        notes.append(changes.equivalent_hours(services_added[0], causes[0]))
     return SpikeReport(
         window_start=window[0], window_end=window[1], baseline_start=baseline[0],
         baseline_end=baseline[1], baseline_daily=base_daily, window_daily=window_daily,
