@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from tools.cost.catalog import Price, PriceCatalog, catalog
+from tools.cost.live_pricing import fetch_ec2_price
 from tools.cost.models import HOURS_PER_MONTH
 from tools.cost.tool_models import PriceArgs, PriceResult
 from tools.errors import InvalidInput
@@ -47,12 +52,18 @@ LOOKUPS: dict[str, Callable[[PriceCatalog, PriceArgs], Price]] = {
 }
 
 
-def lookup_price(args: PriceArgs) -> PriceResult:
+def lookup_price(args: PriceArgs, aws: Any | None = None) -> PriceResult:
     """The list price asked for, with its as-of date (and a month at 730 h for hourly prices).
 
     Args:
         args: what to price.
+        aws: ``AwsClients`` in live mode to refresh EC2 prices from the Price List API;
+            None uses the packaged catalog only.
     """
+    if aws is not None and args.service == "ec2" and args.item:
+        live = _live_ec2(aws, args.item, args.region)
+        if live is not None:
+            return live
     prices = catalog()
     if args.service == "data_transfer":
         tiers = prices.data_transfer_out(args.region)
@@ -70,4 +81,19 @@ def lookup_price(args: PriceArgs) -> PriceResult:
     return PriceResult(
         service=price.service, item=price.item, region=price.region, usd=price.usd,
         unit=price.unit, as_of=price.as_of, monthly_usd=monthly,
+    )  # fmt: skip
+
+
+def _live_ec2(aws: Any, instance_type: str, region: str) -> PriceResult | None:
+    try:
+        price = fetch_ec2_price(aws, instance_type, region)
+    except (ClientError, BotoCoreError) as error:
+        logging.getLogger(__name__).warning("live price lookup failed: %s", error)
+        return None
+    if price is None:
+        return None
+    return PriceResult(
+        service="ec2", item=instance_type, region=region, usd=price.usd, unit="hour",
+        as_of=price.as_of, monthly_usd=price.usd * HOURS_PER_MONTH,
+        source="AWS Price List API (live)",
     )  # fmt: skip

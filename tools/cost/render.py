@@ -36,7 +36,9 @@ def render_price(result: PriceResult) -> list[Block]:
     out: list[Block] = [blocks.text(line)]
     if result.tiers:
         out.append(blocks.text("\n".join(result.tiers)))
-    out.append(blocks.note(f"AWS public on-demand list price, as of {result.as_of}."))
+    out.append(
+        blocks.note(f"AWS public on-demand list price, as of {result.as_of} ({result.source}).")
+    )
     return out
 
 

@@ -48,6 +48,10 @@ class PriceResult(BaseModel):
         default=None, description="usd x 730 for hourly prices (always-on month)."
     )
     tiers: list[str] = Field(default_factory=list, description="Tier lines, for tiered prices.")
+    source: str = Field(
+        default="packaged AWS list-price snapshot",
+        description="Where the figure came from (packaged snapshot or the live Price List API).",
+    )
 
 
 class EstimateArgs(BaseModel):

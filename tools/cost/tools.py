@@ -54,7 +54,7 @@ def _regions(region: str | None) -> list[str] | None:
     args=PriceArgs,
     result=PriceResult,
     render=render.render_price,
-    permissions=[],
+    permissions=["pricing:GetProducts"],
 )
 def price(ctx: ToolContext, args: PriceArgs) -> PriceResult:
     """One list price with its as-of date.
@@ -63,7 +63,7 @@ def price(ctx: ToolContext, args: PriceArgs) -> PriceResult:
         ctx: tool context.
         args: what to price.
     """
-    return lookup_price(args)
+    return lookup_price(args, None if ctx.settings.is_sandbox else ctx.aws)
 
 
 @tool(
