@@ -101,6 +101,15 @@ def _window(daily: dict[date, Decimal], start: date | None, end: date | None) ->
     return start, end or start
 
 
+def _compare(
+    services: CostSeries, window: tuple[date, date]
+) -> tuple[tuple[date, date], Decimal, Decimal]:
+    baseline = (window[0] - timedelta(days=BASELINE_DAYS), window[0] - timedelta(days=1))
+    base_daily = sum(_per_day(services, *baseline).values(), Decimal(0))
+    window_daily = sum(_per_day(services, *window).values(), Decimal(0))
+    return baseline, base_daily, window_daily
+
+
 def investigate(
     ctx: ToolContext, start: date | None = None, end: date | None = None, today: date | None = None
 ) -> SpikeReport:
@@ -114,13 +123,20 @@ def investigate(
     """
     services = actuals.daily_by_service(ctx.aws, today)
     daily = services.by_period()
+    notes: list[str] = []
     window = _window(daily, start, end)
-    baseline = (window[0] - timedelta(days=BASELINE_DAYS), window[0] - timedelta(days=1))
+    baseline, base_daily, window_daily = _compare(services, window)
+    if start is not None and window_daily <= base_daily and len(daily) > 1:
+        detected = _window(daily, None, None)
+        notes.append(
+            f"Spend did not rise on {window[0]}; the biggest recent jump was on {detected[0]}, "
+            "explained here instead."
+        )
+        window = detected
+        baseline, base_daily, window_daily = _compare(services, window)
     days = (window[1] - window[0]).days + 1
-    base_daily = sum(_per_day(services, *baseline).values(), Decimal(0))
-    window_daily = sum(_per_day(services, *window).values(), Decimal(0))
     contributors = rank(services, "service", window, baseline)
-    notes = [f"Baseline = average daily spend of {baseline[0]} to {baseline[1]}."]
+    notes.append(f"Baseline = average daily spend of {baseline[0]} to {baseline[1]}.")
     for dimension in ("account", "usage_type"):
         after = window[1] + timedelta(days=1)
         extra = actuals.get_costs(ctx.aws, baseline[0], after, "DAILY", dimension)
