@@ -195,3 +195,12 @@ def test_ec2_phrasings_still_reach_ec2_tools() -> None:
     assert route("stop batch-worker")[0]["name"] == "ec2.stop_instances"
     assert route("list all instances")[0]["name"] == "ec2.list_instances"
     assert route("tell me about web-1")[0]["name"] == "ec2.describe_instance"
+
+
+def test_every_cost_tool_example_routes_to_itself() -> None:
+    from tools.registry import load_builtin_tools
+
+    names = {t for _, t, _ in CASES}
+    for spec in load_builtin_tools().all():
+        if spec.name in names:
+            assert route(spec.example)[0]["name"] == spec.name, spec.example

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 
 from tools.context import ToolContext
 from tools.cost.estimator import estimate
@@ -37,7 +39,9 @@ class LikelyCause(BaseModel):
     when: datetime | None = Field(default=None, description="When it happened, if known.")
     who: str | None = Field(default=None, description="Who made the change, if known.")
     daily_usd: Decimal | None = Field(default=None, description="Its run-rate per day (list).")
-    source: str = Field(description="inventory, cloudtrail or run-rate (a judgement).")
+    source: str = Field(
+        description="inventory, discovery, cloudtrail or run-rate (a judgement, not proof)."
+    )
 
 
 def kinds_for(services: list[str]) -> set[str]:
@@ -88,6 +92,43 @@ def from_inventory(
         if r.kind in kinds and r.created and start <= r.created <= end
     ]  # fmt: skip
     return sorted(found, key=lambda c: c.daily_usd or Decimal(0), reverse=True)
+
+
+COST_FIELDS = ("config.instance_type", "config.instance_class", "config.volume_type", "state")
+
+
+def _inventory(ctx: ToolContext) -> Any | None:
+    store = ctx.extras.get("inventory")
+    if store is not None or ctx.db is None:
+        return store
+    try:
+        module = importlib.import_module("tools.discovery.store")
+    except ModuleNotFoundError:
+        return None  # discovery is not installed; the describe calls still answer
+    return module.InventoryStore(ctx.db)
+
+
+def from_discovery(ctx: ToolContext, window: tuple[date, date]) -> list[LikelyCause]:
+    """Discovery change events in the window: created resources and cost-relevant changes.
+
+    Args:
+        ctx: tool context (``extras["inventory"]`` or the discovery store in ``ctx.db``).
+        window: first and last day of the spike.
+    """
+    store = _inventory(ctx)
+    if store is None:
+        return []
+    start, end = _span(window)
+    found: list[LikelyCause] = []
+    for row in store.changes(since=start):
+        fields = [f for f in row.changed_fields or [] if f in COST_FIELDS]
+        if row.at > end or not (row.kind == "created" or fields):
+            continue
+        what = f"{row.resource_type} {row.kind}" + (f" ({', '.join(fields)})" if fields else "")
+        found.append(
+            LikelyCause(what=what, resource=row.name or row.arn, when=row.at, source="discovery")
+        )
+    return found
 
 
 def from_cloudtrail(ctx: ToolContext, window: tuple[date, date]) -> list[LikelyCause]:
@@ -152,6 +193,15 @@ def likely_causes(
     kinds = kinds_for(services)
     resources = collect(ctx)
     causes = from_inventory(resources, window, kinds)
+    try:
+        seen = [str(c.resource) for c in causes]
+        causes += [
+            c
+            for c in from_discovery(ctx, window)
+            if not any(label.startswith(str(c.resource)) for label in seen)
+        ]
+    except SQLAlchemyError as error:  # inventory not migrated yet: optional evidence
+        notes.append(f"Discovery changes could not be read ({type(error).__name__}).")
     try:
         causes += from_cloudtrail(ctx, window)
     except (ClientError, BotoCoreError, NotImplementedError) as error:  # optional evidence

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -87,3 +88,32 @@ def test_forecast_projects_the_recent_daily_average(ctx: ToolContext) -> None:
     assert result.amount == Decimal(10 * remaining)
     assert result.month_to_date == Decimal(10 * (today.day - 1))
     assert "Cost Explorer forecast unavailable" in result.method
+
+
+class ChangeLog:
+    """Stands in for the discovery inventory's change log (another domain's store)."""
+
+    def __init__(self, rows: list[SimpleNamespace]) -> None:
+        self.rows = rows
+
+    def changes(self, since: datetime | None = None) -> list[SimpleNamespace]:
+        return [r for r in self.rows if since is None or r.at >= since]
+
+
+def test_discovery_change_events_name_a_resize(ctx: ToolContext) -> None:
+    today = datetime.now(UTC).date()
+    install_cost_answers(_series(today, spike_days_ago=3), ACCOUNT)
+    spike_day = datetime.combine(today - timedelta(days=3), datetime.min.time(), tzinfo=UTC)
+    row = SimpleNamespace(
+        at=spike_day + timedelta(hours=9), kind="changed", resource_type="ec2:instance",
+        name="batch-worker", arn="arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+        changed_fields=["config.instance_type", "tags.owner"],
+    )  # fmt: skip
+    unrelated = SimpleNamespace(
+        at=spike_day, kind="changed", resource_type="ec2:security-group", name="web-sg",
+        arn="arn:sg", changed_fields=["config.ingress"],
+    )  # fmt: skip
+    ctx.extras["inventory"] = ChangeLog([row, unrelated])
+    report = investigate(ctx, today=today)
+    sources = [(c.source, c.resource, c.what) for c in report.causes]
+    assert sources == [("discovery", "batch-worker", "ec2:instance changed (config.instance_type)")]
