@@ -82,12 +82,12 @@ def estimate(ctx: ToolContext, args: EstimateArgs) -> EstimateResult:
         ctx: tool context.
         args: resources or filters, and the grouping.
     """
+    check_grouping(args.group_by)
     proposed = bool(args.resources)
     resources = args.resources or collect(ctx, _regions(args.region))
     if args.tags:
         resources = [r for r in resources if all(r.tags.get(k) == v for k, v in args.tags.items())]
     estimates = estimate_all(resources)
-    check_grouping(args.group_by)
     return EstimateResult(
         estimates=estimates,
         groups=group_totals(estimates, args.group_by),
