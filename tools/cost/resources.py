@@ -104,7 +104,8 @@ def read_snapshots(
         account: account id for labels.
     """
     client = aws.client("ec2", region, account_key)
-    for raw in _pages(client, "describe_snapshots", "Snapshots", OwnerIds=["self"]):
+    owner = {"Filters": [{"Name": "owner-id", "Values": [account]}]} if account else {}
+    for raw in _pages(client, "describe_snapshots", "Snapshots", OwnerIds=["self"], **owner):
         if account and raw.get("OwnerId") not in (None, account):
             continue
         tags = _tags(raw.get("Tags"))
