@@ -27,6 +27,7 @@ def _expected(raw: Raw, region: str) -> list[tuple[CostResource, Decimal]]:
     pg_storage = summary["rds_storage"]["PostgreSQL"]
     mysql_storage = summary["rds_storage"]["MySQL"]
     dto = summary["data_transfer_out_internet"]
+    cache = raw("elasticache_ondemand.json")["regions"][region]["nodes"]
 
     def res(**kw: Any) -> CostResource:
         return CostResource(resource_id=kw.pop("rid", "r"), region=region, **kw)
@@ -134,6 +135,14 @@ def _expected(raw: Raw, region: str) -> list[tuple[CostResource, Decimal]]:
             + 5_000_000 * ddb["on_demand_write_usd_per_request_unit"],
         ),
         (
+            res(kind="elasticache_node", instance_type="cache.m5.large", engine="valkey"),
+            H * cache["cache.m5.large"]["Valkey"],
+        ),
+        (
+            res(kind="ebs_snapshot", size_gb=Decimal(250)),
+            250 * ebs["snapshot_usd_per_gb_month"],
+        ),
+        (
             res(kind="data_transfer", usage={"gb_out": Decimal(12_000)}),
             10240 * dto[0]["usd_per_gb"] + (12_000 - 10240) * dto[1]["usd_per_gb"],
         ),
@@ -199,3 +208,11 @@ def test_group_totals_by_region_and_tag() -> None:
     assert by_region["us-east-1"].resources == 2
     by_env = {g.key: g.monthly_usd for g in group_totals(estimates, "tag:env")}
     assert by_env["env=(untagged)"] == Decimal("3.65")
+
+
+def test_load_balancer_priced_in_us_east_1_only(shared_prices: Raw) -> None:
+    elb = shared_prices("elb_us-east-1_manual.json")["us-east-1"]
+    alb = CostResource(kind="load_balancer", region="us-east-1", volume_type="application")
+    assert estimate(alb).monthly_usd == H * elb["alb_usd_per_hour"]
+    with pytest.raises(InvalidInput, match="us-east-1"):
+        estimate(alb.model_copy(update={"region": "eu-west-1"}))
