@@ -33,7 +33,8 @@ from tools.registry import tool
 DESCRIBE = [
     "ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeSnapshots",
     "ec2:DescribeAddresses", "ec2:DescribeNatGateways", "rds:DescribeDBInstances",
-    "elasticloadbalancing:DescribeLoadBalancers", "sts:GetCallerIdentity",
+    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags",
+    "sts:GetCallerIdentity",
 ]  # fmt: skip
 CE = ["ce:GetCostAndUsage"]
 
