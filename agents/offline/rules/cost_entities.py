@@ -163,7 +163,18 @@ def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
         found.append({"kind": "load_balancer", "volume_type": "application", "region": region})
     if u.has(r"\b(elastic ip|eip|public ipv4|public ip)\b"):
         found.append({"kind": "elastic_ip", "region": region})
-    return [{"resource_id": f"proposed-{i + 1}", **r} for i, r in enumerate(found)]
+    return [
+        {"resource_id": f"#{i + 1}", "name": r.get("instance_type") or KIND_NAMES[r["kind"]], **r}
+        for i, r in enumerate(found)
+    ]
+
+
+KIND_NAMES = {
+    "ebs_volume": "EBS volume",
+    "nat_gateway": "NAT gateway",
+    "load_balancer": "load balancer",
+    "elastic_ip": "Elastic IP",
+}
 
 
 def _typed(u: Utterance, kind: str, region: str) -> dict[str, Any]:
