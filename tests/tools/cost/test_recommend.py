@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -64,3 +65,25 @@ def test_unattached_volume_fix_runs_from_the_recommendation(
     assert result.outcomes[0].status == "done"
     volumes = ctx.aws.client("ec2", REGION).describe_volumes()["Volumes"]
     assert estate.volumes["old-data"] not in {v["VolumeId"] for v in volumes}
+
+
+def test_heavy_nat_traffic_suggests_gateway_endpoints(ctx: ToolContext, estate: Estate) -> None:
+    start = estate.now - timedelta(days=14)
+    points = [
+        {
+            "MetricName": "BytesOutToDestination",
+            "Dimensions": [{"Name": "NatGatewayId", "Value": estate.nat_gateway}],
+            "Timestamp": start + timedelta(hours=h),
+            "Value": 2e9,
+            "Unit": "Bytes",
+        }
+        for h in range(14 * 24)
+    ]
+    cloudwatch = ctx.aws.client("cloudwatch", REGION)
+    for i in range(0, len(points), 500):
+        cloudwatch.put_metric_data(Namespace="AWS/NATGateway", MetricData=points[i : i + 500])
+    found = recommendations(ctx, [REGION], now=estate.now)
+    nat = next(r for r in found if r.check == "nat-gateway-endpoints")
+    gb_month = Decimal(round(2 * 14 * 24 / 14 * 730 / 24))  # 2 GB an hour for 730 h
+    assert nat.monthly_savings == gb_month * Decimal("0.045")
+    assert nat.fix is None and "Upper bound" in str(nat.judgement)
