@@ -275,7 +275,12 @@ INTENTS: list[Intent] = [
     Intent(
         tool="inventory.orphans",
         patterns=(
-            (r"\b(unused|orphan(ed|s)?|unattached|idle|wast(e|ed|ing)|dangling|leftover)\b", 4.5),
+            (r"\b(unused|orphan(ed|s)?|unattached|dangling|leftover|nobody uses)\b", 4.5),
+            (
+                r"\b(idle|unassociated|spare)\b.*\b(elastic ips?|eips?|addresses|volumes?|"
+                r"snapshots?|load balancers?)\b",
+                4.5,
+            ),
             (
                 r"\b(clean ?up|not using|no healthy|without (healthy )?targets|old snapshots?)\b",
                 4.0,
@@ -283,6 +288,10 @@ INTENTS: list[Intent] = [
             (r"\b(costing|money|paying|save|cost)\b", 1.5),
         ),
         build=_region,
-        excludes=r"\b(security groups?|sgs?|cpu)\b",
+        # waste / idle / savings are cost.recommendations; a named volume is a fix to act on
+        excludes=(
+            r"\b(security groups?|sgs?|cpu|wast(e|ed|ing)|sav(e|es|ing|ings))\b"
+            r"|\b(the|this) (unattached )?volume\b|\bvol-[0-9a-f]+"
+        ),
     ),
 ]

@@ -1,0 +1,188 @@
+"""Cost words in a message: instance and volume types, quantities, dates, groupings."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from agents.offline.utterance import Utterance
+
+SIZE = r"(?:nano|micro|small|medium|large|\d*xlarge|metal(?:-\d+xl)?)"
+INSTANCE_TYPE = re.compile(rf"\b((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b")
+VOLUME_TYPE = re.compile(r"\b(gp2|gp3|io1|io2|st1|sc1)\b")
+ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+QUANTITY_TYPE = re.compile(
+    rf"\b(\d+)\s*(?:x\s*)?((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b"
+)
+GB_VOLUME = re.compile(r"\b(\d+)\s*(gb|tb)\s*(?:of\s+)?(gp2|gp3|io1|io2|st1|sc1)?\b")
+VOLUME_ID = re.compile(r"\bvol-[0-9a-f]{8,17}\b")
+ALLOCATION_ID = re.compile(r"\beipalloc-[0-9a-f]{8,17}\b")
+PUBLIC_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b(?!/)")
+GROUP_WORDS = {
+    "service": r"\bby service|per service|by product\b",
+    "account": r"\b(by|per) (linked )?account\b",
+    "region": r"\b(by|per) region\b",
+    "usage_type": r"\b(by|per) usage[ -]?type\b",
+    "kind": r"\b(by|per) (kind|resource type|type)\b",
+}
+TAG_GROUP = re.compile(r"\b(?:by|per) (?:tag\s+)?([a-z][\w.-]*)(?:\s+tag)?\b")
+RESERVED_GROUPS = frozenset(
+    {
+        "service",
+        "account",
+        "region",
+        "usage",
+        "kind",
+        "resource",
+        "type",
+        "month",
+        "day",
+        "week",
+        "linked",
+        "product",
+        "tag",
+        "the",
+        "end",
+        "hour",
+        "gb",
+    }
+)
+
+
+def instance_types(u: Utterance) -> list[str]:
+    """Instance types, DB classes and cache node types mentioned, in order.
+
+    Args:
+        u: the message.
+    """
+    return list(dict.fromkeys(INSTANCE_TYPE.findall(u.lower)))
+
+
+def volume_types(u: Utterance) -> list[str]:
+    """EBS volume types mentioned, in order.
+
+    Args:
+        u: the message.
+    """
+    return list(dict.fromkeys(VOLUME_TYPE.findall(u.lower)))
+
+
+def target_type(u: Utterance, found: list[str]) -> str | None:
+    """The type a change goes *to*: the one after "to"/"into"/"an", else the last one.
+
+    Args:
+        u: the message.
+        found: the types mentioned.
+    """
+    for kind in found:
+        if re.search(rf"\b(to|into|an?|as|with)\s+(an?\s+)?{re.escape(kind)}\b", u.lower):
+            return kind
+    return found[-1] if found else None
+
+
+def grouping(u: Utterance, default: str) -> str:
+    """How spend or run-rate should be grouped ("by account", "per team"...).
+
+    Args:
+        u: the message.
+        default: grouping when none is named.
+    """
+    for name, pattern in GROUP_WORDS.items():
+        if u.has(pattern):
+            return name
+    match = TAG_GROUP.search(u.lower)
+    if match and match.group(1) not in RESERVED_GROUPS:
+        return f"tag:{match.group(1)}"
+    return default
+
+
+def days_back(u: Utterance, default: int = 30) -> int:
+    """Length of the period asked about ("last 7 days", "last week", "last quarter"...).
+
+    Args:
+        u: the message.
+        default: when nothing is said.
+    """
+    match = re.search(r"\b(?:last|past|previous)\s+(\d+)\s+(day|week|month)s?\b", u.lower)
+    if match:
+        return int(match.group(1)) * {"day": 1, "week": 7, "month": 30}[match.group(2)]
+    for pattern, days in (
+        (r"\b(last|past|this) week\b", 7), (r"\byesterday\b", 2),
+        (r"\b(last|past) quarter\b|\b90 days\b", 90), (r"\b(last|past|this) year\b", 365),
+    ):  # fmt: skip
+        if u.has(pattern):
+            return days
+    return default
+
+
+def day_mentioned(u: Utterance, today: date | None = None) -> date | None:
+    """An explicit day: ``2026-11-19``, "yesterday" or "today".
+
+    Args:
+        u: the message.
+        today: reference day (default: today).
+    """
+    match = ISO_DAY.search(u.lower)
+    if match:
+        return date.fromisoformat(match.group(1))
+    now = today or date.today()
+    if u.has(r"\byesterday\b"):
+        return now - timedelta(days=1)
+    if u.has(r"\btoday\b"):
+        return now
+    return None
+
+
+def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
+    """Resources described in a "what would X cost" question.
+
+    Args:
+        u: the message.
+    """
+    region = u.regions[0] if u.regions else "us-east-1"
+    text = u.lower
+    found: list[dict[str, Any]] = []
+    counted = {kind for _, kind in QUANTITY_TYPE.findall(text)}
+    for count, kind in QUANTITY_TYPE.findall(text):
+        found += [_typed(u, kind, region) for _ in range(min(int(count), 100))]
+    found += [_typed(u, kind, region) for kind in instance_types(u) if kind not in counted]
+    for size, unit, volume in GB_VOLUME.findall(text):
+        gb = int(size) * (1024 if unit == "tb" else 1)
+        if volume:
+            found.append(
+                {"kind": "ebs_volume", "volume_type": volume, "size_gb": gb, "region": region}
+            )
+        else:
+            databases = [r for r in found if r["kind"] == "rds_instance"]
+            if databases:
+                databases[-1]["size_gb"] = gb
+    if u.has(r"\bnat( gateway)?s?\b"):
+        found.append({"kind": "nat_gateway", "region": region})
+    if u.has(r"\b(alb|application load balancer|load balancer)\b"):
+        found.append({"kind": "load_balancer", "volume_type": "application", "region": region})
+    if u.has(r"\b(elastic ip|eip|public ipv4|public ip)\b"):
+        found.append({"kind": "elastic_ip", "region": region})
+    return [
+        {"resource_id": f"#{i + 1}", "name": r.get("instance_type") or KIND_NAMES[r["kind"]], **r}
+        for i, r in enumerate(found)
+    ]
+
+
+KIND_NAMES = {
+    "ebs_volume": "EBS volume",
+    "nat_gateway": "NAT gateway",
+    "load_balancer": "load balancer",
+    "elastic_ip": "Elastic IP",
+}
+
+
+def _typed(u: Utterance, kind: str, region: str) -> dict[str, Any]:
+    if kind.startswith("db."):
+        engine = "mysql" if u.has(r"\bmysql\b") else "postgres"
+        multi = u.has(r"\bmulti[- ]?az\b")
+        return {"kind": "rds_instance", "instance_type": kind, "engine": engine, "multi_az": multi,
+                "volume_type": "gp3", "size_gb": 20, "region": region}  # fmt: skip
+    if kind.startswith("cache."):
+        return {"kind": "elasticache_node", "instance_type": kind, "region": region}
+    return {"kind": "ec2_instance", "instance_type": kind, "state": "running", "region": region}
