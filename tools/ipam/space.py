@@ -100,13 +100,18 @@ class AddressSpace:
 
     # -- free-block index ----------------------------------------------------------------------
 
-    def _address(self, value: int) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    def address(self, value: int) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+        """The address object of the integer ``value`` in this pool's IP version.
+
+        Args:
+            value: integer address.
+        """
         if self.version == 4:
             return ipaddress.IPv4Address(value)
         return ipaddress.IPv6Address(value)
 
     def _blocks(self, low: int, high: int) -> Iterator[Network]:
-        first, last = self._address(low), self._address(high)
+        first, last = self.address(low), self.address(high)
         yield from ipaddress.summarize_address_range(first, last)
 
     def _add_gap(self, low: int, high: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.ipam import operations, render
+from tools.ipam import insights, operations, render, subnet_plan
 from tools.ipam.models import (
     AllocateArgs,
     ChangeReport,
@@ -13,6 +13,19 @@ from tools.ipam.models import (
     ReleaseArgs,
     ShowPoolArgs,
     ShowPoolResult,
+)
+from tools.ipam.report_models import (
+    AdoptArgs,
+    AnalyzeArgs,
+    AnalyzeResult,
+    CheckPeeringArgs,
+    FindConflictsArgs,
+    FindConflictsResult,
+    PeeringView,
+    PlanSubnetsArgs,
+    PlanSubnetsResult,
+    ReconcileArgs,
+    ReconcileResult,
 )
 from tools.plan import ActionPlan
 from tools.registry import tool
@@ -95,3 +108,90 @@ def allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
 def release(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Release the approved block."""
     return operations.execute_release(ctx, plan)
+
+
+@tool(
+    name="ipam.analyze",
+    description="Analyse a pool: utilisation, free blocks, fragmentation, runway, compliance.",
+    example="how full is the prod pool?",
+    args=AnalyzeArgs,
+    result=AnalyzeResult,
+    render=render.render_analysis,
+    permissions=[],
+)
+def analyze(ctx: ToolContext, args: AnalyzeArgs) -> AnalyzeResult:
+    """Analyse a pool."""
+    return insights.analyze(ctx, args)
+
+
+@tool(
+    name="ipam.find_conflicts",
+    description="Find overlapping blocks within and across pools and compliance violations.",
+    example="find ipam conflicts",
+    args=FindConflictsArgs,
+    result=FindConflictsResult,
+    render=render.render_conflicts,
+    permissions=[],
+)
+def find_conflicts(ctx: ToolContext, args: FindConflictsArgs) -> FindConflictsResult:
+    """Find conflicts."""
+    return insights.find_conflicts(ctx, args)
+
+
+@tool(
+    name="ipam.reconcile",
+    description="Compare IPAM with the VPCs and subnets in AWS: unmanaged, stale, conflicting.",
+    example="what in AWS is not in our IPAM?",
+    args=ReconcileArgs,
+    result=ReconcileResult,
+    render=render.render_reconcile,
+    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+)
+def reconcile(ctx: ToolContext, args: ReconcileArgs) -> ReconcileResult:
+    """Reconcile IPAM with AWS."""
+    return insights.reconcile_tool(ctx, args)
+
+
+@tool(
+    name="ipam.check_peering",
+    description="Check whether two VPCs can be peered (their CIDRs must not overlap).",
+    example="can we peer prod-vpc and analytics-vpc?",
+    args=CheckPeeringArgs,
+    result=PeeringView,
+    render=render.render_peering,
+    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+)
+def check_peering(ctx: ToolContext, args: CheckPeeringArgs) -> PeeringView:
+    """Check peering."""
+    return insights.check_peering(ctx, args)
+
+
+@tool(
+    name="ipam.plan_subnets",
+    description="Plan subnets for a VPC block: tiers x AZs sized by host counts.",
+    example="plan subnets for 10.1.0.0/20 across 3 AZs with public, private and data tiers",
+    args=PlanSubnetsArgs,
+    result=PlanSubnetsResult,
+    render=render.render_subnet_plan,
+    permissions=[],
+)
+def plan_subnets(ctx: ToolContext, args: PlanSubnetsArgs) -> PlanSubnetsResult:
+    """Plan subnets."""
+    return subnet_plan.plan_subnets(args)
+
+
+@tool(
+    name="ipam.adopt",
+    description="Bring unmanaged AWS VPCs/subnets into IPAM as allocations in the right pool.",
+    example="adopt the unmanaged VPCs into ipam",
+    args=AdoptArgs,
+    result=ChangeReport,
+    render=render.render_change_report,
+    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    risk="low",
+    mutating=True,
+    preview=insights.plan_adopt,
+)
+def adopt(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
+    """Adopt the approved blocks."""
+    return insights.execute_adopt(ctx, plan)
