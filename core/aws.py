@@ -62,7 +62,12 @@ class AwsClients:
 
     def _base_session(self) -> boto3.Session:
         if self.sandbox:
-            return boto3.Session(region_name="us-east-1", **SANDBOX_CREDENTIALS)
+            return boto3.Session(
+                aws_access_key_id=SANDBOX_CREDENTIALS["aws_access_key_id"],
+                aws_secret_access_key=SANDBOX_CREDENTIALS["aws_secret_access_key"],
+                aws_session_token=SANDBOX_CREDENTIALS["aws_session_token"],
+                region_name="us-east-1",
+            )
         return boto3.Session(profile_name=self.settings.aws_profile)
 
     def add_account(self, account_id: str, role_arn: str) -> None:
@@ -123,7 +128,8 @@ class AwsClients:
         if cached is not None:
             return cached
         check_region(region)
-        client = self.session(account).client(
+        session: Any = self.session(account)
+        client = session.client(
             service,
             region_name=region,
             config=self.config,

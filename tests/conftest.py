@@ -111,3 +111,13 @@ def redis_url() -> str:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     return REDIS_URL
+
+
+@pytest.fixture
+def sandbox_app(settings: Settings) -> Iterator[object]:
+    """CloudFabric on the seeded sandbox (offline model, SQLite), closed after the test."""
+    from bot.app import create_app
+
+    built = create_app(settings)
+    yield built
+    built.close()

@@ -29,6 +29,7 @@ class Intent:
         build: turns the utterance into the tool's arguments.
         requires: a regex that must match for the intent to count at all.
         excludes: a regex that, when it matches, rules the intent out.
+        boost: extra score computed from the parsed entities (e.g. a name is present).
     """
 
     tool: str
@@ -36,6 +37,7 @@ class Intent:
     build: ArgsBuilder
     requires: str | None = None
     excludes: str | None = None
+    boost: Callable[[Utterance], float] | None = None
     compiled: tuple[tuple[re.Pattern[str], float], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -53,7 +55,10 @@ class Intent:
             return 0.0
         if self.excludes and re.search(self.excludes, text):
             return 0.0
-        return sum(weight for pattern, weight in self.compiled if pattern.search(text))
+        score = sum(weight for pattern, weight in self.compiled if pattern.search(text))
+        if score and self.boost:
+            score += self.boost(utterance)
+        return score
 
 
 def load_intents() -> list[Intent]:

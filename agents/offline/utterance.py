@@ -12,29 +12,53 @@ INSTANCE_ID = re.compile(r"\bi-[0-9a-f]{8,17}\b")
 CIDR = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}|[0-9a-f:]*:[0-9a-f:]+/\d{1,3})\b", re.I)
 PREFIX_LEN = re.compile(r"(?<![\d.])/(\d{1,3})\b")
 NUMBER = re.compile(r"(?<![\w./-])(\d+(?:\.\d+)?)(?![\w/.])")
-QUOTED = re.compile(r"[\"'“‘`]([^\"'”’`]+)[\"'”’`]")
+OPEN_QUOTES = "\"'`\u201c\u2018"
+CLOSE_QUOTES = "\"'`\u201d\u2019"
+QUOTED = re.compile(f"[{OPEN_QUOTES}]([^{CLOSE_QUOTES}]+)[{CLOSE_QUOTES}]")
 TAG_PAIR = re.compile(r"\b([A-Za-z][\w.:-]*)\s*(?:=|:)\s*([\w.@/+-]+)")
-TAG_WORDS = re.compile(r"\btag(?:ged)?\s+(?:with\s+)?([A-Za-z][\w.-]*)\s+(?:of\s+|as\s+|is\s+)?([\w.@/+-]+)", re.I)
+TAG_WORDS = re.compile(
+    r"\btag(?:ged)?\s+(?:with\s+)?([A-Za-z][\w.-]*)\s+(?:of\s+|as\s+|is\s+)?([\w.@/+-]+)", re.I
+)
 NAME_AFTER = re.compile(r"\b(?:named|called|name)\s+([\w.-]+)", re.I)
 
 REGION_ALIASES: dict[str, str] = {
-    "virginia": "us-east-1", "n. virginia": "us-east-1", "north virginia": "us-east-1",
-    "ohio": "us-east-2", "oregon": "us-west-2", "california": "us-west-1",
-    "ireland": "eu-west-1", "dublin": "eu-west-1", "london": "eu-west-2", "paris": "eu-west-3",
-    "frankfurt": "eu-central-1", "stockholm": "eu-north-1", "milan": "eu-south-1",
-    "tokyo": "ap-northeast-1", "seoul": "ap-northeast-2", "singapore": "ap-southeast-1",
-    "sydney": "ap-southeast-2", "mumbai": "ap-south-1", "canada": "ca-central-1",
-    "sao paulo": "sa-east-1", "são paulo": "sa-east-1",
+    "virginia": "us-east-1",
+    "n. virginia": "us-east-1",
+    "north virginia": "us-east-1",
+    "ohio": "us-east-2",
+    "oregon": "us-west-2",
+    "california": "us-west-1",
+    "ireland": "eu-west-1",
+    "dublin": "eu-west-1",
+    "london": "eu-west-2",
+    "paris": "eu-west-3",
+    "frankfurt": "eu-central-1",
+    "stockholm": "eu-north-1",
+    "milan": "eu-south-1",
+    "tokyo": "ap-northeast-1",
+    "seoul": "ap-northeast-2",
+    "singapore": "ap-southeast-1",
+    "sydney": "ap-southeast-2",
+    "mumbai": "ap-south-1",
+    "canada": "ca-central-1",
+    "sao paulo": "sa-east-1",
+    "são paulo": "sa-east-1",
 }
 REGION_SHAPE = re.compile(r"\b[a-z]{2}(?:-gov)?-[a-z]+-\d\b")
 STATES = ("pending", "running", "stopping", "stopped", "shutting-down", "terminated")
 STATE_WORDS: dict[str, str] = {
-    "up": "running", "live": "running", "on": "running", "started": "running",
-    "active": "running", "off": "stopped", "down": "stopped", "halted": "stopped",
+    "up": "running",
+    "live": "running",
+    "on": "running",
+    "started": "running",
+    "active": "running",
+    "off": "stopped",
+    "down": "stopped",
+    "halted": "stopped",
 }
 
-STOPWORDS: frozenset[str] = frozenset(
-    """a an the this that these those my our your their its it them me us i we you he she they
+_STOPWORD_TEXT = """
+    a an the this that these those my our your their its it them me us i we you he she they
     please pls plz could can would will you'd kindly just now right away go ahead and or but
     then also too for to of in on at by with from into onto about as is are was were be been
     being do does did done have has had what which who whom whose where when why how all any
@@ -45,12 +69,12 @@ STOPWORDS: frozenset[str] = frozenset(
     kill pause resume wake bring back spin cycle me lookup look let know want need like named
     called name there here currently right is anything something everything whats what's
     help hi hello hey thanks thank much many tagged tag tags with without not no yes ok okay
-    again quickly gracefully soft hard immediately asap same other""".split()
-)
+    again quickly gracefully soft hard immediately asap same other"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 
 def _strip_punctuation(token: str) -> str:
-    return token.strip(".,;:!?()[]{}\"'`“”‘’")
+    return token.strip(".,;:!?()[]{}" + OPEN_QUOTES + CLOSE_QUOTES)
 
 
 @dataclass
@@ -90,7 +114,7 @@ class Utterance:
     @cached_property
     def regions(self) -> list[str]:
         """AWS regions mentioned by code (``eu-west-1``) or city (``Ireland``)."""
-        found = [r for r in REGION_SHAPE.findall(self.lower)]
+        found = list(REGION_SHAPE.findall(self.lower))
         for alias, region in REGION_ALIASES.items():
             if re.search(rf"\b{re.escape(alias)}\b", self.lower):
                 found.append(region)
@@ -104,8 +128,7 @@ class Utterance:
     @cached_property
     def states(self) -> list[str]:
         """Instance states mentioned, by name or common synonym."""
-        found = [s for s in STATES if re.search(rf"\b{s}\b", self.lower)]
-        return found
+        return [s for s in STATES if re.search(rf"\b{s}\b", self.lower)]
 
     @cached_property
     def tags(self) -> dict[str, str]:
@@ -152,7 +175,8 @@ class Utterance:
         skip = STOPWORDS | vocabulary | self.extra_stopwords
         taken = set(self.instance_ids) | set(self.regions) | set(self.states)
         for key, value in self.tags.items():
-            taken |= {key.lower(), value.lower(), f"{key}={value}".lower(), f"{key}:{value}".lower()}
+            pair = {key, value, f"{key}={value}", f"{key}:{value}"}
+            taken |= {item.lower() for item in pair}
         names = []
         for token in self.tokens:
             low = token.lower()

@@ -1,0 +1,27 @@
+# CloudFabric developer commands. `make demo` and `make test` work on a fresh machine:
+# they install uv from PyPI when it is missing, then the locked dependencies.
+
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := python3 -m uv
+endif
+
+.PHONY: demo test lint bench setup
+
+setup:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+demo: setup
+	@$(UV) run --frozen cloudfabric demo
+
+test: setup
+	@$(UV) run --frozen pytest
+
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
+
+bench: setup
+	$(UV) run --frozen python -m bench

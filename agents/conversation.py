@@ -1,0 +1,278 @@
+"""The conversation service every surface drives: messages in, Block Kit replies out.
+
+A conversation is one LangGraph thread (``workspace:channel:thread_ts``). Mutating tool calls
+interrupt the graph; when their approval reaches a final state the graph is resumed with the
+outcome and the agent answers in the same conversation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+from slack_sdk.models.blocks import Block
+
+from agents.explain import explain_calls
+from agents.providers import ChatProvider
+from agents.reply import Reply
+from approvals.errors import ApprovalNotFound, ApprovalRefused
+from approvals.models import ApprovalRequest, ApprovalState
+from approvals.render import render_decided_card, render_pending_card, render_refusal
+from approvals.service import ApprovalService
+from tools import blocks
+from tools.plan import ActionPlan
+from tools.registry import Registry
+
+log = logging.getLogger(__name__)
+Publisher = Callable[[str, Reply], None]
+
+
+def conversation_id(workspace: str, channel: str, thread_ts: str) -> str:
+    """The conversation (LangGraph thread) id of a Slack thread or console session.
+
+    Args:
+        workspace: Slack team id (``console`` for the console).
+        channel: channel id.
+        thread_ts: ts of the thread's first message.
+    """
+    return f"{workspace}:{channel}:{thread_ts}"
+
+
+class ConversationService:
+    """Runs turns of the agent and turns approval decisions into replies."""
+
+    def __init__(
+        self,
+        graph: CompiledStateGraph[Any, Any, Any, Any],
+        provider: ChatProvider,
+        registry: Registry,
+        approvals: ApprovalService,
+        publish: Publisher | None = None,
+    ) -> None:
+        """Wire the service and subscribe to approval outcomes.
+
+        Args:
+            graph: the compiled, checkpointed agent graph.
+            provider: the graph's chat model (for explain mode).
+            registry: for rendering tool results.
+            approvals: the approval service.
+            publish: where follow-ups that no caller is waiting for are sent
+                (e.g. a Slack thread when an approval expires).
+        """
+        self.graph = graph
+        self.provider = provider
+        self.registry = registry
+        self.approvals = approvals
+        self.publish = publish
+        self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._waiting: dict[str, Reply] = {}
+        self._deciding = threading.local()
+        approvals.subscribe(self._on_final)
+
+    # -- turns ----------------------------------------------------------------------------
+
+    def handle_message(self, conversation: str, user: str, text: str) -> Reply:
+        """Run one user message through the agent.
+
+        Args:
+            conversation: conversation id (see ``conversation_id``).
+            user: who wrote it.
+            text: what they wrote.
+        """
+        if not text.strip():
+            return Reply(blocks=[blocks.text("Say something and I'll help — or type *help*.")])
+        config = self._config(conversation, user)
+        with self._locks[conversation]:
+            before = self._message_count(config)
+            try:
+                self.graph.invoke({"messages": [HumanMessage(content=text)]}, config)
+            except Exception:
+                return self._crash(conversation)
+            return self._turn_reply(config, before)
+
+    def explain(self, text: str) -> list[dict[str, Any]]:
+        """The tool calls the model would make for ``text``, executing nothing.
+
+        Args:
+            text: a user message.
+        """
+        return explain_calls(self.provider, self.registry, text)
+
+    # -- decisions ------------------------------------------------------------------------
+
+    def decide(
+        self,
+        conversation: str,
+        user: str,
+        approve: bool,
+        approval_id: str | None = None,
+        reason: str | None = None,
+    ) -> Reply:
+        """Approve or reject a request (the latest pending one of the conversation by default).
+
+        Args:
+            conversation: where the decision was typed or clicked.
+            user: who decides.
+            approve: True to approve, False to reject.
+            approval_id: the request; ``None`` = latest pending in ``conversation``.
+            reason: rejection reason.
+        """
+        try:
+            target = approval_id or self._latest_id(conversation)
+            self._deciding.id = target
+            if approve:
+                request = self.approvals.approve(target, user)
+            else:
+                request = self.approvals.reject(target, user, reason)
+        except ApprovalRefused as refusal:
+            return Reply(blocks=render_refusal(str(refusal)), ephemeral=True)
+        finally:
+            self._deciding.id = None
+        reply = Reply(blocks=self.card(request))
+        followup = self._waiting.pop(request.id, None)
+        return reply.extend(followup) if followup else reply
+
+    def _latest_id(self, conversation: str) -> str:
+        """The newest pending request, else the newest one (so its refusal says why)."""
+        latest = self.approvals.latest(conversation) or self.approvals.latest(
+            conversation, pending_only=False
+        )
+        if latest is None:
+            raise ApprovalNotFound("There is no approval request in this conversation.")
+        return latest.id
+
+    def card(self, request: ApprovalRequest) -> list[Block]:
+        """The approval card for ``request`` in its current state.
+
+        Args:
+            request: any approval request.
+        """
+        plan = ActionPlan.model_validate_json(request.plan_json)
+        who = self.approvals.policy.describe(request.risk)
+        if request.lifecycle is ApprovalState.PENDING:
+            return render_pending_card(request, plan, who)
+        return render_decided_card(request, plan, who, self._result_blocks(request))
+
+    def _result_blocks(self, request: ApprovalRequest) -> list[Block]:
+        if not request.result_json:
+            return []
+        spec = self.registry.get(request.tool)
+        return spec.render(spec.result_model.model_validate_json(request.result_json))
+
+    def _on_final(self, request: ApprovalRequest) -> None:
+        """Resume the conversation that asked, once all its awaited approvals are final."""
+        if not request.conversation_id:
+            return
+        followup = self._resume(request.conversation_id)
+        if followup is None:
+            return
+        if getattr(self._deciding, "id", None) == request.id:
+            self._waiting[request.id] = followup
+        elif self.publish:
+            self.publish(request.conversation_id, followup)
+
+    def _resume(self, conversation: str) -> Reply | None:
+        config = self._config(conversation, user=None)
+        with self._locks[conversation]:
+            snapshot = self.graph.get_state(config)
+            if "await_approval" not in snapshot.next:
+                return None
+            awaiting = snapshot.values.get("awaiting", [])
+            requests = [self.approvals.get(item["approval_id"]) for item in awaiting]
+            if not all(r.lifecycle.is_final for r in requests):
+                return None
+            outcomes = {r.id: self._outcome(r) for r in requests}
+            before = self._message_count(config)
+            try:
+                self.graph.invoke(Command(resume=outcomes), config)
+            except Exception:
+                return self._crash(conversation)
+            return self._turn_reply(config, before)
+
+    def _outcome(self, request: ApprovalRequest) -> dict[str, Any]:
+        state = request.lifecycle
+        who = request.decided_by or "nobody"
+        if state is ApprovalState.SUCCEEDED:
+            detail = blocks.to_text(self._result_blocks(request))
+            text = f"Done — {request.summary.rstrip('.')} (approved by {who}).\n{detail}".strip()
+        elif state is ApprovalState.FAILED:
+            text = f"Approved by {who}, but it failed: {request.error}"
+        elif state is ApprovalState.EXPIRED:
+            text = f"The request to {request.summary.rstrip('.').lower()} expired; nothing ran."
+        else:
+            why = f" ({request.reason})" if request.reason else ""
+            text = f"{state.value.capitalize()} by {who}{why}; nothing ran."
+        return {"state": state.value, "text": text, "result": _json(request.result_json)}
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _turn_reply(self, config: RunnableConfig, before: int) -> Reply:
+        snapshot = self.graph.get_state(config)
+        new: list[BaseMessage] = snapshot.values.get("messages", [])[before:]
+        reply = Reply()
+        for message in new:
+            if isinstance(message, ToolMessage):
+                reply.extend(self._tool_reply(message))
+            elif isinstance(message, AIMessage) and _text(message):
+                reply.blocks.append(blocks.text(_text(message)))
+        if "await_approval" in snapshot.next:
+            for item in snapshot.values.get("awaiting", []):
+                request = self.approvals.get(item["approval_id"])
+                reply.blocks += [blocks.divider(), *self.card(request)]
+                reply.approvals.append(request.id)
+        if not reply.blocks:
+            reply.blocks.append(blocks.text("Done."))
+        return reply
+
+    def _tool_reply(self, message: ToolMessage) -> Reply:
+        artifact = message.artifact if isinstance(message.artifact, dict) else {}
+        kind = artifact.get("kind")
+        if kind == "result":
+            spec = self.registry.get(artifact["tool"])
+            result = spec.result_model.model_validate(artifact["result"])
+            files = [Path(p) for p in getattr(result, "files", []) or []]
+            return Reply(blocks=spec.render(result), files=files)
+        if kind == "error":
+            choices = artifact.get("choices") or []
+            text = artifact["message"] + "".join(f"\n• {c}" for c in choices)
+            return Reply(blocks=blocks.error(text) if not choices else [blocks.text(text)])
+        return Reply()
+
+    def _crash(self, conversation: str) -> Reply:
+        correlation = uuid.uuid4().hex[:12]
+        log.exception("conversation %s failed [%s]", conversation, correlation)
+        return Reply(
+            blocks=blocks.error(f"Something went wrong on my side (reference {correlation}).")
+        )
+
+    @staticmethod
+    def _config(conversation: str, user: str | None) -> RunnableConfig:
+        configurable: dict[str, Any] = {"thread_id": conversation}
+        if user:
+            configurable["user"] = user
+        return RunnableConfig(configurable=configurable)
+
+    def _message_count(self, config: RunnableConfig) -> int:
+        return len(self.graph.get_state(config).values.get("messages", []))
+
+
+def _text(message: AIMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content.strip()
+    parts = [p.get("text", "") if isinstance(p, dict) else str(p) for p in content]
+    return "".join(parts).strip()
+
+
+def _json(raw: str | None) -> Any:
+    return json.loads(raw) if raw else None

@@ -1,0 +1,81 @@
+"""The LangGraph agent: model -> tools -> (approval interrupt) -> model, checkpointed per thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import interrupt
+
+from agents.providers import ChatProvider
+from agents.state import AgentState
+from agents.tool_node import ToolRunner
+
+
+def _configurable(config: RunnableConfig) -> dict[str, Any]:
+    return dict(config.get("configurable") or {})
+
+
+def build_graph(
+    provider: ChatProvider, runner: ToolRunner, checkpointer: BaseCheckpointSaver[Any]
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Compile the agent graph.
+
+    Args:
+        provider: the chat model (with fallback).
+        runner: executes tool calls and files approval requests.
+        checkpointer: where each conversation's state is kept.
+    """
+
+    def model(state: AgentState) -> dict[str, Any]:
+        history: list[BaseMessage] = list(state["messages"])
+        return {"messages": [provider.invoke(history)], "awaiting": []}
+
+    def tools(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        last = state["messages"][-1]
+        assert isinstance(last, AIMessage)
+        conf = _configurable(config)
+        replies, awaiting = runner.run(last, conf.get("user", "unknown"), conf["thread_id"])
+        return {"messages": replies, "awaiting": awaiting}
+
+    def await_approval(state: AgentState) -> dict[str, Any]:
+        # Nothing before interrupt(): on resume this node restarts from the top.
+        outcomes: dict[str, dict[str, Any]] = interrupt({"awaiting": state["awaiting"]})
+        messages = [
+            _outcome_message(item, outcomes.get(item["approval_id"], {}))
+            for item in state["awaiting"]
+        ]
+        return {"messages": messages, "awaiting": []}
+
+    def after_model(state: AgentState) -> str:
+        last = state["messages"][-1]
+        return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+
+    def after_tools(state: AgentState) -> str:
+        return "await_approval" if state.get("awaiting") else "model"
+
+    graph = StateGraph(AgentState)
+    graph.add_node("model", model)
+    graph.add_node("tools", tools)
+    graph.add_node("await_approval", await_approval)
+    graph.add_edge(START, "model")
+    graph.add_conditional_edges("model", after_model, ["tools", END])
+    graph.add_conditional_edges("tools", after_tools, ["await_approval", "model"])
+    graph.add_edge("await_approval", "model")
+    return graph.compile(checkpointer=checkpointer)
+
+
+def _outcome_message(item: dict[str, Any], outcome: dict[str, Any]) -> ToolMessage:
+    text = outcome.get("text") or f"Approval {item['approval_id']} has no outcome yet."
+    failed = outcome.get("state") not in ("SUCCEEDED",)
+    return ToolMessage(
+        content=text,
+        tool_call_id=item["tool_call_id"],
+        name=item["tool"].replace(".", "_"),
+        status="error" if failed else "success",
+        artifact={"kind": "approval", "tool": item["tool"], **item, **outcome},
+    )

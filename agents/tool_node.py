@@ -1,0 +1,129 @@
+"""Runs the model's tool calls: read-only tools now, mutating tools into approval requests."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+from pydantic import ValidationError
+
+from approvals.service import ApprovalService
+from tools.context import ToolContext
+from tools.errors import Ambiguous, ToolError
+from tools.registry import Registry, ToolSpec
+
+log = logging.getLogger(__name__)
+CONTENT_LIMIT = 12_000
+
+
+@dataclass
+class ToolRunner:
+    """Executes one AIMessage's tool calls for a user in a conversation."""
+
+    registry: Registry
+    approvals: ApprovalService
+    context_for: Callable[[str], ToolContext]
+
+    def run(
+        self, message: AIMessage, user: str, conversation_id: str
+    ) -> tuple[list[ToolMessage], list[dict[str, Any]]]:
+        """Tool messages for read-only calls and approval requests for mutating ones.
+
+        Args:
+            message: the model's message with tool calls.
+            user: who asked.
+            conversation_id: the conversation (thread id).
+        """
+        replies: list[ToolMessage] = []
+        awaiting: list[dict[str, Any]] = []
+        for call in message.tool_calls:
+            call_id = call.get("id") or uuid.uuid4().hex
+            try:
+                spec = self.registry.get(call["name"])
+                args = spec.args_model.model_validate(call.get("args") or {})
+            except KeyError:
+                replies.append(_error(call_id, call["name"], f"I have no tool '{call['name']}'."))
+                continue
+            except ValidationError as error:
+                replies.append(_error(call_id, spec.name, _validation_text(spec, error)))
+                continue
+            if spec.mutating:
+                outcome = self._request(spec, args, user, conversation_id, call_id)
+                if isinstance(outcome, ToolMessage):
+                    replies.append(outcome)
+                else:
+                    awaiting.append(outcome)
+            else:
+                replies.append(self._read(spec, args, user, call_id))
+        return replies, awaiting
+
+    def _read(self, spec: ToolSpec, args: Any, user: str, call_id: str) -> ToolMessage:
+        try:
+            result = spec.handler(self.context_for(user), args)
+        except Ambiguous as question:
+            return _error(call_id, spec.name, str(question), choices=question.choices)
+        except ToolError as error:
+            return _error(call_id, spec.name, str(error))
+        except Exception:
+            return _unexpected(call_id, spec.name)
+        payload = result.model_dump(mode="json")
+        return ToolMessage(
+            content=_data(payload),
+            tool_call_id=call_id,
+            name=spec.function_name,
+            artifact={"kind": "result", "tool": spec.name, "result": payload},
+        )
+
+    def _request(
+        self, spec: ToolSpec, args: Any, user: str, conversation_id: str, call_id: str
+    ) -> ToolMessage | dict[str, Any]:
+        assert spec.preview is not None
+        try:
+            plan = spec.preview(self.context_for(user), args)
+        except Ambiguous as question:
+            return _error(call_id, spec.name, str(question), choices=question.choices)
+        except ToolError as error:
+            return _error(call_id, spec.name, str(error))
+        except Exception:
+            return _unexpected(call_id, spec.name)
+        request = self.approvals.request(
+            plan, user, conversation_id, origin_key=f"{conversation_id}|{call_id}"
+        )
+        return {"tool_call_id": call_id, "approval_id": request.id, "tool": spec.name}
+
+
+def _data(payload: Any) -> str:
+    text = json.dumps({"data": payload}, default=str)
+    return text if len(text) <= CONTENT_LIMIT else text[:CONTENT_LIMIT] + "…(truncated)"
+
+
+def _error(call_id: str, tool: str, message: str, choices: list[str] | None = None) -> ToolMessage:
+    artifact: dict[str, Any] = {"kind": "error", "tool": tool, "message": message}
+    if choices:
+        artifact["choices"] = choices
+    content = message + ("\n" + "\n".join(f"- {c}" for c in choices) if choices else "")
+    return ToolMessage(
+        content=content,
+        tool_call_id=call_id,
+        name=tool.replace(".", "_"),
+        status="error",
+        artifact=artifact,
+    )
+
+
+def _unexpected(call_id: str, tool: str) -> ToolMessage:
+    correlation = uuid.uuid4().hex[:12]
+    log.exception("tool %s failed [%s]", tool, correlation)
+    return _error(call_id, tool, f"Something went wrong running {tool} (reference {correlation}).")
+
+
+def _validation_text(spec: ToolSpec, error: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in error.errors()
+    )
+    return f"I couldn't use {spec.name} with those details ({problems})."

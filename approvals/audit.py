@@ -1,0 +1,129 @@
+"""Append-only audit log with a hash chain: editing or deleting any row breaks verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from approvals.models import AuditEntry, utcnow
+from core.db import Database
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _utc_text(moment: datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """The hash an entry must carry, computed from its content and its predecessor's hash.
+
+    Args:
+        entry: the audit row.
+    """
+    content = {
+        "at": _utc_text(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "approval_id": entry.approval_id,
+        "detail": entry.detail_json,
+    }
+    return hashlib.sha256((entry.prev_hash + _canonical(content)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class BrokenEntry:
+    """Where verification of the chain failed.
+
+    Attributes:
+        seq: sequence number of the first bad entry.
+        reason: what is wrong with it.
+    """
+
+    seq: int
+    reason: str
+
+
+class AuditLog:
+    """Appends entries and verifies the chain."""
+
+    def __init__(self, db: Database) -> None:
+        """Use ``db`` for storage.
+
+        Args:
+            db: the SQL store (migrated).
+        """
+        self.db = db
+
+    def append(
+        self, actor: str, action: str, approval_id: str | None, detail: dict[str, Any]
+    ) -> AuditEntry:
+        """Append one entry; concurrent appenders retry until each has its own predecessor.
+
+        Args:
+            actor: who did it.
+            action: what happened.
+            approval_id: the approval concerned, if any.
+            detail: JSON-serialisable details.
+        """
+        for _attempt in range(200):
+            try:
+                return self._try_append(actor, action, approval_id, detail)
+            except IntegrityError:
+                continue  # another writer chained onto the same head first; read it again
+        raise RuntimeError("audit log is too contended to append")
+
+    def _try_append(
+        self, actor: str, action: str, approval_id: str | None, detail: dict[str, Any]
+    ) -> AuditEntry:
+        with self.db.session() as session:
+            head = session.exec(
+                select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)
+            ).first()
+            entry = AuditEntry(
+                at=utcnow(),
+                actor=actor,
+                action=action,
+                approval_id=approval_id,
+                detail_json=_canonical(detail),
+                prev_hash=head.hash if head else GENESIS,
+                hash="",
+            )
+            entry.hash = entry_hash(entry)
+            session.add(entry)
+        return entry
+
+    def entries(self, approval_id: str | None = None) -> list[AuditEntry]:
+        """Entries in order, optionally only those about one approval.
+
+        Args:
+            approval_id: restrict to this approval.
+        """
+        with self.db.session() as session:
+            query = select(AuditEntry).order_by(col(AuditEntry.seq))
+            if approval_id is not None:
+                query = query.where(AuditEntry.approval_id == approval_id)
+            return list(session.exec(query).all())
+
+    def verify(self) -> BrokenEntry | None:
+        """Walk the chain; return the first broken entry, or ``None`` when it is intact."""
+        expected_prev = GENESIS
+        for entry in self.entries():
+            seq = entry.seq or 0
+            if entry.prev_hash != expected_prev:
+                return BrokenEntry(seq, "its link to the previous entry is broken")
+            if entry_hash(entry) != entry.hash:
+                return BrokenEntry(seq, "its content does not match its hash")
+            expected_prev = entry.hash
+        return None

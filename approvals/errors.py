@@ -1,0 +1,35 @@
+"""One exception per refusal; each message is shown to the person who clicked."""
+
+from __future__ import annotations
+
+
+class ApprovalRefused(Exception):
+    """Base of every refusal: the request is left exactly as it was."""
+
+
+class ApprovalNotFound(ApprovalRefused):
+    """No approval with that id."""
+
+
+class AlreadyDecided(ApprovalRefused):
+    """Someone decided first; nothing runs twice."""
+
+
+class ApprovalExpired(ApprovalRefused):
+    """The request timed out before a decision."""
+
+
+class SelfApproval(ApprovalRefused):
+    """Requesters may not approve their own requests."""
+
+
+class NotAnApprover(ApprovalRefused):
+    """The clicker is not allowed by policy to approve this risk level."""
+
+
+class NoApproversConfigured(ApprovalRefused):
+    """The risk level needs an approvers group and none is configured."""
+
+
+class PlanTampered(ApprovalRefused):
+    """The stored plan no longer matches the hash that was approved."""

@@ -1,0 +1,134 @@
+"""Block Kit for approval cards: pending (with buttons) and decided (updated in place)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from approvals.models import ApprovalRequest, ApprovalState
+from tools import blocks
+from tools.plan import ActionPlan
+
+APPROVE_ACTION = "approval_approve"
+REJECT_ACTION = "approval_reject"
+RISK_ICONS = {
+    "low": ":large_green_circle:",
+    "medium": ":large_yellow_circle:",
+    "high": ":large_orange_circle:",
+    "critical": ":red_circle:",
+}
+STATE_LINES = {
+    ApprovalState.SUCCEEDED: ":white_check_mark: Approved by {who} at {when} — executed.",
+    ApprovalState.FAILED: ":x: Approved by {who} at {when} — execution failed: {error}",
+    ApprovalState.EXECUTING: ":hourglass_flowing_sand: Approved by {who} at {when} — running…",
+    ApprovalState.APPROVED: ":hourglass_flowing_sand: Approved by {who} at {when} — queued…",
+    ApprovalState.REJECTED: ":no_entry: Rejected by {who} at {when}{reason}",
+    ApprovalState.CANCELLED: ":leftwards_arrow_with_hook: Cancelled by {who} at {when}{reason}",
+    ApprovalState.EXPIRED: ":alarm_clock: Expired at {expires} without a decision.",
+}
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{aware.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+TITLES = {
+    ApprovalState.PENDING: "Approval needed",
+    ApprovalState.SUCCEEDED: "Approved and done",
+    ApprovalState.FAILED: "Approved, failed",
+    ApprovalState.EXECUTING: "Approved, running",
+    ApprovalState.APPROVED: "Approved",
+    ApprovalState.REJECTED: "Rejected",
+    ApprovalState.CANCELLED: "Cancelled",
+    ApprovalState.EXPIRED: "Expired",
+}
+
+
+def _plan_blocks(request: ApprovalRequest, plan: ActionPlan, who_may_approve: str) -> list[Block]:
+    icon = RISK_ICONS.get(plan.risk, "")
+    title = TITLES.get(request.lifecycle, request.state)
+    out: list[Block] = [
+        blocks.header(f"{title}: {plan.summary}"),
+        blocks.fields(
+            [
+                ("Requested by", request.requester),
+                ("Risk", f"{icon} {plan.risk}"),
+                ("Who may approve", who_may_approve),
+                ("Expires", _when(request.expires_at)),
+            ]
+        ),
+    ]
+    lines = []
+    for change in plan.changes:
+        line = f"• *{change.label}* in {change.region}: {change.before} → {change.after}"
+        if change.dependents:
+            line += f"\n   depends on it: {', '.join(change.dependents)}"
+        lines.append(line)
+    if lines:
+        out.append(blocks.text("*What changes*\n" + "\n".join(lines)))
+    facts = []
+    if plan.cost_delta_monthly is not None:
+        facts.append(f"Cost change: ${plan.cost_delta_monthly:+,.2f}/month")
+    facts.append("Reversible: " + (f"yes — {plan.reversal}" if plan.reversible else "*no*"))
+    facts += plan.notes
+    out.append(blocks.text("\n".join(facts)))
+    out.append(blocks.note(f"Approval `{request.id}` · plan `{request.plan_hash[:12]}`"))
+    return out
+
+
+def render_pending_card(
+    request: ApprovalRequest, plan: ActionPlan, who_may_approve: str
+) -> list[Block]:
+    """The card with Approve / Reject buttons; the buttons carry only the approval id.
+
+    Args:
+        request: the pending request.
+        plan: its stored plan.
+        who_may_approve: policy in words.
+    """
+    buttons = ActionsBlock(
+        block_id=f"approval:{request.id}",
+        elements=[
+            ButtonElement(
+                text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary"
+            ),
+            ButtonElement(text="Reject", action_id=REJECT_ACTION, value=request.id, style="danger"),
+        ],
+    )
+    return [*_plan_blocks(request, plan, who_may_approve), buttons]
+
+
+def render_decided_card(
+    request: ApprovalRequest, plan: ActionPlan, who_may_approve: str, result: list[Block]
+) -> list[Block]:
+    """The card after a decision: no buttons, who decided and when, then the result.
+
+    Args:
+        request: the decided request.
+        plan: its stored plan.
+        who_may_approve: policy in words.
+        result: rendered execution result (empty when nothing ran).
+    """
+    state = request.lifecycle
+    reason = f": {request.reason}" if request.reason and request.reason != "expired" else ""
+    line = STATE_LINES.get(state, state.value).format(
+        who=request.decided_by or "-",
+        when=_when(request.decided_at),
+        error=request.error or "",
+        reason=reason,
+        expires=_when(request.expires_at),
+    )
+    return [*_plan_blocks(request, plan, who_may_approve), blocks.text(line), *result]
+
+
+def render_refusal(message: str) -> list[Block]:
+    """What a refused clicker sees (ephemeral in Slack).
+
+    Args:
+        message: the refusal's sentence.
+    """
+    return [blocks.text(f":no_entry_sign: {message}")]

@@ -1,0 +1,119 @@
+"""The composition root: ``create_app`` builds every service once and wires them together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from agents.checkpoint import Checkpoints, open_checkpoints
+from agents.conversation import ConversationService, Publisher
+from agents.graph import build_graph
+from agents.providers import ChatProvider
+from agents.tool_node import ToolRunner
+from approvals.audit import AuditLog
+from approvals.executor import Executor
+from approvals.policy import ApprovalPolicy, GroupMembers
+from approvals.service import ApprovalService
+from core.aws import AwsClients
+from core.db import Database
+from core.settings import Settings
+from tools.context import ToolContext
+from tools.registry import Registry, load_builtin_tools
+
+
+@dataclass
+class CloudFabric:
+    """Every long-lived service of one process.
+
+    Attributes:
+        settings: runtime settings.
+        db: SQL store.
+        aws: AWS client factory.
+        registry: the tools.
+        audit: hash-chained audit log.
+        approvals: approval service.
+        conversations: the conversation service surfaces drive.
+        checkpoints: the agent's checkpointer.
+        sandbox: the running sandbox, when in sandbox mode.
+    """
+
+    settings: Settings
+    db: Database
+    aws: AwsClients
+    registry: Registry
+    audit: AuditLog
+    approvals: ApprovalService
+    conversations: ConversationService
+    checkpoints: Checkpoints
+    sandbox: Any = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def context_for(self, user: str) -> ToolContext:
+        """A tool context acting for ``user``.
+
+        Args:
+            user: the user id.
+        """
+        return ToolContext(self.settings, self.aws, self.db, user, self.extras)
+
+    def close(self) -> None:
+        """Release connections and stop the sandbox."""
+        self.checkpoints.close()
+        self.db.dispose()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    aws: AwsClients | None = None,
+    model: BaseChatModel | None = None,
+    group_members: GroupMembers | None = None,
+    publish: Publisher | None = None,
+) -> CloudFabric:
+    """Build CloudFabric from ``settings``.
+
+    Args:
+        settings: runtime settings.
+        aws: ready AWS clients (tests); otherwise the sandbox or live clients per settings.
+        model: an explicit chat model (tests); otherwise per ``settings.model_provider``.
+        group_members: resolves approver groups (e.g. Slack user groups).
+        publish: receives follow-up replies no caller waits for.
+    """
+    db = Database(settings.sql_url)
+    db.migrate()
+    sandbox = None
+    if aws is None:
+        aws, sandbox = _aws_for(settings)
+    registry = load_builtin_tools()
+    audit = AuditLog(db)
+    extras: dict[str, object] = {}
+
+    def context_for(user: str) -> ToolContext:
+        return ToolContext(settings, aws, db, user, extras)
+
+    policy = ApprovalPolicy(settings, group_members)
+    executor = Executor(db, registry, audit, context_for)
+    ttl = timedelta(minutes=settings.approval_ttl_minutes)
+    approvals = ApprovalService(db, policy, audit, executor, ttl)
+    checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
+    provider = ChatProvider.build(settings, registry, model)
+    runner = ToolRunner(registry, approvals, context_for)
+    graph = build_graph(provider, runner, checkpoints.saver)
+    conversations = ConversationService(graph, provider, registry, approvals, publish)
+    return CloudFabric(
+        settings, db, aws, registry, audit, approvals, conversations, checkpoints, sandbox, extras
+    )
+
+
+def _aws_for(settings: Settings) -> tuple[AwsClients, Any]:
+    if not settings.is_sandbox:
+        return AwsClients(settings), None
+    from core.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    return sandbox.start(settings), sandbox

@@ -1,0 +1,140 @@
+"""The console channel: the same conversation service as Slack, in a terminal.
+
+Commands: ``/as <user>``, ``/approve [id]``, ``/reject [id] [reason]``, ``/quit``. Anything else
+is a message to the agent. When stdin is not a terminal it reads one message per line.
+"""
+
+from __future__ import annotations
+
+import getpass
+import shlex
+import sys
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from agents.conversation import ConversationService, conversation_id
+from agents.reply import Reply
+from bot.console_text import mrkdwn_to_text
+
+HELP = (
+    "Commands: /as <user> · /approve [id] · /reject [id] [reason] · /quit. "
+    "Anything else is a message to CloudFabric."
+)
+
+
+@dataclass
+class ConsoleSession:
+    """One console conversation.
+
+    Attributes:
+        service: the conversation service.
+        user: the current identity (changed with ``/as``).
+        out: where replies are written.
+        conversation: the conversation id of this session.
+    """
+
+    service: ConversationService
+    user: str = field(default_factory=getpass.getuser)
+    out: TextIO = sys.stdout
+    conversation: str = field(
+        default_factory=lambda: conversation_id("console", "local", uuid.uuid4().hex[:8])
+    )
+
+    def publish(self, conversation: str, reply: Reply) -> None:
+        """Show a follow-up that arrived on its own (e.g. an expiry).
+
+        Args:
+            conversation: the conversation it belongs to.
+            reply: what to show.
+        """
+        if conversation == self.conversation:
+            self.show(reply)
+
+    def show(self, reply: Reply) -> None:
+        """Write a reply as text.
+
+        Args:
+            reply: what to show.
+        """
+        prefix = "(only you can see this) " if reply.ephemeral else ""
+        self.out.write(prefix + mrkdwn_to_text(reply.text) + "\n")
+        for path in reply.files:
+            self.out.write(f"(file: {path})\n")
+        self.out.write("\n")
+        self.out.flush()
+
+    def handle(self, line: str) -> bool:
+        """Handle one input line; returns False when the session should end.
+
+        Args:
+            line: what was typed.
+        """
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith("/"):
+            return self._command(line)
+        self.show(self.service.handle_message(self.conversation, self.user, line))
+        return True
+
+    def _command(self, line: str) -> bool:
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            words = line.split()
+        name, rest = words[0].lower(), words[1:]
+        if name in ("/quit", "/exit"):
+            return False
+        if name == "/as" and rest:
+            self.user = rest[0]
+            self.out.write(f"(you are now {self.user})\n\n")
+        elif name in ("/approve", "/reject"):
+            self._decide(name == "/approve", rest)
+        else:
+            self.out.write(HELP + "\n\n")
+        return True
+
+    def _decide(self, approve: bool, rest: list[str]) -> None:
+        approval_id = rest[0] if rest and self._looks_like_id(rest[0]) else None
+        reason_words = rest[1:] if approval_id else rest
+        reason = " ".join(reason_words) or None
+        reply = self.service.decide(self.conversation, self.user, approve, approval_id, reason)
+        self.show(reply)
+
+    def _looks_like_id(self, word: str) -> bool:
+        try:
+            self.service.approvals.get(word)
+        except Exception:
+            return False
+        return True
+
+
+def run_console(session: ConsoleSession, lines: Iterable[str] | None = None) -> None:
+    """Read lines (a prompt on a terminal, plain lines otherwise) until EOF or ``/quit``.
+
+    Args:
+        session: the console session.
+        lines: input lines; stdin when not given.
+    """
+    interactive = lines is None and sys.stdin.isatty()
+    if interactive:
+        session.out.write(f"CloudFabric console — you are {session.user}. {HELP}\n\n")
+    source = lines if lines is not None else _stdin_lines(interactive, session)
+    for line in source:
+        if not interactive:
+            session.out.write(f"[{session.user}] > {line.strip()}\n")
+        if not session.handle(line):
+            break
+
+
+def _stdin_lines(interactive: bool, session: ConsoleSession) -> Iterable[str]:
+    if not interactive:
+        yield from sys.stdin
+        return
+    while True:
+        try:
+            yield input(f"[{session.user}] > ")
+        except EOFError:
+            return

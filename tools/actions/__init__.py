@@ -1,0 +1,1 @@
+"""Mutating AWS actions; they run only through the approval executor."""

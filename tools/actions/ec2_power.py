@@ -1,0 +1,235 @@
+"""Stop, start and reboot EC2 instances, behind approval."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from tools.context import ToolContext
+from tools.ec2 import finder
+from tools.ec2.models import ActionOutcome, ActionResult, Instance, PowerArgs
+from tools.ec2.render import render_action_result
+from tools.ec2.traffic import load_balancers_for
+from tools.errors import ToolError
+from tools.plan import ActionPlan, ResourceChange, Risk
+from tools.registry import tool
+
+
+@dataclass(frozen=True)
+class PowerAction:
+    """How one power verb behaves.
+
+    Attributes:
+        tool: registered tool name.
+        verb: word used in sentences ("stop").
+        api: EC2 API method name.
+        before: state a target must be in.
+        after: state a target ends in.
+        risk: default risk.
+    """
+
+    tool: str
+    verb: str
+    api: str
+    before: str
+    after: str
+    risk: Risk
+
+
+STOP = PowerAction("ec2.stop_instances", "stop", "stop_instances", "running", "stopped", "medium")
+START = PowerAction("ec2.start_instances", "start", "start_instances", "stopped", "running", "low")
+REBOOT = PowerAction(
+    "ec2.reboot_instances", "reboot", "reboot_instances", "running", "running", "medium"
+)
+
+
+def _needs_action(action: PowerAction, instance: Instance) -> bool:
+    return instance.state == action.before
+
+
+def _change(ctx: ToolContext, action: PowerAction, instance: Instance) -> ResourceChange:
+    after = "rebooted" if action is REBOOT else action.after
+    return ResourceChange(
+        resource_id=instance.instance_id,
+        name=instance.name,
+        resource_type="ec2:instance",
+        region=instance.region,
+        account=instance.account,
+        before=instance.state,
+        after=after,
+        dependents=load_balancers_for(ctx, instance),
+    )
+
+
+def build_plan(ctx: ToolContext, action: PowerAction, args: PowerArgs) -> ActionPlan:
+    """Resolve the targets and describe exactly what will change.
+
+    Args:
+        ctx: tool context.
+        action: which power verb.
+        args: targets and region.
+    """
+    instances = finder.resolve_all(ctx, args.targets, args.region)
+    todo = [i for i in instances if _needs_action(action, i)]
+    idle = [i for i in instances if not _needs_action(action, i)]
+    if not todo:
+        states = "; ".join(f"{i.label} is {i.state}" for i in idle)
+        raise ToolError(f"Nothing to {action.verb}: {states}.")
+    changes = [_change(ctx, action, i) for i in todo]
+    labels = ", ".join(c.label for c in changes)
+    notes = [f"{i.label} is {i.state}; it is left alone." for i in idle]
+    if action is STOP:
+        notes.append("Instance-store data is lost on stop; EBS volumes keep their data.")
+    return ActionPlan(
+        tool=action.tool,
+        args={
+            "targets": [
+                {"instance_id": i.instance_id, "region": i.region, "account_key": i.account_key}
+                for i in todo
+            ]
+        },
+        summary=f"{action.verb.capitalize()} {labels}.",
+        risk=action.risk,
+        changes=changes,
+        reversible=True,
+        reversal=_reversal(action),
+        notes=notes,
+    )
+
+
+def _reversal(action: PowerAction) -> str:
+    if action is STOP:
+        return "Start the instances again (public IPs not backed by an Elastic IP change)."
+    if action is START:
+        return "Stop the instances again."
+    return "A reboot cannot be undone, but leaves the instances as they were."
+
+
+def execute_plan(ctx: ToolContext, action: PowerAction, plan: ActionPlan) -> ActionResult:
+    """Run exactly the stored plan, re-checking each target's state first.
+
+    Args:
+        ctx: tool context.
+        action: which power verb.
+        plan: the approved plan.
+    """
+    changes = {c.resource_id: c for c in plan.changes}
+    groups: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for target in plan.args["targets"]:
+        groups[(target["region"], target.get("account_key"))].append(target["instance_id"])
+    outcomes: list[ActionOutcome] = []
+    for (region, account_key), ids in groups.items():
+        outcomes += _run_group(ctx, action, region, account_key, ids, changes)
+    return ActionResult(action=action.tool, outcomes=outcomes)
+
+
+def _run_group(
+    ctx: ToolContext,
+    action: PowerAction,
+    region: str,
+    account_key: str | None,
+    ids: list[str],
+    changes: dict[str, ResourceChange],
+) -> list[ActionOutcome]:
+    client = ctx.aws.client("ec2", region, account_key)
+    current = _states(client, ids)
+    ready = [i for i in ids if current.get(i) == action.before]
+    outcomes = [_not_ready(action, changes[i], current.get(i)) for i in ids if i not in ready]
+    if ready:
+        getattr(client, action.api)(InstanceIds=ready)
+        past = {"stop": "stopping", "start": "starting", "reboot": "rebooting"}[action.verb]
+        outcomes += [
+            ActionOutcome(resource=changes[i].label, status="done", detail=f"{past} now.")
+            for i in ready
+        ]
+    return outcomes
+
+
+def _states(client: Any, ids: list[str]) -> dict[str, str]:
+    states: dict[str, str] = {}
+    for page in client.get_paginator("describe_instances").paginate(InstanceIds=ids):
+        for reservation in page["Reservations"]:
+            for raw in reservation["Instances"]:
+                states[raw["InstanceId"]] = raw["State"]["Name"]
+    return states
+
+
+def _not_ready(action: PowerAction, change: ResourceChange, state: str | None) -> ActionOutcome:
+    if state is None:
+        return ActionOutcome(resource=change.label, status="skipped", detail="it no longer exists.")
+    if state == action.after and action is not REBOOT:
+        return ActionOutcome(
+            resource=change.label, status="nothing-to-do", detail=f"already {state}; nothing to do."
+        )
+    return ActionOutcome(
+        resource=change.label,
+        status="skipped",
+        detail=f"it is {state} now, not {change.before} as approved; left alone.",
+    )
+
+
+@tool(
+    name="ec2.stop_instances",
+    description="Stop running EC2 instances (by id or Name tag).",
+    example="stop batch-worker",
+    args=PowerArgs,
+    result=ActionResult,
+    render=render_action_result,
+    permissions=["ec2:StopInstances", "ec2:DescribeInstances"],
+    risk=STOP.risk,
+    mutating=True,
+    preview=lambda ctx, args: build_plan(ctx, STOP, args),
+)
+def stop_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
+    """Stop the instances of an approved plan.
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+    """
+    return execute_plan(ctx, STOP, plan)
+
+
+@tool(
+    name="ec2.start_instances",
+    description="Start stopped EC2 instances (by id or Name tag).",
+    example="start legacy-app",
+    args=PowerArgs,
+    result=ActionResult,
+    render=render_action_result,
+    permissions=["ec2:StartInstances", "ec2:DescribeInstances"],
+    risk=START.risk,
+    mutating=True,
+    preview=lambda ctx, args: build_plan(ctx, START, args),
+)
+def start_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
+    """Start the instances of an approved plan.
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+    """
+    return execute_plan(ctx, START, plan)
+
+
+@tool(
+    name="ec2.reboot_instances",
+    description="Reboot running EC2 instances (by id or Name tag).",
+    example="reboot web-2",
+    args=PowerArgs,
+    result=ActionResult,
+    render=render_action_result,
+    permissions=["ec2:RebootInstances", "ec2:DescribeInstances"],
+    risk=REBOOT.risk,
+    mutating=True,
+    preview=lambda ctx, args: build_plan(ctx, REBOOT, args),
+)
+def reboot_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
+    """Reboot the instances of an approved plan.
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+    """
+    return execute_plan(ctx, REBOOT, plan)

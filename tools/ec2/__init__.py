@@ -1,0 +1,1 @@
+"""EC2 instances: find, list and describe."""

@@ -1,0 +1,1 @@
+"""What CloudFabric can do, generated from the registry."""
