@@ -6,7 +6,7 @@ ifeq ($(UV),)
 UV := python3 -m uv
 endif
 
-.PHONY: demo test lint bench setup
+.PHONY: demo test lint bench setup iam-policy
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -24,4 +24,7 @@ lint: setup
 	$(UV) run --frozen mypy
 
 bench: setup
-	$(UV) run --frozen python -m bench
+	$(UV) run --frozen python -m bench $(BENCH_ARGS)
+
+iam-policy: setup
+	$(UV) run --frozen cloudfabric iam-policy > deploy/iam/cloudfabric-policy.json

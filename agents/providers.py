@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from agents.offline.model import OfflineChatModel
 from agents.prompts import SYSTEM_PROMPT
@@ -66,6 +67,9 @@ class ChatProvider:
     primary: BaseChatModel
     fallback: BaseChatModel
     name: str
+    retry_after_seconds: float = 60.0
+    _down_until: float = 0.0
+    _reason: str = "unreachable"
 
     @classmethod
     def build(
@@ -85,30 +89,42 @@ class ChatProvider:
             else:
                 model, name = offline, "offline"
         else:
-            name = "offline" if isinstance(model, OfflineChatModel) else "custom"
+            name = "offline" if isinstance(model, OfflineChatModel) else settings.model_provider
         schemas = [tool_schema(spec) for spec in registry.all()]
         return cls(primary=model.bind_tools(schemas), fallback=offline, name=name)  # type: ignore[arg-type]
 
     def invoke(self, messages: list[BaseMessage]) -> AIMessage:
         """Ask the primary model; fall back to offline with a visible note when it fails.
 
+        After a failure the primary is left alone for ``retry_after_seconds``, so one outage
+        does not cost a timeout on every call.
+
         Args:
             messages: the conversation so far.
         """
-        prompt = [SystemMessage(content=SYSTEM_PROMPT), *messages]
-        try:
-            return _as_ai(self.primary.invoke(prompt))
-        except Exception as error:
-            if isinstance(self.primary, OfflineChatModel):
-                raise
-            log.warning("%s model unavailable, using offline router: %s", self.name, error)
-            answer = _as_ai(self.fallback.invoke(messages))
-            note = (
-                f"_Note: the {self.name} model is unavailable ({type(error).__name__}); "
-                "answering with the offline router._"
-            )
-            content = f"{note}\n{answer.content}" if answer.content else note
-            return AIMessage(content=content, tool_calls=answer.tool_calls)
+        if isinstance(self.primary, OfflineChatModel):
+            return _as_ai(self.primary.invoke(messages))
+        if time.monotonic() >= self._down_until:
+            try:
+                return _as_ai(
+                    self.primary.invoke([SystemMessage(content=SYSTEM_PROMPT), *messages])
+                )
+            except Exception as error:
+                log.warning("%s model unavailable, using offline router: %s", self.name, error)
+                self._down_until = time.monotonic() + self.retry_after_seconds
+                self._reason = type(error).__name__
+        return self._fallback(messages)
+
+    def _fallback(self, messages: list[BaseMessage]) -> AIMessage:
+        answer = _as_ai(self.fallback.invoke(messages))
+        if not isinstance(messages[-1], HumanMessage):
+            return answer  # the note was given at the start of this turn
+        note = (
+            f"_Note: the {self.name} model is unavailable ({self._reason}); "
+            "answering with the offline router._"
+        )
+        content = f"{note}\n{answer.content}" if answer.content else note
+        return AIMessage(content=content, tool_calls=answer.tool_calls)
 
 
 def _as_ai(message: BaseMessage) -> AIMessage:

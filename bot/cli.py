@@ -19,6 +19,7 @@ from bot.app import CloudFabric, create_app
 from bot.console import ConsoleSession, run_console
 from core.db import Database
 from core.settings import Settings
+from tools.iam import policy_document
 from tools.registry import load_builtin_tools
 
 app = typer.Typer(help="CloudFabric: ChatOps for AWS.", no_args_is_help=True)
@@ -116,6 +117,12 @@ def approvals_list(
             f"{r.id}  {r.state:<9} {r.risk:<8} {r.created_at:%Y-%m-%d %H:%M}  "
             f"{r.requester} → {r.summary}{decided}"
         )
+
+
+@app.command("iam-policy")
+def iam_policy() -> None:
+    """Print the IAM policy every registered tool needs (deploy/iam/cloudfabric-policy.json)."""
+    typer.echo(json.dumps(policy_document(load_builtin_tools()), indent=2))
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from core.settings import Settings
@@ -56,19 +58,26 @@ class AwsClients:
             max_pool_connections=50,
         )
         self._lock = threading.Lock()
+        self._loader = botocore.loaders.create_loader()
         self._sessions: dict[str | None, boto3.Session] = {}
         self._clients: dict[tuple[str | None, str, str], Any] = {}
         self._account_roles: dict[str, str] = dict(settings.aws_account_roles)
 
     def _base_session(self) -> boto3.Session:
         if self.sandbox:
-            return boto3.Session(
+            return self._new_session(
                 aws_access_key_id=SANDBOX_CREDENTIALS["aws_access_key_id"],
                 aws_secret_access_key=SANDBOX_CREDENTIALS["aws_secret_access_key"],
                 aws_session_token=SANDBOX_CREDENTIALS["aws_session_token"],
                 region_name="us-east-1",
             )
-        return boto3.Session(profile_name=self.settings.aws_profile)
+        return self._new_session(profile_name=self.settings.aws_profile)
+
+    def _new_session(self, **kwargs: Any) -> boto3.Session:
+        """A boto3 session sharing this factory's loader, so service models are parsed once."""
+        core = botocore.session.get_session()
+        core.register_component("data_loader", self._loader)
+        return boto3.Session(botocore_session=core, **kwargs)
 
     def add_account(self, account_id: str, role_arn: str) -> None:
         """Make another account reachable through ``role_arn``.
@@ -107,7 +116,7 @@ class AwsClients:
         sts = base.client("sts", config=self.config, endpoint_url=self.settings.aws_endpoint_url)
         creds = sts.assume_role(RoleArn=role, RoleSessionName=self.settings.user_agent_tag)
         credentials = creds["Credentials"]
-        return boto3.Session(
+        return self._new_session(
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],

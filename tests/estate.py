@@ -28,15 +28,18 @@ def launch(aws: AwsClients, name: str, region: str = "us-east-1", **tags: str) -
     return str(response["Instances"][0]["InstanceId"])
 
 
-def state_of(aws: AwsClients, instance_id: str, region: str = "us-east-1") -> str:
+def state_of(
+    aws: AwsClients, instance_id: str, region: str = "us-east-1", account: str | None = None
+) -> str:
     """Current state name of an instance.
 
     Args:
         aws: clients over moto.
         instance_id: the instance.
         region: its region.
+        account: account key (None = primary).
     """
-    ec2 = aws.client("ec2", region)
+    ec2 = aws.client("ec2", region, account)
     reservations = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
     return str(reservations[0]["Instances"][0]["State"]["Name"])
 

@@ -6,7 +6,8 @@ primary account's Cost Explorer backend, with ``CostAnswers``: every request is 
 the seeded series, so repeated and differing queries keep working. Supported:
 
 - ``TimePeriod`` (``End`` exclusive), ``Granularity`` ``DAILY`` or ``MONTHLY`` (one result per
-  day or calendar month clipped to the period; days outside the series cost 0).
+  day or calendar month clipped to the period; days outside the series cost 0); ``HOURLY`` is
+  answered per day.
 - Cost metrics (``UnblendedCost``, ``BlendedCost``, ``AmortizedCost``, ``NetUnblendedCost``,
   ``NetAmortizedCost``) all give the series' amounts in USD; usage metrics give 0 ("N/A").
 - ``GroupBy`` ``DIMENSION`` ``SERVICE`` or ``LINKED_ACCOUNT`` (everything is in the primary
@@ -14,12 +15,14 @@ the seeded series, so repeated and differing queries keep working. Supported:
 - ``Filter`` on ``Dimensions`` ``SERVICE`` / ``LINKED_ACCOUNT`` / ``RECORD_TYPE`` (all cost is
   ``Usage``), with ``And`` / ``Or`` / ``Not``; other filter keys match everything.
 
+Only the primary account's Cost Explorer answers; others stay moto's default (empty).
 The answers live on moto's backend object, so they serve the in-process mock and a
 ``ThreadedMotoServer`` in the same process; they vanish when moto resets.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -83,8 +86,6 @@ class CostAnswers:
 
     def __call__(self, body: str) -> dict[str, Any]:
         """The response for one JSON request body, shaped like Cost Explorer's."""
-        import json
-
         request = json.loads(body)
         period = request["TimePeriod"]
         start, end = date.fromisoformat(period["Start"]), date.fromisoformat(period["End"])

@@ -56,6 +56,8 @@ def create_subnet(
 def seed_prod_network(ec2: Any, region: str, estate: DemoEstate) -> None:
     """prod-vpc: four subnets, IGW, NAT gateway with an EIP, public/private route tables.
 
+    The public subnets give instances a public IP at launch.
+
     Args:
         ec2: primary-account EC2 client in ``region``.
         region: region of prod-vpc.
@@ -67,6 +69,10 @@ def seed_prod_network(ec2: Any, region: str, estate: DemoEstate) -> None:
         estate.subnet_ids[name] = create_subnet(
             ec2, vpc_id, name, cidr, region + zone, "prod", "platform"
         )
+        if "public" in name:
+            ec2.modify_subnet_attribute(
+                SubnetId=estate.subnet_ids[name], MapPublicIpOnLaunch={"Value": True}
+            )
     igw = ec2.create_internet_gateway(
         TagSpecifications=tag_spec("internet-gateway", "prod-igw", "prod", "platform")
     )["InternetGateway"]["InternetGatewayId"]

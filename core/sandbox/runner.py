@@ -34,7 +34,8 @@ class Sandbox:
         """Start moto, register the second account, seed the estate; later calls reuse it.
 
         Args:
-            settings: settings for the clients (sandbox credentials are always used).
+            settings: settings for the clients; sandbox credentials are always used and
+                ``aws_endpoint_url`` is ignored, since the mock lives in this process.
 
         Returns:
             The clients over the seeded estate; the same object on every call until ``stop``.
@@ -47,7 +48,8 @@ class Sandbox:
             mock = mock_aws()
             mock.start()
             try:
-                aws = AwsClients(settings, sandbox=True)
+                in_process = settings.model_copy(update={"aws_endpoint_url": None})
+                aws = AwsClients(in_process, sandbox=True)
                 aws.add_account(SECOND_ACCOUNT_ID, SECOND_ACCOUNT_ROLE_ARN)
                 self.estate = seed_demo_estate(aws)
             except BaseException:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import statistics
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,12 +25,49 @@ EC2_COMPUTE = "Amazon Elastic Compute Cloud - Compute"
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    """One seeded sandbox shared by the read-only tests of this module."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Seed through a moto HTTP server and record what clients then see.
+
+    moto keeps one state per process, so this runs (and moto is reset) before the in-process
+    sandbox of this module starts.
+    """
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path_factory.mktemp("served"),
+        aws_mode="sandbox",
+        aws_endpoint_url=endpoint,
+    )
+    try:
+        aws = AwsClients(settings, sandbox=True)
+        estate = seed_demo_estate(aws)
+        second = aws.client("sts", "us-east-1", SECOND_ACCOUNT_ID).get_caller_identity()
+        seen = {
+            "estate": estate,
+            "second_account": second["Account"],
+            "instances": instances_by_name(aws, "us-east-1"),
+            "costs": daily_cost_by_service(aws),
+        }
+    finally:
+        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=10).close()
+        server.stop()
+    print(f"demo estate seeded over HTTP in {estate.seed_seconds:.2f} s")
+    return seen
+
+
+@pytest.fixture(scope="module")
+def sandbox(served: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """One seeded sandbox shared by the tests of this module."""
     box = Sandbox()
     box.start(
         Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             data_dir=tmp_path_factory.mktemp("sandbox"),
             aws_mode="sandbox",
         )
@@ -109,6 +147,8 @@ def test_web_servers_are_exposed_and_legacy_app_has_a_gp2_root(
 ) -> None:
     ec2 = demo.client("ec2", "us-east-1")
     instances = instances_by_name(demo, "us-east-1")
+    assert instances["web-1"].get("PublicIpAddress")
+    assert not instances["batch-worker"].get("PublicIpAddress")
     web_groups = {group["GroupId"] for group in instances["web-1"]["SecurityGroups"]}
     assert web_groups == {
         estate.security_group_ids["web-sg"],
@@ -255,21 +295,32 @@ def test_buckets_and_lambda_exist_with_tags(demo: AwsClients, estate: DemoEstate
     assert function["Tags"]["team"] == "web"
 
 
+EC2_NAMES = {
+    ("us-east-1", None): {
+        "prod-vpc", "prod-public-a", "prod-public-b", "prod-private-a", "prod-private-b",
+        "prod-igw", "prod-nat", "prod-nat-ip", "prod-public-rt", "prod-private-rt",
+        "web-sg", "ssh-open", "db-sg", "web-1", "web-2", "batch-worker", "legacy-app",
+        "web-1-root", "web-2-root", "batch-worker-root", "legacy-app-root", "old-data",
+        "spare-ip",
+    },
+    ("eu-west-1", None): {"analytics-vpc", "analytics-a", "analytics-1", "analytics-1-root"},
+    ("us-east-1", SECOND_ACCOUNT_ID): {
+        "shared-vpc", "shared-a", "shared-tools", "shared-tools-root",
+    },
+}  # fmt: skip
+
+
 def test_every_ec2_resource_carries_name_env_and_team(demo: AwsClients) -> None:
-    for region, account in (
-        ("us-east-1", None),
-        ("eu-west-1", None),
-        ("us-east-1", SECOND_ACCOUNT_ID),
-    ):
-        ec2 = demo.client("ec2", region, account)
-        tagged = ec2.describe_tags(Filters=[{"Name": "key", "Values": ["Name"]}])["Tags"]
-        by_resource: dict[str, set[str]] = {}
-        for page in ec2.get_paginator("describe_tags").paginate():
+    for (region, account), names in EC2_NAMES.items():
+        tags: dict[str, dict[str, str]] = {}
+        pages = demo.client("ec2", region, account).get_paginator("describe_tags").paginate()
+        for page in pages:
             for tag in page["Tags"]:
-                by_resource.setdefault(tag["ResourceId"], set()).add(tag["Key"])
-        assert tagged, f"nothing tagged in {region}/{account}"
-        for tag in tagged:
-            assert {"env", "team"} <= by_resource[tag["ResourceId"]], tag
+                tags.setdefault(tag["ResourceId"], {})[tag["Key"]] = tag["Value"]
+        assert {resource_tags.get("Name") for resource_tags in tags.values()} == names
+        for resource_tags in tags.values():
+            assert set(resource_tags) == {"Name", "env", "team"}, resource_tags
+            assert resource_tags["env"] in {"prod", "staging", "shared"}
 
 
 def average_cpu(aws: AwsClients, instance_id: str) -> float:
@@ -370,11 +421,66 @@ def test_cost_explorer_answers_repeated_and_different_queries(
     assert all(r["Groups"] == [] for r in total)
 
 
+def test_seeding_through_a_moto_server_gives_the_same_estate(served: dict[str, Any]) -> None:
+    estate = served["estate"]
+    assert served["second_account"] == SECOND_ACCOUNT_ID
+    web = served["instances"]["web-1"]
+    assert (web["InstanceId"], web["InstanceType"]) == (estate.instance_ids["web-1"], "t3.micro")
+    assert served["instances"]["legacy-app"]["State"]["Name"] == "stopped"
+    ec2_cost = {day: costs[EC2_COMPUTE] for day, costs in served["costs"].items()}
+    assert max(ec2_cost, key=ec2_cost.__getitem__) == estate.cost_spike_day
+
+
 def test_start_is_idempotent(sandbox: Sandbox, demo: AwsClients, settings: Settings) -> None:
     estate = sandbox.estate
     assert sandbox.start(settings) is demo
     assert sandbox.estate is estate
     assert len(instances_by_name(demo, "us-east-1")) == 4
+
+
+def test_cost_explorer_filters_and_groups_like_aws(demo: AwsClients, estate: DemoEstate) -> None:
+    ce = demo.client("ce", "us-east-1")
+    day = estate.cost_spike_day
+    next_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    period = {"Start": day, "End": next_day}
+    not_ec2 = ce.get_cost_and_usage(
+        TimePeriod=period,
+        Granularity="DAILY",
+        Metrics=["UnblendedCost", "UsageQuantity"],
+        Filter={"Not": {"Dimensions": {"Key": "SERVICE", "Values": [EC2_COMPUTE]}}},
+    )["ResultsByTime"][0]["Total"]
+    expected = sum(cost for name, cost in estate.cost_by_day[day].items() if name != EC2_COMPUTE)
+    assert float(not_ec2["UnblendedCost"]["Amount"]) == pytest.approx(expected)
+    assert not_ec2["UsageQuantity"]["Amount"] == "0"
+    by_account = ce.get_cost_and_usage(
+        TimePeriod=period,
+        Granularity="DAILY",
+        Metrics=["AmortizedCost"],
+        GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}],
+    )["ResultsByTime"][0]["Groups"]
+    assert [group["Keys"] for group in by_account] == [[PRIMARY_ACCOUNT_ID]]
+    amount = float(by_account[0]["Metrics"]["AmortizedCost"]["Amount"])
+    assert amount == pytest.approx(sum(estate.cost_by_day[day].values()))
+    before_history = ce.get_cost_and_usage(
+        TimePeriod={"Start": "2020-01-01", "End": "2020-01-03"},
+        Granularity="DAILY",
+        Metrics=["UnblendedCost"],
+    )["ResultsByTime"]
+    assert [r["Total"]["UnblendedCost"]["Amount"] for r in before_history] == ["0.0000000000"] * 2
+
+
+def test_stop_then_start_seeds_a_fresh_estate(sandbox: Sandbox, settings: Settings) -> None:
+    before = sandbox.estate
+    assert before is not None
+    sandbox.stop()
+    assert not sandbox.started and sandbox.estate is None
+    aws = sandbox.start(settings)
+    after = sandbox.estate
+    assert after is not None and after.instance_ids != before.instance_ids
+    running = instances_by_name(aws, "us-east-1")
+    assert {name: i["InstanceId"] for name, i in running.items()} == {
+        name: after.instance_ids[name] for name in ("web-1", "web-2", "batch-worker", "legacy-app")
+    }
 
 
 def test_live_clients_are_refused_without_creating_anything(settings: Settings) -> None:

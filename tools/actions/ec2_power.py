@@ -37,6 +37,12 @@ class PowerAction:
     risk: Risk
 
 
+PREVIEW_PERMISSIONS = (
+    "ec2:DescribeInstances",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+)
 STOP = PowerAction("ec2.stop_instances", "stop", "stop_instances", "running", "stopped", "medium")
 START = PowerAction("ec2.start_instances", "start", "start_instances", "stopped", "running", "low")
 REBOOT = PowerAction(
@@ -176,7 +182,7 @@ def _not_ready(action: PowerAction, change: ResourceChange, state: str | None) -
     args=PowerArgs,
     result=ActionResult,
     render=render_action_result,
-    permissions=["ec2:StopInstances", "ec2:DescribeInstances"],
+    permissions=["ec2:StopInstances", *PREVIEW_PERMISSIONS],
     risk=STOP.risk,
     mutating=True,
     preview=lambda ctx, args: build_plan(ctx, STOP, args),
@@ -198,7 +204,7 @@ def stop_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     args=PowerArgs,
     result=ActionResult,
     render=render_action_result,
-    permissions=["ec2:StartInstances", "ec2:DescribeInstances"],
+    permissions=["ec2:StartInstances", *PREVIEW_PERMISSIONS],
     risk=START.risk,
     mutating=True,
     preview=lambda ctx, args: build_plan(ctx, START, args),
@@ -220,7 +226,7 @@ def start_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     args=PowerArgs,
     result=ActionResult,
     render=render_action_result,
-    permissions=["ec2:RebootInstances", "ec2:DescribeInstances"],
+    permissions=["ec2:RebootInstances", *PREVIEW_PERMISSIONS],
     risk=REBOOT.risk,
     mutating=True,
     preview=lambda ctx, args: build_plan(ctx, REBOOT, args),
