@@ -13,9 +13,11 @@ from slack_sdk.models.blocks import (
 from tools.ipam.models import ChangeReport, PoolsResult, PoolSummary, ShowPoolResult
 from tools.ipam.report_models import (
     AnalyzeResult,
+    ExportResult,
     FindConflictsResult,
     FindingView,
     PeeringView,
+    PictureResult,
     PlanSubnetsResult,
     ReconcileResult,
 )
@@ -256,4 +258,36 @@ def render_subnet_plan(result: PlanSubnetsResult) -> list[Block]:
             + (", ".join(result.spare[:15]) or "none")
             + ". AWS keeps 5 addresses in every subnet."
         ),
+    ]
+
+
+def render_export(result: ExportResult) -> list[Block]:
+    """An export: the start of the file inline (the full file is attached as ``filename``).
+
+    Args:
+        result: the export.
+    """
+    preview = result.content if len(result.content) < 2800 else result.content[:2800] + "\n…"
+    return [
+        section(
+            f"*Export* `{result.filename}`: {result.pools:,} pool(s), "
+            f"{result.allocations:,} allocation(s)."
+        ),
+        section(f"```{preview}```"),
+    ]
+
+
+def render_picture(result: PictureResult) -> list[Block]:
+    """The address-space picture's caption (the PNG is uploaded to the thread).
+
+    Args:
+        result: the picture.
+    """
+    return [
+        section(
+            f"*Address space of {result.pool}* — {result.used_pct:.1f}% used "
+            f"({result.allocated:,} allocated, {result.reserved:,} reserved, "
+            f"{result.free:,} free)."
+        ),
+        context("Red: allocated · orange: child pools · blue: reserved · green: free."),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -154,3 +155,65 @@ class PlanSubnetsResult(BaseModel):
     cidr: str = Field(description="The VPC block.")
     subnets: list[PlannedSubnet] = Field(description="Subnets in address order.")
     spare: list[str] = Field(description="Free blocks left in the VPC.")
+
+
+class ImportArgs(BaseModel):
+    """Pools and allocations to import."""
+
+    content: str = Field(description="The CSV (header row first) or JSON text.")
+    format: Literal["csv", "json"] = Field(default="csv", description="csv or json.")
+
+
+class ExportArgs(BaseModel):
+    """What to export and how."""
+
+    format: Literal["csv", "json", "terraform", "terraform-locals"] = Field(
+        default="csv", description="csv, json, terraform (IPAM resources) or terraform-locals."
+    )
+    pool: str | None = Field(default=None, description="Only this pool and its descendants.")
+
+
+class ExportResult(BaseModel):
+    """An export, ready to upload as a file."""
+
+    format: str = Field(description="Format written.")
+    filename: str = Field(description="Suggested file name.")
+    content: str = Field(description="The exported text.")
+    pools: int = Field(description="Pools exported.")
+    allocations: int = Field(description="Allocations and reservations exported.")
+
+
+class TemplateArgs(BaseModel):
+    """Answers of the schema wizard."""
+
+    template: Literal["flat", "regional", "hierarchical", "cloud-native", "hybrid"] = Field(
+        description="Tree shape."
+    )
+    cidr: str = Field(description="Top-level block, e.g. 10.0.0.0/8.")
+    regions: list[str] = Field(
+        default_factory=lambda: ["us-east-1", "eu-west-1"], description="AWS regions."
+    )
+    environments: list[str] = Field(
+        default_factory=lambda: ["prod", "dev"], description="Environments."
+    )
+    name: str = Field(default="cloud", description="Name of the top pool (prefix of children).")
+    on_prem_cidr: str | None = Field(
+        default=None, description="Hybrid only: the block kept for on-premises."
+    )
+
+
+class PictureArgs(BaseModel):
+    """Which pool to draw."""
+
+    pool: str = Field(description="Pool name.")
+
+
+class PictureResult(BaseModel):
+    """A PNG of a pool's address space."""
+
+    pool: str = Field(description="Pool name.")
+    files: list[str] = Field(description="The PNG file(s) to upload to the thread.")
+    allocated: int = Field(description="Addresses allocated (including child pools).")
+    reserved: int = Field(description="Addresses reserved.")
+    free: int = Field(description="Free addresses.")
+    used_pct: float = Field(description="Occupied share in percent.")

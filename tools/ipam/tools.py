@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.ipam import insights, operations, render, subnet_plan
+from tools.ipam import bulk, insights, operations, render, subnet_plan
 from tools.ipam.models import (
     AllocateArgs,
     ChangeReport,
@@ -19,13 +19,19 @@ from tools.ipam.report_models import (
     AnalyzeArgs,
     AnalyzeResult,
     CheckPeeringArgs,
+    ExportArgs,
+    ExportResult,
     FindConflictsArgs,
     FindConflictsResult,
+    ImportArgs,
     PeeringView,
+    PictureArgs,
+    PictureResult,
     PlanSubnetsArgs,
     PlanSubnetsResult,
     ReconcileArgs,
     ReconcileResult,
+    TemplateArgs,
 )
 from tools.plan import ActionPlan
 from tools.registry import tool
@@ -195,3 +201,66 @@ def plan_subnets(ctx: ToolContext, args: PlanSubnetsArgs) -> PlanSubnetsResult:
 def adopt(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Adopt the approved blocks."""
     return insights.execute_adopt(ctx, plan)
+
+
+@tool(
+    name="ipam.apply_template",
+    description="Create a pool tree from a template (flat, regional, hierarchical, cloud-native, "
+    "hybrid); the preview shows the tree.",
+    example="set up a hierarchical ipam for 10.0.0.0/8 across us-east-1 and eu-west-1",
+    args=TemplateArgs,
+    result=ChangeReport,
+    render=render.render_change_report,
+    permissions=[],
+    risk="medium",
+    mutating=True,
+    preview=bulk.plan_template,
+)
+def apply_template(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
+    """Create the approved tree."""
+    return bulk.execute_template(ctx, plan)
+
+
+@tool(
+    name="ipam.import",
+    description="Import pools and allocations from CSV or JSON (dry run lists every bad row).",
+    example="import these pools: name,parent,cidr ...",
+    args=ImportArgs,
+    result=ChangeReport,
+    render=render.render_change_report,
+    permissions=[],
+    risk="medium",
+    mutating=True,
+    preview=bulk.plan_import,
+)
+def import_pools(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
+    """Import the approved file."""
+    return bulk.execute_import(ctx, plan)
+
+
+@tool(
+    name="ipam.export",
+    description="Export pools and allocations as CSV, JSON or Terraform.",
+    example="export the ipam pools as terraform",
+    args=ExportArgs,
+    result=ExportResult,
+    render=render.render_export,
+    permissions=[],
+)
+def export_pools(ctx: ToolContext, args: ExportArgs) -> ExportResult:
+    """Export pools."""
+    return bulk.export_pools(ctx, args)
+
+
+@tool(
+    name="ipam.picture",
+    description="Draw a pool's address space (allocated, reserved, free) as a PNG.",
+    example="draw the prod pool",
+    args=PictureArgs,
+    result=PictureResult,
+    render=render.render_picture,
+    permissions=[],
+)
+def picture(ctx: ToolContext, args: PictureArgs) -> PictureResult:
+    """Draw a pool."""
+    return bulk.picture(ctx, args)
