@@ -309,6 +309,140 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"resources": ["subnet-0fedcba9"]},
     ),
 ]
+CASES += [
+    # ipam.import
+    (
+        "import these pools:\nname,cidr\nlab,192.168.0.0/16",
+        "ipam.import",
+        {"content": "name,cidr\nlab,192.168.0.0/16", "format": "csv"},
+    ),
+    (
+        "import pools from csv ```name,cidr\nlab,192.168.0.0/16```",
+        "ipam.import",
+        {"content": "name,cidr\nlab,192.168.0.0/16", "format": "csv"},
+    ),
+    (
+        'please import this json: [{"name": "lab", "cidr": "192.168.0.0/16"}]',
+        "ipam.import",
+        {"content": '[{"name": "lab", "cidr": "192.168.0.0/16"}]', "format": "json"},
+    ),
+    (
+        "bulk load these ipam pools\nname,parent,cidr\nlab,,192.168.0.0/16",
+        "ipam.import",
+        {"content": "name,parent,cidr\nlab,,192.168.0.0/16", "format": "csv"},
+    ),
+    (
+        "dry run an import of:\nname,cidr\nx,10.0.0.0/8",
+        "ipam.import",
+        {"content": "name,cidr\nx,10.0.0.0/8", "format": "csv"},
+    ),
+    (
+        "import into ipam\nname,cidr\ncore,10.0.0.0/8",
+        "ipam.import",
+        {"content": "name,cidr\ncore,10.0.0.0/8", "format": "csv"},
+    ),
+    (
+        "can you import the following csv?\nname,cidr\nlab,10.9.0.0/16",
+        "ipam.import",
+        {"content": "name,cidr\nlab,10.9.0.0/16", "format": "csv"},
+    ),
+    (
+        "ingest this pool list\nname,cidr\nedge,10.8.0.0/16",
+        "ipam.import",
+        {"content": "name,cidr\nedge,10.8.0.0/16", "format": "csv"},
+    ),
+    (
+        'upload pools json\n[{"name": "v6", "cidr": "2600:1f18::/40"}]',
+        "ipam.import",
+        {"content": '[{"name": "v6", "cidr": "2600:1f18::/40"}]', "format": "json"},
+    ),
+    (
+        "import allocations\nkind,name,parent,cidr\nallocation,ci,dev,10.2.0.0/24",
+        "ipam.import",
+        {"content": "kind,name,parent,cidr\nallocation,ci,dev,10.2.0.0/24", "format": "csv"},
+    ),
+    # ipam.export
+    ("export the ipam pools as terraform", "ipam.export", {"format": "terraform"}),
+    ("export pools to csv", "ipam.export", {}),
+    ("export the ipam as json", "ipam.export", {"format": "json"}),
+    ("dump the address plan as terraform locals", "ipam.export", {"format": "terraform-locals"}),
+    ("download the pools csv", "ipam.export", {}),
+    ("export pool prod-eu as terraform", "ipam.export", {"format": "terraform", "pool": "prod-eu"}),
+    ("export ipam", "ipam.export", {}),
+    ("export hcl for the global pool", "ipam.export", {"format": "terraform", "pool": "global"}),
+    ("export allocations as json", "ipam.export", {"format": "json"}),
+    ("back up the ipam pools to json", "ipam.export", {"format": "json"}),
+    # ipam.apply_template
+    (
+        "apply the regional template with 10.0.0.0/8",
+        "ipam.apply_template",
+        {"template": "regional", "cidr": "10.0.0.0/8"},
+    ),
+    (
+        "set up a hierarchical ipam for 10.0.0.0/8 across us-east-1 and eu-west-1",
+        "ipam.apply_template",
+        {"template": "hierarchical", "cidr": "10.0.0.0/8", "regions": ["us-east-1", "eu-west-1"]},
+    ),
+    (
+        "use the flat template for 172.16.0.0/12",
+        "ipam.apply_template",
+        {"template": "flat", "cidr": "172.16.0.0/12"},
+    ),
+    (
+        "build a cloud-native pool tree from 10.0.0.0/8 for prod, staging and dev",
+        "ipam.apply_template",
+        {
+            "template": "cloud-native",
+            "cidr": "10.0.0.0/8",
+            "environments": ["prod", "staging", "dev"],
+        },
+    ),
+    (
+        "hybrid ipam template with 10.0.0.0/8, on-prem 10.0.0.0/9",
+        "ipam.apply_template",
+        {"template": "hybrid", "cidr": "10.0.0.0/8", "on_prem_cidr": "10.0.0.0/9"},
+    ),
+    (
+        "create a regional layout from 10.0.0.0/8 for us-east-1, eu-west-1 and ap-southeast-2",
+        "ipam.apply_template",
+        {
+            "template": "regional",
+            "cidr": "10.0.0.0/8",
+            "regions": ["us-east-1", "eu-west-1", "ap-southeast-2"],
+        },
+    ),
+    (
+        "schema wizard: hierarchical, 10.0.0.0/8",
+        "ipam.apply_template",
+        {"template": "hierarchical", "cidr": "10.0.0.0/8"},
+    ),
+    (
+        "template cloud native 10.0.0.0/12 environments prod dev",
+        "ipam.apply_template",
+        {"template": "cloud-native", "cidr": "10.0.0.0/12", "environments": ["prod", "dev"]},
+    ),
+    (
+        "generate a hierarchical pool tree for 10.0.0.0/8",
+        "ipam.apply_template",
+        {"template": "hierarchical", "cidr": "10.0.0.0/8"},
+    ),
+    (
+        "apply template flat 192.168.0.0/16 named lab",
+        "ipam.apply_template",
+        {"template": "flat", "cidr": "192.168.0.0/16", "name": "lab"},
+    ),
+    # ipam.picture
+    ("draw the prod pool", "ipam.picture", {"pool": "prod"}),
+    ("show me a picture of pool prod-eu", "ipam.picture", {"pool": "prod-eu"}),
+    ("visualise the dev pool", "ipam.picture", {"pool": "dev"}),
+    ("diagram of pool global", "ipam.picture", {"pool": "global"}),
+    ("png of the prod-eu pool address space", "ipam.picture", {"pool": "prod-eu"}),
+    ("picture the address space of pool lab", "ipam.picture", {"pool": "lab"}),
+    ("render pool core as an image", "ipam.picture", {"pool": "core"}),
+    ("map of the shared pool", "ipam.picture", {"pool": "shared"}),
+    ("chart the prod pool", "ipam.picture", {"pool": "prod"}),
+    ("plot pool global", "ipam.picture", {"pool": "global"}),
+]
 
 
 @pytest.mark.parametrize(("text", "tool", "args"), CASES)

@@ -31,7 +31,8 @@ NOT_NAMES = _words(
     """a an the our my your this that these those which what each every any all new ipam ipv4
     ipv6 address addresses ip child parent top top-level level for in with from to into of is
     are and or it its by on at as be named called whole entire main one some list details
-    detail run usage describe analyse analyze show open check display inspect view"""
+    detail run usage describe analyse analyze show open check display inspect view export
+    render plot draw chart visualise visualize dump download"""
 )
 IPAM_NOUNS = r"\b(ipam|pools?|cidrs?|address(ing)? (space|plan)|ip space|prefix(es)?)\b"
 POOL_AFTER = re.compile(r"\bpool\s+(?:named\s+|called\s+)?[\"'`\u201c\u2018]?([a-z0-9][\w.-]*)")
@@ -235,6 +236,70 @@ def _subnet_plan_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
+FENCED = re.compile(r"```(?:\w+\n)?(.*?)```", re.S)
+TEMPLATE_NAMES = {
+    "cloud-native": "cloud-native",
+    "cloud native": "cloud-native",
+    "cloudnative": "cloud-native",
+    "hierarchical": "hierarchical",
+    "hierarchy": "hierarchical",
+    "regional": "regional",
+    "per-region": "regional",
+    "flat": "flat",
+    "hybrid": "hybrid",
+}
+PICTURE = r"\b(picture|draw|visuali[sz]e|diagram|png|image|chart|plot|map of|graphic)\b"
+
+
+def _import_args(u: Utterance) -> dict[str, Any]:
+    fenced = FENCED.search(u.text)
+    if fenced:
+        content = fenced.group(1).strip()
+    elif "\n" in u.text.strip():
+        content = u.text.strip().split("\n", 1)[1].strip()
+    else:
+        content = u.text.split(":", 1)[1].strip() if ":" in u.text else ""
+    fmt = "json" if content[:1] in "[{" and content else "csv"
+    return {"content": content, "format": fmt}
+
+
+def _export_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if u.has(r"\blocals?\b"):
+        args["format"] = "terraform-locals"
+    elif u.has(r"\b(terraform|tf|hcl)\b"):
+        args["format"] = "terraform"
+    elif u.has(r"\bjson\b"):
+        args["format"] = "json"
+    name = pool_name(u)
+    if name:
+        args["pool"] = name
+    return args
+
+
+def _template_args(u: Utterance) -> dict[str, Any]:
+    template = next(
+        (value for key, value in TEMPLATE_NAMES.items() if re.search(rf"\b{key}\b", u.lower)),
+        "",
+    )
+    args: dict[str, Any] = {"template": template, "cidr": u.cidrs[0] if u.cidrs else ""}
+    if u.regions:
+        args["regions"] = u.regions
+    envs = [ENVIRONMENTS[m] for m in re.findall(rf"\b({ENV_WORDS})\b", u.lower)]
+    if envs:
+        args["environments"] = list(dict.fromkeys(envs))
+    named = re.search(r"\b(?:named|called)\s+([a-z0-9][\w.-]*)", u.lower)
+    if named:
+        args["name"] = named.group(1)
+    if len(u.cidrs) > 1 and u.has(r"\bon[- ]?prem\w*|data ?cent(er|re)"):
+        args["on_prem_cidr"] = u.cidrs[1]
+    return args
+
+
+def _picture_args(u: Utterance) -> dict[str, Any]:
+    return {"pool": pool_name(u) or ""}
+
+
 PEERING_VOCABULARY = _words(
     "peer peered peering peerable vpc vpcs between possible could we set up check if whether "
     "would work connect link together overlap overlapping allowed"
@@ -345,7 +410,8 @@ INTENTS: list[Intent] = [
         ),
         build=_create_pool_args,
         boost=lambda u: 1.0 if u.cidrs else 0.0,
-        excludes=r"\b(template|import|adopt|allocate|reserve|release|need|give|free|grab)\b",
+        excludes=r"\b(template|import|adopt|allocate|reserve|release|need|give|free|grab|tree|"
+        r"wizard|schema|hierarchical|regional|flat|hybrid|cloud[- ]native)\b",
     ),
     Intent(
         tool="ipam.allocate",
@@ -389,5 +455,42 @@ INTENTS: list[Intent] = [
         ),
         build=_adopt_args,
         excludes=r"\b(template)\b",
+    ),
+    Intent(
+        tool="ipam.import",
+        patterns=(
+            (r"\b(import|bulk[- ]load|load|ingest|upload)\b", 4.0),
+            (r"\b(csv|json|pools?|ipam|rows|allocations|following|these|this)\b", 1.5),
+        ),
+        build=_import_args,
+        excludes=r"\b(adopt\w*|unmanaged|export)\b",
+    ),
+    Intent(
+        tool="ipam.export",
+        patterns=(
+            (r"\b(export|dump|download|back ?up)\b", 4.0),
+            (r"\b(terraform|tf|hcl|csv|json|locals)\b", 1.5),
+            (r"\b(pools?|ipam|address plan|allocations)\b", 1.5),
+        ),
+        build=_export_args,
+        excludes=r"\bimport\b",
+    ),
+    Intent(
+        tool="ipam.apply_template",
+        patterns=(
+            (r"\b(cloud[- ]?native|hierarch\w*|regional|per-region|flat|hybrid)\b", 4.0),
+            (r"\b(template|tree|layout|wizard|schema|structure|design)\b", 2.0),
+            (r"\b(ipam|pools?|address plan)\b", 1.0),
+        ),
+        build=_template_args,
+        requires=r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+",
+        excludes=r"\b(subnets?|allocate|release|import|export)\b",
+    ),
+    Intent(
+        tool="ipam.picture",
+        patterns=((PICTURE, 4.0), (r"\bpool\b|address space", 2.0)),
+        build=_picture_args,
+        boost=lambda u: 1.0 if pool_name(u) else -5.0,
+        excludes=r"\b(export|import|peer\w*)\b",
     ),
 ]
