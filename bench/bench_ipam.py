@@ -41,9 +41,10 @@ def line(label: str, ours: float, baseline: float, unit: str = "s", note: str = 
     """Print one comparison."""
     scale = 1000 if unit == "ms" else 1
     ratio = baseline / ours if ours else float("inf")
+    verdict = f"{ratio:,.1f}x faster" if ratio >= 1 else f"{1 / ratio:,.1f}x slower"
     print(
         f"  {label:<48} ours {ours * scale:10.3f} {unit}   baseline {baseline * scale:10.3f} "
-        f"{unit}   x{ratio:,.0f} faster {note}"
+        f"{unit}   {verdict} {note}"
     )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from tools.context import ToolContext
 from tools.errors import InvalidInput
-from tools.ipam import export, service, templates, transfer
+from tools.ipam import export, service, templates, transfer, vpc_ipam
 from tools.ipam.models import ChangeOutcome, ChangeReport
 from tools.ipam.picture import draw
 from tools.ipam.report_models import (
@@ -67,6 +67,8 @@ def plan_import(ctx: ToolContext, args: ImportArgs) -> ActionPlan:
         ctx: tool context.
         args: the file.
     """
+    if args.format == "amazon-ipam":
+        args = _from_amazon_ipam(ctx, args)
     rows = transfer.parse_rows(args.content, args.format)
     if not rows:
         raise InvalidInput("The file has no rows to import.")
@@ -84,6 +86,18 @@ def plan_import(ctx: ToolContext, args: ImportArgs) -> ActionPlan:
         reversal="Release the imported allocations and delete the imported pools.",
         notes=["Dry run passed: every row is valid."],
     )
+
+
+def _from_amazon_ipam(ctx: ToolContext, args: ImportArgs) -> ImportArgs:
+    """Snapshot a live Amazon VPC IPAM as CSV, so the approved plan holds exactly what runs."""
+    if ctx.settings.is_sandbox:
+        raise InvalidInput(
+            "Importing from Amazon VPC IPAM needs live AWS (CF_AWS_MODE=live); "
+            "the sandbox has no VPC IPAM."
+        )
+    region = args.ipam_region or ctx.aws.regions()[0]
+    content = vpc_ipam.read_csv(ctx.aws.client("ec2", region))
+    return ImportArgs(content=content, format="csv")
 
 
 def _run_rows(ctx: ToolContext, rows: list[transfer.Row], label: str) -> ChangeReport:

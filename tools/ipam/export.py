@@ -55,6 +55,7 @@ def records(session: Session, root: str | None = None) -> list[dict[str, Any]]:
                 "owner": pool.owner,
                 "tags": pool.tags,
                 "description": pool.description,
+                "resource_arn": None,
             }
         )
     for pool in pools:
@@ -69,7 +70,8 @@ def records(session: Session, root: str | None = None) -> list[dict[str, Any]]:
                     "region": None,
                     "owner": row.owner,
                     "tags": {},
-                    "description": row.resource_arn,
+                    "description": None,
+                    "resource_arn": row.resource_arn,
                 }
             )
     return rows
@@ -97,6 +99,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         flat = dict(row)
         flat["cidr"] = " ".join(row["cidr"])
         flat["tags"] = ";".join(f"{k}={v}" for k, v in row["tags"].items())
+        flat.setdefault("resource_arn", None)
         writer.writerow({k: ("" if v is None else v) for k, v in flat.items()})
     return out.getvalue()
 

@@ -47,18 +47,19 @@ def find_overlaps(items: Iterable[tuple[Network, T]]) -> list[Overlap[T]]:
     Returns:
         One ``Overlap`` per overlapping pair, outer block first.
     """
-    ordered = sorted(
-        items, key=lambda item: (item[0].version, int(item[0].network_address), item[0].prefixlen)
-    )
+    keyed = [
+        (n.version, int(n.network_address), n.prefixlen, int(n.broadcast_address), i, n, payload)
+        for i, (n, payload) in enumerate(items)
+    ]
+    keyed.sort(key=lambda k: (k[0], k[1], k[2], k[4]))
     stack: list[tuple[int, int, Network, T]] = []
     found: list[Overlap[T]] = []
-    for network, payload in ordered:
-        start, end = int(network.network_address), int(network.broadcast_address)
-        while stack and (stack[-1][0] != network.version or stack[-1][1] < start):
+    for version, start, _, end, _, network, payload in keyed:
+        while stack and (stack[-1][0] != version or stack[-1][1] < start):
             stack.pop()
         for _, _, outer_network, outer in stack:
             found.append(Overlap(outer, payload, outer_network, network))
-        stack.append((network.version, end, network, payload))
+        stack.append((version, end, network, payload))
     return found
 
 

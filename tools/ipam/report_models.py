@@ -160,8 +160,15 @@ class PlanSubnetsResult(BaseModel):
 class ImportArgs(BaseModel):
     """Pools and allocations to import."""
 
-    content: str = Field(description="The CSV (header row first) or JSON text.")
-    format: Literal["csv", "json"] = Field(default="csv", description="csv or json.")
+    content: str = Field(
+        default="", description="The CSV (header row first) or JSON text (not for amazon-ipam)."
+    )
+    format: Literal["csv", "json", "amazon-ipam"] = Field(
+        default="csv", description="csv, json, or amazon-ipam (read a live Amazon VPC IPAM)."
+    )
+    ipam_region: str | None = Field(
+        default=None, description="amazon-ipam only: the IPAM's home region (default: first)."
+    )
 
 
 class ExportArgs(BaseModel):

@@ -34,6 +34,7 @@ COLUMNS = (
     "owner",
     "tags",
     "description",
+    "resource_arn",
 )
 MAX_ROWS = 50_000
 
@@ -50,6 +51,7 @@ class Row:
         cidrs: blocks as given.
         fields: environment, region, owner, description.
         tags: tags.
+        resource_arn: allocations only: the AWS resource the block belongs to.
     """
 
     line: int
@@ -59,6 +61,7 @@ class Row:
     cidrs: list[str]
     fields: dict[str, str | None]
     tags: dict[str, str] = field(default_factory=dict)
+    resource_arn: str | None = None
 
 
 @dataclass
@@ -109,6 +112,7 @@ def _row(line: int, record: dict[str, Any]) -> Row:
         parent=text.get("parent") or text.get("pool"),
         cidrs=_split(clean.get("cidrs", clean.get("cidr"))),
         fields={k: text.get(k) for k in ("environment", "region", "owner", "description")},
+        resource_arn=text.get("resource_arn"),
         tags=_tags(clean.get("tags")),
     )
 
@@ -323,6 +327,7 @@ def write(session: Session, rows: list[Row], actor: str) -> None:
                 purpose=row.name or None,
                 owner=row.fields.get("owner"),
                 kind=row.kind,
+                resource_arn=row.resource_arn,
             )
             insert_allocation(session, holder, request, actor, action="import")
 
