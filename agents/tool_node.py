@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.messages import AIMessage, ToolMessage
 from pydantic import ValidationError
@@ -19,6 +19,7 @@ from tools.registry import Registry, ToolSpec
 
 log = logging.getLogger(__name__)
 CONTENT_LIMIT = 12_000
+T = TypeVar("T")
 
 
 @dataclass
@@ -63,15 +64,10 @@ class ToolRunner:
         return replies, awaiting
 
     def _read(self, spec: ToolSpec, args: Any, user: str, call_id: str) -> ToolMessage:
-        try:
-            result = spec.handler(self.context_for(user), args)
-        except Ambiguous as question:
-            return _error(call_id, spec.name, str(question), choices=question.choices)
-        except ToolError as error:
-            return _error(call_id, spec.name, str(error))
-        except Exception:
-            return _unexpected(call_id, spec.name)
-        payload = result.model_dump(mode="json")
+        outcome = _guarded(call_id, spec.name, lambda: spec.handler(self.context_for(user), args))
+        if isinstance(outcome, ToolMessage):
+            return outcome
+        payload = outcome.model_dump(mode="json")
         return ToolMessage(
             content=_data(payload),
             tool_call_id=call_id,
@@ -82,19 +78,27 @@ class ToolRunner:
     def _request(
         self, spec: ToolSpec, args: Any, user: str, conversation_id: str, call_id: str
     ) -> ToolMessage | dict[str, Any]:
-        assert spec.preview is not None
-        try:
-            plan = spec.preview(self.context_for(user), args)
-        except Ambiguous as question:
-            return _error(call_id, spec.name, str(question), choices=question.choices)
-        except ToolError as error:
-            return _error(call_id, spec.name, str(error))
-        except Exception:
-            return _unexpected(call_id, spec.name)
+        preview = spec.preview
+        assert preview is not None
+        plan = _guarded(call_id, spec.name, lambda: preview(self.context_for(user), args))
+        if isinstance(plan, ToolMessage):
+            return plan
         request = self.approvals.request(
             plan, user, conversation_id, origin_key=f"{conversation_id}|{call_id}"
         )
         return {"tool_call_id": call_id, "approval_id": request.id, "tool": spec.name}
+
+
+def _guarded(call_id: str, tool: str, run: Callable[[], T]) -> T | ToolMessage:
+    """Run a tool step; expected errors become sentences, unexpected ones a reference id."""
+    try:
+        return run()
+    except Ambiguous as question:
+        return _error(call_id, tool, str(question), choices=question.choices)
+    except ToolError as error:
+        return _error(call_id, tool, str(error))
+    except Exception:
+        return _unexpected(call_id, tool)
 
 
 def _data(payload: Any) -> str:

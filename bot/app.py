@@ -49,6 +49,7 @@ class CloudFabric:
     conversations: ConversationService
     checkpoints: Checkpoints
     sandbox: Any = None
+    scheduler: Any = None
     extras: dict[str, object] = field(default_factory=dict)
 
     def context_for(self, user: str) -> ToolContext:
@@ -59,8 +60,30 @@ class CloudFabric:
         """
         return ToolContext(self.settings, self.aws, self.db, user, self.extras)
 
+    def start_background(self) -> None:
+        """Start the scheduler that expires overdue approvals (and tells their threads)."""
+        if self.scheduler is not None:
+            return
+        from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        scheduler = BackgroundScheduler(daemon=True)
+        trigger = IntervalTrigger(seconds=self.settings.approval_sweep_seconds)
+        scheduler.add_job(
+            self.approvals.expire_due,
+            trigger,
+            id="expire-approvals",
+            max_instances=1,
+            coalesce=True,
+        )
+        scheduler.start()
+        self.scheduler = scheduler
+
     def close(self) -> None:
-        """Release connections and stop the sandbox."""
+        """Stop background work, release connections and stop the sandbox."""
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
         self.checkpoints.close()
         self.db.dispose()
         if self.sandbox is not None:
@@ -106,7 +129,16 @@ def create_app(
     graph = build_graph(provider, runner, checkpoints.saver)
     conversations = ConversationService(graph, provider, registry, approvals, publish)
     return CloudFabric(
-        settings, db, aws, registry, audit, approvals, conversations, checkpoints, sandbox, extras
+        settings=settings,
+        db=db,
+        aws=aws,
+        registry=registry,
+        audit=audit,
+        approvals=approvals,
+        conversations=conversations,
+        checkpoints=checkpoints,
+        sandbox=sandbox,
+        extras=extras,
     )
 
 

@@ -49,6 +49,7 @@ def _chat(settings: Settings) -> None:
     with _running(settings) as cloudfabric:
         session = ConsoleSession(cloudfabric.conversations)
         cloudfabric.conversations.publish = session.publish
+        cloudfabric.start_background()
         run_console(session)
 
 

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
             "else a user id). Risk levels left out fall back to the default policy."
         ),
     )
+    approval_sweep_seconds: int = Field(
+        default=30, description="How often pending approvals are checked for expiry."
+    )
     allow_self_approval: bool = Field(
         default=False, description="Whether a requester may approve their own request."
     )

@@ -157,3 +157,35 @@ def test_stale_plan_reports_nothing_to_do(app: CloudFabric, estate, aws) -> None
     assert final.state == ApprovalState.SUCCEEDED
     assert outcome["status"] == "nothing-to-do"
     assert "already stopped; nothing to do" in outcome["detail"]
+
+
+def test_background_sweeper_expires_and_tells_the_conversation(
+    settings: Settings, aws: AwsClients, estate: dict[str, str]
+) -> None:
+    import threading
+
+    settings = settings.model_copy(update={"approval_sweep_seconds": 1})
+    told: list[tuple[str, str]] = []
+    arrived = threading.Event()
+
+    def publish(conversation: str, reply) -> None:
+        told.append((conversation, reply.text))
+        arrived.set()
+
+    app = create_app(settings, aws=aws, publish=publish)
+    try:
+        reply = app.conversations.handle_message("test:c:2", "alice", "stop batch-worker")
+        with app.db.session() as session:
+            session.execute(
+                update(ApprovalRequest)
+                .where(ApprovalRequest.id == reply.approvals[0])  # type: ignore[arg-type]
+                .values(expires_at=utcnow() - timedelta(seconds=1))
+            )
+        app.start_background()
+        assert arrived.wait(timeout=20), "the sweeper never expired the request"
+        assert told[0][0] == "test:c:2"
+        assert "expired; nothing ran" in told[0][1]
+        assert app.approvals.get(reply.approvals[0]).state == ApprovalState.EXPIRED
+        assert state_of(aws, estate["batch-worker"]) == "running"
+    finally:
+        app.close()

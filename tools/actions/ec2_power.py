@@ -36,6 +36,11 @@ class PowerAction:
     after: str
     risk: Risk
 
+    @property
+    def api_name(self) -> str:
+        """The IAM action name of the API call (``StopInstances``)."""
+        return "".join(part.capitalize() for part in self.api.split("_"))
+
 
 PREVIEW_PERMISSIONS = (
     "ec2:DescribeInstances",
@@ -175,67 +180,27 @@ def _not_ready(action: PowerAction, change: ResourceChange, state: str | None) -
     )
 
 
-@tool(
-    name="ec2.stop_instances",
-    description="Stop running EC2 instances (by id or Name tag).",
-    example="stop batch-worker",
-    args=PowerArgs,
-    result=ActionResult,
-    render=render_action_result,
-    permissions=["ec2:StopInstances", *PREVIEW_PERMISSIONS],
-    risk=STOP.risk,
-    mutating=True,
-    preview=lambda ctx, args: build_plan(ctx, STOP, args),
-)
-def stop_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
-    """Stop the instances of an approved plan.
+def _register(action: PowerAction, description: str, example: str) -> None:
+    """Register the tool for one power verb: preview builds the plan, handler runs it."""
 
-    Args:
-        ctx: tool context.
-        plan: the approved plan.
-    """
-    return execute_plan(ctx, STOP, plan)
+    def handler(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
+        return execute_plan(ctx, action, plan)
 
-
-@tool(
-    name="ec2.start_instances",
-    description="Start stopped EC2 instances (by id or Name tag).",
-    example="start legacy-app",
-    args=PowerArgs,
-    result=ActionResult,
-    render=render_action_result,
-    permissions=["ec2:StartInstances", *PREVIEW_PERMISSIONS],
-    risk=START.risk,
-    mutating=True,
-    preview=lambda ctx, args: build_plan(ctx, START, args),
-)
-def start_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
-    """Start the instances of an approved plan.
-
-    Args:
-        ctx: tool context.
-        plan: the approved plan.
-    """
-    return execute_plan(ctx, START, plan)
+    handler.__doc__ = f"{action.verb.capitalize()} the instances of an approved plan."
+    tool(
+        name=action.tool,
+        description=description,
+        example=example,
+        args=PowerArgs,
+        result=ActionResult,
+        render=render_action_result,
+        permissions=[f"ec2:{action.api_name}", *PREVIEW_PERMISSIONS],
+        risk=action.risk,
+        mutating=True,
+        preview=lambda ctx, args: build_plan(ctx, action, args),
+    )(handler)
 
 
-@tool(
-    name="ec2.reboot_instances",
-    description="Reboot running EC2 instances (by id or Name tag).",
-    example="reboot web-2",
-    args=PowerArgs,
-    result=ActionResult,
-    render=render_action_result,
-    permissions=["ec2:RebootInstances", *PREVIEW_PERMISSIONS],
-    risk=REBOOT.risk,
-    mutating=True,
-    preview=lambda ctx, args: build_plan(ctx, REBOOT, args),
-)
-def reboot_instances(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
-    """Reboot the instances of an approved plan.
-
-    Args:
-        ctx: tool context.
-        plan: the approved plan.
-    """
-    return execute_plan(ctx, REBOOT, plan)
+_register(STOP, "Stop running EC2 instances (by id or Name tag).", "stop batch-worker")
+_register(START, "Start stopped EC2 instances (by id or Name tag).", "start legacy-app")
+_register(REBOOT, "Reboot running EC2 instances (by id or Name tag).", "reboot web-2")

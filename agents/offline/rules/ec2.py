@@ -74,6 +74,18 @@ def _list_boost(u: Utterance) -> float:
     return -2.0 if _targets(u) and not u.has(PLURAL) else 0.0
 
 
+def _power_intent(tool: str, words: str, weight: float, not_with: str | None) -> Intent:
+    """An intent for one power verb: its words, a target, and never a question."""
+    excludes = QUESTION_START + (f"|{not_with}" if not_with else "")
+    return Intent(
+        tool=tool,
+        patterns=((words, weight), (SINGULAR + "|" + PLURAL, 0.5)),
+        build=_power_args,
+        boost=_has_target,
+        excludes=excludes,
+    )
+
+
 INTENTS: list[Intent] = [
     Intent(
         tool="ec2.list_instances",
@@ -101,25 +113,7 @@ INTENTS: list[Intent] = [
         boost=_has_target,
         excludes=r"\b(cost|price|spend|cidr|ipam|pool|depend|blast)\b|" + PLURAL,
     ),
-    Intent(
-        tool="ec2.stop_instances",
-        patterns=((STOP_WORDS, 3.0), (SINGULAR + "|" + PLURAL, 0.5)),
-        build=_power_args,
-        boost=_has_target,
-        excludes=QUESTION_START + r"|\b(stopped|restart|reboot)\b",
-    ),
-    Intent(
-        tool="ec2.start_instances",
-        patterns=((START_WORDS, 3.0), (SINGULAR + "|" + PLURAL, 0.5)),
-        build=_power_args,
-        boost=_has_target,
-        excludes=QUESTION_START + r"|\b(restart|reboot|started)\b",
-    ),
-    Intent(
-        tool="ec2.reboot_instances",
-        patterns=((REBOOT_WORDS, 3.5), (SINGULAR + "|" + PLURAL, 0.5)),
-        build=_power_args,
-        boost=_has_target,
-        excludes=QUESTION_START,
-    ),
+    _power_intent("ec2.stop_instances", STOP_WORDS, 3.0, r"\b(stopped|restart|reboot)\b"),
+    _power_intent("ec2.start_instances", START_WORDS, 3.0, r"\b(restart|reboot|started)\b"),
+    _power_intent("ec2.reboot_instances", REBOOT_WORDS, 3.5, None),
 ]
