@@ -228,7 +228,7 @@ def apply_template(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=ImportArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=[],
+    permissions=["ec2:DescribeIpamPools", "ec2:GetIpamPoolCidrs", "ec2:GetIpamPoolAllocations"],
     risk="medium",
     mutating=True,
     preview=bulk.plan_import,
