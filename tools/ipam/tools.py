@@ -1,4 +1,9 @@
-"""The IPAM tools the agent can call (mutating ones only run through approvals)."""
+"""The IPAM tools the agent can call (mutating ones only run through approvals).
+
+Pools and allocations live in CloudFabric's own store, so most tools need no AWS permission; they
+declare CloudFabric's own ``cloudfabric:Ipam*`` actions instead (the approval policy and audit
+speak in these), plus the AWS actions of the calls they really make.
+"""
 
 from __future__ import annotations
 
@@ -44,7 +49,7 @@ from tools.registry import tool
     args=PoolsArgs,
     result=PoolsResult,
     render=render.render_pools,
-    permissions=[],
+    permissions=["cloudfabric:IpamRead"],
 )
 def pools(ctx: ToolContext, args: PoolsArgs) -> PoolsResult:
     """List pools."""
@@ -58,7 +63,7 @@ def pools(ctx: ToolContext, args: PoolsArgs) -> PoolsResult:
     args=ShowPoolArgs,
     result=ShowPoolResult,
     render=render.render_show_pool,
-    permissions=[],
+    permissions=["cloudfabric:IpamRead"],
 )
 def show_pool(ctx: ToolContext, args: ShowPoolArgs) -> ShowPoolResult:
     """Show a pool."""
@@ -72,7 +77,7 @@ def show_pool(ctx: ToolContext, args: ShowPoolArgs) -> ShowPoolResult:
     args=CreatePoolArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=[],
+    permissions=["cloudfabric:IpamCreatePool"],
     risk="medium",
     mutating=True,
     preview=operations.plan_create_pool,
@@ -89,7 +94,7 @@ def create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=AllocateArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=[],
+    permissions=["cloudfabric:IpamAllocate"],
     risk="low",
     mutating=True,
     preview=operations.plan_allocate,
@@ -106,7 +111,7 @@ def allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=ReleaseArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=[],
+    permissions=["cloudfabric:IpamRelease"],
     risk="medium",
     mutating=True,
     preview=operations.plan_release,
@@ -123,7 +128,7 @@ def release(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=AnalyzeArgs,
     result=AnalyzeResult,
     render=render.render_analysis,
-    permissions=[],
+    permissions=["cloudfabric:IpamRead"],
 )
 def analyze(ctx: ToolContext, args: AnalyzeArgs) -> AnalyzeResult:
     """Analyse a pool."""
@@ -137,7 +142,7 @@ def analyze(ctx: ToolContext, args: AnalyzeArgs) -> AnalyzeResult:
     args=FindConflictsArgs,
     result=FindConflictsResult,
     render=render.render_conflicts,
-    permissions=[],
+    permissions=["cloudfabric:IpamRead"],
 )
 def find_conflicts(ctx: ToolContext, args: FindConflictsArgs) -> FindConflictsResult:
     """Find conflicts."""
@@ -151,7 +156,7 @@ def find_conflicts(ctx: ToolContext, args: FindConflictsArgs) -> FindConflictsRe
     args=ReconcileArgs,
     result=ReconcileResult,
     render=render.render_reconcile,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=["cloudfabric:IpamRead", "ec2:DescribeVpcs", "ec2:DescribeSubnets"],
 )
 def reconcile(ctx: ToolContext, args: ReconcileArgs) -> ReconcileResult:
     """Reconcile IPAM with AWS."""
@@ -179,7 +184,7 @@ def check_peering(ctx: ToolContext, args: CheckPeeringArgs) -> PeeringView:
     args=PlanSubnetsArgs,
     result=PlanSubnetsResult,
     render=render.render_subnet_plan,
-    permissions=[],
+    permissions=["cloudfabric:IpamRead"],
 )
 def plan_subnets(ctx: ToolContext, args: PlanSubnetsArgs) -> PlanSubnetsResult:
     """Plan subnets."""
@@ -193,7 +198,7 @@ def plan_subnets(ctx: ToolContext, args: PlanSubnetsArgs) -> PlanSubnetsResult:
     args=AdoptArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=["cloudfabric:IpamAdopt", "ec2:DescribeVpcs", "ec2:DescribeSubnets"],
     risk="low",
     mutating=True,
     preview=insights.plan_adopt,
@@ -211,7 +216,7 @@ def adopt(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=TemplateArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=[],
+    permissions=["cloudfabric:IpamCreatePool"],
     risk="medium",
     mutating=True,
     preview=bulk.plan_template,
@@ -228,7 +233,12 @@ def apply_template(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=ImportArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=["ec2:DescribeIpamPools", "ec2:GetIpamPoolCidrs", "ec2:GetIpamPoolAllocations"],
+    permissions=[
+        "cloudfabric:IpamImport",
+        "ec2:DescribeIpamPools",
+        "ec2:GetIpamPoolCidrs",
+        "ec2:GetIpamPoolAllocations",
+    ],
     risk="medium",
     mutating=True,
     preview=bulk.plan_import,
@@ -245,7 +255,7 @@ def import_pools(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=ExportArgs,
     result=ExportResult,
     render=render.render_export,
-    permissions=[],
+    permissions=["cloudfabric:IpamRead"],
 )
 def export_pools(ctx: ToolContext, args: ExportArgs) -> ExportResult:
     """Export pools."""
@@ -259,7 +269,7 @@ def export_pools(ctx: ToolContext, args: ExportArgs) -> ExportResult:
     args=PictureArgs,
     result=PictureResult,
     render=render.render_picture,
-    permissions=[],
+    permissions=["cloudfabric:IpamRead"],
 )
 def picture(ctx: ToolContext, args: PictureArgs) -> PictureResult:
     """Draw a pool."""
