@@ -153,6 +153,31 @@ class Settings(BaseSettings):
     )
     # --- end discovery domain ---
 
+    # --- IPAM (tools/ipam): compliance rules checked by ipam.analyze -----------------------------
+    ipam_allowed_ranges: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+        description=(
+            "CIDR ranges pools and allocations must stay inside (comma-separated); an IP version "
+            "with no range listed is not checked."
+        ),
+    )
+    ipam_min_prefix: int = Field(
+        default=16, description="Shortest IPv4 prefix (largest block) an allocation may have."
+    )
+    ipam_max_prefix: int = Field(
+        default=28, description="Longest IPv4 prefix (smallest block) an allocation may have."
+    )
+    ipam_forbid_cross_env_overlap: bool = Field(
+        default=True, description="Flag address space shared by pools of different environments."
+    )
+    # --- end IPAM -----------------------------------------------------------------------------
+
+    @field_validator("ipam_allowed_ranges", mode="before")
+    @classmethod
+    def _ipam_ranges_from_csv(cls, value: object) -> object:
+        """Accept ``10.0.0.0/8,172.16.0.0/12`` as well as a JSON list."""
+        return _split_csv(value)
+
     @field_validator("aws_regions", mode="before")
     @classmethod
     def _regions_from_csv(cls, value: object) -> object:

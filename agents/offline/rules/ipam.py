@@ -1,0 +1,496 @@
+"""How people ask about IP address management: pools, allocations, analysis, AWS reconciliation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.offline.intents import Intent
+from agents.offline.utterance import REGION_ALIASES, Utterance
+
+ENVIRONMENTS = {
+    "prod": "prod",
+    "production": "prod",
+    "staging": "staging",
+    "stage": "staging",
+    "dev": "dev",
+    "development": "dev",
+    "test": "test",
+    "qa": "test",
+    "shared": "shared",
+    "sandbox": "sandbox",
+}
+ENV_WORDS = "|".join(ENVIRONMENTS)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+NOT_NAMES = _words(
+    """a an the our my your this that these those which what each every any all new ipam ipv4
+    ipv6 address addresses ip child parent top top-level level for in with from to into of is
+    are and or it its by on at as be named called whole entire main one some list details
+    detail run usage describe analyse analyze show open check display inspect view export
+    render plot draw chart visualise visualize dump download"""
+)
+IPAM_NOUNS = r"\b(ipam|pools?|cidrs?|address(ing)? (space|plan)|ip space|prefix(es)?)\b"
+POOL_AFTER = re.compile(r"\bpool\s+(?:named\s+|called\s+)?[\"'`\u201c\u2018]?([a-z0-9][\w.-]*)")
+POOL_BEFORE = re.compile(r"\b([a-z0-9][\w.-]*)\s+pool\b")
+VPC_NAME = re.compile(r"\b(vpc-[0-9a-f]{4,17}|subnet-[0-9a-f]{4,17}|[a-z0-9][\w.-]*-vpc)\b")
+HOSTS = re.compile(r"\b(\d[\d,]*)\s*(?:hosts?|ips|ip addresses|addresses|machines|nodes|pods)\b")
+AZS = re.compile(r"\b(\d)\s*(?:azs?|availability zones?|zones)\b")
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+TIERS = ("public", "private", "data", "app", "web", "db", "database", "isolated")
+
+
+def _clean(name: str) -> str | None:
+    name = name.strip(".,;:!?'\"`\u201c\u201d\u2018\u2019")
+    if not name or name in NOT_NAMES:
+        return None
+    if name in REGION_ALIASES or re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", name):
+        return None
+    if re.fullmatch(r"\d+|/\d+", name) or "/" in name:
+        return None
+    return name
+
+
+def pool_name(u: Utterance) -> str | None:
+    """The pool the user names: quoted, ``pool X`` or ``the X pool``.
+
+    Args:
+        u: the message.
+    """
+    if u.quoted:
+        return u.quoted[0]
+    for pattern in (POOL_BEFORE, POOL_AFTER):
+        for match in pattern.finditer(u.lower):
+            name = _clean(match.group(1))
+            if name:
+                return name
+    return None
+
+
+def environment(u: Utterance) -> str | None:
+    """An environment word not used as a pool name.
+
+    Args:
+        u: the message.
+    """
+    name = pool_name(u)
+    for match in re.finditer(rf"\b({ENV_WORDS})\b", u.lower):
+        if match.group(1) != name:
+            return ENVIRONMENTS[match.group(1)]
+    return None
+
+
+def _common(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if u.regions:
+        args["region"] = u.regions[0]
+    env = environment(u)
+    if env:
+        args["environment"] = env
+    return args
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _pools_args(u: Utterance) -> dict[str, Any]:
+    args = _common(u)
+    if u.has(r"\bipv6\b|\bv6\b"):
+        args["ip_version"] = 6
+    elif u.has(r"\bipv4\b|\bv4\b"):
+        args["ip_version"] = 4
+    return args
+
+
+def _pool_args(u: Utterance) -> dict[str, Any]:
+    name = pool_name(u)
+    return {"pool": name} if name else {"pool": ""}
+
+
+def _conflict_args(u: Utterance) -> dict[str, Any]:
+    name = pool_name(u)
+    return {"pool": name} if name else {}
+
+
+def _regions_args(u: Utterance) -> dict[str, Any]:
+    return {"regions": u.regions} if u.regions else {}
+
+
+def _vpc_names(u: Utterance) -> list[str]:
+    found = VPC_NAME.findall(u.lower)
+    return list(dict.fromkeys(found))
+
+
+def _peering_args(u: Utterance) -> dict[str, Any]:
+    names = _vpc_names(u) or [n.lower() for n in u.names(PEERING_VOCABULARY)]
+    names += ["", ""]
+    return {"first": names[0], "second": names[1]}
+
+
+def _adopt_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    names = [n for n in _vpc_names(u) if n not in {"unmanaged-vpc"}]
+    if names:
+        args["resources"] = names
+    if u.regions:
+        args["regions"] = u.regions
+    return args
+
+
+def _hosts(u: Utterance) -> int | None:
+    match = HOSTS.search(u.lower)
+    return _number(match.group(1)) if match else None
+
+
+def _purpose(u: Utterance) -> str | None:
+    match = re.search(
+        r"(?<!room )\bfor (?:the |our |a |an )?(?!(?:the )?future\b)(?!\d)"
+        r"([\w-]+(?: (?:vpc|cluster|team|service|app|workload|subnet|network))?)",
+        u.lower,
+    )
+    if match is None:
+        return None
+    purpose = match.group(1)
+    return None if purpose in ENVIRONMENTS or purpose in NOT_NAMES else purpose
+
+
+def _allocate_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    name = pool_name(u)
+    if name:
+        args["pool"] = name
+    else:
+        args.update(_common(u))
+    if u.cidrs:
+        args["cidr"] = u.cidrs[0]
+    elif u.prefix_lengths:
+        args["prefix_length"] = u.prefix_lengths[0]
+    elif _hosts(u) is not None:
+        args["hosts"] = _hosts(u)
+    purpose = _purpose(u)
+    if purpose:
+        args["purpose"] = purpose
+    if u.has(r"\bsubnets?\b") and not u.has(r"\bvpc\b"):
+        args["usage"] = "subnet"
+    if u.has(r"\bfirst[- ]fit\b|\blowest\b"):
+        args["strategy"] = "first"
+    if u.has(r"\b(reserve|set aside|hold back|earmark)\b"):
+        args["kind"] = "reservation"
+    return args
+
+
+def _release_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {"cidr": u.cidrs[0] if u.cidrs else ""}
+    name = pool_name(u)
+    if name:
+        args["pool"] = name
+    return args
+
+
+def _create_pool_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {"name": "", "cidrs": u.cidrs}
+    named = re.search(r"\bpool\s+(?:named\s+|called\s+)?[\"'`]?([a-z0-9][\w.-]*)", u.lower)
+    if u.quoted:
+        args["name"] = u.quoted[0]
+    elif named and _clean(named.group(1)):
+        args["name"] = named.group(1)
+    parent = re.search(
+        r"\b(?:under|inside|within|child of|beneath|in pool|from pool)\s+(?:the\s+)?"
+        r"(?:pool\s+)?([a-z0-9][\w.-]*)",
+        u.lower,
+    ) or re.search(r"\bin (?:the )?([a-z0-9][\w.-]*) pool\b", u.lower)
+    if parent and _clean(parent.group(1)) and parent.group(1) != args["name"]:
+        args["parent"] = parent.group(1)
+    if u.regions:
+        args["region"] = u.regions[0]
+    env = re.search(rf"\b(?:env(?:ironment)?\s*[=:]?\s*|for\s+)({ENV_WORDS})\b", u.lower)
+    if env:
+        args["environment"] = ENVIRONMENTS[env.group(1)]
+    owner = re.search(r"\bowned by\s+([\w.-]+)|\bowner\s*[=:]?\s*([\w.-]+)", u.lower)
+    if owner:
+        args["owner"] = owner.group(1) or owner.group(2)
+    return args
+
+
+def _subnet_plan_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {"cidr": u.cidrs[0] if u.cidrs else ""}
+    azs = AZS.search(u.lower) or re.search(
+        rf"\b({'|'.join(WORD_NUMBERS)})\s*(?:azs?|availability zones?|zones)\b", u.lower
+    )
+    if azs:
+        value = azs.group(1)
+        args["az_count"] = WORD_NUMBERS.get(value) or int(value)
+    tiers = [t for t in TIERS if re.search(rf"\b{t}\b", u.lower)]
+    hosts = _hosts(u)
+    if tiers or hosts:
+        defaults = {"public": 100, "private": 1000, "data": 100}
+        chosen = tiers or list(defaults)
+        args["tiers"] = {t: hosts or defaults.get(t, 250) for t in chosen}
+    if u.regions:
+        args["region"] = u.regions[0]
+    return args
+
+
+FENCED = re.compile(r"```(?:\w+\n)?(.*?)```", re.S)
+TEMPLATE_NAMES = {
+    "cloud-native": "cloud-native",
+    "cloud native": "cloud-native",
+    "cloudnative": "cloud-native",
+    "hierarchical": "hierarchical",
+    "hierarchy": "hierarchical",
+    "regional": "regional",
+    "per-region": "regional",
+    "flat": "flat",
+    "hybrid": "hybrid",
+}
+PICTURE = r"\b(picture|draw|visuali[sz]e|diagram|png|image|chart|plot|map of|graphic)\b"
+
+
+def _import_args(u: Utterance) -> dict[str, Any]:
+    fenced = FENCED.search(u.text)
+    if fenced:
+        content = fenced.group(1).strip()
+    elif "\n" in u.text.strip():
+        content = u.text.strip().split("\n", 1)[1].strip()
+    else:
+        content = u.text.split(":", 1)[1].strip() if ":" in u.text else ""
+    fmt = "json" if content[:1] in "[{" and content else "csv"
+    return {"content": content, "format": fmt}
+
+
+def _export_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if u.has(r"\blocals?\b"):
+        args["format"] = "terraform-locals"
+    elif u.has(r"\b(terraform|tf|hcl)\b"):
+        args["format"] = "terraform"
+    elif u.has(r"\bjson\b"):
+        args["format"] = "json"
+    name = pool_name(u)
+    if name:
+        args["pool"] = name
+    return args
+
+
+def _template_args(u: Utterance) -> dict[str, Any]:
+    template = next(
+        (value for key, value in TEMPLATE_NAMES.items() if re.search(rf"\b{key}\b", u.lower)),
+        "",
+    )
+    args: dict[str, Any] = {"template": template, "cidr": u.cidrs[0] if u.cidrs else ""}
+    if u.regions:
+        args["regions"] = u.regions
+    envs = [ENVIRONMENTS[m] for m in re.findall(rf"\b({ENV_WORDS})\b", u.lower)]
+    if envs:
+        args["environments"] = list(dict.fromkeys(envs))
+    named = re.search(r"\b(?:named|called)\s+([a-z0-9][\w.-]*)", u.lower)
+    if named:
+        args["name"] = named.group(1)
+    if len(u.cidrs) > 1 and u.has(r"\bon[- ]?prem\w*|data ?cent(er|re)"):
+        args["on_prem_cidr"] = u.cidrs[1]
+    return args
+
+
+def _picture_args(u: Utterance) -> dict[str, Any]:
+    return {"pool": pool_name(u) or ""}
+
+
+PEERING_VOCABULARY = _words(
+    "peer peered peering peerable vpc vpcs between possible could we set up check if whether "
+    "would work connect link together overlap overlapping allowed"
+)
+LIST_START = r"^(list|show|which|what|display|give me|get me|tell me|enumerate)\b"
+ANALYSIS = (
+    r"\b(how full|full|utili[sz]ation|usage|analy[sz]e|analysis|fragment\w*|runway|run(s)? out|"
+    r"free blocks?|gaps?|largest free|space (is )?left|left in|headroom|capacity|room left|"
+    r"exhaust\w*)\b"
+)
+RECONCILE = (
+    r"\b(reconcil\w*|unmanaged|stale|drift\w*|not in (our |the )?ipam|"
+    r"missing from (our |the )?ipam|"
+    r"compare (ipam|aws)|ipam (vs|versus|against) aws|aws (vs|versus|against) ipam|"
+    r"in aws but not|gone from aws|never be peered|not peerable)\b"
+)
+MUTATE = r"\b(allocate|reserve|release|create|add|adopt|import|apply|delete|make|new)\b"
+
+INTENTS: list[Intent] = [
+    Intent(
+        tool="ipam.pools",
+        patterns=(
+            (r"\b(ipam|address|ip|cidr) pools\b|\bpools\b|\bpool list\b", 3.0),
+            (LIST_START, 1.0),
+            (r"\bipam\b", 1.0),
+            (r"\bwhat pools\b|\bpools (do|have|exist)\b|\ball (the )?pools\b", 1.0),
+        ),
+        build=_pools_args,
+        excludes=ANALYSIS + "|" + MUTATE + r"|\boverlap\w*|conflict\w*|templates?\b",
+    ),
+    Intent(
+        tool="ipam.show_pool",
+        patterns=(
+            (r"\bpool\b", 2.5),
+            (
+                r"\b(show|describe|details?|what'?s in|whats in|inside|open|look at|contents?|"
+                r"allocations?|taken|allocated in|blocks)\b",
+                1.5,
+            ),
+        ),
+        build=_pool_args,
+        boost=lambda u: 1.5 if pool_name(u) else -5.0,
+        excludes=ANALYSIS
+        + "|"
+        + MUTATE
+        + r"|\boverlap\w*|conflict\w*|\bpools\b|template|pool list",
+    ),
+    Intent(
+        tool="ipam.analyze",
+        patterns=((ANALYSIS, 3.0), (r"\bpool\b", 2.0), (IPAM_NOUNS, 0.5)),
+        build=_pool_args,
+        boost=lambda u: 1.0 if pool_name(u) else -5.0,
+        excludes=r"\b(allocate|release|create|adopt|import|subnets? (plan|layout))\b|plan subnets",
+    ),
+    Intent(
+        tool="ipam.find_conflicts",
+        patterns=(
+            (r"\b(overlap\w*|conflict\w*|clash\w*|collid\w*|complian\w*|violat\w*|rules?)\b", 3.0),
+            (
+                r"\b(ipam|pools?|cidrs?|allocations?|address(ing)? (plan|space)|blocks?|ranges?)\b",
+                2.0,
+            ),
+        ),
+        build=_conflict_args,
+        excludes=r"\b(vpcs?|aws|peer\w*)\b|vpc-",
+    ),
+    Intent(
+        tool="ipam.reconcile",
+        patterns=(
+            (RECONCILE, 4.0),
+            (r"\bwhich vpcs (overlap|conflict|clash)\b|\bvpcs (that )?overlap\b", 4.0),
+            (r"\b(vpcs?|subnets?|aws)\b", 1.0),
+            (r"\bipam\b", 1.0),
+        ),
+        build=_regions_args,
+        excludes=r"\badopt\w*|\bbring\b.*\bunder\b|\btake over\b",
+    ),
+    Intent(
+        tool="ipam.check_peering",
+        patterns=(
+            (r"\bpeer\w*\b", 4.0),
+            (
+                r"\b(vpc-[0-9a-f]+|[\w.-]+-vpc)\b.*\b(and|with|to)\b.*\b(vpc-[0-9a-f]+|[\w.-]+-vpc)\b",
+                2.0,
+            ),
+            (r"\bdo\b.*\boverlap\b", 1.0),
+        ),
+        build=_peering_args,
+        boost=lambda u: 1.0 if len(_vpc_names(u)) >= 2 else 0.0,
+        excludes=r"\b(never|which vpcs|all vpcs|not peerable)\b",
+    ),
+    Intent(
+        tool="ipam.plan_subnets",
+        patterns=(
+            (r"\bsubnets?\b", 2.0),
+            (r"\b(plan|layout|lay out|design|carve|split|divide|break)\b", 2.5),
+            (r"\b(azs?|availability zones?|tiers?)\b", 1.5),
+        ),
+        build=_subnet_plan_args,
+        requires=r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+",
+        excludes=r"\b(allocate|release|reserve|give me|need a|adopt)\b",
+    ),
+    Intent(
+        tool="ipam.create_pool",
+        patterns=(
+            (r"\b(create|add|new|make|set up|define|start)\b", 2.5),
+            (r"\bpool\b", 3.0),
+        ),
+        build=_create_pool_args,
+        boost=lambda u: 1.0 if u.cidrs else 0.0,
+        excludes=r"\b(template|import|adopt|allocate|reserve|release|need|give|free|grab|tree|"
+        r"wizard|schema|hierarchical|regional|flat|hybrid|cloud[- ]native)\b",
+    ),
+    Intent(
+        tool="ipam.allocate",
+        patterns=(
+            (
+                r"\b(allocate|allocation for|reserve|carve( out)?|assign|grab|hand out|set aside|"
+                r"give me|get me|i need|we need|need (a|an|room)|earmark|get a|request)\b",
+                3.0,
+            ),
+            (r"(?<![\d.])/\d{1,3}\b|\broom for\b|\bhosts\b", 1.5),
+            (r"\b(vpc|subnet|block|cidr|range|pool|prefix)\b", 1.0),
+        ),
+        build=_allocate_args,
+        requires=r"/\d{1,3}\b|\b(hosts?|ips|cidr|block|range|prefix|subnet|vpc|ipam|pool|addresses)\b",
+        excludes=r"\b(release|free up|unreserve|deallocate|plan|layout|lay out|peer\w*|"
+        r"create (a |an )?(new )?pool|template|import|adopt)\b",
+    ),
+    Intent(
+        tool="ipam.release",
+        patterns=(
+            (
+                r"\b(release|free up|give back|deallocate|de-allocate|return|unreserve|"
+                r"no longer need|drop|delete|remove|reclaim)\b",
+                3.5,
+            ),
+            (r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+", 2.0),
+        ),
+        build=_release_args,
+        requires=r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+",
+        excludes=r"\b(pool (named|called)|delete (the )?pool)\b",
+    ),
+    Intent(
+        tool="ipam.adopt",
+        patterns=(
+            (
+                r"\b(adopt\w*|take over|start (managing|tracking)|bring\b.*\b(under|into)|"
+                r"track)\b",
+                4.0,
+            ),
+            (r"\b(unmanaged|vpcs?|subnets?|networks?|ipam)\b", 1.5),
+        ),
+        build=_adopt_args,
+        excludes=r"\b(template)\b",
+    ),
+    Intent(
+        tool="ipam.import",
+        patterns=(
+            (r"\b(import|bulk[- ]load|load|ingest|upload)\b", 4.0),
+            (r"\b(csv|json|pools?|ipam|rows|allocations|following|these|this)\b", 1.5),
+        ),
+        build=_import_args,
+        excludes=r"\b(adopt\w*|unmanaged|export)\b",
+    ),
+    Intent(
+        tool="ipam.export",
+        patterns=(
+            (r"\b(export|dump|download|back ?up)\b", 4.0),
+            (r"\b(terraform|tf|hcl|csv|json|locals)\b", 1.5),
+            (r"\b(pools?|ipam|address plan|allocations)\b", 1.5),
+        ),
+        build=_export_args,
+        excludes=r"\bimport\b",
+    ),
+    Intent(
+        tool="ipam.apply_template",
+        patterns=(
+            (r"\b(cloud[- ]?native|hierarch\w*|regional|per-region|flat|hybrid)\b", 4.0),
+            (r"\b(template|tree|layout|wizard|schema|structure|design)\b", 2.0),
+            (r"\b(ipam|pools?|address plan)\b", 1.0),
+        ),
+        build=_template_args,
+        requires=r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+",
+        excludes=r"\b(subnets?|allocate|release|import|export)\b",
+    ),
+    Intent(
+        tool="ipam.picture",
+        patterns=((PICTURE, 4.0), (r"\bpool\b|address space", 2.0)),
+        build=_picture_args,
+        boost=lambda u: 1.0 if pool_name(u) else -5.0,
+        excludes=r"\b(export|import|peer\w*)\b",
+    ),
+]

@@ -1,0 +1,1 @@
+"""IPAM: hierarchical CIDR pools, allocation, analysis and reconciliation with AWS."""
