@@ -72,7 +72,8 @@ def _plan_blocks(request: ApprovalRequest, plan: ActionPlan, who_may_approve: st
         out.append(blocks.text("*What changes*\n" + "\n".join(lines)))
     facts = []
     if plan.cost_delta_monthly is not None:
-        facts.append(f"Cost change: ${plan.cost_delta_monthly:+,.2f}/month")
+        delta = plan.cost_delta_monthly
+        facts.append(f"Cost change: {'-' if delta < 0 else '+'}${abs(delta):,.2f}/month")
     facts.append("Reversible: " + (f"yes — {plan.reversal}" if plan.reversible else "*no*"))
     facts += plan.notes
     out.append(blocks.text("\n".join(facts)))

@@ -50,6 +50,7 @@ def test_readme_conversation(sandbox_app: CloudFabric) -> None:
     assert "Approval needed: Stop batch-worker" in card
     assert "Risk: ● medium" in card
     assert "Who may approve: anyone except the requester" in card
+    assert "Cost change: -$70.08/month" in card  # m5.large us-east-1 list price x 730 h
     assert "[Approve]  [Reject]" in card
 
     assert "you cannot approve it yourself" in outputs[3]

@@ -29,7 +29,7 @@ def test_savings_fix_is_approved_and_executed(sandbox_app: CloudFabric) -> None:
         assert waste in savings
     assert "$70.08/month" in savings and "$3.65/month" in savings
     assert "Approval needed: Release spare-ip" in card
-    assert "Cost change: $-3.65/month" in card
+    assert "Cost change: -$3.65/month" in card
     assert "Approved by bob" in approved and "released" in approved
 
     allocation = sandbox_app.sandbox.estate.allocation_ids["spare-ip"]

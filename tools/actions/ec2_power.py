@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from tools.context import ToolContext
+from tools.cost.catalog import catalog
+from tools.cost.models import HOURS_PER_MONTH
 from tools.ec2 import finder
 from tools.ec2.models import ActionOutcome, ActionResult, Instance, PowerArgs
 from tools.ec2.render import render_action_result
@@ -92,6 +95,7 @@ def build_plan(ctx: ToolContext, action: PowerAction, args: PowerArgs) -> Action
     notes = [f"{i.label} is {i.state}; it is left alone." for i in idle]
     if action is STOP:
         notes.append("Instance-store data is lost on stop; EBS volumes keep their data.")
+    delta = _compute_cost_delta(action, todo, notes)
     return ActionPlan(
         tool=action.tool,
         args={
@@ -103,10 +107,31 @@ def build_plan(ctx: ToolContext, action: PowerAction, args: PowerArgs) -> Action
         summary=f"{action.verb.capitalize()} {labels}.",
         risk=action.risk,
         changes=changes,
+        cost_delta_monthly=delta,
         reversible=True,
         reversal=_reversal(action),
         notes=notes,
     )
+
+
+def _compute_cost_delta(
+    action: PowerAction, instances: list[Instance], notes: list[str]
+) -> float | None:
+    """Monthly compute cost change at list price (EBS storage is billed either way)."""
+    if action is REBOOT:
+        return None
+    try:
+        prices = [catalog().ec2_instance(i.instance_type, i.region) for i in instances]
+    except ToolError as error:
+        notes.append(f"No cost estimate: {error}")
+        return None
+    hourly = sum((p.usd for p in prices), Decimal(0))
+    sign = -1 if action is STOP else 1
+    notes.append(
+        f"Compute at list price as of {prices[0].as_of}, 730 h a month; "
+        "attached EBS volumes are billed either way."
+    )
+    return float((sign * hourly * HOURS_PER_MONTH).quantize(Decimal("0.01")))
 
 
 def _reversal(action: PowerAction) -> str:
