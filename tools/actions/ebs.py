@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.estimator import estimate
 from tools.cost.locate import Found, find_one
@@ -172,7 +173,7 @@ def modify_volume_type(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
         raw = _describe(ctx, target)
         current = raw["VolumeType"] if raw else None
         if current != target["from_type"]:
-            outcomes.append(_not_ready(change, current, new_type))
+            outcomes.append(not_ready(change, current, new_type))
             continue
         client = ctx.aws.client("ec2", target["region"], target.get("account_key"))
         extra = {"Iops": target["iops"]} if target.get("iops") else {}
@@ -183,22 +184,6 @@ def modify_volume_type(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
             )
         )
     return ActionResult(action=plan.tool, outcomes=outcomes)
-
-
-def _not_ready(change: ResourceChange, current: str | None, wanted: str) -> ActionOutcome:
-    if current is None:
-        return ActionOutcome(resource=change.label, status="skipped", detail="it no longer exists.")
-    if current == wanted:
-        return ActionOutcome(
-            resource=change.label,
-            status="nothing-to-do",
-            detail=f"already {wanted}; nothing to do.",
-        )
-    return ActionOutcome(
-        resource=change.label,
-        status="skipped",
-        detail=f"it is {current} now, not {change.before} as approved; left alone.",
-    )
 
 
 def plan_snapshot_delete(ctx: ToolContext, args: SnapshotAndDeleteArgs) -> ActionPlan:
@@ -272,7 +257,7 @@ def snapshot_and_delete_volume(ctx: ToolContext, plan: ActionPlan) -> ActionResu
             )
             continue
         if raw["State"] != "available":
-            outcomes.append(_not_ready(change, raw["State"], "deleted"))
+            outcomes.append(not_ready(change, raw["State"], "deleted"))
             continue
         outcomes.append(_snapshot_then_delete(ctx, target, change))
     return ActionResult(action=plan.tool, outcomes=outcomes)

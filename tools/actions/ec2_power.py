@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.catalog import catalog
 from tools.cost.models import HOURS_PER_MONTH
@@ -171,7 +172,11 @@ def _run_group(
     client = ctx.aws.client("ec2", region, account_key)
     current = _states(client, ids)
     ready = [i for i in ids if current.get(i) == action.before]
-    outcomes = [_not_ready(action, changes[i], current.get(i)) for i in ids if i not in ready]
+    outcomes = [
+        not_ready(changes[i], current.get(i), None if action is REBOOT else action.after)
+        for i in ids
+        if i not in ready
+    ]
     if ready:
         getattr(client, action.api)(InstanceIds=ready)
         past = {"stop": "stopping", "start": "starting", "reboot": "rebooting"}[action.verb]
@@ -189,20 +194,6 @@ def _states(client: Any, ids: list[str]) -> dict[str, str]:
             for raw in reservation["Instances"]:
                 states[raw["InstanceId"]] = raw["State"]["Name"]
     return states
-
-
-def _not_ready(action: PowerAction, change: ResourceChange, state: str | None) -> ActionOutcome:
-    if state is None:
-        return ActionOutcome(resource=change.label, status="skipped", detail="it no longer exists.")
-    if state == action.after and action is not REBOOT:
-        return ActionOutcome(
-            resource=change.label, status="nothing-to-do", detail=f"already {state}; nothing to do."
-        )
-    return ActionOutcome(
-        resource=change.label,
-        status="skipped",
-        detail=f"it is {state} now, not {change.before} as approved; left alone.",
-    )
 
 
 def _register(action: PowerAction, description: str, example: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.catalog import catalog
 from tools.cost.models import HOURS_PER_MONTH
@@ -140,23 +141,10 @@ def modify_instance_type(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     change = plan.changes[0]
     client = ctx.aws.client("ec2", args["region"], args.get("account_key"))
     current = _current(client, args["instance_id"])
-    if current is None:
-        outcome = ActionOutcome(
-            resource=change.label, status="skipped", detail="it no longer exists."
-        )
-    elif current[0] == args["instance_type"]:
-        outcome = ActionOutcome(
-            resource=change.label,
-            status="nothing-to-do",
-            detail=f"already {args['instance_type']}; nothing to do.",
-        )
+    if current is None or current[0] == args["instance_type"]:
+        outcome = not_ready(change, current and current[0], args["instance_type"])
     elif current != (args["from_type"], args["state"]):
-        outcome = ActionOutcome(
-            resource=change.label,
-            status="skipped",
-            detail=f"it is {_state_label(*current)} now, not {change.before} as approved; "
-            "left alone.",
-        )
+        outcome = not_ready(change, current[0], None, shown=_state_label(*current))
     else:
         outcome = _resize(client, args, change)
     return ActionResult(action=plan.tool, outcomes=[outcome])
