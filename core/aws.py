@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import boto3
 import botocore.loaders
 import botocore.session
 from botocore.config import Config
+from botocore.utils import parse_timestamp
 
 from core.settings import Settings
 
@@ -18,6 +20,22 @@ SANDBOX_CREDENTIALS = {
     "aws_secret_access_key": "testing",
     "aws_session_token": "testing",
 }
+
+
+def parse_aws_timestamp(value: Any) -> datetime:
+    """A response timestamp as an aware datetime, equal to what botocore's own parser returns.
+
+    ISO 8601 text (what EC2, RDS, IAM and most XML services send) goes through the C-level
+    ``datetime.fromisoformat``; epoch numbers, RFC 822 dates and anything else go to botocore's
+    dateutil-based parser. Parsing a 1,000-instance DescribeInstances page spends about half its
+    CPU in dateutil otherwise.
+    """
+    if isinstance(value, str) and value[:4].isdigit():
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return parse_timestamp(value)
 
 
 class UnknownRegion(ValueError):
@@ -74,9 +92,12 @@ class AwsClients:
         return self._new_session(profile_name=self.settings.aws_profile)
 
     def _new_session(self, **kwargs: Any) -> boto3.Session:
-        """A boto3 session sharing this factory's loader, so service models are parsed once."""
+        """A boto3 session sharing this factory's loader, so service models are parsed once, and
+        parsing response timestamps with ``parse_aws_timestamp``."""
         core = botocore.session.get_session()
         core.register_component("data_loader", self._loader)
+        parsers = core.get_component("response_parser_factory")
+        parsers.set_parser_defaults(timestamp_parser=parse_aws_timestamp)
         return boto3.Session(botocore_session=core, **kwargs)
 
     def add_account(self, account_id: str, role_arn: str) -> None:

@@ -71,6 +71,7 @@ class _Unit:
     region: str
     client_region: str
     spec: CollectorSpec
+    collect: Callable[[Scope], list[Resource]]
 
 
 def classify(error: Exception) -> tuple[ScopeStatus, str]:
@@ -133,6 +134,7 @@ def run_scan(
             if progress is not None:
                 progress(ScanProgress(done, len(units), len(result.resources), outcome))
     meter.detach()
+    result.outcomes = merge_outcomes(result.outcomes)
     result.api_calls = meter.calls
     result.resources = _dedupe(result.resources)
     result.finished_at = datetime.now(UTC)
@@ -231,13 +233,15 @@ def _regions(
 def _units(
     targets: list[tuple[str, str | None]], regions: list[str], specs: list[CollectorSpec]
 ) -> list[_Unit]:
+    """Every (account, region, collector) to run, collector by collector in ``COLLECTORS``
+    order: the heaviest collectors come first, so every account's and region's long units start
+    at once and the short ones fill the pool around them."""
     units: list[_Unit] = []
     home = regions[0] if regions else "us-east-1"
-    for (account, key), spec in itertools.product(targets, specs):
-        if spec.is_global:
-            units.append(_Unit(account, key, GLOBAL_REGION, home, spec))
-            continue
-        units += [_Unit(account, key, region, region, spec) for region in regions]
+    for spec, (account, key) in itertools.product(specs, targets):
+        places = [(GLOBAL_REGION, home)] if spec.is_global else [(r, r) for r in regions]
+        for (region, client_region), piece in itertools.product(places, spec.pieces()):
+            units.append(_Unit(account, key, region, client_region, spec, piece))
     return units
 
 
@@ -250,11 +254,30 @@ def _run_unit(
     scope = Scope(account=unit.account, region=unit.client_region, client=client)
     base = {"account": unit.account, "region": unit.region, "service": unit.spec.name}
     try:
-        found = unit.spec.collect(scope)
+        found = unit.collect(scope)
     except Exception as error:
         status, message = classify(error)
         return ScopeOutcome(**base, status=status, message=message), []
     return ScopeOutcome(**base, status="ok", resources=len(found)), found
+
+
+def merge_outcomes(outcomes: list[ScopeOutcome]) -> list[ScopeOutcome]:
+    """One outcome per (account, region, service): ok only when every part of it was, counting
+    all their resources; otherwise the first failure's status and message.
+
+    Args:
+        outcomes: per-unit outcomes, in the order units finished.
+    """
+    merged: dict[tuple[str, str, str], ScopeOutcome] = {}
+    for outcome in outcomes:
+        key = (outcome.account, outcome.region, outcome.service)
+        earlier = merged.get(key)
+        if earlier is None:
+            merged[key] = outcome
+            continue
+        failed = earlier if earlier.status != "ok" else outcome
+        merged[key] = failed.model_copy(update={"resources": earlier.resources + outcome.resources})
+    return list(merged.values())
 
 
 def _dedupe(resources: list[Resource]) -> list[Resource]:

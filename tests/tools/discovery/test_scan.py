@@ -133,8 +133,19 @@ def test_progress_reports_every_unit(scan_ctx: ToolContext, estate: Estate) -> N
 
     result = run_scan(scan_ctx, services=["ec2", "vpc", "iam"], progress=reports.append)
 
-    assert [p.done for p in reports] == list(range(1, len(result.outcomes) + 1))
-    assert reports[-1].total == len(result.outcomes) == 5
+    # EC2 runs as five side-by-side parts (instances, volumes, snapshots, ENIs, addresses) per
+    # region; the result still has one outcome per (account, region, service).
+    assert [p.done for p in reports] == list(range(1, 14))
+    assert reports[-1].total == 2 * 5 + 2 + 1
+    assert len(result.outcomes) == 5
+    assert {(o.region, o.service) for o in result.outcomes} == {
+        ("us-east-1", "ec2"), ("eu-west-1", "ec2"), ("us-east-1", "vpc"), ("eu-west-1", "vpc"),
+        ("global", "iam"),
+    }  # fmt: skip
+    ec2_east = next(o for o in result.outcomes if o.service == "ec2" and o.region == "us-east-1")
+    assert ec2_east.resources == sum(
+        1 for r in result.resources if r.service == "ec2" and r.region == "us-east-1"
+    )
     assert reports[-1].resources == len(result.resources)
     assert result.api_calls > 0
 

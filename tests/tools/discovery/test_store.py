@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from botocore.awsrequest import AWSResponse
 from sqlalchemy import event
 
 from core.db import Database
@@ -126,3 +128,26 @@ def test_search_filters_and_counts(scan_ctx: ToolContext, estate: Estate) -> Non
     assert store.count("region", type="ec2:vpc")["eu-west-1"] >= 1
     assert store.count("tag:env", type="ec2:instance") == {"prod": 2}
     assert store.search(name="no-such-thing") == []
+
+
+def _deny_volumes(model: Any, **_: Any) -> Any:
+    if model.name != "DescribeVolumes":
+        return None
+    error = {"Error": {"Code": "UnauthorizedOperation", "Message": "not allowed: volumes"}}
+    return AWSResponse("https://denied", 403, {}, None), error
+
+
+def test_one_denied_part_of_a_service_keeps_its_resources(
+    scan_ctx: ToolContext, estate: Estate
+) -> None:
+    run_scan(scan_ctx)
+    store = InventoryStore(scan_ctx.db)
+    scan_ctx.aws.client("ec2", "us-east-1").meta.events.register("before-call", _deny_volumes)
+
+    second = run_scan(scan_ctx)
+
+    missed = [(o.region, o.service, o.status, o.message) for o in second.missed]
+    assert missed == [("us-east-1", "ec2", "denied", "UnauthorizedOperation: not allowed: volumes")]
+    assert {"web-1", "web-2"} <= {r.name for r in second.resources}  # instances still listed
+    assert not [c for c in store.changes() if c.kind == "deleted"]
+    assert store.search(name="old-data")  # the volume nobody could list is still known

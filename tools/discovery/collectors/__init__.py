@@ -1,4 +1,5 @@
-"""One collector module per AWS service; ``COLLECTORS`` lists them in scan order."""
+"""One collector module per AWS service; ``COLLECTORS`` lists them in scan order, the ones that
+usually have the most to read first (a scan starts them first)."""
 
 from __future__ import annotations
 

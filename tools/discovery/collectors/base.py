@@ -84,11 +84,35 @@ class CollectorSpec:
         name: short service name, also the scope of deletion detection.
         collect: ``(scope) -> resources``.
         is_global: run once per account rather than once per region.
+        parts: independent pieces of ``collect`` (each its own API calls) that a scan may run
+            side by side; ``collect`` is then their results in turn. Empty: one piece.
     """
 
     name: str
     collect: Callable[[Scope], list[Resource]]
     is_global: bool = False
+    parts: tuple[Callable[[Scope], list[Resource]], ...] = ()
+
+    @classmethod
+    def of_parts(
+        cls, name: str, *parts: Callable[[Scope], list[Resource]], is_global: bool = False
+    ) -> CollectorSpec:
+        """A collector made of independent parts; its ``collect`` runs them one after another.
+
+        Args:
+            name: short service name.
+            parts: the pieces, each ``(scope) -> resources``.
+            is_global: run once per account rather than once per region.
+        """
+
+        def collect(scope: Scope) -> list[Resource]:
+            return [resource for part in parts for resource in part(scope)]
+
+        return cls(name=name, collect=collect, is_global=is_global, parts=parts)
+
+    def pieces(self) -> tuple[Callable[[Scope], list[Resource]], ...]:
+        """What a scan runs as separate units: the parts, or ``collect`` alone."""
+        return self.parts or (self.collect,)
 
 
 def paginate(client: Any, operation: str, key: str, **params: Any) -> Iterator[Any]:

@@ -10,22 +10,53 @@ from tools.discovery.model import Relation, Resource
 SERVICE = "ec2"
 
 
-def collect(scope: Scope) -> list[Resource]:
-    """Every instance, volume, own snapshot, ENI and Elastic IP in the scope.
+def instances(scope: Scope) -> list[Resource]:
+    """Every instance in the scope.
 
     Args:
         scope: account and region to look at.
     """
-    ec2 = scope.client("ec2")
-    resources = [_instance(scope, i) for i in _instances(ec2)]
-    resources += [_volume(scope, v) for v in paginate(ec2, "describe_volumes", "Volumes")]
-    snapshots = paginate(ec2, "describe_snapshots", "Snapshots", OwnerIds=["self"])
-    resources += [_snapshot(scope, s) for s in snapshots if not _backs_foreign_image(s)]
-    enis = paginate(ec2, "describe_network_interfaces", "NetworkInterfaces")
-    resources += [_eni(scope, n) for n in enis]
-    # DescribeAddresses has no paginator: it returns every address in one response.
-    resources += [_address(scope, a) for a in ec2.describe_addresses().get("Addresses", [])]
-    return resources
+    return [_instance(scope, i) for i in _instances(scope.client("ec2"))]
+
+
+def volumes(scope: Scope) -> list[Resource]:
+    """Every EBS volume in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("ec2"), "describe_volumes", "Volumes")
+    return [_volume(scope, v) for v in found]
+
+
+def snapshots(scope: Scope) -> list[Resource]:
+    """Every snapshot the account owns in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("ec2"), "describe_snapshots", "Snapshots", OwnerIds=["self"])
+    return [_snapshot(scope, s) for s in found if not _backs_foreign_image(s)]
+
+
+def network_interfaces(scope: Scope) -> list[Resource]:
+    """Every ENI in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("ec2"), "describe_network_interfaces", "NetworkInterfaces")
+    return [_eni(scope, n) for n in found]
+
+
+def addresses(scope: Scope) -> list[Resource]:
+    """Every Elastic IP in the scope (DescribeAddresses has no paginator: one response).
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = scope.client("ec2").describe_addresses().get("Addresses", [])
+    return [_address(scope, a) for a in found]
 
 
 def _backs_foreign_image(snapshot: dict[str, Any]) -> bool:
@@ -210,4 +241,6 @@ def _address(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of_parts(SERVICE, instances, volumes, snapshots, network_interfaces, addresses)
+"""Each part is its own describe call, so a scan runs them side by side: in a large region the
+instance listing is the long pole and the others finish while it pages."""
