@@ -82,6 +82,7 @@ SCAN_PERMISSIONS = [
     "lambda:ListEventSourceMappings",
     "lambda:ListTags",
     "iam:ListRoles",
+    "iam:ListRoleTags",
     "iam:ListInstanceProfiles",
     "ecs:ListClusters",
     "ecs:DescribeClusters",

@@ -147,9 +147,11 @@ def _security_groups(ec2: Any, ids: dict[str, str]) -> None:
 
 def _compute(aws: AwsClients, ec2: Any, ids: dict[str, str]) -> None:
     iam = aws.client("iam", REGION)
-    ids["role"] = iam.create_role(RoleName="app-role", AssumeRolePolicyDocument=TRUST)["Role"][
-        "Arn"
-    ]
+    ids["role"] = iam.create_role(
+        RoleName="app-role",
+        AssumeRolePolicyDocument=TRUST,
+        Tags=[{"Key": "team", "Value": "platform"}, {"Key": "env", "Value": "prod"}],
+    )["Role"]["Arn"]
     profile = iam.create_instance_profile(InstanceProfileName="app-profile")["InstanceProfile"]
     iam.add_role_to_instance_profile(InstanceProfileName="app-profile", RoleName="app-role")
     ids["profile"] = profile["Arn"]

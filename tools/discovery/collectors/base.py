@@ -30,6 +30,7 @@ PAGE_SIZES: dict[tuple[str, str], int] = {
     ("lambda", "list_functions"): 50,
     ("lambda", "list_event_source_mappings"): 100,
     ("iam", "list_roles"): 1000,
+    ("iam", "list_role_tags"): 1000,
     ("iam", "list_instance_profiles"): 1000,
     ("ecs", "list_clusters"): 100,
     ("ecs", "list_services"): 100,
