@@ -91,6 +91,8 @@ SCAN_PERMISSIONS = [
     "dynamodb:ListTables",
     "dynamodb:DescribeTable",
     "elasticache:DescribeCacheClusters",
+    "elasticache:DescribeCacheSubnetGroups",
+    "elasticache:ListTagsForResource",
     "apigateway:GET",
     "organizations:ListAccounts",
     "sts:AssumeRole",

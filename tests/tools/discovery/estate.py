@@ -66,6 +66,7 @@ def seed(aws: AwsClients) -> Estate:
     _load_balancer(aws, ids)
     _database(aws, ids)
     _storage_and_functions(aws, ids)
+    _containers_and_cache(aws, ids)
     west = aws.client("ec2", "eu-west-1")
     ids["west_vpc"] = west.create_vpc(
         CidrBlock="10.0.128.0/18", TagSpecifications=_spec("vpc", "analytics-vpc", env="staging")
@@ -261,6 +262,51 @@ def _storage_and_functions(aws: AwsClients, ids: dict[str, str]) -> None:
         FunctionName="thumbnailer",
         StartingPosition="LATEST",
     )
+
+
+def _containers_and_cache(aws: AwsClients, ids: dict[str, str]) -> None:
+    ecs = aws.client("ecs", REGION)
+    ids["ecs_cluster"] = ecs.create_cluster(
+        clusterName="apps", tags=[{"key": "env", "value": "prod"}]
+    )["cluster"]["clusterArn"]
+    ecs.register_task_definition(
+        family="orders",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "orders", "image": "nginx", "memory": 512}],
+    )
+    ids["ecs_service"] = ecs.create_service(
+        cluster="apps",
+        serviceName="orders",
+        taskDefinition="orders",
+        desiredCount=2,
+        launchType="FARGATE",
+        networkConfiguration={
+            "awsvpcConfiguration": {
+                "subnets": [ids["private_a"], ids["private_b"]],
+                "securityGroups": [ids["web-sg"]],
+                "assignPublicIp": "DISABLED",
+            }
+        },
+        tags=[{"key": "env", "value": "prod"}, {"key": "team", "value": "orders"}],
+    )["service"]["serviceArn"]
+    cache = aws.client("elasticache", REGION)
+    cache.create_cache_subnet_group(
+        CacheSubnetGroupName="cache-subnets",
+        CacheSubnetGroupDescription="private",
+        SubnetIds=[ids["private_a"], ids["private_b"]],
+    )
+    ids["cache"] = cache.create_cache_cluster(
+        CacheClusterId="sessions",
+        Engine="redis",
+        CacheNodeType="cache.t3.micro",
+        NumCacheNodes=1,
+        CacheSubnetGroupName="cache-subnets",
+        SecurityGroupIds=[ids["db-sg"]],
+        Tags=[{"Key": "env", "Value": "prod"}],
+    )["CacheCluster"]["ARN"]
 
 
 def old(days: int) -> datetime:

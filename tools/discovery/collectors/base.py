@@ -36,6 +36,7 @@ PAGE_SIZES: dict[tuple[str, str], int] = {
     ("ecs", "list_services"): 100,
     ("dynamodb", "list_tables"): 100,
     ("elasticache", "describe_cache_clusters"): 100,
+    ("elasticache", "describe_cache_subnet_groups"): 100,
     ("apigateway", "get_rest_apis"): 500,
     ("organizations", "list_accounts"): 20,
 }
