@@ -67,6 +67,7 @@ def seed(aws: AwsClients) -> Estate:
     _database(aws, ids)
     _storage_and_functions(aws, ids)
     _containers_and_cache(aws, ids)
+    _api(aws, ids)
     west = aws.client("ec2", "eu-west-1")
     ids["west_vpc"] = west.create_vpc(
         CidrBlock="10.0.128.0/18", TagSpecifications=_spec("vpc", "analytics-vpc", env="staging")
@@ -307,6 +308,35 @@ def _containers_and_cache(aws: AwsClients, ids: dict[str, str]) -> None:
         SecurityGroupIds=[ids["db-sg"]],
         Tags=[{"Key": "env", "Value": "prod"}],
     )["CacheCluster"]["ARN"]
+
+
+def _api(aws: AwsClients, ids: dict[str, str]) -> None:
+    """A REST API: POST /thumbnails proxies to thumbnailer's ``live`` alias; GET / is a mock."""
+    functions = aws.client("lambda", REGION)
+    version = functions.publish_version(FunctionName="thumbnailer")["Version"]
+    alias = functions.create_alias(FunctionName="thumbnailer", Name="live", FunctionVersion=version)
+    api = aws.client("apigateway", REGION)
+    api_id = api.create_rest_api(
+        name="thumbnails-api",
+        description="thumbnail uploads",
+        tags={"env": "prod"},
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )["id"]
+    root = api.get_resources(restApiId=api_id)["items"][0]["id"]
+    api.put_method(restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    api.put_integration(restApiId=api_id, resourceId=root, httpMethod="GET", type="MOCK")
+    path = api.create_resource(restApiId=api_id, parentId=root, pathPart="thumbnails")["id"]
+    api.put_method(restApiId=api_id, resourceId=path, httpMethod="POST", authorizationType="NONE")
+    api.put_integration(
+        restApiId=api_id,
+        resourceId=path,
+        httpMethod="POST",
+        type="AWS_PROXY",
+        integrationHttpMethod="POST",
+        uri=f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
+        f"{alias['AliasArn']}/invocations",
+    )
+    ids["api"] = f"arn:aws:apigateway:{REGION}::/restapis/{api_id}"
 
 
 def old(days: int) -> datetime:

@@ -1,15 +1,21 @@
-"""ECS, ElastiCache and IAM collectors: what a scan of the seeded estate shows."""
+"""ECS, ElastiCache, API Gateway and IAM collectors: what a scan of the seeded estate shows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
+import pytest
 from botocore.stub import Stubber
 
 from tests.tools.discovery.estate import Estate
 from tools.context import ToolContext
+from tools.discovery import tools
 from tools.discovery.collectors import elasticache
+from tools.discovery.collectors.apigateway import lambda_function
 from tools.discovery.collectors.base import Scope
 from tools.discovery.model import Resource, ScanResult
+from tools.discovery.models import BlastArgs, GraphArgs
 from tools.discovery.scan import run_scan
 from tools.discovery.store import InventoryStore
 
@@ -120,6 +126,78 @@ def test_elasticache_cluster_is_secured_by_its_groups() -> None:
     }
     assert cache.config["security_groups"] == ["sg-0cache"]
     assert cache.tags == {"env": "prod"}
+
+
+def test_rest_api_triggers_the_lambda_it_integrates(scan_ctx: ToolContext, estate: Estate) -> None:
+    result = run_scan(scan_ctx, services=["apigateway"], regions=["us-east-1"], record=False)
+
+    api = _one(result, "apigateway:rest-api", "thumbnails-api")
+    assert api.arn == estate["api"]
+    assert (api.state, api.tags) == ("available", {"env": "prod"})
+    assert api.config["endpoint_types"] == ["REGIONAL"]
+    assert api.config["description"] == "thumbnail uploads"
+    # The integration names the "live" alias; the edge goes to the function itself.
+    assert api.config["lambda_functions"] == [estate["lambda"]]
+    assert [(r.source, r.kind, r.target, r.detail) for r in api.relations] == [
+        (api.arn, "TRIGGERS", estate["lambda"], "POST /thumbnails")
+    ]
+
+
+def test_the_api_breaks_when_its_lambda_fails(scan_ctx: ToolContext, estate: Estate) -> None:
+    run_scan(scan_ctx)
+
+    blast = tools.graph_blast_radius(scan_ctx, BlastArgs(resource="thumbnailer"))
+    dependents = tools.graph_dependencies(
+        scan_ctx, GraphArgs(resource="thumbnailer", direction="dependents")
+    )
+
+    for result in (blast, dependents):
+        api = next(i for i in result.items if i.resource.arn == estate["api"])
+        assert api.path == [
+            "thumbnails-api forwards POST /thumbnails to thumbnailer and waits for its answer"
+        ]
+    # The function still needs its event sources: a failing table reaches it, not the reverse.
+    table = tools.graph_blast_radius(scan_ctx, BlastArgs(resource="uploads"))
+    assert estate["lambda"] in {i.resource.arn for i in table.items}
+    assert estate["table"] not in {i.resource.arn for i in blast.items}
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        (
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:orders/invocations",
+            "arn:aws:lambda:us-east-1:123456789012:function:orders",
+        ),
+        (
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:orders:7/invocations",
+            "arn:aws:lambda:us-east-1:123456789012:function:orders",
+        ),
+        (
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:orders:${stageVariables.alias}"
+            "/invocations",
+            "arn:aws:lambda:us-east-1:123456789012:function:orders",
+        ),
+        (
+            "arn:aws-cn:apigateway:cn-north-1:lambda:path/2015-03-31/functions/"
+            "arn:aws-cn:lambda:cn-north-1:123456789012:function:orders/invocations",
+            "arn:aws-cn:lambda:cn-north-1:123456789012:function:orders",
+        ),
+        (
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}/invocations",
+            None,
+        ),
+        ("arn:aws:apigateway:us-east-1:sqs:path/123456789012/orders", None),
+        ("https://example.com/orders", None),
+        (None, None),
+    ],
+)
+def test_integration_uri_names_the_unqualified_function(uri: str | None, expected: Any) -> None:
+    assert lambda_function(uri) == expected
 
 
 def test_role_tags_are_collected(scan_ctx: ToolContext, estate: Estate) -> None:

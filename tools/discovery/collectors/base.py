@@ -38,6 +38,7 @@ PAGE_SIZES: dict[tuple[str, str], int] = {
     ("elasticache", "describe_cache_clusters"): 100,
     ("elasticache", "describe_cache_subnet_groups"): 100,
     ("apigateway", "get_rest_apis"): 500,
+    ("apigateway", "get_resources"): 500,
     ("organizations", "list_accounts"): 20,
 }
 """Largest page each paginated operation serves; collectors always ask for it."""
