@@ -28,6 +28,7 @@ NEEDS = {
     "ROUTES_VIA": "{a} routes {detail} through {b}",
     "TARGETS": "{a} sends traffic to {b}",
     "TRIGGERS": "{a} is triggered by {b}",
+    "INVOKES": "{a} forwards {detail} to {b} and waits for its answer",
     "ASSUMES": "{a} runs with the permissions of {b}",
     "PEERS": "{a} is peered with {b}",
     "CONNECTS": "{a} is in {via}, which security group {b} admits on {detail}",

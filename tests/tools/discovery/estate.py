@@ -66,6 +66,8 @@ def seed(aws: AwsClients) -> Estate:
     _load_balancer(aws, ids)
     _database(aws, ids)
     _storage_and_functions(aws, ids)
+    _containers_and_cache(aws, ids)
+    _api(aws, ids)
     west = aws.client("ec2", "eu-west-1")
     ids["west_vpc"] = west.create_vpc(
         CidrBlock="10.0.128.0/18", TagSpecifications=_spec("vpc", "analytics-vpc", env="staging")
@@ -147,9 +149,11 @@ def _security_groups(ec2: Any, ids: dict[str, str]) -> None:
 
 def _compute(aws: AwsClients, ec2: Any, ids: dict[str, str]) -> None:
     iam = aws.client("iam", REGION)
-    ids["role"] = iam.create_role(RoleName="app-role", AssumeRolePolicyDocument=TRUST)["Role"][
-        "Arn"
-    ]
+    ids["role"] = iam.create_role(
+        RoleName="app-role",
+        AssumeRolePolicyDocument=TRUST,
+        Tags=[{"Key": "team", "Value": "platform"}, {"Key": "env", "Value": "prod"}],
+    )["Role"]["Arn"]
     profile = iam.create_instance_profile(InstanceProfileName="app-profile")["InstanceProfile"]
     iam.add_role_to_instance_profile(InstanceProfileName="app-profile", RoleName="app-role")
     ids["profile"] = profile["Arn"]
@@ -259,6 +263,80 @@ def _storage_and_functions(aws: AwsClients, ids: dict[str, str]) -> None:
         FunctionName="thumbnailer",
         StartingPosition="LATEST",
     )
+
+
+def _containers_and_cache(aws: AwsClients, ids: dict[str, str]) -> None:
+    ecs = aws.client("ecs", REGION)
+    ids["ecs_cluster"] = ecs.create_cluster(
+        clusterName="apps", tags=[{"key": "env", "value": "prod"}]
+    )["cluster"]["clusterArn"]
+    ecs.register_task_definition(
+        family="orders",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "orders", "image": "nginx", "memory": 512}],
+    )
+    ids["ecs_service"] = ecs.create_service(
+        cluster="apps",
+        serviceName="orders",
+        taskDefinition="orders",
+        desiredCount=2,
+        launchType="FARGATE",
+        networkConfiguration={
+            "awsvpcConfiguration": {
+                "subnets": [ids["private_a"], ids["private_b"]],
+                "securityGroups": [ids["web-sg"]],
+                "assignPublicIp": "DISABLED",
+            }
+        },
+        tags=[{"key": "env", "value": "prod"}, {"key": "team", "value": "orders"}],
+    )["service"]["serviceArn"]
+    cache = aws.client("elasticache", REGION)
+    cache.create_cache_subnet_group(
+        CacheSubnetGroupName="cache-subnets",
+        CacheSubnetGroupDescription="private",
+        SubnetIds=[ids["private_a"], ids["private_b"]],
+    )
+    ids["cache"] = cache.create_cache_cluster(
+        CacheClusterId="sessions",
+        Engine="redis",
+        CacheNodeType="cache.t3.micro",
+        NumCacheNodes=1,
+        CacheSubnetGroupName="cache-subnets",
+        SecurityGroupIds=[ids["db-sg"]],
+        Tags=[{"Key": "env", "Value": "prod"}],
+    )["CacheCluster"]["ARN"]
+
+
+def _api(aws: AwsClients, ids: dict[str, str]) -> None:
+    """A REST API: POST /thumbnails proxies to thumbnailer's ``live`` alias; GET / is a mock."""
+    functions = aws.client("lambda", REGION)
+    version = functions.publish_version(FunctionName="thumbnailer")["Version"]
+    alias = functions.create_alias(FunctionName="thumbnailer", Name="live", FunctionVersion=version)
+    api = aws.client("apigateway", REGION)
+    api_id = api.create_rest_api(
+        name="thumbnails-api",
+        description="thumbnail uploads",
+        tags={"env": "prod"},
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )["id"]
+    root = api.get_resources(restApiId=api_id)["items"][0]["id"]
+    api.put_method(restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    api.put_integration(restApiId=api_id, resourceId=root, httpMethod="GET", type="MOCK")
+    path = api.create_resource(restApiId=api_id, parentId=root, pathPart="thumbnails")["id"]
+    api.put_method(restApiId=api_id, resourceId=path, httpMethod="POST", authorizationType="NONE")
+    api.put_integration(
+        restApiId=api_id,
+        resourceId=path,
+        httpMethod="POST",
+        type="AWS_PROXY",
+        integrationHttpMethod="POST",
+        uri=f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
+        f"{alias['AliasArn']}/invocations",
+    )
+    ids["api"] = f"arn:aws:apigateway:{REGION}::/restapis/{api_id}"
 
 
 def old(days: int) -> datetime:

@@ -44,6 +44,10 @@ def test_scan_finds_every_seeded_resource(scan_ctx: ToolContext, estate: Estate)
         ("dynamodb:table", "uploads"),
         ("iam:role", "app-role"),
         ("iam:instance-profile", "app-profile"),
+        ("ecs:cluster", "apps"),
+        ("ecs:service", "orders"),
+        ("elasticache:cluster", "sessions"),
+        ("apigateway:rest-api", "thumbnails-api"),
     }
     assert expected <= found
     types = {r.type for r in result.resources}

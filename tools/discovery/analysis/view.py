@@ -3,6 +3,10 @@
 Raw edges say what is connected; this view says who depends on whom:
 
 * ``CONTAINS p -> c``, ``ATTACHED_TO a -> b``, ``TRIGGERS s -> f``: the target needs the source.
+* ``TRIGGERS`` from a caller that waits for the answer (an API Gateway API invoking a Lambda
+  function) is the other way round: the caller needs the function (an ``INVOKES`` edge
+  ``s -> f``), so the API is in the function's blast radius and migrates after it, while the
+  function, which runs fine without that caller, does not need the API.
 * ``SECURED_BY``, ``ROUTES_VIA``, ``TARGETS``, ``ASSUMES``: the source needs the target.
 * ``PEERS``: both sides need the peering.
 * ``ALLOWS a -> b`` (group b admits group a): every member of a may talk to the members of b.
@@ -19,6 +23,8 @@ import networkx as nx
 SOURCE_NEEDS_TARGET = {"SECURED_BY", "ROUTES_VIA", "TARGETS", "ASSUMES"}
 TARGET_NEEDS_SOURCE = {"CONTAINS", "ATTACHED_TO", "TRIGGERS"}
 SERVICE_PREFIX = "service:"
+SYNCHRONOUS_CALLERS = ("apigateway:",)
+"""Node type prefixes whose TRIGGERS edges are request/response calls (the caller waits)."""
 
 
 def service_node(group: str) -> str:
@@ -39,6 +45,11 @@ def is_virtual(node: str) -> bool:
     return node.startswith(SERVICE_PREFIX)
 
 
+def _waits_for_answer(graph: nx.MultiDiGraph, node: str) -> bool:
+    node_type = str(graph.nodes[node].get("type") or "")
+    return node_type.startswith(SYNCHRONOUS_CALLERS)
+
+
 def dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
     """Turn raw edges into "needs" edges (attributes: ``kind``, ``detail``, ``via``).
 
@@ -53,6 +64,8 @@ def dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
         detail = data.get("detail")
         if kind in SOURCE_NEEDS_TARGET:
             view.add_edge(source, target, kind=kind, detail=detail)
+        elif kind == "TRIGGERS" and _waits_for_answer(graph, source):
+            view.add_edge(source, target, kind="INVOKES", detail=detail)
         elif kind in TARGET_NEEDS_SOURCE:
             view.add_edge(target, source, kind=kind, detail=detail)
         elif kind == "PEERS":

@@ -30,12 +30,15 @@ PAGE_SIZES: dict[tuple[str, str], int] = {
     ("lambda", "list_functions"): 50,
     ("lambda", "list_event_source_mappings"): 100,
     ("iam", "list_roles"): 1000,
+    ("iam", "list_role_tags"): 1000,
     ("iam", "list_instance_profiles"): 1000,
     ("ecs", "list_clusters"): 100,
     ("ecs", "list_services"): 100,
     ("dynamodb", "list_tables"): 100,
     ("elasticache", "describe_cache_clusters"): 100,
+    ("elasticache", "describe_cache_subnet_groups"): 100,
     ("apigateway", "get_rest_apis"): 500,
+    ("apigateway", "get_resources"): 500,
     ("organizations", "list_accounts"): 20,
 }
 """Largest page each paginated operation serves; collectors always ask for it."""

@@ -69,6 +69,9 @@ def _service(scope: Scope, cluster: str, item: dict[str, Any]) -> Resource:
         "desired_count": item.get("desiredCount"),
         "running_count": item.get("runningCount"),
         "task_definition": item.get("taskDefinition"),
+        "subnet_ids": network.get("subnets", []),
+        "security_groups": network.get("securityGroups", []),
+        "assign_public_ip": network.get("assignPublicIp") == "ENABLED",
     }
     return make(
         scope,

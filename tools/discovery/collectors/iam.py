@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
 from tools.discovery.model import GLOBAL_REGION, Resource
 
 SERVICE = "iam"
@@ -17,13 +17,13 @@ def collect(scope: Scope) -> list[Resource]:
         scope: account (IAM is global).
     """
     iam = scope.client("iam")
-    resources = [_role(scope, r) for r in paginate(iam, "list_roles", "Roles")]
+    resources = [_role(scope, iam, r) for r in paginate(iam, "list_roles", "Roles")]
     profiles = paginate(iam, "list_instance_profiles", "InstanceProfiles")
     resources += [_profile(scope, p) for p in profiles]
     return resources
 
 
-def _role(scope: Scope, item: dict[str, Any]) -> Resource:
+def _role(scope: Scope, iam: Any, item: dict[str, Any]) -> Resource:
     document = item.get("AssumeRolePolicyDocument") or {}
     principals = []
     for statement in document.get("Statement", []) if isinstance(document, dict) else []:
@@ -37,6 +37,8 @@ def _role(scope: Scope, item: dict[str, Any]) -> Resource:
         "trusted_principals": sorted(str(p) for p in principals),
         "description": item.get("Description"),
     }
+    # ListRoles does not return tags; ListRoleTags is one call per role (50 tags at most).
+    tags = tag_dict(list(paginate(iam, "list_role_tags", "Tags", RoleName=item["RoleName"])))
     return make(
         scope,
         SERVICE,
@@ -44,6 +46,7 @@ def _role(scope: Scope, item: dict[str, Any]) -> Resource:
         item["Arn"],
         item["RoleName"],
         name=item["RoleName"],
+        tags=tags,
         region=GLOBAL_REGION,
         state="active",
         config=config,
