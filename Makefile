@@ -6,10 +6,11 @@ ifeq ($(UV),)
 UV := python3 -m uv
 endif
 
-.PHONY: demo test lint bench setup iam-policy
+.PHONY: demo test lint bench setup iam-policy graphviz
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@command -v dot >/dev/null 2>&1 || $(MAKE) --no-print-directory graphviz
 	@$(UV) sync --frozen --quiet
 
 demo: setup
@@ -28,3 +29,11 @@ bench: setup
 
 iam-policy: setup
 	$(UV) run --frozen cloudfabric iam-policy > deploy/iam/cloudfabric-policy.json
+
+# Graphviz's `dot` (Debian package) draws graph.diagram pictures; without it that one tool says
+# what to install and everything else works, so a failed install only warns.
+graphviz:
+	@echo "installing graphviz (Debian package) for graph diagrams"
+	@apt-get install -y --no-install-recommends graphviz >/dev/null 2>&1 \
+	  || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends graphviz >/dev/null 2>&1) \
+	  || echo "warning: could not install graphviz; graph.diagram will ask for it"

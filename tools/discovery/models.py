@@ -173,6 +173,10 @@ class GraphResult(BaseModel):
     mode: str = Field(description="dependencies, dependents or blast_radius.")
     items: list[Explained] = Field(description="Reached resources, nearest first.")
     by_type: dict[str, int] = Field(description="Count per type.")
+    folded_interfaces: int = Field(
+        default=0,
+        description="Network interfaces left out because the resource they belong to is listed.",
+    )
 
 
 class MigrationArgs(BaseModel):
@@ -266,3 +270,24 @@ class OrphansResult(BaseModel):
     items: list[Orphan] = Field(description="Orphans, costliest first.")
     monthly_total: float = Field(description="Sum of known monthly costs (USD).")
     prices_as_of: dict[str, str] = Field(description="Price list dates per item.")
+
+
+class DiagramArgs(BaseModel):
+    """What to draw."""
+
+    resource: str = Field(description="A VPC (drawn with everything in it) or any resource.")
+    depth: int = Field(
+        default=2, ge=1, le=4, description="For a resource other than a VPC: links out to show."
+    )
+    limit: int = Field(default=40, ge=5, le=120, description="Most resources in the picture.")
+
+
+class DiagramResult(BaseModel):
+    """A PNG of part of the graph, uploaded to the thread."""
+
+    start: Ref = Field(description="The resource the picture is about.")
+    files: list[str] = Field(description="The PNG file.")
+    shown: int = Field(description="Resources drawn.")
+    links: int = Field(description="Links between them (CONTAINS drawn as boxes).")
+    by_type: dict[str, int] = Field(description="Drawn resources per type.")
+    left_out: dict[str, int] = Field(description="Resources that did not fit, per type.")

@@ -10,6 +10,7 @@ from tools.discovery.analysis.view import is_virtual
 from tools.discovery.models import (
     ChangesResult,
     DescribeResult,
+    DiagramResult,
     ExposureResult,
     GraphResult,
     MigrationResult,
@@ -226,6 +227,8 @@ def render_graph(result: GraphResult) -> list[Block]:
         lines.append(f"• *{item.resource.label}* ({item.resource.type}) — {why}")
     out.append(blocks.text("\n".join(lines)))
     counts = ", ".join(f"{n} {t}" for t, n in result.by_type.items())
+    if result.folded_interfaces:
+        counts += f" (plus {result.folded_interfaces} network interface(s) of those listed)"
     out.append(blocks.note(counts))
     return out
 
@@ -347,3 +350,32 @@ def render_orphans(result: OrphansResult) -> list[Block]:
         *blocks.table(["NAME", "WHY", "REGION", "DETAIL", "PER MONTH"], rows),
         blocks.note(f"List prices (us-east-1 style on-demand), as of: {as_of}."),
     ]
+
+
+def render_diagram(result: DiagramResult) -> list[Block]:
+    """A caption for the uploaded picture: what it shows and what did not fit.
+
+    Args:
+        result: the diagram tool's result.
+    """
+    kinds = ", ".join(f"{count} {_plain(rtype)}" for rtype, count in result.by_type.items())
+    out: list[Block] = [
+        blocks.text(
+            f"*Diagram of {result.start.label}* (picture attached): {result.shown} resource(s), "
+            f"{result.links} link(s) — {kinds}."
+        )
+    ]
+    if result.left_out:
+        missing = ", ".join(f"{n} {_plain(t)}" for t, n in result.left_out.items())
+        out.append(
+            blocks.note(
+                f"Left out to keep it readable: {missing}. Ask for a smaller part "
+                "(one subnet or resource) or a higher limit."
+            )
+        )
+    return out
+
+
+def _plain(rtype: str) -> str:
+    """``ec2:security-group`` as ``security-group``."""
+    return rtype.split(":", 1)[-1]

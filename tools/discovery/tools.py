@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tools.context import ToolContext
-from tools.discovery import render, service
+from tools.discovery import diagram, render, service
 from tools.discovery.analysis.impact import Impact, blast_radius, dependencies
 from tools.discovery.analysis.migration import migration_order, risk_score
 from tools.discovery.analysis.orphans import find_orphans, prices
@@ -20,6 +20,8 @@ from tools.discovery.models import (
     ChangesArgs,
     ChangesResult,
     DescribeResult,
+    DiagramArgs,
+    DiagramResult,
     Explained,
     ExposureResult,
     GraphArgs,
@@ -333,12 +335,32 @@ def _graph_result(
     ctx: ToolContext, start: StoredResource, mode: str, impacts: list[Impact]
 ) -> GraphResult:
     items = _explained(ctx, impacts)
+    shown, folded = _fold_interfaces(ctx, items, start.arn)
     return GraphResult(
         start=Ref(arn=start.arn, label=start.label, type=start.type),
         mode=mode,
-        items=items,
-        by_type=dict(Counter(i.resource.type or "external" for i in items).most_common()),
+        items=shown,
+        by_type=dict(Counter(i.resource.type or "external" for i in shown).most_common()),
+        folded_interfaces=folded,
     )
+
+
+def _fold_interfaces(
+    ctx: ToolContext, items: list[Explained], start: str
+) -> tuple[list[Explained], int]:
+    """Leave out network interfaces whose instance (or other owner) is listed or is the start:
+    they are part of it, and listing them beside it only repeats the same reason."""
+    listed = {i.resource.arn for i in items} | {start}
+    graph = service.current_graph(ctx)
+    kept: list[Explained] = []
+    for item in items:
+        owners = []
+        if item.resource.type == "ec2:network-interface":
+            owners = graph.neighbours(item.resource.arn, "out", kinds=["ATTACHED_TO"])
+        if any(edge.target in listed for edge in owners):
+            continue
+        kept.append(item)
+    return kept, len(items) - len(kept)
 
 
 @tool(
@@ -578,3 +600,36 @@ def inventory_orphans(ctx: ToolContext, args: OrphansArgs) -> OrphansResult:
     items = find_orphans(_scoped(ctx, args), age)
     total = round(sum(o.monthly_cost or 0 for o in items), 2)
     return OrphansResult(items=items, monthly_total=total, prices_as_of=prices()["_meta"]["as_of"])
+
+
+@tool(
+    name="graph.diagram",
+    description="Draw a VPC, or a resource and its neighbours, with AWS icons (PNG in the thread).",
+    example="draw a diagram of prod-vpc",
+    args=DiagramArgs,
+    result=DiagramResult,
+    render=render.render_diagram,
+    permissions=SCAN_PERMISSIONS,
+)
+def graph_diagram(ctx: ToolContext, args: DiagramArgs) -> DiagramResult:
+    """Draw the picture to a PNG under the data folder.
+
+    Args:
+        ctx: tool context.
+        args: the resource, how far out to go and how much to show.
+    """
+    start = service.resolve(ctx, args.resource)
+    members = service.contents(ctx, start) if start.type == "ec2:vpc" else None
+    graph = service.current_graph(ctx).to_networkx()
+    picture = diagram.select(graph, start.arn, members=members, depth=args.depth, limit=args.limit)
+    path = diagram.draw(picture, diagram.diagram_path(ctx.settings.data_dir, start.arn))
+    drawn = Counter(picture.type_of(n) or "other" for n in picture.nodes)
+    links = sum(1 for s, k, t in picture.edges if not (k == "CONTAINS" and picture.parent(t) == s))
+    return DiagramResult(
+        start=Ref(arn=start.arn, label=start.label, type=start.type),
+        files=[str(path)],
+        shown=len(picture.nodes),
+        links=links,
+        by_type=dict(drawn.most_common()),
+        left_out=dict(picture.left_out.most_common()),
+    )

@@ -49,7 +49,9 @@ _VOCABULARY_TEXT = """
     we risk risky riskiest score rate safe hard hardest difficult assessment vpc subnet security
     group sg bucket database db rds load balancer alb target lambda function volume table role
     gateway nat route describe details detail tell know inventory look up info out would be
-    an by which services service down resources resource everything"""
+    an by which services service down resources resource everything draw drawing diagram picture
+    visualise visualize sketch png image map topology neighbours neighbors neighbourhood
+    neighborhood around network architecture hop hops up to most"""
 VOCABULARY = frozenset(_VOCABULARY_TEXT.split())
 
 
@@ -139,6 +141,20 @@ def _dependency_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
+DRAW = r"\b(diagram|draw|picture|visuali[sz]e|sketch|png|image|map( out)?|topology)\b"
+
+
+def _diagram_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = {**_with_resource(u)}
+    depth = re.search(r"\b(\d+) (levels?|hops?|links?)\b", u.lower)
+    if depth:
+        args["depth"] = int(depth.group(1))
+    limit = re.search(r"\b(?:up to|at most|max(?:imum)?|limit(?: of)?) (\d+)\b", u.lower)
+    if limit:
+        args["limit"] = int(limit.group(1))
+    return args
+
+
 def _risk_args(u: Utterance) -> dict[str, Any]:
     ref = _resource(u)
     return {"resource": ref} if ref else _region(u)
@@ -215,7 +231,7 @@ INTENTS: list[Intent] = [
         ),
         build=_dependency_args,
         boost=_resource_boost,
-        excludes=r"\b(breaks?|fail\w*|outage|blast|crash\w*|dies|goes down|impact\w*)\b",
+        excludes=r"\b(breaks?|fail\w*|outage|blast|crash\w*|dies|goes down|impact\w*)\b|" + DRAW,
     ),
     Intent(
         tool="graph.blast_radius",
@@ -271,6 +287,17 @@ INTENTS: list[Intent] = [
         ),
         build=_region,
         excludes=r"\b(security groups?|sgs?|firewall|cidr|ipam|subnets? (plan|size))\b",
+    ),
+    Intent(
+        tool="graph.diagram",
+        patterns=(
+            (DRAW, 4.0),
+            (r"\b(neighbou?rs?|neighbou?rhood|around|surrounding|vpc|network|architecture)\b", 1.0),
+        ),
+        build=_diagram_args,
+        boost=_resource_boost,
+        requires=DRAW,
+        excludes=NOT_GRAPH + r"|\b(chart|plot|trend)\b",
     ),
     Intent(
         tool="inventory.orphans",

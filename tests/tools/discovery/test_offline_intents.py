@@ -9,6 +9,44 @@ import pytest
 from agents.offline.router import route
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
+    # graph.diagram
+    ("draw a diagram of prod-vpc", "graph.diagram", {"resource": "prod-vpc"}),
+    (
+        "show me a picture of vpc-0a1b2c3d4e5f6a7b8",
+        "graph.diagram",
+        {"resource": "vpc-0a1b2c3d4e5f6a7b8"},
+    ),
+    ("visualise the prod-vpc network", "graph.diagram", {"resource": "prod-vpc"}),
+    ("diagram web-1 and its neighbours", "graph.diagram", {"resource": "web-1"}),
+    ("draw what is around db-prod", "graph.diagram", {"resource": "db-prod"}),
+    (
+        "can you sketch the topology of analytics-vpc",
+        "graph.diagram",
+        {"resource": "analytics-vpc"},
+    ),
+    (
+        "png of the neighbourhood of thumbnailer, 1 hop",
+        "graph.diagram",
+        {"resource": "thumbnailer", "depth": 1},
+    ),
+    (
+        "draw db-prod with 3 levels of neighbours",
+        "graph.diagram",
+        {"resource": "db-prod", "depth": 3},
+    ),
+    (
+        "architecture diagram for prod-vpc with up to 80 resources",
+        "graph.diagram",
+        {"resource": "prod-vpc", "limit": 80},
+    ),
+    ("map out the resources around web-alb", "graph.diagram", {"resource": "web-alb"}),
+    ("give me an image of the vpc prod-vpc", "graph.diagram", {"resource": "prod-vpc"}),
+    (
+        "draw the network diagram of arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0abc123456",
+        "graph.diagram",
+        {"resource": "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0abc123456"},
+    ),
+    ("diagram web-1 and what it is connected to", "graph.diagram", {"resource": "web-1"}),
     # discovery.scan
     ("scan our aws accounts", "discovery.scan", {}),
     ("run a discovery scan", "discovery.scan", {}),
@@ -195,7 +233,7 @@ def test_every_discovery_tool_has_ten_phrasings() -> None:
     for _, tool, _ in CASES:
         if not tool.startswith("cost."):
             counts[tool] = counts.get(tool, 0) + 1
-    assert len(counts) == 11
+    assert len(counts) == 12
     assert min(counts.values()) >= 10
 
 

@@ -13,8 +13,9 @@ from core.aws import AwsClients
 from core.db import Database
 from core.sandbox import DemoEstate, seed_demo_estate
 from core.settings import Settings
+from tools import blocks
 from tools.context import ToolContext
-from tools.discovery import tools
+from tools.discovery import render, tools
 from tools.discovery.models import (
     BlastArgs,
     MigrationArgs,
@@ -97,6 +98,10 @@ def test_what_breaks_if_the_rds_instance_fails(sandbox: tuple[ToolContext, DemoE
     assert "web-1 is in web-sg, which security group db-sg admits on tcp 5432" in reasons
     tg = next(i for i in result.items if i.resource.label.startswith("web-tg"))
     assert "web-tg sends traffic to web-1" in " ".join(tg.path)
+    # web-1's and web-2's network interfaces are part of them, not separate casualties
+    assert "ec2:network-interface" not in {i.resource.type for i in result.items}
+    assert result.folded_interfaces == 2
+    assert "plus 2 network interface(s)" in blocks.to_text(render.render_graph(result))
 
 
 def test_security_groups_open_to_the_internet(sandbox: tuple[ToolContext, DemoEstate]) -> None:
