@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
@@ -19,34 +20,22 @@ def instances(scope: Scope) -> list[Resource]:
     return [_instance(scope, i) for i in _instances(scope.client("ec2"))]
 
 
-def volumes(scope: Scope) -> list[Resource]:
-    """Every EBS volume in the scope.
+def _listing(
+    operation: str,
+    key: str,
+    convert: Callable[[Scope, dict[str, Any]], Resource],
+    what: str,
+    keep: Callable[[dict[str, Any]], bool] = lambda _: True,
+    **params: Any,
+) -> Callable[[Scope], list[Resource]]:
+    """A part that pages through one EC2 describe call and converts what it keeps."""
 
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("ec2"), "describe_volumes", "Volumes")
-    return [_volume(scope, v) for v in found]
+    def part(scope: Scope) -> list[Resource]:
+        found = paginate(scope.client("ec2"), operation, key, **params)
+        return [convert(scope, item) for item in found if keep(item)]
 
-
-def snapshots(scope: Scope) -> list[Resource]:
-    """Every snapshot the account owns in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("ec2"), "describe_snapshots", "Snapshots", OwnerIds=["self"])
-    return [_snapshot(scope, s) for s in found if not _backs_foreign_image(s)]
-
-
-def network_interfaces(scope: Scope) -> list[Resource]:
-    """Every ENI in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("ec2"), "describe_network_interfaces", "NetworkInterfaces")
-    return [_eni(scope, n) for n in found]
+    part.__doc__ = f"Every {what} in the scope."
+    return part
 
 
 def addresses(scope: Scope) -> list[Resource]:
@@ -240,6 +229,19 @@ def _address(scope: Scope, item: dict[str, Any]) -> Resource:
         relations=relations,
     )
 
+
+volumes = _listing("describe_volumes", "Volumes", _volume, "EBS volume")
+snapshots = _listing(
+    "describe_snapshots",
+    "Snapshots",
+    _snapshot,
+    "snapshot the account owns",
+    keep=lambda s: not _backs_foreign_image(s),
+    OwnerIds=["self"],
+)
+network_interfaces = _listing(
+    "describe_network_interfaces", "NetworkInterfaces", _eni, "network interface"
+)
 
 SPEC = CollectorSpec.of_parts(SERVICE, instances, volumes, snapshots, network_interfaces, addresses)
 """Each part is its own describe call, so a scan runs them side by side: in a large region the
