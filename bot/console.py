@@ -17,6 +17,7 @@ from typing import TextIO
 from agents.conversation import ConversationService, conversation_id
 from agents.reply import Reply
 from bot.console_text import mrkdwn_to_text
+from tools import progress
 
 HELP = (
     "Commands: /as <user> · /approve [id] · /reject [id] [reason] · /quit. "
@@ -76,7 +77,16 @@ class ConsoleSession:
             return True
         if line.startswith("/"):
             return self._command(line)
-        self.show(self.service.handle_message(self.conversation, self.user, line))
+        sink = progress.Throttle(self._progress, interval=2.0)
+        with progress.reporting(sink):
+            reply = self.service.handle_message(self.conversation, self.user, line)
+        sink.flush()
+        self.show(reply)
+        return True
+
+    def _progress(self, line: str) -> bool:
+        self.out.write(f"  {mrkdwn_to_text(line)}\n")
+        self.out.flush()
         return True
 
     def _command(self, line: str) -> bool:

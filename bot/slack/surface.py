@@ -19,7 +19,9 @@ from bot.slack import actions, commands, events, home, render, views
 from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
+from bot.slack.progress import ProgressMessage
 from bot.slack.transport import SlackTransport, Thread
+from tools import progress
 
 log = logging.getLogger(__name__)
 Work = Callable[[dict[str, Any], dict[str, Any], BoltContext], None]
@@ -135,7 +137,12 @@ class SlackSurface:
         if message_ts:
             self.transport.react(thread.channel, message_ts, add=True)
         question = MENTION.sub("", text).strip()
-        reply = self.cloudfabric.conversations.handle_message(thread.conversation, user, question)
+        sink = ProgressMessage(self.transport, thread)
+        with progress.reporting(sink):
+            reply = self.cloudfabric.conversations.handle_message(
+                thread.conversation, user, question
+            )
+        sink.flush()
         self.transport.post_reply(thread, reply, user)
         if message_ts:
             self.transport.react(thread.channel, message_ts, add=False)

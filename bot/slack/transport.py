@@ -288,6 +288,21 @@ class SlackTransport:
             self.post(thread.channel, note, Reply(blocks=note).text, thread.ts)
         return True
 
+    def update(self, channel: str, ts: str, items: list[Block], text: str) -> bool:
+        """Edit a posted message in place; False when Slack refused.
+
+        Args:
+            channel: channel id.
+            ts: the message's ts.
+            items: its new Block Kit blocks.
+            text: new notification fallback text.
+        """
+        response = self.call(
+            "chat.update", self.client.chat_update, channel=channel, ts=ts, blocks=items,
+            text=text[:3000],
+        )  # fmt: skip
+        return response is not None
+
     def update_card(self, request: ApprovalRequest) -> None:
         """Replace a posted card by its current state (buttons gone once decided).
 
@@ -296,14 +311,8 @@ class SlackTransport:
         """
         if not (request.card_channel and request.card_ts):
             return
-        self.call(
-            "chat.update",
-            self.client.chat_update,
-            channel=request.card_channel,
-            ts=request.card_ts,
-            blocks=self.conversations.card(request),
-            text=request.summary,
-        )
+        card = self.conversations.card(request)
+        self.update(request.card_channel, request.card_ts, card, request.summary)
 
     def on_final(self, request: ApprovalRequest) -> None:
         """Approval listener: update the card in place when a request reaches a final state.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from agents.conversation import conversation_id
 from tests.slack.harness import Stack, mention, sandbox_aws, slack, stack, thread_reply
 
@@ -60,3 +62,24 @@ def test_thread_reply_in_a_thread_the_bot_is_not_in_is_ignored(stack: Stack) -> 
     assert not [
         c for c in stack.slack.calls_of("chat.postMessage") if c.params.get("thread_ts") == "300.1"
     ]
+
+
+def test_a_scan_shows_its_progress_in_one_message_edited_in_place(stack: Stack) -> None:
+    stack.post_event(mention("scan our aws accounts", event_id="EvP1", channel="C9", ts="900.1"))
+
+    answers = _answers_in(stack, "900.1", count=2)
+    progress, answer = answers
+    assert progress.startswith(":mag: Scanning… 1/")
+    assert "resource" in answer and "Scanning" not in answer
+    edits = [
+        c
+        for c in stack.slack.calls_of("chat.update")
+        if str(c.params.get("text", "")).startswith(":mag: Scanning")
+    ]
+    assert edits, "the progress message was never brought up to date"
+    assert len({c.params["ts"] for c in edits}) == 1  # one message, edited in place
+    last = str(edits[-1].params["text"])
+    done = re.search(r"(\d+)/(\d+) done", last)
+    assert done and done.group(1) == done.group(2), last
+    posted = [c for c in stack.slack.calls_of("chat.postMessage") if "Scanning" in c.params["text"]]
+    assert len(posted) == 1

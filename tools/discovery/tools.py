@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tools import progress
 from tools.context import ToolContext
 from tools.discovery import diagram, render, service
 from tools.discovery.analysis.impact import Impact, blast_radius, dependencies
@@ -139,18 +140,18 @@ def _item(resource: StoredResource) -> ResourceItem:
 def scan(ctx: ToolContext, args: ScanArgs) -> ScanSummary:
     """Run a scan, store it, and summarise what was found and missed.
 
-    Progress goes to ``ctx.extras['progress']`` (a callable taking a line of text) when present.
+    Progress goes to whoever listens (``tools.progress``): in Slack, one message updated in
+    place.
 
     Args:
         ctx: tool context.
         args: regions, accounts, services.
     """
-    sink = ctx.extras.get("progress")
     callback: Callable[[ScanProgress], None] | None = None
-    if callable(sink):
+    if progress.listening():
 
         def callback(p: ScanProgress) -> None:
-            sink(render.progress_text(p))
+            progress.report(render.progress_text(p))
 
     began = time.monotonic()
     result = run_scan(
