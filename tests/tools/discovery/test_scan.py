@@ -6,6 +6,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
+from core.aws import AwsClients
 from tests.tools.discovery.estate import Estate
 from tools.context import ToolContext
 from tools.discovery.model import ScanResult
@@ -163,3 +164,46 @@ def test_unknown_service_or_region_is_refused(scan_ctx: ToolContext) -> None:
         run_scan(scan_ctx, services=["ec3"])
     with pytest.raises(InvalidInput, match="not an AWS region"):
         run_scan(scan_ctx, regions=["us-east-9"])
+
+
+def test_organization_member_accounts_are_entered_with_the_configured_role(
+    ctx: ToolContext, aws: AwsClients
+) -> None:
+    org = aws.client("organizations", "us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    created = org.create_account(AccountName="prod", Email="prod@example.com")
+    member = created["CreateAccountStatus"]["AccountId"]
+    role = f"arn:aws:iam::{member}:role/OrgScanner"
+    seeder = AwsClients(ctx.settings, sandbox=True)
+    seeder.add_account(member, role)
+    seeder.client("ec2", "us-east-1", member).create_vpc(
+        CidrBlock="10.42.0.0/16",
+        TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "member-vpc"}]}
+        ],
+    )
+    ctx.settings.discovery_use_organizations = True
+    ctx.settings.discovery_role_name = "OrgScanner"
+
+    result = run_scan(ctx, services=["vpc"], record=False)
+
+    assert member in result.accounts
+    found = _by_name(result, "ec2:vpc", "member-vpc")
+    assert found.account == member
+    identity = aws.client("sts", "us-east-1", member).get_caller_identity()
+    assert ":assumed-role/OrgScanner/" in identity["Arn"]
+
+
+def test_every_enabled_region_is_scanned_when_asked(ctx: ToolContext, aws: AwsClients) -> None:
+    aws.client("ec2", "ap-southeast-2").create_vpc(
+        CidrBlock="10.43.0.0/16",
+        TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "far-vpc"}]}],
+    )
+    ctx.settings.discovery_all_regions = True
+
+    result = run_scan(ctx, services=["vpc"], record=False)
+
+    assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(result.regions)
+    assert len(result.regions) > 10
+    assert _by_name(result, "ec2:vpc", "far-vpc").region == "ap-southeast-2"
+    assert result.complete
