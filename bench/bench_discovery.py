@@ -43,7 +43,7 @@ from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
 from tools.discovery.analysis.impact import blast_radius
-from tools.discovery.analysis.migration import migration_order
+from tools.discovery.analysis.migration import migration_order, why_not_earlier
 from tools.discovery.analysis.view import dependency_view
 from tools.discovery.collectors import COLLECTORS, Scope
 from tools.discovery.collectors.base import PAGE_SIZES
@@ -423,10 +423,11 @@ def graph_bench(quick: bool) -> None:
     )
     began = time.perf_counter()
     waves = migration_order(view, set(graph.nodes))
+    why_not_earlier(view, waves)  # the reasons the tool shows with each step
     order_s = time.perf_counter() - began
     together = sum(1 for w in waves if w.move_together)
     print(
-        f"migration order of all {graph.number_of_nodes()} nodes: {order_s:.2f}s "
+        f"migration order of all {graph.number_of_nodes()} nodes, with reasons: {order_s:.2f}s "
         f"(target < 5 s); {len(waves)} waves, {together} move-together groups"
     )
 

@@ -191,6 +191,9 @@ class MigrationStep(BaseModel):
     order: int = Field(description="1-based position.")
     resources: list[Ref] = Field(description="What moves in this step.")
     move_together: bool = Field(description="A dependency cycle: move these at once.")
+    because: list[str] = Field(
+        default_factory=list, description="Why this step waits for an earlier one (examples)."
+    )
 
 
 class MigrationResult(BaseModel):

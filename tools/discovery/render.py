@@ -245,6 +245,8 @@ def render_migration(result: MigrationResult) -> list[Block]:
         names = ", ".join(r.label for r in step.resources)
         flag = " :link: *move together* (they depend on each other)" if step.move_together else ""
         lines.append(f"{step.order}. {names}{flag}")
+        if step.because:
+            lines.append(f"      _waits because {'; '.join(step.because)}_")
     out.append(blocks.text("\n".join(lines[:80])))
     if result.external:
         names = ", ".join(r.label for r in result.external[:20])

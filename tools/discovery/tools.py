@@ -12,7 +12,7 @@ from tools import progress
 from tools.context import ToolContext
 from tools.discovery import diagram, render, service
 from tools.discovery.analysis.impact import Impact, blast_radius, dependencies
-from tools.discovery.analysis.migration import migration_order, risk_score
+from tools.discovery.analysis.migration import migration_order, risk_score, why_not_earlier
 from tools.discovery.analysis.orphans import find_orphans, prices
 from tools.discovery.analysis.security import public_exposure, risky_security_groups
 from tools.discovery.models import (
@@ -352,16 +352,22 @@ def _fold_interfaces(
     """Leave out network interfaces whose instance (or other owner) is listed or is the start:
     they are part of it, and listing them beside it only repeats the same reason."""
     listed = {i.resource.arn for i in items} | {start}
-    graph = service.current_graph(ctx)
-    kept: list[Explained] = []
-    for item in items:
-        owners = []
-        if item.resource.type == "ec2:network-interface":
-            owners = graph.neighbours(item.resource.arn, "out", kinds=["ATTACHED_TO"])
-        if any(edge.target in listed for edge in owners):
-            continue
-        kept.append(item)
+    folded = _attached_interfaces(ctx, {i.resource.arn for i in items}, listed)
+    kept = [i for i in items if i.resource.arn not in folded]
     return kept, len(items) - len(kept)
+
+
+def _attached_interfaces(ctx: ToolContext, nodes: set[str], owners: set[str]) -> set[str]:
+    """The network interfaces among ``nodes`` that are attached to one of ``owners``."""
+    graph = service.current_graph(ctx)
+    attached: set[str] = set()
+    for node in nodes:
+        if not node.split(":", 6)[-1].startswith("network-interface/"):
+            continue
+        edges = graph.neighbours(node, "out", kinds=["ATTACHED_TO"])
+        if any(edge.target in owners for edge in edges):
+            attached.add(node)
+    return attached
 
 
 @tool(
@@ -430,13 +436,17 @@ def graph_migration_order(ctx: ToolContext, args: MigrationArgs) -> MigrationRes
     """
     start = service.resolve(ctx, args.resource)
     members = service.contents(ctx, start)
+    folded = _attached_interfaces(ctx, members, members)  # they move with their instance
+    members -= folded
     view = service.view(ctx)
     labels = _labels(ctx)
     waves = migration_order(view, members)
+    reasons = why_not_earlier(view, waves)
+    names = {node: label for node, (label, _) in labels.items()}
     external: set[str] = set()
     for node in members:
         for impact in dependencies(view, node, 1):
-            if impact.node not in members:
+            if impact.node not in members and impact.node not in folded:
                 external.add(impact.node)
     return MigrationResult(
         start=Ref(arn=start.arn, label=start.label, type=start.type),
@@ -445,6 +455,7 @@ def graph_migration_order(ctx: ToolContext, args: MigrationArgs) -> MigrationRes
                 order=w.order,
                 resources=[_ref(ctx, n, labels) for n in w.nodes],
                 move_together=w.move_together,
+                because=[render.explain(step, names) for step in reasons.get(w.order, [])],
             )
             for w in waves
         ],

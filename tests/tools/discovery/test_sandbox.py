@@ -146,6 +146,19 @@ def test_migration_order_of_prod_vpc(sandbox: tuple[ToolContext, DemoEstate]) ->
     assert position["prod-vpc"] == 1
     assert result.cycles == 0
     assert not {r.label for r in result.external} & set(position)
+    # an instance's network interfaces move with it: neither a step nor "needed from outside"
+    types = {ref.type for step in result.steps for ref in step.resources}
+    web1 = next(
+        s for s in result.steps if any(r.label.split(" (")[0] == "web-1" for r in s.resources)
+    )
+    assert not [r for r in result.external if r.type == "ec2:network-interface"]
+    assert web1.order > 1 and web1.because  # each later step says what it waits for
+    assert any("db-sg admits on tcp 5432" in reason for reason in web1.because)
+    alb = next(
+        s for s in result.steps if any(r.label.split(" (")[0] == "web-alb" for r in s.resources)
+    )
+    assert alb.because == ["web-alb sends traffic to web-tg"]
+    assert "ec2:instance" in types
 
 
 def test_public_exposure_and_risk(sandbox: tuple[ToolContext, DemoEstate]) -> None:

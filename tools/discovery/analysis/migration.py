@@ -8,6 +8,7 @@ from collections import defaultdict
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from tools.discovery.analysis.impact import Step
 from tools.discovery.analysis.view import is_virtual
 
 STATEFUL_TYPES = {
@@ -100,6 +101,49 @@ def _waves_of(generation: list[int], components: list[set[str]]) -> list[Wave]:
     if singles:
         waves.append(Wave(order=0, nodes=sorted(singles), move_together=False))
     return sorted(waves, key=lambda w: (not w.move_together, w.nodes))
+
+
+def why_not_earlier(view: nx.DiGraph, waves: list[Wave], limit: int = 3) -> dict[int, list[Step]]:
+    """For each wave after the first, up to ``limit`` needs that keep it from moving earlier:
+    a member's dependency on the latest earlier wave it needs (through a security group's
+    members, for inferred links).
+
+    Args:
+        view: dependency view.
+        waves: the plan from ``migration_order``.
+        limit: most reasons per wave.
+    """
+    wave_of = {node: wave.order for wave in waves for node in wave.nodes}
+    reasons: dict[int, list[Step]] = {}
+    for wave in waves[1:]:
+        found: list[Step] = []
+        for node in wave.nodes:
+            binding = _latest_need(view, node, wave_of, wave.order)
+            if binding is not None:
+                found.append(binding)
+            if len(found) >= limit:
+                break
+        reasons[wave.order] = found
+    return reasons
+
+
+def _latest_need(view: nx.DiGraph, node: str, wave_of: dict[str, int], before: int) -> Step | None:
+    """The need of ``node`` on the latest wave earlier than ``before``, as an explanation step."""
+    best: tuple[int, Step] | None = None
+    for needed in view.successors(node) if node in view else ():
+        targets = list(view.successors(needed)) if is_virtual(needed) else [needed]
+        order = max((wave_of.get(t, 0) for t in targets if wave_of.get(t, 0) < before), default=0)
+        if order and (best is None or order > best[0]):
+            data = view.edges[node, needed]
+            step = Step(
+                needer=node,
+                needed=needed,
+                kind=data.get("kind", ""),
+                detail=data.get("detail"),
+                via=data.get("via"),
+            )
+            best = (order, step)
+    return best[1] if best else None
 
 
 class RiskScore(BaseModel):
