@@ -83,3 +83,16 @@ def test_a_scan_shows_its_progress_in_one_message_edited_in_place(stack: Stack) 
     assert done and done.group(1) == done.group(2), last
     posted = [c for c in stack.slack.calls_of("chat.postMessage") if "Scanning" in c.params["text"]]
     assert len(posted) == 1
+
+
+def test_a_diagram_is_drawn_and_uploaded_into_the_thread(stack: Stack) -> None:
+    stack.post_event(
+        mention("draw a diagram of prod-vpc", event_id="EvD1", channel="C8", ts="800.1")
+    )
+
+    [done] = stack.slack.wait_for("files.completeUploadExternal", timeout=60)
+    assert (done.params["channel_id"], done.params["thread_ts"]) == ("C8", "800.1")
+    [picture] = stack.slack.uploads
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and len(picture) > 10_000
+    [caption] = _answers_in(stack, "800.1")
+    assert "Diagram of prod-vpc" in caption
