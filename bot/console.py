@@ -77,10 +77,8 @@ class ConsoleSession:
             return True
         if line.startswith("/"):
             return self._command(line)
-        sink = progress.Throttle(self._progress, interval=2.0)
-        with progress.reporting(sink):
+        with progress.reporting(progress.Throttle(self._progress, interval=2.0)):
             reply = self.service.handle_message(self.conversation, self.user, line)
-        sink.flush()
         self.show(reply)
         return True
 

@@ -36,7 +36,8 @@ def listening() -> bool:
 
 @contextmanager
 def reporting(sink: Sink) -> Iterator[None]:
-    """Send progress reported in this context (and tasks copied from it) to ``sink``.
+    """Send progress reported in this context (and tasks copied from it) to ``sink``; on the
+    way out a ``Throttle`` sink shows the last line it held back.
 
     Args:
         sink: receives each progress line.
@@ -46,6 +47,8 @@ def reporting(sink: Sink) -> Iterator[None]:
         yield
     finally:
         _SINK.reset(token)
+        if isinstance(sink, Throttle):
+            sink.flush()
 
 
 class Throttle:

@@ -137,12 +137,10 @@ class SlackSurface:
         if message_ts:
             self.transport.react(thread.channel, message_ts, add=True)
         question = MENTION.sub("", text).strip()
-        sink = ProgressMessage(self.transport, thread)
-        with progress.reporting(sink):
+        with progress.reporting(ProgressMessage(self.transport, thread)):
             reply = self.cloudfabric.conversations.handle_message(
                 thread.conversation, user, question
             )
-        sink.flush()
         self.transport.post_reply(thread, reply, user)
         if message_ts:
             self.transport.react(thread.channel, message_ts, add=False)

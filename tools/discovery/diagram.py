@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from tools.discovery.model import short_id
 from tools.errors import ToolError
 
 HIDDEN_TYPES = frozenset({"ec2:network-interface", "ec2:route-table"})
@@ -79,13 +80,20 @@ class Picture:
     edges: list[tuple[str, str, str]]
     left_out: Counter[str] = field(default_factory=Counter)
     attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parents: dict[str, str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for source, kind, target in self.edges:
+            if kind == "CONTAINS" and self.type_of(source) in BOXES:
+                self.parents.setdefault(target, source)
 
     def parent(self, node: str) -> str | None:
         """The shown VPC or subnet box that contains ``node``, if any."""
-        for source, kind, target in self.edges:
-            if kind == "CONTAINS" and target == node and self.type_of(source) in BOXES:
-                return source
-        return None
+        return self.parents.get(node)
+
+    def arrows(self) -> list[tuple[str, str, str]]:
+        """The links drawn as arrows: all but the CONTAINS links a box already shows."""
+        return [e for e in self.edges if not (e[1] == "CONTAINS" and self.parent(e[2]) == e[0])]
 
     def type_of(self, node: str) -> str:
         """A shown node's resource type ('' when unknown)."""
@@ -114,8 +122,8 @@ def select(
         {(s, str(k), t) for s, t, k in graph.edges(keys=True) if s in kept and t in kept}
     )
     attrs = {n: dict(graph.nodes[n]) for n in shown}
-    label = _label(graph, start)
-    title = f"{label} ({_type(graph, start) or 'resource'})"
+    caption = label(graph.nodes[start].get("name"), start)
+    title = f"{caption} ({_type(graph, start) or 'resource'})"
     return Picture(title=title, nodes=shown, edges=edges, left_out=left_out, attrs=attrs)
 
 
@@ -175,10 +183,18 @@ def _type(graph: nx.MultiDiGraph, node: str) -> str:
     return str(graph.nodes[node].get("type") or "")
 
 
-def _label(graph: nx.MultiDiGraph, node: str) -> str:
-    name = graph.nodes[node].get("name")
-    short = node.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-    return clean(f"{name} ({short})" if name and name != short else short)
+def label(name: object, node: str, template: str = "{name} ({id})") -> str:
+    """A node's label in a picture: its name and short id (or the id alone), as plain text.
+
+    Args:
+        name: the resource's name, if any.
+        node: its node id (an ARN).
+        template: how name and id are put together (``{name}`` and ``{id}``).
+    """
+    short = clean(short_id(node))
+    if name and str(name) != short_id(node):
+        return template.format(name=clean(str(name)), id=short)
+    return short
 
 
 def clean(text: str, size: int = 48) -> str:
@@ -202,7 +218,7 @@ def diagram_path(data_dir: Path, start: str) -> Path:
         start: the node the picture is about.
     """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    slug = re.sub(r"[^\w-]", "-", start.rsplit("/", 1)[-1].rsplit(":", 1)[-1])[:40]
+    slug = re.sub(r"[^\w-]", "-", short_id(start))[:40]
     return data_dir / "diagrams" / f"graph-{slug}-{stamp}.png"
 
 
@@ -226,9 +242,7 @@ def draw(picture: Picture, path: Path) -> Path:
     with Diagram(picture.title, filename=str(path.with_suffix("")), outformat="png",
                  show=False, direction="LR", graph_attr=attrs):  # fmt: skip
         _draw_boxes(picture, None, made, Cluster)
-        for source, kind, target in picture.edges:
-            if kind == "CONTAINS" and picture.parent(target) == source:
-                continue  # drawn as the box around it
+        for source, kind, target in picture.arrows():
             if source in made and target in made:
                 (
                     made[source]
@@ -253,12 +267,7 @@ def _draw_boxes(picture: Picture, box: str | None, made: dict[str, Any], cluster
 
 
 def _shown_label(picture: Picture, node: str) -> str:
-    data = picture.attrs.get(node, {})
-    name = data.get("name")
-    short = node.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-    if name and name != short:
-        return f"{clean(str(name))}\n{clean(short)}"
-    return clean(short)
+    return label(picture.attrs.get(node, {}).get("name"), node, "{name}\n{id}")
 
 
 def _icon(picture: Picture, node: str) -> Any:

@@ -15,10 +15,20 @@ EdgeKind = Literal[
     "ROUTES_VIA",
     "TARGETS",
     "TRIGGERS",
+    "INVOKES",
     "ASSUMES",
     "PEERS",
 ]
 GLOBAL_REGION = "global"
+
+
+def short_id(arn: str) -> str:
+    """The last part of an ARN (``i-0abc`` of ``...:instance/i-0abc``), for labels.
+
+    Args:
+        arn: an ARN or any node id.
+    """
+    return arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
 
 
 class Relation(BaseModel):

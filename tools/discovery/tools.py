@@ -15,6 +15,7 @@ from tools.discovery.analysis.impact import Impact, blast_radius, dependencies
 from tools.discovery.analysis.migration import migration_order, risk_score, why_not_earlier
 from tools.discovery.analysis.orphans import find_orphans, prices
 from tools.discovery.analysis.security import public_exposure, risky_security_groups
+from tools.discovery.model import short_id
 from tools.discovery.models import (
     BlastArgs,
     ChangeItem,
@@ -104,7 +105,7 @@ SCAN_PERMISSIONS = [
 
 
 def _ref(ctx: ToolContext, arn: str, labels: dict[str, tuple[str, str]]) -> Ref:
-    label, rtype = labels.get(arn, (arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1], ""))
+    label, rtype = labels.get(arn, (short_id(arn), ""))
     return Ref(arn=arn, label=label, type=rtype)
 
 
@@ -362,7 +363,8 @@ def _attached_interfaces(ctx: ToolContext, nodes: set[str], owners: set[str]) ->
     graph = service.current_graph(ctx)
     attached: set[str] = set()
     for node in nodes:
-        if not node.split(":", 6)[-1].startswith("network-interface/"):
+        found = graph.node(node)
+        if found is None or found.type != "ec2:network-interface":
             continue
         edges = graph.neighbours(node, "out", kinds=["ATTACHED_TO"])
         if any(edge.target in owners for edge in edges):
@@ -636,12 +638,11 @@ def graph_diagram(ctx: ToolContext, args: DiagramArgs) -> DiagramResult:
     picture = diagram.select(graph, start.arn, members=members, depth=args.depth, limit=args.limit)
     path = diagram.draw(picture, diagram.diagram_path(ctx.settings.data_dir, start.arn))
     drawn = Counter(picture.type_of(n) or "other" for n in picture.nodes)
-    links = sum(1 for s, k, t in picture.edges if not (k == "CONTAINS" and picture.parent(t) == s))
     return DiagramResult(
         start=Ref(arn=start.arn, label=start.label, type=start.type),
         files=[str(path)],
         shown=len(picture.nodes),
-        links=links,
+        links=len(picture.arrows()),
         by_type=dict(drawn.most_common()),
         left_out=dict(picture.left_out.most_common()),
     )

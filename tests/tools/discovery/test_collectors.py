@@ -140,7 +140,7 @@ def test_rest_api_triggers_the_lambda_it_integrates(scan_ctx: ToolContext, estat
     # The integration names the "live" alias; the edge goes to the function itself.
     assert api.config["lambda_functions"] == [estate["lambda"]]
     assert [(r.source, r.kind, r.target, r.detail) for r in api.relations] == [
-        (api.arn, "TRIGGERS", estate["lambda"], "POST /thumbnails")
+        (api.arn, "INVOKES", estate["lambda"], "POST /thumbnails")
     ]
 
 

@@ -3,11 +3,10 @@
 Raw edges say what is connected; this view says who depends on whom:
 
 * ``CONTAINS p -> c``, ``ATTACHED_TO a -> b``, ``TRIGGERS s -> f``: the target needs the source.
-* ``TRIGGERS`` from a caller that waits for the answer (an API Gateway API invoking a Lambda
-  function) is the other way round: the caller needs the function (an ``INVOKES`` edge
-  ``s -> f``), so the API is in the function's blast radius and migrates after it, while the
-  function, which runs fine without that caller, does not need the API.
-* ``SECURED_BY``, ``ROUTES_VIA``, ``TARGETS``, ``ASSUMES``: the source needs the target.
+* ``SECURED_BY``, ``ROUTES_VIA``, ``TARGETS``, ``INVOKES``, ``ASSUMES``: the source needs the
+  target. ``INVOKES`` (an API Gateway API calling a Lambda function and waiting for the answer)
+  puts the API in the function's blast radius and after it in a migration; the function, which
+  runs fine without that caller, does not need the API.
 * ``PEERS``: both sides need the peering.
 * ``ALLOWS a -> b`` (group b admits group a): every member of a may talk to the members of b.
   This goes through a virtual ``service`` node per group so the view stays linear in size:
@@ -20,11 +19,9 @@ from collections import defaultdict
 
 import networkx as nx
 
-SOURCE_NEEDS_TARGET = {"SECURED_BY", "ROUTES_VIA", "TARGETS", "ASSUMES"}
+SOURCE_NEEDS_TARGET = {"SECURED_BY", "ROUTES_VIA", "TARGETS", "INVOKES", "ASSUMES"}
 TARGET_NEEDS_SOURCE = {"CONTAINS", "ATTACHED_TO", "TRIGGERS"}
 SERVICE_PREFIX = "service:"
-SYNCHRONOUS_CALLERS = ("apigateway:",)
-"""Node type prefixes whose TRIGGERS edges are request/response calls (the caller waits)."""
 
 
 def service_node(group: str) -> str:
@@ -45,11 +42,6 @@ def is_virtual(node: str) -> bool:
     return node.startswith(SERVICE_PREFIX)
 
 
-def _waits_for_answer(graph: nx.MultiDiGraph, node: str) -> bool:
-    node_type = str(graph.nodes[node].get("type") or "")
-    return node_type.startswith(SYNCHRONOUS_CALLERS)
-
-
 def dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
     """Turn raw edges into "needs" edges (attributes: ``kind``, ``detail``, ``via``).
 
@@ -64,8 +56,6 @@ def dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
         detail = data.get("detail")
         if kind in SOURCE_NEEDS_TARGET:
             view.add_edge(source, target, kind=kind, detail=detail)
-        elif kind == "TRIGGERS" and _waits_for_answer(graph, source):
-            view.add_edge(source, target, kind="INVOKES", detail=detail)
         elif kind in TARGET_NEEDS_SOURCE:
             view.add_edge(target, source, kind=kind, detail=detail)
         elif kind == "PEERS":

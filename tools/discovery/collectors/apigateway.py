@@ -17,7 +17,7 @@ _FUNCTION = re.compile(
 
 
 def collect(scope: Scope) -> list[Resource]:
-    """Every REST API in the scope, with a TRIGGERS edge to each Lambda function it invokes.
+    """Every REST API in the scope, with an INVOKES edge to each Lambda function it calls.
 
     Args:
         scope: account and region to look at.
@@ -74,7 +74,7 @@ def _api(scope: Scope, client: Any, item: dict[str, Any]) -> Resource:
         state="available",
         config=config,
         relations=[
-            rel(arn, "TRIGGERS", function, ", ".join(sorted(routes)))
+            rel(arn, "INVOKES", function, ", ".join(sorted(routes)))
             for function, routes in sorted(functions.items())
         ],
     )
