@@ -18,6 +18,7 @@ from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
 from approvals.service import ApprovalService
 from core.aws import AwsClients
+from core.clock import Clock
 from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
@@ -37,6 +38,7 @@ class CloudFabric:
         approvals: approval service.
         conversations: the conversation service surfaces drive.
         checkpoints: the agent's checkpointer.
+        clock: the one source of "now".
         sandbox: the running sandbox, when in sandbox mode.
     """
 
@@ -48,6 +50,7 @@ class CloudFabric:
     approvals: ApprovalService
     conversations: ConversationService
     checkpoints: Checkpoints
+    clock: Clock = field(default_factory=Clock)
     sandbox: Any = None
     scheduler: Any = None
     extras: dict[str, object] = field(default_factory=dict)
@@ -58,7 +61,7 @@ class CloudFabric:
         Args:
             user: the user id.
         """
-        return ToolContext(self.settings, self.aws, self.db, user, self.extras)
+        return ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
 
     def start_background(self) -> None:
         """Start the scheduler that expires overdue approvals (and tells their threads)."""
@@ -97,6 +100,7 @@ def create_app(
     model: BaseChatModel | None = None,
     group_members: GroupMembers | None = None,
     publish: Publisher | None = None,
+    clock: Clock | None = None,
 ) -> CloudFabric:
     """Build CloudFabric from ``settings``.
 
@@ -106,7 +110,10 @@ def create_app(
         model: an explicit chat model (tests); otherwise per ``settings.model_provider``.
         group_members: resolves approver groups (e.g. Slack user groups).
         publish: receives follow-up replies no caller waits for.
+        clock: the clock (tests); otherwise the system clock, started at
+            ``settings.clock_start`` when that is set.
     """
+    clock = clock or Clock(settings.clock_start)
     db = Database(settings.sql_url)
     db.migrate()
     sandbox = None
@@ -117,7 +124,7 @@ def create_app(
     extras: dict[str, object] = {}
 
     def context_for(user: str) -> ToolContext:
-        return ToolContext(settings, aws, db, user, extras)
+        return ToolContext(settings, aws, db, user, extras, clock)
 
     policy = ApprovalPolicy(settings, group_members)
     executor = Executor(db, registry, audit, context_for)
@@ -137,6 +144,7 @@ def create_app(
         approvals=approvals,
         conversations=conversations,
         checkpoints=checkpoints,
+        clock=clock,
         sandbox=sandbox,
         extras=extras,
     )

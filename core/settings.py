@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -94,6 +95,14 @@ class Settings(BaseSettings):
     )
     allow_self_approval: bool = Field(
         default=False, description="Whether a requester may approve their own request."
+    )
+
+    clock_start: datetime | None = Field(
+        default=None,
+        description=(
+            "Start the clock at this instant (ISO 8601) and let it tick from there, for demos "
+            "and child processes of tests; unset = the system clock."
+        ),
     )
 
     redis_url: str | None = Field(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from core.clock import Clock
+
 if TYPE_CHECKING:
     from core.aws import AwsClients
     from core.db import Database
@@ -21,6 +23,7 @@ class ToolContext:
         db: the SQL store.
         actor: the user on whose behalf the tool runs.
         extras: domain services registered by the composition root (e.g. the inventory store).
+        clock: the one source of "now".
     """
 
     settings: Settings
@@ -28,6 +31,7 @@ class ToolContext:
     db: Database
     actor: str = "system"
     extras: dict[str, object] = field(default_factory=dict)
+    clock: Clock = field(default_factory=Clock)
 
     def as_actor(self, actor: str) -> ToolContext:
         """The same context acting for another user.
@@ -35,4 +39,4 @@ class ToolContext:
         Args:
             actor: user id the calls are made for.
         """
-        return ToolContext(self.settings, self.aws, self.db, actor, self.extras)
+        return ToolContext(self.settings, self.aws, self.db, actor, self.extras, self.clock)
