@@ -12,9 +12,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 
+from bot.slack import signing
 from bot.slack.runtime import SlackRuntime, build_runtime
 from core.settings import Settings
 
@@ -31,7 +31,7 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
     api = FastAPI(title="CloudFabric", docs_url=None, redoc_url=None)
     surface = runtime.surface
     secret = runtime.cloudfabric.settings.slack_signing_secret
-    verifier = SignatureVerifier(secret) if secret else None
+    verifier = signing.verifier(secret, runtime.cloudfabric.clock) if secret else None
 
     @api.middleware("http")
     async def timed(

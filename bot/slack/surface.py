@@ -20,6 +20,7 @@ from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.progress import ProgressMessage
+from bot.slack.signing import ClockedRequestVerification
 from bot.slack.transport import SlackTransport, Thread
 from tools import progress
 
@@ -77,12 +78,16 @@ class SlackSurface:
             settings.slack_approval_channel,
         )
         self.work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+        secret = settings.slack_signing_secret or ""
         self.bolt = App(
-            signing_secret=settings.slack_signing_secret or "",
+            signing_secret=secret,
             client=client,
             token_verification_enabled=False,
+            request_verification_enabled=False,
             process_before_response=True,
         )
+        if secret:  # without one, HTTP events are off (see bot/http.py)
+            self.bolt.use(ClockedRequestVerification(secret, cloudfabric.clock))
         self.bolt.use(count_requests(self.metrics))
         self.bolt.use(drop_duplicates(self.dedupe, self.metrics))
         for surface in (events, commands, actions, views, home):
