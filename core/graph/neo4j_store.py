@@ -7,9 +7,12 @@ Queries stay within openCypher so any Bolt server that speaks it works (the test
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as StatementTimeout
 from typing import Any
 
 import networkx as nx
@@ -35,8 +38,18 @@ EDGE_MERGE = (
 )
 
 
+class GraphServerStalled(ServiceUnavailable):
+    """The graph server accepted a statement but did not answer within the deadline."""
+
+
 class Neo4jGraphStore(GraphStore):
-    """Graph store on a Neo4j (or other Bolt/openCypher) server."""
+    """Graph store on a Neo4j (or other Bolt/openCypher) server.
+
+    The Bolt driver has no read timeout of its own, so a server that stops answering would hold
+    a turn forever. Every statement therefore runs under a deadline: past it, the driver is
+    closed (which fails the stuck read), a fresh one is opened, and ``GraphServerStalled`` is
+    raised with a sentence for the person waiting.
+    """
 
     def __init__(
         self,
@@ -47,6 +60,7 @@ class Neo4jGraphStore(GraphStore):
         database: str | None = None,
         connect_timeout: float = 5.0,
         max_statement_bytes: int | None = None,
+        statement_timeout: float = 30.0,
     ) -> None:
         """Connect and make sure the id index/constraint exists.
 
@@ -58,16 +72,21 @@ class Neo4jGraphStore(GraphStore):
             connect_timeout: seconds allowed for each connection attempt.
             max_statement_bytes: also cap each batch by the size of its parameters (some Bolt
                 servers, e.g. FalkorDB, fail on messages of a few KB); None = rows only.
+            statement_timeout: seconds a statement may take before the server is called stalled.
         """
         auth = (user, password or "") if user else None
-        self.driver: Driver = GraphDatabase.driver(
+        self._open = lambda: GraphDatabase.driver(
             url,
             auth=auth,
             connection_timeout=connect_timeout,
             connection_acquisition_timeout=connect_timeout,
         )
+        self.driver: Driver = self._open()
         self.database = database
         self.max_statement_bytes = max_statement_bytes
+        self.statement_timeout = statement_timeout
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bolt")
+        self._swap = threading.Lock()
         self._connect()
         self._ensure_schema()
 
@@ -83,10 +102,38 @@ class Neo4jGraphStore(GraphStore):
                 time.sleep(0.2)
 
     def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        with self.driver.session(database=self.database) as session:
+        driver = self.driver
+        future = self._pool.submit(self._run_on, driver, query, params)
+        try:
+            return future.result(timeout=self.statement_timeout)
+        except StatementTimeout:
+            self._replace(driver)
+            raise GraphServerStalled(
+                f"The graph server did not answer within {self.statement_timeout:g} s; "
+                "try again, or ask an operator to check it."
+            ) from None
+
+    def _run_on(self, driver: Driver, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        with driver.session(database=self.database) as session:
             return [record.data() for record in session.run(query, params)]
 
-    def _ensure_schema(self) -> None:
+    def _replace(self, stalled: Driver) -> None:
+        """Close a stalled driver (failing its stuck reads) and open a fresh one, once."""
+        with self._swap:
+            if self.driver is stalled:
+                self.driver = self._open()
+        stalled.close()
+
+    def _ensure_schema(self, attempts: int = 3) -> None:
+        for attempt in range(attempts):
+            try:
+                self._try_schema()
+                return
+            except GraphServerStalled:
+                if attempt == attempts - 1:
+                    raise  # some servers stall on the first statement of a fresh connection
+
+    def _try_schema(self) -> None:
         for statement in SCHEMA:
             try:
                 self._run(statement)
@@ -257,8 +304,9 @@ class Neo4jGraphStore(GraphStore):
         return graph
 
     def close(self) -> None:
-        """Close the driver."""
+        """Close the driver and the statement threads."""
         self.driver.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _kinds(kinds: Iterable[str] | None) -> str:

