@@ -10,9 +10,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
+from tools.cost import actuals
 from tools.cost.actuals import CE_REGION, daily_by_service
 
 TREND_DAYS = 14
+PERMISSIONS = ("ce:GetCostForecast", *actuals.PERMISSIONS)
+"""IAM actions of forecasting (the month so far comes from actual spend)."""
 
 
 class Forecast(BaseModel):

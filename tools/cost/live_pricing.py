@@ -56,6 +56,10 @@ def on_demand_prices(price_list_item: str) -> list[tuple[Decimal, str, str]]:
     return found
 
 
+PERMISSIONS = ("pricing:GetProducts",)
+"""IAM actions of the live price lookup."""
+
+
 def fetch_ec2_price(aws: Any, instance_type: str, region: str) -> Price | None:
     """The live on-demand Linux price of ``instance_type`` in ``region`` (None if not found).
 

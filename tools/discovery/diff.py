@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from tools.discovery.model import Resource
+from tools.discovery.resource_models import Resource
 
 COMPARED = ("name", "state", "tags", "config", "relations", "type")
 

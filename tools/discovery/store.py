@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from core.db import Database
 from tools.discovery.diff import changed_fields, comparable, fingerprint
-from tools.discovery.model import GLOBAL_REGION, Resource, ScanResult
+from tools.discovery.resource_models import GLOBAL_REGION, Resource, ScanResult
 from tools.discovery.tables import ChangeRow, ResourceRow, ScanRow
 
 BATCH = 1000

@@ -134,7 +134,7 @@ def run_reconcile(ctx: ToolContext, regions: list[str]) -> Reconciliation:
         ctx: tool context.
         regions: regions to read (all configured when empty).
     """
-    networks, scanned = read_networks(ctx.aws, regions or None)
+    networks, scanned = read_networks(ctx, regions or None)
     with ctx.db.session() as session:
         return reconcile(session, networks, scanned)
 
@@ -207,7 +207,7 @@ def check_peering(ctx: ToolContext, args: CheckPeeringArgs) -> PeeringView:
         ctx: tool context.
         args: the two VPCs.
     """
-    networks, _ = read_networks(ctx.aws)
+    networks, _ = read_networks(ctx)
     vpcs = [n for n in networks if n.kind == "vpc"]
     first, second = _find_vpc(vpcs, args.first), _find_vpc(vpcs, args.second)
     if first == second:

@@ -33,7 +33,7 @@ from tools.ipam.models import (
     ShowPoolResult,
 )
 from tools.ipam.space import AddressSpace
-from tools.ipam.store import IpamAllocation, IpamPool, utcnow
+from tools.ipam.tables import IpamAllocation, IpamPool, utcnow
 from tools.plan import ActionPlan, ResourceChange
 
 

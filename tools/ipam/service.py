@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from tools.errors import InvalidInput, NotFound
 from tools.ipam.cidrs import Network, parse_cidr, parse_cidrs
 from tools.ipam.space import AddressSpace, Kind
-from tools.ipam.store import IpamAllocation, IpamChange, IpamPool, utcnow
+from tools.ipam.tables import IpamAllocation, IpamChange, IpamPool, utcnow
 
 
 def live_pools(session: Session) -> list[IpamPool]:

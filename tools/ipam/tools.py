@@ -7,7 +7,7 @@ all; tools that read VPCs, subnets or Amazon VPC IPAM declare exactly the AWS ca
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.ipam import bulk, insights, operations, render, subnet_plan
+from tools.ipam import aws_networks, bulk, insights, operations, render, subnet_plan, vpc_ipam
 from tools.ipam.models import (
     AllocateArgs,
     ChangeReport,
@@ -155,7 +155,7 @@ def find_conflicts(ctx: ToolContext, args: FindConflictsArgs) -> FindConflictsRe
     args=ReconcileArgs,
     result=ReconcileResult,
     render=render.render_reconcile,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=aws_networks.PERMISSIONS,
 )
 def reconcile(ctx: ToolContext, args: ReconcileArgs) -> ReconcileResult:
     """Reconcile IPAM with AWS."""
@@ -169,7 +169,7 @@ def reconcile(ctx: ToolContext, args: ReconcileArgs) -> ReconcileResult:
     args=CheckPeeringArgs,
     result=PeeringView,
     render=render.render_peering,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=aws_networks.PERMISSIONS,
 )
 def check_peering(ctx: ToolContext, args: CheckPeeringArgs) -> PeeringView:
     """Check peering."""
@@ -197,7 +197,7 @@ def plan_subnets(ctx: ToolContext, args: PlanSubnetsArgs) -> PlanSubnetsResult:
     args=AdoptArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=aws_networks.PERMISSIONS,
     risk="low",
     mutating=True,
     preview=insights.plan_adopt,
@@ -232,11 +232,7 @@ def apply_template(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=ImportArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=[
-        "ec2:DescribeIpamPools",
-        "ec2:GetIpamPoolCidrs",
-        "ec2:GetIpamPoolAllocations",
-    ],
+    permissions=vpc_ipam.PERMISSIONS,
     risk="medium",
     mutating=True,
     preview=bulk.plan_import,

@@ -22,7 +22,7 @@ from tools.ipam.cidrs import Network, parse_cidrs
 from tools.ipam.models import AllocateArgs
 from tools.ipam.operations import insert_allocation
 from tools.ipam.space import AddressSpace
-from tools.ipam.store import IpamChange, IpamPool, utcnow
+from tools.ipam.tables import IpamChange, IpamPool, utcnow
 
 COLUMNS = (
     "kind",

@@ -12,8 +12,8 @@ from botocore.stub import ANY, Stubber
 
 from core.settings import Settings
 from tools.cost.live_pricing import ec2_filters, fetch_ec2_price
+from tools.cost.models import PriceArgs
 from tools.cost.price_lookup import lookup_price
-from tools.cost.tool_models import PriceArgs
 
 
 def price_list_item(usd: str, sku: str = "6C86BEPQVG73ZGGR") -> str:

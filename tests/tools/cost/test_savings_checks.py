@@ -8,8 +8,8 @@ from decimal import Decimal
 from tools.cost import savings_compute as compute
 from tools.cost import savings_storage as storage
 from tools.cost.catalog import catalog
+from tools.cost.estimate_models import CostResource
 from tools.cost.metrics import Usage
-from tools.cost.models import CostResource
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from core.db import Database
 from tests.tools.discovery.estate import Estate
 from tools.context import ToolContext
-from tools.discovery.model import Resource, ScanResult, ScopeOutcome
+from tools.discovery.resource_models import Resource, ScanResult, ScopeOutcome
 from tools.discovery.scan import run_scan
 from tools.discovery.store import InventoryStore
 

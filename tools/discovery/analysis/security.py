@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tools.discovery.model import Resource
+from tools.discovery.resource_models import Resource
 
 WORLD = {"0.0.0.0/0", "::/0"}
 SENSITIVE_PORTS: dict[int, str] = {

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "rds"
 
 
-def collect(scope: Scope) -> list[Resource]:
-    """Every DB instance and DB cluster in the scope.
+@reader("rds:DescribeDBInstances")
+def instances(scope: Scope) -> list[Resource]:
+    """Every DB instance in the scope.
 
     Args:
         scope: account and region to look at.
     """
-    rds = scope.client("rds")
-    resources = [_instance(scope, i) for i in paginate(rds, "describe_db_instances", "DBInstances")]
-    resources += [_cluster(scope, c) for c in paginate(rds, "describe_db_clusters", "DBClusters")]
-    return resources
+    found = paginate(scope.client("rds"), "describe_db_instances", "DBInstances")
+    return [_instance(scope, i) for i in found]
+
+
+@reader("rds:DescribeDBClusters")
+def clusters(scope: Scope) -> list[Resource]:
+    """Every DB cluster (Aurora, Multi-AZ cluster) in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("rds"), "describe_db_clusters", "DBClusters")
+    return [_cluster(scope, c) for c in found]
 
 
 def _groups(scope: Scope, arn: str, item: dict[str, Any]) -> list[Relation]:
@@ -45,6 +56,8 @@ def _instance(scope: Scope, item: dict[str, Any]) -> Resource:
         "multi_az": item.get("MultiAZ", False),
         "allocated_storage_gb": item.get("AllocatedStorage"),
         "storage_type": item.get("StorageType"),
+        "iops": item.get("Iops"),
+        "created": item.get("InstanceCreateTime"),
         "publicly_accessible": item.get("PubliclyAccessible", False),
         "endpoint": (item.get("Endpoint") or {}).get("Address"),
         "port": (item.get("Endpoint") or {}).get("Port"),
@@ -93,4 +106,4 @@ def _cluster(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(SERVICE, (instances, clusters))

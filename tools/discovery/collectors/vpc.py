@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "vpc"
 GATEWAY_KINDS = {
@@ -17,29 +18,87 @@ GATEWAY_KINDS = {
 }
 
 
-def collect(scope: Scope) -> list[Resource]:
-    """Every networking resource in the scope, with subnets marked public or private.
+@reader("ec2:DescribeVpcs")
+def vpcs(scope: Scope) -> list[Resource]:
+    """Every VPC in the scope, with its associated IPv4 and IPv6 blocks.
+
+    Args:
+        scope: account and region to look at.
+    """
+    return [_vpc(scope, v) for v in paginate(scope.client("ec2"), "describe_vpcs", "Vpcs")]
+
+
+@reader("ec2:DescribeSubnets", "ec2:DescribeRouteTables")
+def subnets(scope: Scope) -> list[Resource]:
+    """Every subnet, marked public or private by the routes that apply to it, and every route
+    table.
 
     Args:
         scope: account and region to look at.
     """
     ec2 = scope.client("ec2")
-    subnets = list(paginate(ec2, "describe_subnets", "Subnets"))
+    found = list(paginate(ec2, "describe_subnets", "Subnets"))
     tables = list(paginate(ec2, "describe_route_tables", "RouteTables"))
-    routes_by_subnet = _subnet_routes(subnets, tables)
-    resources = [_vpc(scope, v) for v in paginate(ec2, "describe_vpcs", "Vpcs")]
-    resources += [_subnet(scope, s, routes_by_subnet.get(s["SubnetId"], [])) for s in subnets]
-    resources += [_route_table(scope, t, routes_by_subnet) for t in tables]
-    igws = paginate(ec2, "describe_internet_gateways", "InternetGateways")
-    resources += [_igw(scope, g) for g in igws]
-    resources += [_nat(scope, n) for n in paginate(ec2, "describe_nat_gateways", "NatGateways")]
-    groups = paginate(ec2, "describe_security_groups", "SecurityGroups")
-    resources += [_security_group(scope, g) for g in groups]
-    peerings = paginate(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections")
-    resources += [_peering(scope, p) for p in peerings]
-    endpoints = paginate(ec2, "describe_vpc_endpoints", "VpcEndpoints")
-    resources += [_endpoint(scope, e) for e in endpoints]
-    return resources
+    routes_by_subnet = _subnet_routes(found, tables)
+    resources = [_subnet(scope, s, routes_by_subnet.get(s["SubnetId"], [])) for s in found]
+    return resources + [_route_table(scope, t, routes_by_subnet) for t in tables]
+
+
+@reader("ec2:DescribeInternetGateways")
+def internet_gateways(scope: Scope) -> list[Resource]:
+    """Every internet gateway in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("ec2"), "describe_internet_gateways", "InternetGateways")
+    return [_igw(scope, g) for g in found]
+
+
+@reader("ec2:DescribeNatGateways")
+def nat_gateways(scope: Scope) -> list[Resource]:
+    """Every NAT gateway in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("ec2"), "describe_nat_gateways", "NatGateways")
+    return [_nat(scope, n) for n in found]
+
+
+@reader("ec2:DescribeSecurityGroups")
+def security_groups(scope: Scope) -> list[Resource]:
+    """Every security group in the scope, with its rules.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("ec2"), "describe_security_groups", "SecurityGroups")
+    return [_security_group(scope, g) for g in found]
+
+
+@reader("ec2:DescribeVpcPeeringConnections")
+def peerings(scope: Scope) -> list[Resource]:
+    """Every VPC peering connection in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(
+        scope.client("ec2"), "describe_vpc_peering_connections", "VpcPeeringConnections"
+    )
+    return [_peering(scope, p) for p in found]
+
+
+@reader("ec2:DescribeVpcEndpoints")
+def endpoints(scope: Scope) -> list[Resource]:
+    """Every VPC endpoint in the scope.
+
+    Args:
+        scope: account and region to look at.
+    """
+    found = paginate(scope.client("ec2"), "describe_vpc_endpoints", "VpcEndpoints")
+    return [_endpoint(scope, e) for e in found]
 
 
 def _subnet_routes(
@@ -90,10 +149,22 @@ def _destination(route: dict[str, Any]) -> str:
     )
 
 
+def _associated(blocks: list[dict[str, Any]], key: str, state: str) -> list[str]:
+    """The blocks of an association set that are associated now (not being removed)."""
+    return [
+        b[key] for b in blocks if (b.get(state) or {}).get("State", "associated") == "associated"
+    ]
+
+
 def _vpc(scope: Scope, item: dict[str, Any]) -> Resource:
     config = {
         "cidr": item.get("CidrBlock"),
-        "cidrs": [c["CidrBlock"] for c in item.get("CidrBlockAssociationSet", [])],
+        "cidrs": _associated(
+            item.get("CidrBlockAssociationSet", []), "CidrBlock", "CidrBlockState"
+        ),
+        "ipv6_cidrs": _associated(
+            item.get("Ipv6CidrBlockAssociationSet", []), "Ipv6CidrBlock", "Ipv6CidrBlockState"
+        ),
         "is_default": item.get("IsDefault", False),
     }
     vpc_id = item["VpcId"]
@@ -123,6 +194,7 @@ def _subnet(scope: Scope, item: dict[str, Any], routes: list[dict[str, Any]]) ->
             public = True
     config = {
         "cidr": item.get("CidrBlock"),
+        "ipv6_cidrs": [a["Ipv6CidrBlock"] for a in item.get("Ipv6CidrBlockAssociationSet", [])],
         "availability_zone": item.get("AvailabilityZone"),
         "vpc_id": item["VpcId"],
         "map_public_ip_on_launch": item.get("MapPublicIpOnLaunch", False),
@@ -205,6 +277,7 @@ def _nat(scope: Scope, item: dict[str, Any]) -> Resource:
         "vpc_id": item.get("VpcId"),
         "public_ips": [a.get("PublicIp") for a in addresses if a.get("PublicIp")],
         "connectivity": item.get("ConnectivityType", "public"),
+        "create_time": item.get("CreateTime"),
     }
     return make(
         scope,
@@ -335,4 +408,8 @@ def _endpoint(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(
+    SERVICE,
+    (vpcs, subnets, internet_gateways, nat_gateways, security_groups, peerings, endpoints),
+)
+"""One scan unit: networking is a handful of quick calls per region."""
