@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core.db import Database
-from tools.discovery.diff import changed_fields, comparable, fingerprint
+from tools.discovery.diff import changed_fields, comparable, fingerprint, only_new_keys
 from tools.discovery.resource_models import GLOBAL_REGION, Resource, ScanResult
 from tools.discovery.tables import ChangeRow, ResourceRow, ScanRow
 
@@ -136,8 +136,10 @@ class InventoryStore:
             plan.changes.append(_change(scan_id, now, resource, "created", []))
         elif row.fingerprint != digest:
             plan.updates.append(values)
-            fields = changed_fields(_row_comparable(row), data)
-            plan.changes.append(_change(scan_id, now, resource, "changed", fields))
+            stored = _row_comparable(row)
+            if not only_new_keys(stored, data):
+                fields = changed_fields(stored, data)
+                plan.changes.append(_change(scan_id, now, resource, "changed", fields))
         else:
             plan.touched.append(resource.arn)
 

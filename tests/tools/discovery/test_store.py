@@ -151,3 +151,18 @@ def test_one_denied_part_of_a_service_keeps_its_resources(
     assert {"web-1", "web-2"} <= {r.name for r in second.resources}  # instances still listed
     assert not [c for c in store.changes() if c.kind == "deleted"]
     assert store.search(name="old-data")  # the volume nobody could list is still known
+
+
+def test_a_collector_recording_more_is_not_a_change_of_the_resource(db: Database) -> None:
+    store = InventoryStore(db)
+    store.record_scan(_scan(_resources(3, "available")))
+    grown = _resources(3, "available")
+    for resource in grown:
+        resource.config["throughput"] = 125  # a newer collector records one more setting
+    grown[1].config["size_gb"] = 500  # and one volume really did change
+
+    store.record_scan(_scan(grown))
+
+    changes = [(c.name or c.arn.rsplit("/", 1)[-1], c.changed_fields) for c in store.changes()]
+    assert changes == [("vol-00000001", ["config.size_gb", "config.throughput"])]
+    assert all(r.config["throughput"] == 125 for r in store.search(type="ec2:volume"))
