@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,8 +23,10 @@ ENTRY_PERMISSIONS = ("sts:AssumeRole",)
 """IAM actions ``AwsClients`` needs to enter an account through a role (``CF_AWS_ROLE_ARN``,
 ``CF_AWS_ACCOUNT_ROLES``): every tool that reads another account makes this call first."""
 
-CallHook = Callable[[str, str], None]
-"""``(service, operation)``: boto3 service name (``elbv2``) and API operation (``DescribeTags``)."""
+CallHook = Callable[[str, str, Mapping[str, Any]], None]
+"""``(service, operation, params)``: boto3 service name (``elbv2``), API operation
+(``DescribeTags``) and the parameters it was called with."""
+_PARAMS_KEY = "cloudfabric_api_params"
 
 
 def parse_aws_timestamp(value: Any) -> datetime:
@@ -96,8 +98,8 @@ class AwsClients:
         self._call_hooks: list[CallHook] = []
 
     def on_call(self, hook: CallHook) -> None:
-        """Have ``hook(service, operation)`` called before every AWS call this factory's clients
-        make, the assume-role calls that enter accounts included.
+        """Have ``hook(service, operation, params)`` called before every AWS call this factory's
+        clients make, the assume-role calls that enter accounts and stubbed calls included.
 
         Args:
             hook: called in the calling thread; it must not raise.
@@ -105,10 +107,15 @@ class AwsClients:
         with self._lock:
             self._call_hooks.append(hook)
 
+    @staticmethod
+    def _keep_params(**kwargs: Any) -> None:
+        kwargs["context"][_PARAMS_KEY] = kwargs["params"]
+
     def _before_call(self, **kwargs: Any) -> None:
         model = kwargs["model"]
+        params = kwargs["context"].get(_PARAMS_KEY, {})
         for hook in list(self._call_hooks):
-            hook(model.service_model.service_name, model.name)
+            hook(model.service_model.service_name, model.name, params)
 
     def _base_session(self) -> boto3.Session:
         if self.sandbox:
@@ -131,7 +138,11 @@ class AwsClients:
         core.register_component("data_loader", self._loader)
         parsers = core.get_component("response_parser_factory")
         parsers.set_parser_defaults(timestamp_parser=parse_aws_timestamp)
-        core.register("before-call", self._before_call)
+        events = core.get_component("event_emitter")
+        # The call's own parameters ride in its request context to ``before-call``, where the
+        # hook is first and as specific as botocore's Stubber, so stubbed calls are reported too.
+        events.register("before-parameter-build", self._keep_params)
+        events.register_first("before-call.*.*", self._before_call)
         return boto3.Session(botocore_session=core, **kwargs)
 
     def add_account(self, account_id: str, role_arn: str) -> None:

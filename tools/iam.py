@@ -9,7 +9,7 @@ permissions test records every call each tool makes on moto and checks it throug
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -31,6 +31,12 @@ IAM_EXCEPTIONS: dict[tuple[str, str], str] = {
 HTTP_VERB_SERVICES = frozenset({"apigateway"})
 """Services authorised by HTTP verb (``apigateway:GET``), not by operation."""
 
+PARAMETER_ACTIONS: dict[tuple[str, str], str] = {
+    ("ec2", "TagSpecifications"): "ec2:CreateTags",
+}
+"""Parameters that need an IAM action of their own: EC2 tags what it creates (tag on create)
+only with ``ec2:CreateTags`` as well."""
+
 
 class Declares(Protocol):
     """Anything that declares the IAM actions of its calls (a reader, a collector)."""
@@ -39,6 +45,22 @@ class Declares(Protocol):
     def permissions(self) -> tuple[str, ...]:
         """IAM actions of its calls."""
         ...
+
+
+def iam_actions(
+    service: str, operation: str, params: Mapping[str, Any] | None = None
+) -> tuple[str, ...]:
+    """Every IAM action one API call needs: its own, and those its parameters add.
+
+    Args:
+        service: boto3 service name (``ec2``, ``elbv2``, ``s3``...).
+        operation: API operation name as botocore names it (``CreateSnapshot``).
+        params: the call's parameters (``TagSpecifications=...`` adds ``ec2:CreateTags``).
+    """
+    added = [
+        a for (s, name), a in PARAMETER_ACTIONS.items() if s == service and name in (params or {})
+    ]
+    return (iam_action(service, operation), *added)
 
 
 def iam_action(service: str, operation: str) -> str:
