@@ -273,7 +273,7 @@ def _run_unit(
     base = {"account": unit.account, "region": unit.region, "service": unit.spec.name}
     try:
         found = unit.collect(scope)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - one unit failing is recorded; the scan goes on
         status, message = classify(error)
         return ScopeOutcome(**base, status=status, message=message), []
     return ScopeOutcome(**base, status="ok", resources=len(found)), found
