@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -79,6 +80,8 @@ class Database:
         with self.engine.begin() as connection:
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
+            from alembic import command
+
             command.upgrade(config, "heads")
 
     def ping(self) -> bool:
@@ -101,6 +104,8 @@ def alembic_config(url: str) -> Config:
     Args:
         url: SQLAlchemy URL to migrate.
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
