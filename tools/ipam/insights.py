@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from tools.context import ToolContext
 from tools.errors import Ambiguous, InvalidInput, NotFound
 from tools.ipam import analysis, conflicts, service
+from tools.ipam.allocation_service import insert_allocation
 from tools.ipam.aws_networks import AwsNetwork, read_networks
 from tools.ipam.models import AllocateArgs, ChangeOutcome, ChangeReport
-from tools.ipam.operations import insert_allocation
 from tools.ipam.overlaps import overlapping_between
 from tools.ipam.reconcile import NotPeerable, Reconciliation, Unmanaged, reconcile
 from tools.ipam.report_models import (

@@ -7,7 +7,16 @@ all; tools that read VPCs, subnets or Amazon VPC IPAM declare exactly the AWS ca
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.ipam import aws_networks, bulk, insights, operations, render, subnet_plan, vpc_ipam
+from tools.ipam import (
+    allocation_service,
+    aws_networks,
+    bulk,
+    insights,
+    pool_service,
+    render,
+    subnet_plan,
+    vpc_ipam,
+)
 from tools.ipam.models import (
     AllocateArgs,
     ChangeReport,
@@ -52,7 +61,7 @@ from tools.registry import tool
 )
 def pools(ctx: ToolContext, args: PoolsArgs) -> PoolsResult:
     """List pools."""
-    return operations.list_pools(ctx, args)
+    return pool_service.list_pools(ctx, args)
 
 
 @tool(
@@ -66,7 +75,7 @@ def pools(ctx: ToolContext, args: PoolsArgs) -> PoolsResult:
 )
 def show_pool(ctx: ToolContext, args: ShowPoolArgs) -> ShowPoolResult:
     """Show a pool."""
-    return operations.show_pool(ctx, args)
+    return pool_service.show_pool(ctx, args)
 
 
 @tool(
@@ -79,11 +88,11 @@ def show_pool(ctx: ToolContext, args: ShowPoolArgs) -> ShowPoolResult:
     permissions=[],
     risk="medium",
     mutating=True,
-    preview=operations.plan_create_pool,
+    preview=pool_service.plan_create_pool,
 )
 def create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Create the approved pool."""
-    return operations.execute_create_pool(ctx, plan)
+    return pool_service.execute_create_pool(ctx, plan)
 
 
 @tool(
@@ -96,11 +105,11 @@ def create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     permissions=[],
     risk="low",
     mutating=True,
-    preview=operations.plan_allocate,
+    preview=allocation_service.plan_allocate,
 )
 def allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Allocate the approved block."""
-    return operations.execute_allocate(ctx, plan)
+    return allocation_service.execute_allocate(ctx, plan)
 
 
 @tool(
@@ -113,11 +122,11 @@ def allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     permissions=[],
     risk="medium",
     mutating=True,
-    preview=operations.plan_release,
+    preview=allocation_service.plan_release,
 )
 def release(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Release the approved block."""
-    return operations.execute_release(ctx, plan)
+    return allocation_service.execute_release(ctx, plan)
 
 
 @tool(

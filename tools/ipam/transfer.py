@@ -18,9 +18,9 @@ from sqlmodel import Session, col, select
 from core.db import Database
 from tools.errors import InvalidInput, ToolError
 from tools.ipam import service
+from tools.ipam.allocation_service import insert_allocation
 from tools.ipam.cidrs import Network, parse_cidrs
 from tools.ipam.models import AllocateArgs
-from tools.ipam.operations import insert_allocation
 from tools.ipam.space import AddressSpace
 from tools.ipam.tables import IpamChange, IpamPool, utcnow
 
