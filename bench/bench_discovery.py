@@ -46,7 +46,7 @@ from tools.discovery.analysis.impact import blast_radius
 from tools.discovery.analysis.migration import migration_order, why_not_earlier
 from tools.discovery.analysis.view import dependency_view
 from tools.discovery.collectors import COLLECTORS, Scope
-from tools.discovery.collectors.base import PAGE_SIZES
+from core.aws_read import PAGE_SIZES
 from tools.discovery.scan import run_scan
 
 SECOND = "210987654321"

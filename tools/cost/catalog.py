@@ -116,13 +116,7 @@ class PriceCatalog(SummaryPrices):
         if volume_type not in keys:
             raise suggest("EBS volume type", volume_type, set(keys))
         return self._figure(
-            "ebs",
-            keys[volume_type],
-            region,
-            what="EBS",
-            item=f"{volume_type} storage",
-            unit="GB-month",
-            as_of=self.as_of["ebs"],
+            "ebs", keys[volume_type], region, "EBS", f"{volume_type} storage", "GB-month"
         )
 
     def ebs_iops(self, volume_type: str, region: str) -> Price:
@@ -140,13 +134,7 @@ class PriceCatalog(SummaryPrices):
         if volume_type not in keys:
             raise suggest("EBS volume type with provisioned IOPS", volume_type, set(keys))
         return self._figure(
-            "ebs",
-            keys[volume_type],
-            region,
-            what="EBS",
-            item=f"{volume_type} IOPS",
-            unit="IOPS-month",
-            as_of=self.as_of["ebs"],
+            "ebs", keys[volume_type], region, "EBS", f"{volume_type} IOPS", "IOPS-month"
         )
 
     def ebs_gp3_throughput(self, region: str) -> Price:
@@ -159,10 +147,9 @@ class PriceCatalog(SummaryPrices):
             "ebs",
             "gp3_usd_per_provisioned_gibps_month",
             region,
-            what="EBS",
-            item="gp3 throughput",
-            unit="GiBps-month",
-            as_of=self.as_of["ebs"],
+            "EBS",
+            "gp3 throughput",
+            "GiBps-month",
         )
         return Price("ebs", "gp3 throughput", region, gibps.usd / 1024, "MiBps-month", gibps.as_of)
 
@@ -176,10 +163,9 @@ class PriceCatalog(SummaryPrices):
             "ebs",
             "snapshot_usd_per_gb_month",
             region,
-            what="EBS snapshots",
-            item="snapshot storage",
-            unit="GB-month",
-            as_of=self.as_of["ebs"],
+            "EBS snapshots",
+            "snapshot storage",
+            "GB-month",
         )
 
     # ----- RDS and ElastiCache -----------------------------------------------------------------

@@ -100,12 +100,22 @@ class SummaryPrices:
         return body
 
     def _figure(
-        self, section: str, key: str, region: str, *, what: str, item: str, unit: str, as_of: str
+        self,
+        section: str,
+        key: str,
+        region: str,
+        what: str,
+        item: str,
+        unit: str,
+        as_of: str | None = None,
     ) -> Price:
+        """One figure of ``section`` (``what``/``item``/``unit`` name it in answers and errors);
+        its as-of date is the section's unless given."""
         body = self._section(section, region, what)
         if key not in body:
             raise InvalidInput(f"{what} has no published price for {item} in {region}.")
-        return Price(section, item, region, Decimal(body[key]), unit, as_of)
+        published = as_of or self.as_of[section]
+        return Price(section, item, region, Decimal(body[key]), unit, published)
 
     S3_CLASSES = {
         "standard": "standard_usd_per_gb_month_first_50tb",
@@ -140,7 +150,6 @@ class SummaryPrices:
             what="S3",
             item=f"{key} storage",
             unit="GB-month",
-            as_of=self.as_of["s3"],
         )
 
     def s3_request(self, storage_class: str, kind: str, region: str) -> Price:
@@ -162,7 +171,6 @@ class SummaryPrices:
             what="S3",
             item=f"{key[0]} {key[1].upper()} requests",
             unit="request",
-            as_of=self.as_of["s3"],
         )
 
     def lambda_requests(self, region: str, arch: str = "x86") -> Price:
@@ -177,10 +185,9 @@ class SummaryPrices:
             "lambda",
             f"requests_{arch}_usd_per_request",
             region,
-            what="Lambda",
-            item=f"{arch} requests",
-            unit="request",
-            as_of=self.as_of["lambda"],
+            "Lambda",
+            f"{arch} requests",
+            "request",
         )
 
     def lambda_duration(self, region: str, arch: str = "x86") -> Price:
@@ -195,10 +202,9 @@ class SummaryPrices:
             "lambda",
             f"duration_{arch}_usd_per_gb_second_tier1",
             region,
-            what="Lambda",
-            item=f"{arch} duration",
-            unit="GB-second",
-            as_of=self.as_of["lambda"],
+            "Lambda",
+            f"{arch} duration",
+            "GB-second",
         )
 
     def nat_hour(self, region: str) -> Price:
@@ -208,13 +214,7 @@ class SummaryPrices:
             region: AWS region.
         """
         return self._figure(
-            "nat_gateway",
-            "usd_per_hour",
-            region,
-            what="NAT gateway",
-            item="NAT gateway hour",
-            unit="hour",
-            as_of=self.as_of["nat_gateway"],
+            "nat_gateway", "usd_per_hour", region, "NAT gateway", "NAT gateway hour", "hour"
         )
 
     def nat_gb(self, region: str) -> Price:
@@ -227,10 +227,9 @@ class SummaryPrices:
             "nat_gateway",
             "usd_per_gb_processed",
             region,
-            what="NAT gateway",
-            item="NAT gateway data processed",
-            unit="GB",
-            as_of=self.as_of["nat_gateway"],
+            "NAT gateway",
+            "NAT gateway data processed",
+            "GB",
         )
 
     def public_ipv4(self, region: str) -> Price:
@@ -243,10 +242,9 @@ class SummaryPrices:
             "vpc",
             "public_ipv4_in_use_usd_per_hour",
             region,
-            what="Public IPv4",
-            item="public IPv4 address",
-            unit="hour",
-            as_of=self.as_of["vpc"],
+            "Public IPv4",
+            "public IPv4 address",
+            "hour",
         )
 
     def elb_hour(self, kind: str, region: str) -> Price:
@@ -285,15 +283,7 @@ class SummaryPrices:
         if item not in keys:
             raise suggest("DynamoDB price item", item, set(keys))
         key, unit = keys[item]
-        return self._figure(
-            "dynamodb",
-            key,
-            region,
-            what="DynamoDB",
-            item=f"on-demand {item}",
-            unit=unit,
-            as_of=self.as_of["dynamodb"],
-        )
+        return self._figure("dynamodb", key, region, "DynamoDB", f"on-demand {item}", unit)
 
     def data_transfer_out(self, region: str) -> list[tuple[int | None, Price]]:
         """Internet egress tiers: (cumulative GB a month up to, price per GB), ``None`` = above.

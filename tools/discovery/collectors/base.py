@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from core.aws_read import paginate
 from tools.discovery.resource_models import EdgeKind, Relation, Resource
 
 PartFn = Callable[["Scope"], list[Resource]]
@@ -106,6 +107,38 @@ def reader(
         )
 
     return declare
+
+
+def listing(
+    name: str,
+    permission: str,
+    call: tuple[str, str, str],
+    convert: Callable[[Scope, dict[str, Any]], Resource],
+    *,
+    keep: Callable[[dict[str, Any]], bool] = lambda _: True,
+    filterable: bool = False,
+    **params: Any,
+) -> Reader:
+    """A reader that pages through one describe call and converts the items it keeps.
+
+    Args:
+        name: ``<collector>.<reader>``, e.g. ``ec2.volumes``.
+        permission: the IAM action of the call.
+        call: (boto3 service, paginated operation, result key), e.g.
+            ``("ec2", "describe_volumes", "Volumes")``.
+        convert: ``(scope, item) -> Resource``.
+        keep: which items to convert (default: all).
+        filterable: pass ``Scope.filters`` to the call as ``Filters``.
+        params: fixed parameters of the call.
+    """
+    service, operation, key = call
+
+    def read(scope: Scope) -> list[Resource]:
+        narrowed = scope.filter_params() if filterable else {}
+        found = paginate(scope.client(service), operation, key, **params, **narrowed)
+        return [convert(scope, item) for item in found if keep(item)]
+
+    return Reader(name, read, (permission,), filterable=filterable)
 
 
 def _run_all(readers: tuple[Reader, ...]) -> PartFn:

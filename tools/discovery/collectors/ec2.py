@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from core.aws_read import paginate, tag_dict
-from tools.discovery.collectors.base import CollectorSpec, Reader, Scope, make, reader, rel
+from tools.discovery.collectors.base import CollectorSpec, Scope, listing, make, reader, rel
 from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "ec2"
@@ -20,24 +19,6 @@ def instances(scope: Scope) -> list[Resource]:
         scope: account and region to look at (and filters).
     """
     return [_instance(scope, i) for i in _instances(scope.client("ec2"), scope)]
-
-
-def _listing(
-    name: str,
-    permission: str,
-    operation: str,
-    key: str,
-    convert: Callable[[Scope, dict[str, Any]], Resource],
-    keep: Callable[[dict[str, Any]], bool] = lambda _: True,
-    **params: Any,
-) -> Reader:
-    """A reader that pages through one EC2 describe call and converts what it keeps."""
-
-    def part(scope: Scope) -> list[Resource]:
-        found = paginate(scope.client("ec2"), operation, key, **params, **scope.filter_params())
-        return [convert(scope, item) for item in found if keep(item)]
-
-    return Reader(f"{SERVICE}.{name}", part, (permission,), filterable=True)
 
 
 @reader("ec2:DescribeAddresses", filterable=True)
@@ -238,24 +219,30 @@ def _address(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-volumes = _listing("volumes", "ec2:DescribeVolumes", "describe_volumes", "Volumes", _volume)
+volumes = listing(
+    "ec2.volumes",
+    "ec2:DescribeVolumes",
+    ("ec2", "describe_volumes", "Volumes"),
+    _volume,
+    filterable=True,
+)
 """Every EBS volume in the scope."""
-snapshots = _listing(
-    "snapshots",
+snapshots = listing(
+    "ec2.snapshots",
     "ec2:DescribeSnapshots",
-    "describe_snapshots",
-    "Snapshots",
+    ("ec2", "describe_snapshots", "Snapshots"),
     _snapshot,
     keep=lambda s: not _backs_foreign_image(s),
+    filterable=True,
     OwnerIds=["self"],
 )
 """Every snapshot the account owns."""
-network_interfaces = _listing(
-    "network_interfaces",
+network_interfaces = listing(
+    "ec2.network_interfaces",
     "ec2:DescribeNetworkInterfaces",
-    "describe_network_interfaces",
-    "NetworkInterfaces",
+    ("ec2", "describe_network_interfaces", "NetworkInterfaces"),
     _eni,
+    filterable=True,
 )
 """Every network interface in the scope."""
 

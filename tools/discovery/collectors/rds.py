@@ -4,33 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.aws_read import paginate, tag_dict
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from core.aws_read import tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, listing, make, rel
 from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "rds"
-
-
-@reader("rds:DescribeDBInstances")
-def instances(scope: Scope) -> list[Resource]:
-    """Every DB instance in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("rds"), "describe_db_instances", "DBInstances")
-    return [_instance(scope, i) for i in found]
-
-
-@reader("rds:DescribeDBClusters")
-def clusters(scope: Scope) -> list[Resource]:
-    """Every DB cluster (Aurora, Multi-AZ cluster) in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("rds"), "describe_db_clusters", "DBClusters")
-    return [_cluster(scope, c) for c in found]
 
 
 def _groups(scope: Scope, arn: str, item: dict[str, Any]) -> list[Relation]:
@@ -105,5 +83,20 @@ def _cluster(scope: Scope, item: dict[str, Any]) -> Resource:
         relations=_groups(scope, arn, item),
     )
 
+
+instances = listing(
+    "rds.instances",
+    "rds:DescribeDBInstances",
+    ("rds", "describe_db_instances", "DBInstances"),
+    _instance,
+)
+"""Every DB instance in the scope."""
+clusters = listing(
+    "rds.clusters",
+    "rds:DescribeDBClusters",
+    ("rds", "describe_db_clusters", "DBClusters"),
+    _cluster,
+)
+"""Every DB cluster (Aurora, Multi-AZ cluster) in the scope."""
 
 SPEC = CollectorSpec.of(SERVICE, (instances, clusters))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.aws_read import paginate, tag_dict
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.collectors.base import CollectorSpec, Scope, listing, make, reader, rel
 from tools.discovery.collectors.vpc_security_groups import security_groups
 from tools.discovery.resource_models import Resource
 
@@ -18,16 +18,6 @@ GATEWAY_KINDS = {
     "vgw-": "vpn-gateway",
     "tgw-": "transit-gateway",
 }
-
-
-@reader("ec2:DescribeVpcs")
-def vpcs(scope: Scope) -> list[Resource]:
-    """Every VPC in the scope, with its associated IPv4 and IPv6 blocks.
-
-    Args:
-        scope: account and region to look at.
-    """
-    return [_vpc(scope, v) for v in paginate(scope.client("ec2"), "describe_vpcs", "Vpcs")]
 
 
 @reader("ec2:DescribeSubnets", "ec2:DescribeRouteTables")
@@ -44,52 +34,6 @@ def subnets(scope: Scope) -> list[Resource]:
     routes_by_subnet = _subnet_routes(found, tables)
     resources = [_subnet(scope, s, routes_by_subnet.get(s["SubnetId"], [])) for s in found]
     return resources + [_route_table(scope, t, routes_by_subnet) for t in tables]
-
-
-@reader("ec2:DescribeInternetGateways")
-def internet_gateways(scope: Scope) -> list[Resource]:
-    """Every internet gateway in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("ec2"), "describe_internet_gateways", "InternetGateways")
-    return [_igw(scope, g) for g in found]
-
-
-@reader("ec2:DescribeNatGateways")
-def nat_gateways(scope: Scope) -> list[Resource]:
-    """Every NAT gateway in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("ec2"), "describe_nat_gateways", "NatGateways")
-    return [_nat(scope, n) for n in found]
-
-
-@reader("ec2:DescribeVpcPeeringConnections")
-def peerings(scope: Scope) -> list[Resource]:
-    """Every VPC peering connection in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(
-        scope.client("ec2"), "describe_vpc_peering_connections", "VpcPeeringConnections"
-    )
-    return [_peering(scope, p) for p in found]
-
-
-@reader("ec2:DescribeVpcEndpoints")
-def endpoints(scope: Scope) -> list[Resource]:
-    """Every VPC endpoint in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("ec2"), "describe_vpc_endpoints", "VpcEndpoints")
-    return [_endpoint(scope, e) for e in found]
 
 
 def _subnet_routes(
@@ -340,6 +284,37 @@ def _endpoint(scope: Scope, item: dict[str, Any]) -> Resource:
         relations=relations,
     )
 
+
+vpcs = listing("vpc.vpcs", "ec2:DescribeVpcs", ("ec2", "describe_vpcs", "Vpcs"), _vpc)
+"""Every VPC in the scope, with its associated IPv4 and IPv6 blocks."""
+internet_gateways = listing(
+    "vpc.internet_gateways",
+    "ec2:DescribeInternetGateways",
+    ("ec2", "describe_internet_gateways", "InternetGateways"),
+    _igw,
+)
+"""Every internet gateway in the scope."""
+nat_gateways = listing(
+    "vpc.nat_gateways",
+    "ec2:DescribeNatGateways",
+    ("ec2", "describe_nat_gateways", "NatGateways"),
+    _nat,
+)
+"""Every NAT gateway in the scope."""
+peerings = listing(
+    "vpc.peerings",
+    "ec2:DescribeVpcPeeringConnections",
+    ("ec2", "describe_vpc_peering_connections", "VpcPeeringConnections"),
+    _peering,
+)
+"""Every VPC peering connection in the scope."""
+endpoints = listing(
+    "vpc.endpoints",
+    "ec2:DescribeVpcEndpoints",
+    ("ec2", "describe_vpc_endpoints", "VpcEndpoints"),
+    _endpoint,
+)
+"""Every VPC endpoint in the scope."""
 
 SPEC = CollectorSpec.of(
     SERVICE,

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.aws_read import paginate, tag_dict
-from tools.discovery.collectors.base import Scope, make, reader, rel
+from core.aws_read import tag_dict
+from tools.discovery.collectors.base import Scope, listing, make, rel
 from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "vpc"
-
-
-@reader("ec2:DescribeSecurityGroups")
-def security_groups(scope: Scope) -> list[Resource]:
-    """Every security group in the scope, with its rules.
-
-    Args:
-        scope: account and region to look at.
-    """
-    found = paginate(scope.client("ec2"), "describe_security_groups", "SecurityGroups")
-    return [_security_group(scope, g) for g in found]
 
 
 def _rule(permission: dict[str, Any]) -> dict[str, Any]:
@@ -78,3 +67,12 @@ def _security_group(scope: Scope, item: dict[str, Any]) -> Resource:
         config=config,
         relations=relations,
     )
+
+
+security_groups = listing(
+    "vpc.security_groups",
+    "ec2:DescribeSecurityGroups",
+    ("ec2", "describe_security_groups", "SecurityGroups"),
+    _security_group,
+)
+"""Every security group in the scope, with its rules."""
