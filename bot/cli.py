@@ -86,20 +86,16 @@ def explain(
 
     With no message, reads one message per line from stdin and prints one JSON line each.
     """
-    from agents.explain import explain_calls
-    from agents.providers import ChatProvider
+    from agents.explain import explainer
     from core.settings import Settings
-    from tools.registry import load_builtin_tools
 
-    registry = load_builtin_tools()
-    provider = ChatProvider.build(Settings(), registry)
+    explain_one = explainer(Settings())
     if message is None:
         for line in sys.stdin:
             if line.strip():
-                calls = explain_calls(provider, registry, line.strip())
-                typer.echo(json.dumps({"tool_calls": calls}))
+                typer.echo(json.dumps({"tool_calls": explain_one(line.strip())}))
         return
-    calls = explain_calls(provider, registry, message)
+    calls = explain_one(message)
     if as_json:
         typer.echo(json.dumps({"tool_calls": calls}))
         return

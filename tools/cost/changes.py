@@ -8,14 +8,12 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import SQLAlchemyError
 
 from core.aws_read import paginate
 from tools.context import ToolContext
 from tools.cost import resources as estate
 from tools.cost.estimate_models import CostResource
 from tools.cost.estimator import estimate
-from tools.discovery.store import InventoryStore
 from tools.errors import ToolError
 from tools.iam import needs
 
@@ -105,6 +103,8 @@ def _inventory(ctx: ToolContext) -> Any | None:
     store = ctx.extras.get("inventory")
     if store is not None or ctx.db is None:
         return store  # no SQL store (a cost-only context): no change log to read
+    from tools.discovery.store import InventoryStore  # the SQL store loads when it is read
+
     return InventoryStore(ctx.db)
 
 
@@ -190,6 +190,8 @@ def likely_causes(
         window: first and last day of the spike.
         services: the services that added the most cost.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     notes: list[str] = []
     kinds = kinds_for(services)
     resources = estate.collect(ctx)

@@ -11,7 +11,6 @@ from tools.cost.catalog import catalog
 from tools.cost.estimator import estimate
 from tools.cost.models import OrphansArgs, OrphansResult
 from tools.cost.resources import to_cost_resource
-from tools.discovery import service
 from tools.discovery.analysis.orphans import Orphan, find_orphans
 from tools.discovery.resource_models import Resource
 from tools.errors import ToolError
@@ -70,6 +69,8 @@ def orphans(ctx: ToolContext, args: OrphansArgs) -> OrphansResult:
         ctx: tool context.
         args: region/account filter, snapshot age.
     """
+    from tools.discovery import service  # the inventory loads when it is read
+
     age = args.snapshot_max_age_days or ctx.settings.discovery_snapshot_max_age_days
     resources = service.scoped(ctx, args.region, args.account)
     items = priced_orphans(resources, age, ctx.clock.now())

@@ -2,12 +2,13 @@
 
 Every one of them reads the inventory, which a first question fills with a scan, so each needs
 what a scan needs (``tools.discovery.scan.PERMISSIONS``, declared by the collectors' readers).
+The services are imported when a tool runs, so loading the registry stays light.
 """
 
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.discovery import graph_service, inventory_service, render
+from tools.discovery import render
 from tools.discovery.models import (
     BlastArgs,
     ChangesArgs,
@@ -51,6 +52,8 @@ def scan(ctx: ToolContext, args: ScanArgs) -> ScanSummary:
         ctx: tool context.
         args: regions, accounts, services.
     """
+    from tools.discovery import inventory_service
+
     return inventory_service.scan(ctx, args)
 
 
@@ -70,6 +73,8 @@ def search(ctx: ToolContext, args: SearchArgs) -> SearchResult:
         ctx: tool context.
         args: filters and grouping.
     """
+    from tools.discovery import inventory_service
+
     return inventory_service.search(ctx, args)
 
 
@@ -89,6 +94,8 @@ def describe(ctx: ToolContext, args: ResourceArgs) -> DescribeResult:
         ctx: tool context.
         args: which resource.
     """
+    from tools.discovery import inventory_service
+
     return inventory_service.describe(ctx, args)
 
 
@@ -108,6 +115,8 @@ def changes(ctx: ToolContext, args: ChangesArgs) -> ChangesResult:
         ctx: tool context.
         args: since / since_hours / scan_id.
     """
+    from tools.discovery import inventory_service
+
     return inventory_service.changes(ctx, args)
 
 
@@ -129,6 +138,8 @@ def graph_dependencies(ctx: ToolContext, args: GraphArgs) -> GraphResult:
         ctx: tool context.
         args: resource, direction, depth.
     """
+    from tools.discovery import graph_service
+
     return graph_service.neighbours(ctx, args)
 
 
@@ -148,6 +159,8 @@ def graph_blast_radius(ctx: ToolContext, args: BlastArgs) -> GraphResult:
         ctx: tool context.
         args: resource and optional depth.
     """
+    from tools.discovery import graph_service
+
     return graph_service.blast(ctx, args)
 
 
@@ -167,6 +180,8 @@ def graph_migration_order(ctx: ToolContext, args: MigrationArgs) -> MigrationRes
         ctx: tool context.
         args: the VPC or resource.
     """
+    from tools.discovery import graph_service
+
     return graph_service.migration(ctx, args)
 
 
@@ -189,6 +204,8 @@ def graph_migration_risk(ctx: ToolContext, args: RiskArgs) -> RiskResult:
         ctx: tool context.
         args: resource or region, and how many to show.
     """
+    from tools.discovery import graph_service
+
     return graph_service.migration_risk(ctx, args)
 
 
@@ -211,6 +228,8 @@ def security_risky_groups(ctx: ToolContext, args: RiskyGroupsArgs) -> RiskyGroup
         ctx: tool context.
         args: region/account filter, whether to include unused groups.
     """
+    from tools.discovery import inventory_service
+
     return inventory_service.risky_groups(ctx, args)
 
 
@@ -233,6 +252,8 @@ def security_public_exposure(ctx: ToolContext, args: ScopeArgs) -> ExposureResul
         ctx: tool context.
         args: region/account filter.
     """
+    from tools.discovery import inventory_service
+
     return inventory_service.exposure(ctx, args)
 
 
@@ -252,4 +273,6 @@ def graph_diagram(ctx: ToolContext, args: DiagramArgs) -> DiagramResult:
         ctx: tool context.
         args: the resource, how far out to go and how much to show.
     """
+    from tools.discovery import graph_service
+
     return graph_service.draw(ctx, args)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from core.aws_read import paginate, tag_dict, tag_value
-from tools.ipam.export import to_csv
 
 RESOURCE_TYPES = {"vpc": "vpc", "subnet": "subnet"}
 PERMISSIONS = ("ec2:DescribeIpamPools", "ec2:GetIpamPoolCidrs", "ec2:GetIpamPoolAllocations")
@@ -87,4 +86,6 @@ def read_csv(client: Any) -> str:
     Args:
         client: an EC2 client in the IPAM's home region.
     """
+    from tools.ipam.export import to_csv
+
     return to_csv(read_records(client))
