@@ -35,6 +35,7 @@ lint: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports --no-cache
 
 bench: setup
 	$(UV) run --frozen python -m bench $(BENCH_ARGS)

@@ -109,7 +109,7 @@ class ChatProvider:
                 return _as_ai(
                     self.primary.invoke([SystemMessage(content=SYSTEM_PROMPT), *messages])
                 )
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - any failure of the remote model falls back
                 log.warning("%s model unavailable, using offline router: %s", self.name, error)
                 self._down_until = time.monotonic() + self.retry_after_seconds
                 self._reason = type(error).__name__

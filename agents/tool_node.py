@@ -97,7 +97,7 @@ def _guarded(call_id: str, tool: str, run: Callable[[], T]) -> T | ToolMessage:
         return _error(call_id, tool, str(question), choices=question.choices)
     except ToolError as error:
         return _error(call_id, tool, str(error))
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unexpected tool error becomes a correlation id
         return _unexpected(call_id, tool)
 
 

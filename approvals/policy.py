@@ -1,4 +1,9 @@
-"""Who may approve what: deny by default, never your own request unless policy says so."""
+"""Who may approve what, and never your own request unless policy says so.
+
+With no policy configured it is a two-person rule: anyone but the requester may approve low and
+medium risk, and high and critical risk are refused until an approvers group is configured
+(``CF_APPROVERS_GROUP``). A policy (``CF_APPROVAL_POLICY``) replaces that, risk by risk.
+"""
 
 from __future__ import annotations
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from tools.cost import catalog as catalog_module
 from tools.cost.catalog import PriceCatalog
+from tools.cost.estimate_models import HOURS_PER_MONTH, CostResource
 from tools.cost.estimator import estimate_all
-from tools.cost.models import HOURS_PER_MONTH, CostResource
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "aws-prices"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "eu-central-1", "us-west-2")

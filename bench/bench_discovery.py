@@ -39,6 +39,7 @@ import networkx as nx
 
 from bench import replay
 from core.aws import AwsClients
+from core.aws_read import PAGE_SIZES
 from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
@@ -46,7 +47,6 @@ from tools.discovery.analysis.impact import blast_radius
 from tools.discovery.analysis.migration import migration_order, why_not_earlier
 from tools.discovery.analysis.view import dependency_view
 from tools.discovery.collectors import COLLECTORS, Scope
-from tools.discovery.collectors.base import PAGE_SIZES
 from tools.discovery.scan import run_scan
 
 SECOND = "210987654321"

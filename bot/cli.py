@@ -1,4 +1,8 @@
-"""The ``cloudfabric`` command line: chat, demo, explain, audit verify, approvals list."""
+"""The ``cloudfabric`` command line: chat, demo, explain, audit verify, approvals list.
+
+Only typer is imported up front: each command imports what it runs, so ``--help`` and the
+commands that need little (``explain``) start fast.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,29 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agents.explain import explain_calls
-from agents.providers import ChatProvider
-from approvals.audit import AuditLog
-from approvals.service import find_requests
-from bot.app import CloudFabric, create_app
-from bot.console import ConsoleSession, run_console
-from core.db import Database
-from core.settings import Settings
-from tools.iam import policy_document
-from tools.registry import load_builtin_tools
+if TYPE_CHECKING:
+    from bot.app import CloudFabric
+    from core.db import Database
+    from core.settings import Settings
 
-app = typer.Typer(help="CloudFabric: ChatOps for AWS.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit log.")
-approvals_app = typer.Typer(help="Approval requests.")
+# Plain help (rich_markup_mode=None): rich's help renderer alone costs more than the 0.5 s
+# that ``cloudfabric --help`` may take.
+app = typer.Typer(help="CloudFabric: ChatOps for AWS.", no_args_is_help=True, rich_markup_mode=None)
+audit_app = typer.Typer(help="The audit log.", rich_markup_mode=None)
+approvals_app = typer.Typer(help="Approval requests.", rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
 app.add_typer(approvals_app, name="approvals")
 
 
 @contextmanager
 def _running(settings: Settings | None = None) -> Iterator[CloudFabric]:
+    from bot.app import create_app
+    from core.settings import Settings
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     built = create_app(settings or Settings())
     try:
@@ -40,12 +43,17 @@ def _running(settings: Settings | None = None) -> Iterator[CloudFabric]:
 
 
 def _store() -> Database:
+    from core.db import Database
+    from core.settings import Settings
+
     database = Database(Settings().sql_url)
     database.migrate()
     return database
 
 
 def _chat(settings: Settings) -> None:
+    from bot.console import ConsoleSession, run_console
+
     with _running(settings) as cloudfabric:
         session = ConsoleSession(cloudfabric.conversations)
         cloudfabric.conversations.publish = session.publish
@@ -53,15 +61,19 @@ def _chat(settings: Settings) -> None:
         run_console(session)
 
 
-@app.command()
+@app.command(short_help="Chat in the terminal (the configured AWS mode and model).")
 def chat() -> None:
     """Chat with CloudFabric in the terminal (the configured AWS mode and model)."""
+    from core.settings import Settings
+
     _chat(Settings())
 
 
-@app.command()
+@app.command(short_help="Chat on the sandbox: a seeded estate, offline model.")
 def demo() -> None:
     """Chat on the sandbox: a seeded in-process AWS estate, offline model, local SQLite."""
+    from core.settings import Settings
+
     _chat(Settings(aws_mode="sandbox"))
 
 
@@ -74,15 +86,16 @@ def explain(
 
     With no message, reads one message per line from stdin and prints one JSON line each.
     """
-    registry = load_builtin_tools()
-    provider = ChatProvider.build(Settings(), registry)
+    from agents.explain import explainer
+    from core.settings import Settings
+
+    explain_one = explainer(Settings())
     if message is None:
         for line in sys.stdin:
             if line.strip():
-                calls = explain_calls(provider, registry, line.strip())
-                typer.echo(json.dumps({"tool_calls": calls}))
+                typer.echo(json.dumps({"tool_calls": explain_one(line.strip())}))
         return
-    calls = explain_calls(provider, registry, message)
+    calls = explain_one(message)
     if as_json:
         typer.echo(json.dumps({"tool_calls": calls}))
         return
@@ -95,6 +108,8 @@ def explain(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit log's hash chain; exit 1 naming the first broken entry."""
+    from approvals.audit import AuditLog
+
     audit = AuditLog(_store())
     broken = audit.verify()
     count = len(audit.entries())
@@ -109,6 +124,8 @@ def approvals_list(
     state: Annotated[str | None, typer.Option(help="Only this state, e.g. PENDING.")] = None,
 ) -> None:
     """List recent approval requests, newest first."""
+    from approvals.service import find_requests
+
     requests = find_requests(_store(), state.upper() if state else None, limit=100)
     if not requests:
         typer.echo("No approval requests.")
@@ -120,7 +137,7 @@ def approvals_list(
         )
 
 
-@app.command()
+@app.command(short_help="Run the Slack app (Socket Mode, or HTTP /slack/events).")
 def serve(
     http: Annotated[
         bool, typer.Option("--http", help="Use the HTTP Events API even if an app token is set.")
@@ -131,6 +148,7 @@ def serve(
     """Run the Slack app: Socket Mode when CF_SLACK_APP_TOKEN is set, else HTTP /slack/events."""
     from bot.http import ServeError
     from bot.http import serve as run_server
+    from core.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -141,9 +159,12 @@ def serve(
         raise typer.Exit(1) from None
 
 
-@app.command("iam-policy")
+@app.command("iam-policy", short_help="Print the IAM policy the registered tools need.")
 def iam_policy() -> None:
     """Print the IAM policy every registered tool needs (deploy/iam/cloudfabric-policy.json)."""
+    from tools.iam import policy_document
+    from tools.registry import load_builtin_tools
+
     typer.echo(json.dumps(policy_document(load_builtin_tools()), indent=2))
 
 

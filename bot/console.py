@@ -16,6 +16,7 @@ from typing import TextIO
 
 from agents.conversation import ConversationService, conversation_id
 from agents.reply import Reply
+from approvals.errors import ApprovalNotFound
 from bot.console_text import mrkdwn_to_text
 from tools import progress
 
@@ -114,7 +115,7 @@ class ConsoleSession:
     def _looks_like_id(self, word: str) -> bool:
         try:
             self.service.approvals.get(word)
-        except Exception:
+        except ApprovalNotFound:
             return False
         return True
 

@@ -12,7 +12,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.slack import signing
 from bot.slack.runtime import SlackRuntime, build_runtime
@@ -47,16 +49,9 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         if verifier is None:
             off = "HTTP events are off: CF_SLACK_SIGNING_SECRET is not set."
             return JSONResponse({"error": off}, status_code=404)
-        raw = await request.body()
-        headers: dict[str, str | Sequence[str]] = dict(request.headers)
-        try:
-            bolt_request = BoltRequest(body=raw.decode("utf-8"), headers=headers)
-            if not isinstance(bolt_request.body, dict):
-                raise ValueError("body is not an object")
-        except (ValueError, UnicodeDecodeError):
-            if not verifier.is_valid_request(raw, dict(request.headers)):
-                return JSONResponse({"error": "invalid request"}, status_code=401)
-            return JSONResponse({"error": "malformed body"}, status_code=400)
+        bolt_request = _bolt_request(await request.body(), dict(request.headers), verifier)
+        if isinstance(bolt_request, Response):
+            return bolt_request
         # In the event loop on purpose: dispatch only verifies, de-duplicates, acks and
         # enqueues (about a millisecond); a thread hop would cost more than it saves.
         answer: BoltResponse = surface.bolt.dispatch(bolt_request)
@@ -72,15 +67,7 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
 
     @api.get("/readyz")
     def readyz() -> JSONResponse:
-        problems = []
-        try:
-            with runtime.cloudfabric.db.session() as session:
-                session.execute(text("SELECT 1"))
-        except Exception as failure:
-            log.warning("readiness: database unreachable: %s", failure)
-            problems.append("database unreachable")
-        if not runtime.socket_connected():
-            problems.append("Slack socket disconnected")
+        problems = _readiness_problems(runtime)
         if problems:
             return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
         return JSONResponse({"status": "ready"})
@@ -90,6 +77,37 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return Response(surface.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return api
+
+
+def _readiness_problems(runtime: SlackRuntime) -> list[str]:
+    """What keeps this replica from serving: the database, or in Socket Mode the socket."""
+    problems = []
+    try:
+        with runtime.cloudfabric.db.session() as session:
+            session.execute(text("SELECT 1"))
+    except SQLAlchemyError as failure:
+        log.warning("readiness: database unreachable: %s", failure)
+        problems.append("database unreachable")
+    if not runtime.socket_connected():
+        problems.append("Slack socket disconnected")
+    return problems
+
+
+def _bolt_request(
+    raw: bytes, headers: dict[str, str], verifier: SignatureVerifier
+) -> BoltRequest | Response:
+    """The request for bolt, or the answer to a body that is not a JSON or form object (401 when
+    it is not even signed, 400 when it is)."""
+    bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
+    try:
+        bolt_request = BoltRequest(body=raw.decode("utf-8"), headers=bolt_headers)
+        if not isinstance(bolt_request.body, dict):
+            raise ValueError("body is not an object")
+    except (ValueError, UnicodeDecodeError):
+        if not verifier.is_valid_request(raw, headers):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        return JSONResponse({"error": "malformed body"}, status_code=400)
+    return bolt_request
 
 
 class ServeError(Exception):

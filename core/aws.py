@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
-import botocore.loaders
-import botocore.session
-from botocore.config import Config
-from botocore.utils import parse_timestamp
+if TYPE_CHECKING:
+    import boto3
 
-from core.settings import Settings
+    from core.settings import Settings
 
 SANDBOX_CREDENTIALS = {
     "aws_access_key_id": "testing",
     "aws_secret_access_key": "testing",
     "aws_session_token": "testing",
 }
+ENTRY_PERMISSIONS = ("sts:AssumeRole",)
+"""IAM actions ``AwsClients`` needs to enter an account through a role (``CF_AWS_ROLE_ARN``,
+``CF_AWS_ACCOUNT_ROLES``): every tool that reads another account makes this call first."""
+
+CallHook = Callable[[str, str, Mapping[str, Any]], None]
+"""``(service, operation, params)``: boto3 service name (``elbv2``), API operation
+(``DescribeTags``) and the parameters it was called with."""
+_PARAMS_KEY = "cloudfabric_api_params"
 
 
 def parse_aws_timestamp(value: Any) -> datetime:
@@ -29,7 +36,12 @@ def parse_aws_timestamp(value: Any) -> datetime:
     ``datetime.fromisoformat``; epoch numbers, RFC 822 dates and anything else go to botocore's
     dateutil-based parser. Parsing a 1,000-instance DescribeInstances page spends about half its
     CPU in dateutil otherwise.
+
+    Args:
+        value: the timestamp as the response carries it.
     """
+    from botocore.utils import parse_timestamp
+
     if isinstance(value, str) and value[:4].isdigit():
         try:
             return datetime.fromisoformat(value)
@@ -68,6 +80,9 @@ class AwsClients:
             settings: reads profile, role, regions, retries and user-agent tag.
             sandbox: force sandbox credentials (defaults to ``settings.is_sandbox``).
         """
+        import botocore.loaders
+        from botocore.config import Config
+
         self.settings = settings
         self.sandbox = settings.is_sandbox if sandbox is None else sandbox
         self.config = Config(
@@ -80,6 +95,27 @@ class AwsClients:
         self._sessions: dict[str | None, boto3.Session] = {}
         self._clients: dict[tuple[str | None, str, str], Any] = {}
         self._account_roles: dict[str, str] = dict(settings.aws_account_roles)
+        self._call_hooks: list[CallHook] = []
+
+    def on_call(self, hook: CallHook) -> None:
+        """Have ``hook(service, operation, params)`` called before every AWS call this factory's
+        clients make, the assume-role calls that enter accounts and stubbed calls included.
+
+        Args:
+            hook: called in the calling thread; it must not raise.
+        """
+        with self._lock:
+            self._call_hooks.append(hook)
+
+    @staticmethod
+    def _keep_params(**kwargs: Any) -> None:
+        kwargs["context"][_PARAMS_KEY] = kwargs["params"]
+
+    def _before_call(self, **kwargs: Any) -> None:
+        model = kwargs["model"]
+        params = kwargs["context"].get(_PARAMS_KEY, {})
+        for hook in list(self._call_hooks):
+            hook(model.service_model.service_name, model.name, params)
 
     def _base_session(self) -> boto3.Session:
         if self.sandbox:
@@ -93,11 +129,20 @@ class AwsClients:
 
     def _new_session(self, **kwargs: Any) -> boto3.Session:
         """A boto3 session sharing this factory's loader, so service models are parsed once, and
-        parsing response timestamps with ``parse_aws_timestamp``."""
+        parsing response timestamps with ``parse_aws_timestamp``; its clients report their calls
+        to the ``on_call`` hooks."""
+        import boto3
+        import botocore.session
+
         core = botocore.session.get_session()
         core.register_component("data_loader", self._loader)
         parsers = core.get_component("response_parser_factory")
         parsers.set_parser_defaults(timestamp_parser=parse_aws_timestamp)
+        events = core.get_component("event_emitter")
+        # The call's own parameters ride in its request context to ``before-call``, where the
+        # hook is first and as specific as botocore's Stubber, so stubbed calls are reported too.
+        events.register("before-parameter-build", self._keep_params)
+        events.register_first("before-call.*.*", self._before_call)
         return boto3.Session(botocore_session=core, **kwargs)
 
     def add_account(self, account_id: str, role_arn: str) -> None:
@@ -173,16 +218,17 @@ class AwsClients:
         return list(self.settings.aws_regions)
 
 
-_KNOWN_REGIONS: frozenset[str] = frozenset(
-    boto3.Session().get_available_regions("ec2")
-    + boto3.Session().get_available_regions("ec2", partition_name="aws-us-gov")
-    + boto3.Session().get_available_regions("ec2", partition_name="aws-cn")
-)
-
-
+@functools.cache
 def known_regions() -> frozenset[str]:
-    """Every region botocore's endpoint data knows for EC2."""
-    return _KNOWN_REGIONS
+    """Every region botocore's endpoint data knows for EC2 (read once, on first use)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    return frozenset(
+        region
+        for partition in ("aws", "aws-us-gov", "aws-cn")
+        for region in session.get_available_regions("ec2", partition_name=partition)
+    )
 
 
 def check_region(region: str) -> str:
@@ -191,10 +237,11 @@ def check_region(region: str) -> str:
     Args:
         region: region name to check.
     """
-    if region in _KNOWN_REGIONS:
+    known = known_regions()
+    if region in known:
         return region
     import difflib
 
-    near = difflib.get_close_matches(region, sorted(_KNOWN_REGIONS), n=3, cutoff=0.5)
+    near = difflib.get_close_matches(region, sorted(known), n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(near)}?" if near else ""
     raise UnknownRegion(f"'{region}' is not an AWS region.{hint}")

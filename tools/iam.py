@@ -1,10 +1,106 @@
-"""The IAM policy CloudFabric needs, derived from the permissions its tools declare."""
+"""IAM: the actions a tool needs, derived from what it runs, and the policy CloudFabric ships.
+
+Readers (``tools.discovery.collectors``) and actions declare the IAM actions of the calls they
+make, next to the calls; a tool's ``permissions`` is built from the pieces it runs with ``needs``.
+``iam_action`` is the one mapping from an API operation to the IAM action that allows it: the
+permissions test records every call each tool makes on moto and checks it through this mapping.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tools.registry import Registry
+if TYPE_CHECKING:
+    from tools.registry import Registry
+
+IAM_PREFIXES: dict[str, str] = {
+    "elbv2": "elasticloadbalancing",
+    "elb": "elasticloadbalancing",
+}
+"""boto3 service names whose IAM prefix differs from the name."""
+
+IAM_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+}
+"""Operations whose IAM action is not ``<prefix>:<operation>``."""
+
+HTTP_VERB_SERVICES = frozenset({"apigateway"})
+"""Services authorised by HTTP verb (``apigateway:GET``), not by operation."""
+
+PARAMETER_ACTIONS: dict[tuple[str, str], str] = {
+    ("ec2", "TagSpecifications"): "ec2:CreateTags",
+}
+"""Parameters that need an IAM action of their own: EC2 tags what it creates (tag on create)
+only with ``ec2:CreateTags`` as well."""
+
+
+class Declares(Protocol):
+    """Anything that declares the IAM actions of its calls (a reader, a collector)."""
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        """IAM actions of its calls."""
+        ...
+
+
+def iam_actions(
+    service: str, operation: str, params: Mapping[str, Any] | None = None
+) -> tuple[str, ...]:
+    """Every IAM action one API call needs: its own, and those its parameters add.
+
+    Args:
+        service: boto3 service name (``ec2``, ``elbv2``, ``s3``...).
+        operation: API operation name as botocore names it (``CreateSnapshot``).
+        params: the call's parameters (``TagSpecifications=...`` adds ``ec2:CreateTags``).
+    """
+    added = [
+        a for (s, name), a in PARAMETER_ACTIONS.items() if s == service and name in (params or {})
+    ]
+    return (iam_action(service, operation), *added)
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action that allows one API call.
+
+    Args:
+        service: boto3 service name (``ec2``, ``elbv2``, ``s3``...).
+        operation: API operation name as botocore names it (``DescribeInstances``).
+    """
+    if service in HTTP_VERB_SERVICES:
+        return f"{service}:{_http_method(service, operation)}"
+    exception = IAM_EXCEPTIONS.get((service, operation))
+    if exception is not None:
+        return exception
+    return f"{IAM_PREFIXES.get(service, service)}:{operation}"
+
+
+@functools.cache
+def _http_method(service: str, operation: str) -> str:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    return str(model.operation_model(operation).http["method"]).upper()
+
+
+def needs(*sources: str | Declares | Iterable[str]) -> tuple[str, ...]:
+    """The IAM actions of everything a tool runs, once each, in the order given.
+
+    Args:
+        sources: IAM actions, collections of them, or anything with ``permissions``.
+    """
+    actions: list[str] = []
+    for source in sources:
+        if isinstance(source, str):
+            actions.append(source)
+        elif hasattr(source, "permissions"):
+            actions.extend(source.permissions)
+        else:
+            actions.extend(source)
+    return tuple(dict.fromkeys(actions))
 
 
 def policy_document(registry: Registry) -> dict[str, Any]:

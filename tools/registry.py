@@ -6,8 +6,6 @@ Tools register themselves with the ``tool`` decorator in their domain's ``tools.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -15,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from slack_sdk.models.blocks import Block
 
+from core.modules import import_submodules
 from tools.context import ToolContext
 from tools.plan import ActionPlan, Risk
 
@@ -166,13 +165,5 @@ def load_builtin_tools(registry: Registry = REGISTRY) -> Registry:
     Args:
         registry: returned as-is, for chaining.
     """
-    import tools as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        if module.ispkg:
-            try:
-                importlib.import_module(f"tools.{module.name}.tools")
-            except ModuleNotFoundError as error:
-                if error.name != f"tools.{module.name}.tools":
-                    raise
+    import_submodules("tools", leaf="tools")
     return registry

@@ -6,14 +6,13 @@ Each domain keeps its intents in ``agents/offline/rules/<domain>.py`` as a modul
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from agents.offline.utterance import Utterance
+from core.modules import import_submodules
 
 ArgsBuilder = Callable[[Utterance], dict[str, Any]]
 
@@ -63,10 +62,7 @@ class Intent:
 
 def load_intents() -> list[Intent]:
     """Every intent of every rules module under ``agents/offline/rules``."""
-    from agents.offline import rules
-
     intents: list[Intent] = []
-    for module in sorted(pkgutil.iter_modules(rules.__path__), key=lambda m: m.name):
-        loaded = importlib.import_module(f"agents.offline.rules.{module.name}")
-        intents.extend(getattr(loaded, "INTENTS", []))
+    for module in import_submodules("agents.offline.rules"):
+        intents.extend(getattr(module, "INTENTS", []))
     return intents

@@ -204,47 +204,76 @@ def _params(raw: bytes, content_type: str) -> dict[str, Any]:
     return params
 
 
-def _answer(state: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, Any]:
+def _auth_test(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "url": "https://example.slack.com/",
+        "team": "Example",
+        "user": "cloudfabric",
+        "team_id": TEAM_ID,
+        "user_id": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "is_enterprise_install": False,
+    }
+
+
+def _post_message(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    answer = fixture("web_api_chat_postMessage_ok.json")
+    ts = state.next_ts()
+    message = {**answer["message"], "text": params.get("text", ""), "ts": ts}
+    message.pop("attachments", None)
+    message["blocks"] = params.get("blocks", [])
+    if params.get("thread_ts"):
+        message["thread_ts"] = params["thread_ts"]
+    return {**answer, "channel": params.get("channel", "C111"), "ts": ts, "message": message}
+
+
+def _update(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     channel = params.get("channel", "C111")
-    if method == "auth.test":
-        return {
-            "ok": True,
-            "url": "https://example.slack.com/",
-            "team": "Example",
-            "user": "cloudfabric",
-            "team_id": TEAM_ID,
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
-            "is_enterprise_install": False,
-        }
-    if method == "chat.postMessage":
-        answer = fixture("web_api_chat_postMessage_ok.json")
-        ts = state.next_ts()
-        message = {**answer["message"], "text": params.get("text", ""), "ts": ts}
-        message.pop("attachments", None)
-        message["blocks"] = params.get("blocks", [])
-        if params.get("thread_ts"):
-            message["thread_ts"] = params["thread_ts"]
-        return {**answer, "channel": channel, "ts": ts, "message": message}
-    if method == "chat.update":
-        return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text")}
-    if method == "chat.postEphemeral":
-        return {"ok": True, "message_ts": state.next_ts()}
-    if method in ("views.open", "views.publish"):
-        view = params.get("view") or {}
-        return {"ok": True, "view": {**view, "id": "V" + state.next_ts().replace(".", "")}}
-    if method == "files.getUploadURLExternal":
-        file_id = "F" + state.next_ts().replace(".", "")
-        base = state.api_url.removesuffix("api/")
-        return {"ok": True, "upload_url": f"{base}upload/{file_id}", "file_id": file_id}
-    if method == "files.completeUploadExternal":
-        files = params.get("files") or []
-        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
-    if method == "usergroups.users.list":
-        return {"ok": True, "users": state.usergroups.get(params.get("usergroup", ""), [])}
-    if method == "conversations.info":
-        name = "general"
-        return {"ok": True, "channel": {"id": channel, "name": name, "is_channel": True}}
-    if method in ("reactions.add", "reactions.remove"):
-        return {"ok": True}
-    return {"ok": False, "error": "unknown_method"}
+    return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text")}
+
+
+def _view(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    view = params.get("view") or {}
+    return {"ok": True, "view": {**view, "id": "V" + state.next_ts().replace(".", "")}}
+
+
+def _upload_url(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    file_id = "F" + state.next_ts().replace(".", "")
+    base = state.api_url.removesuffix("api/")
+    return {"ok": True, "upload_url": f"{base}upload/{file_id}", "file_id": file_id}
+
+
+def _complete_upload(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    files = params.get("files") or []
+    return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+
+def _conversation_info(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    channel = params.get("channel", "C111")
+    return {"ok": True, "channel": {"id": channel, "name": "general", "is_channel": True}}
+
+
+ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
+    "auth.test": _auth_test,
+    "chat.postMessage": _post_message,
+    "chat.update": _update,
+    "chat.postEphemeral": lambda state, _: {"ok": True, "message_ts": state.next_ts()},
+    "views.open": _view,
+    "views.publish": _view,
+    "files.getUploadURLExternal": _upload_url,
+    "files.completeUploadExternal": _complete_upload,
+    "usergroups.users.list": lambda state, params: {
+        "ok": True,
+        "users": state.usergroups.get(params.get("usergroup", ""), []),
+    },
+    "conversations.info": _conversation_info,
+    "reactions.add": lambda state, _: {"ok": True},
+    "reactions.remove": lambda state, _: {"ok": True},
+}
+"""How the fake answers each Web API method it knows."""
+
+
+def _answer(state: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    handler = ANSWERS.get(method)
+    return handler(state, params) if handler else {"ok": False, "error": "unknown_method"}

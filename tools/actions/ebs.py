@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field
 
 from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
+from tools.cost.estimate_models import CostResource
 from tools.cost.estimator import estimate
-from tools.cost.locate import Found, find_one
-from tools.cost.models import CostResource
+from tools.ec2.finder import VOLUME_PERMISSIONS, Found, find_one
 from tools.ec2.models import ActionOutcome, ActionResult
 from tools.ec2.render import render_action_result
 from tools.errors import InvalidInput, ToolError
+from tools.iam import needs
 from tools.plan import ActionPlan, ResourceChange
 from tools.registry import tool
 
@@ -37,15 +38,15 @@ class SnapshotAndDeleteArgs(BaseModel):
 
 
 def _resource(found: Found, volume_type: str, iops: int | None = None) -> CostResource:
-    raw = found.raw
+    config = found.config
     return CostResource(
         kind="ebs_volume",
-        resource_id=raw["VolumeId"],
+        resource_id=found.resource.resource_id,
         region=found.region,
         volume_type=volume_type,
-        size_gb=Decimal(raw["Size"]),
-        iops=iops if iops is not None else raw.get("Iops"),
-        throughput_mibps=raw.get("Throughput"),
+        size_gb=Decimal(config["size_gb"]),
+        iops=iops if iops is not None else config.get("iops"),
+        throughput_mibps=config.get("throughput"),
     )
 
 
@@ -60,7 +61,7 @@ def gp3_iops_for(size_gb: int) -> int:
 
 def _volume_target(found: Found, **extra: Any) -> dict[str, Any]:
     return {
-        "volume_id": found.raw["VolumeId"],
+        "volume_id": found.resource.resource_id,
         "region": found.region,
         "account_key": found.account_key,
         **extra,
@@ -79,14 +80,16 @@ def plan_modify_type(ctx: ToolContext, args: ModifyVolumeTypeArgs) -> ActionPlan
             f"'{args.volume_type}' is not an EBS volume type ({', '.join(VOLUME_TYPES)})."
         )
     volumes = [find_one(ctx, "volume", t, args.region) for t in args.targets]
-    todo = [v for v in volumes if v.raw["VolumeType"] != args.volume_type]
+    todo = [v for v in volumes if v.config["volume_type"] != args.volume_type]
     if not todo:
         raise ToolError(f"Nothing to change: every volume is already {args.volume_type}.")
     targets, changes, delta = [], [], Decimal(0)
     for found in todo:
-        old = found.raw["VolumeType"]
+        old = found.config["volume_type"]
         iops = (
-            gp3_iops_for(found.raw["Size"]) if old == "gp2" and args.volume_type == "gp3" else None
+            gp3_iops_for(found.config["size_gb"])
+            if old == "gp2" and args.volume_type == "gp3"
+            else None
         )
         targets.append(_volume_target(found, from_type=old, iops=iops))
         delta += estimate(_resource(found, args.volume_type, iops)).monthly_usd
@@ -110,16 +113,15 @@ def plan_modify_type(ctx: ToolContext, args: ModifyVolumeTypeArgs) -> ActionPlan
 
 
 def _change(found: Found, before: str, after: str) -> ResourceChange:
-    attachments = found.raw.get("Attachments") or []
     return ResourceChange(
-        resource_id=found.raw["VolumeId"],
+        resource_id=found.resource.resource_id,
         name=found.name,
         resource_type="ec2:volume",
         region=found.region,
         account=found.account_key,
         before=before,
         after=after,
-        dependents=[a["InstanceId"] for a in attachments],
+        dependents=list(found.config.get("attached_to") or []),
     )
 
 
@@ -153,7 +155,7 @@ def find_one_quiet(client: Any, volume_id: str) -> dict[str, Any] | None:
     args=ModifyVolumeTypeArgs,
     result=ActionResult,
     render=render_action_result,
-    permissions=["ec2:ModifyVolume", "ec2:DescribeVolumes"],
+    permissions=needs(VOLUME_PERMISSIONS, "ec2:ModifyVolume", "ec2:DescribeVolumes"),
     risk="low",
     mutating=True,
     preview=plan_modify_type,
@@ -194,13 +196,15 @@ def plan_snapshot_delete(ctx: ToolContext, args: SnapshotAndDeleteArgs) -> Actio
         args: volumes to remove.
     """
     volumes = [find_one(ctx, "volume", t, args.region) for t in args.targets]
-    attached = [v for v in volumes if v.raw["State"] != "available"]
+    attached = [v for v in volumes if v.resource.state != "available"]
     if attached:
-        names = ", ".join(f"{v.label(v.raw['VolumeId'])} is {v.raw['State']}" for v in attached)
+        names = ", ".join(
+            f"{v.label(v.resource.resource_id)} is {v.resource.state}" for v in attached
+        )
         raise ToolError(f"Only unattached (available) volumes can be removed: {names}.")
     delta = Decimal(0)
     for found in volumes:
-        volume = _resource(found, found.raw["VolumeType"])
+        volume = _resource(found, found.config["volume_type"])
         snapshot = volume.model_copy(update={"kind": "ebs_snapshot"})
         delta += estimate(snapshot).monthly_usd - estimate(volume).monthly_usd
     changes = [_change(v, "available", "deleted (kept as a snapshot)") for v in volumes]
@@ -224,13 +228,14 @@ def plan_snapshot_delete(ctx: ToolContext, args: SnapshotAndDeleteArgs) -> Actio
     args=SnapshotAndDeleteArgs,
     result=ActionResult,
     render=render_action_result,
-    permissions=[
-        "ec2:CreateSnapshot",
-        "ec2:DeleteVolume",
+    permissions=needs(
+        VOLUME_PERMISSIONS,
         "ec2:DescribeVolumes",
-        "ec2:DescribeSnapshots",
+        "ec2:CreateSnapshot",
         "ec2:CreateTags",
-    ],
+        "ec2:DescribeSnapshots",
+        "ec2:DeleteVolume",
+    ),
     risk="medium",
     mutating=True,
     preview=plan_snapshot_delete,

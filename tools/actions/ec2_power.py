@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from core.aws_read import paginate
 from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.catalog import catalog
-from tools.cost.models import HOURS_PER_MONTH
-from tools.ec2 import finder
+from tools.cost.estimate_models import HOURS_PER_MONTH
+from tools.ec2 import finder, traffic
 from tools.ec2.models import ActionOutcome, ActionResult, Instance, PowerArgs
 from tools.ec2.render import render_action_result
-from tools.ec2.traffic import load_balancers_for
 from tools.errors import ToolError
+from tools.iam import needs
 from tools.plan import ActionPlan, ResourceChange, Risk
 from tools.registry import tool
 
@@ -46,12 +47,10 @@ class PowerAction:
         return "".join(part.capitalize() for part in self.api.split("_"))
 
 
-PREVIEW_PERMISSIONS = (
-    "ec2:DescribeInstances",
-    "elasticloadbalancing:DescribeLoadBalancers",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeTargetHealth",
-)
+PREVIEW_PERMISSIONS = needs(finder.INSTANCE_PERMISSIONS, traffic.PERMISSIONS)
+"""IAM actions of planning: finding the instances and what sends them traffic."""
+RECHECK_PERMISSIONS = ("ec2:DescribeInstances",)
+"""IAM actions of re-reading each target's state right before the call."""
 STOP = PowerAction("ec2.stop_instances", "stop", "stop_instances", "running", "stopped", "medium")
 START = PowerAction("ec2.start_instances", "start", "start_instances", "stopped", "running", "low")
 REBOOT = PowerAction(
@@ -73,7 +72,7 @@ def _change(ctx: ToolContext, action: PowerAction, instance: Instance) -> Resour
         account=instance.account,
         before=instance.state,
         after=after,
-        dependents=load_balancers_for(ctx, instance),
+        dependents=traffic.load_balancers_for(ctx, instance),
     )
 
 
@@ -188,12 +187,12 @@ def _run_group(
 
 
 def _states(client: Any, ids: list[str]) -> dict[str, str]:
-    states: dict[str, str] = {}
-    for page in client.get_paginator("describe_instances").paginate(InstanceIds=ids):
-        for reservation in page["Reservations"]:
-            for raw in reservation["Instances"]:
-                states[raw["InstanceId"]] = raw["State"]["Name"]
-    return states
+    reservations = paginate(client, "describe_instances", "Reservations", InstanceIds=ids)
+    return {
+        raw["InstanceId"]: raw["State"]["Name"]
+        for reservation in reservations
+        for raw in reservation["Instances"]
+    }
 
 
 def _register(action: PowerAction, description: str, example: str) -> None:
@@ -210,7 +209,7 @@ def _register(action: PowerAction, description: str, example: str) -> None:
         args=PowerArgs,
         result=ActionResult,
         render=render_action_result,
-        permissions=[f"ec2:{action.api_name}", *PREVIEW_PERMISSIONS],
+        permissions=needs(PREVIEW_PERMISSIONS, RECHECK_PERMISSIONS, f"ec2:{action.api_name}"),
         risk=action.risk,
         mutating=True,
         preview=lambda ctx, args: build_plan(ctx, action, args),

@@ -7,14 +7,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.aws_read import paginate
 from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.catalog import catalog
-from tools.cost.models import HOURS_PER_MONTH
+from tools.cost.estimate_models import HOURS_PER_MONTH
 from tools.ec2 import finder
 from tools.ec2.models import ActionOutcome, ActionResult, Instance
 from tools.ec2.render import render_action_result
 from tools.errors import ToolError
+from tools.iam import needs
 from tools.plan import ActionPlan, ResourceChange
 from tools.registry import tool
 
@@ -105,11 +107,10 @@ def _change(instance: Instance, new_type: str) -> ResourceChange:
 
 
 def _current(client: Any, instance_id: str) -> tuple[str, str] | None:
-    pages = client.get_paginator("describe_instances").paginate(InstanceIds=[instance_id])
-    for page in pages:
-        for reservation in page["Reservations"]:
-            for raw in reservation["Instances"]:
-                return raw["InstanceType"], raw["State"]["Name"]
+    reservations = paginate(client, "describe_instances", "Reservations", InstanceIds=[instance_id])
+    for reservation in reservations:
+        for raw in reservation["Instances"]:
+            return raw["InstanceType"], raw["State"]["Name"]
     return None
 
 
@@ -120,12 +121,13 @@ def _current(client: Any, instance_id: str) -> tuple[str, str] | None:
     args=ModifyInstanceTypeArgs,
     result=ActionResult,
     render=render_action_result,
-    permissions=[
-        "ec2:ModifyInstanceAttribute",
-        "ec2:StopInstances",
-        "ec2:StartInstances",
+    permissions=needs(
+        finder.INSTANCE_PERMISSIONS,
         "ec2:DescribeInstances",
-    ],
+        "ec2:StopInstances",
+        "ec2:ModifyInstanceAttribute",
+        "ec2:StartInstances",
+    ),
     risk="medium",
     mutating=True,
     preview=plan_resize,

@@ -8,12 +8,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from tools.context import ToolContext
+from tools.cost.estimate_models import CostResource
 from tools.cost.estimator import estimate
-from tools.cost.locate import Found, find_one
-from tools.cost.models import CostResource
+from tools.ec2.finder import ADDRESS_PERMISSIONS, Found, find_one
 from tools.ec2.models import ActionOutcome, ActionResult
 from tools.ec2.render import render_action_result
 from tools.errors import ToolError
+from tools.iam import needs
 from tools.plan import ActionPlan, ResourceChange
 from tools.registry import tool
 
@@ -28,10 +29,9 @@ class ReleaseAddressArgs(BaseModel):
 
 
 def _change(found: Found) -> ResourceChange:
-    raw = found.raw
     return ResourceChange(
-        resource_id=raw["AllocationId"],
-        name=found.name or raw.get("PublicIp"),
+        resource_id=found.resource.resource_id,
+        name=found.name or found.config.get("public_ip"),
         resource_type="ec2:elastic-ip",
         region=found.region,
         account=found.account_key,
@@ -48,18 +48,18 @@ def plan_release(ctx: ToolContext, args: ReleaseAddressArgs) -> ActionPlan:
         args: which addresses.
     """
     found = [find_one(ctx, "address", t, args.region) for t in args.targets]
-    busy = [f for f in found if f.raw.get("AssociationId")]
+    busy = [f for f in found if f.config.get("association_id")]
     if busy:
         names = ", ".join(
-            f"{f.label(f.raw['PublicIp'])} is associated with "
-            f"{f.raw.get('InstanceId') or f.raw.get('NetworkInterfaceId')}"
+            f"{f.label(f.config['public_ip'])} is associated with "
+            f"{f.config.get('instance_id') or f.config.get('network_interface_id')}"
             for f in busy
         )
         raise ToolError(f"Only unassociated Elastic IPs can be released: {names}.")
     saving = sum(
         (
             estimate(
-                CostResource(kind="elastic_ip", resource_id=f.raw["AllocationId"], region=f.region)
+                CostResource(kind="elastic_ip", resource_id=f.resource.resource_id, region=f.region)
             ).monthly_usd
             for f in found
         ),
@@ -67,7 +67,11 @@ def plan_release(ctx: ToolContext, args: ReleaseAddressArgs) -> ActionPlan:
     )
     changes = [_change(f) for f in found]
     targets = [
-        {"allocation_id": f.raw["AllocationId"], "region": f.region, "account_key": f.account_key}
+        {
+            "allocation_id": f.resource.resource_id,
+            "region": f.region,
+            "account_key": f.account_key,
+        }
         for f in found
     ]
     return ActionPlan(
@@ -96,7 +100,7 @@ def _current(client: Any, allocation_id: str) -> dict[str, Any] | None:
     args=ReleaseAddressArgs,
     result=ActionResult,
     render=render_action_result,
-    permissions=["ec2:ReleaseAddress", "ec2:DescribeAddresses"],
+    permissions=needs(ADDRESS_PERMISSIONS, "ec2:DescribeAddresses", "ec2:ReleaseAddress"),
     risk="medium",
     mutating=True,
     preview=plan_release,

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from core.modules import import_submodules
 
-import tools.actions as package
-
-for _module in pkgutil.iter_modules(package.__path__):
-    if _module.name != "tools":
-        importlib.import_module(f"tools.actions.{_module.name}")
+import_submodules("tools.actions", skip={"tools"})

@@ -21,6 +21,8 @@ DIMENSIONS = {
     "usage_type": "USAGE_TYPE",
 }
 METRIC = "UnblendedCost"
+PERMISSIONS = ("ce:GetCostAndUsage",)
+"""IAM actions of reading actual spend."""
 
 
 class CostPoint(BaseModel):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import SQLAlchemyError
 
+from core.aws_read import paginate
 from tools.context import ToolContext
+from tools.cost import resources as estate
+from tools.cost.estimate_models import CostResource
 from tools.cost.estimator import estimate
-from tools.cost.models import CostResource
-from tools.cost.resources import collect
 from tools.errors import ToolError
+from tools.iam import needs
 
 SERVICE_KINDS: dict[str, tuple[str, ...]] = {
     "Amazon Elastic Compute Cloud - Compute": ("ec2_instance",),
@@ -29,6 +29,8 @@ TRAIL_EVENTS = (
     "CreateNatGateway", "AllocateAddress", "CreateDBInstance", "ModifyDBInstance",
     "CreateLoadBalancer",
 )  # fmt: skip
+PERMISSIONS = needs(estate.PERMISSIONS, "cloudtrail:LookupEvents")
+"""IAM actions of looking for what changed: the estate now, and CloudTrail's events."""
 
 
 class LikelyCause(BaseModel):
@@ -100,12 +102,10 @@ COST_FIELDS = ("config.instance_type", "config.instance_class", "config.volume_t
 def _inventory(ctx: ToolContext) -> Any | None:
     store = ctx.extras.get("inventory")
     if store is not None or ctx.db is None:
-        return store
-    try:
-        module = importlib.import_module("tools.discovery.store")
-    except ModuleNotFoundError:
-        return None  # discovery is not installed; the describe calls still answer
-    return module.InventoryStore(ctx.db)
+        return store  # no SQL store (a cost-only context): no change log to read
+    from tools.discovery.store import InventoryStore  # the SQL store loads when it is read
+
+    return InventoryStore(ctx.db)
 
 
 def from_discovery(ctx: ToolContext, window: tuple[date, date]) -> list[LikelyCause]:
@@ -144,10 +144,11 @@ def from_cloudtrail(ctx: ToolContext, window: tuple[date, date]) -> list[LikelyC
         client = ctx.aws.client("cloudtrail", region)
         for name in TRAIL_EVENTS:
             attributes = [{"AttributeKey": "EventName", "AttributeValue": name}]
-            pages = client.get_paginator("lookup_events").paginate(
-                LookupAttributes=attributes, StartTime=start, EndTime=end
-            )
-            found += [_trail_cause(event, region) for page in pages for event in page["Events"]]
+            events = paginate(
+                client, "lookup_events", "Events",
+                LookupAttributes=attributes, StartTime=start, EndTime=end,
+            )  # fmt: skip
+            found += [_trail_cause(event, region) for event in events]
     return found
 
 
@@ -189,9 +190,11 @@ def likely_causes(
         window: first and last day of the spike.
         services: the services that added the most cost.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     notes: list[str] = []
     kinds = kinds_for(services)
-    resources = collect(ctx)
+    resources = estate.collect(ctx)
     causes = from_inventory(resources, window, kinds)
     try:
         seen = [str(c.resource) for c in causes]

@@ -1,21 +1,24 @@
-"""Cost charts as PNG files (matplotlib, headless)."""
+"""Cost charts as PNG files (matplotlib, headless; imported when a chart is drawn)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-
-from matplotlib.axes import Axes
-from matplotlib.dates import date2num
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from tools.cost.actuals import CostSeries
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 TOP_GROUPS = 6
 
 
 def _figure() -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(9, 4.5), dpi=110)  # no pyplot: headless and thread-safe
     return figure, figure.subplots()
 
@@ -43,6 +46,8 @@ def trend_chart(series: CostSeries, path: Path, title: str) -> Path:
         path: where to write the PNG.
         title: chart title.
     """
+    from matplotlib.dates import date2num
+
     figure, axes = _figure()
     moments, stacks = _stacked(series)
     axes.stackplot(date2num(moments), *stacks.values(), labels=list(stacks), alpha=0.85)
@@ -58,6 +63,8 @@ def trend_chart(series: CostSeries, path: Path, title: str) -> Path:
 
 
 def _mark_peak(axes: Axes, moments: list[datetime], stacks: dict[str, list[float]]) -> None:
+    from matplotlib.dates import date2num
+
     totals = [sum(day) for day in zip(*stacks.values(), strict=True)]
     if not totals:
         return

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from tools.cost.catalog import Price, PriceCatalog, catalog
-from tools.cost.models import (
+from tools.cost.estimate_models import (
     HOURS_PER_MONTH,
     CostResource,
     GroupTotal,

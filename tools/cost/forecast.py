@@ -10,9 +10,12 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
 from core.calendar import add_months, describe_period, first_of_month
+from tools.cost import actuals
 from tools.cost.actuals import CE_REGION, daily_by_service, get_costs
 
 TREND_DAYS = 14
+PERMISSIONS = ("ce:GetCostForecast", *actuals.PERMISSIONS)
+"""IAM actions of forecasting (the month so far comes from actual spend)."""
 
 
 class Forecast(BaseModel):

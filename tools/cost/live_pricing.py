@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from core.aws_read import paginate
 from tools.cost.catalog import Price
 
 PRICING_REGION = "us-east-1"
@@ -56,6 +57,10 @@ def on_demand_prices(price_list_item: str) -> list[tuple[Decimal, str, str]]:
     return found
 
 
+PERMISSIONS = ("pricing:GetProducts",)
+"""IAM actions of the live price lookup."""
+
+
 def fetch_ec2_price(aws: Any, instance_type: str, region: str) -> Price | None:
     """The live on-demand Linux price of ``instance_type`` in ``region`` (None if not found).
 
@@ -65,15 +70,17 @@ def fetch_ec2_price(aws: Any, instance_type: str, region: str) -> Price | None:
         region: region code.
     """
     client = aws.client("pricing", PRICING_REGION)
-    pages = client.get_paginator("get_products").paginate(
+    items = paginate(
+        client,
+        "get_products",
+        "PriceList",
         ServiceCode="AmazonEC2",
         Filters=ec2_filters(instance_type, region),
         FormatVersion="aws_v1",
     )
     hourly = [
         (usd, effective)
-        for page in pages
-        for item in page.get("PriceList", [])
+        for item in items
         for usd, unit, effective in on_demand_prices(item)
         if unit.lower().startswith("hr") and usd > 0
     ]

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 LOOKBACK_DAYS = 14
+PERMISSIONS = ("cloudwatch:GetMetricStatistics",)
+"""IAM actions of reading the metrics."""
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tools.cost.catalog import Price, PriceCatalog, catalog
+from tools.cost.estimate_models import HOURS_PER_MONTH
 from tools.cost.live_pricing import fetch_ec2_price
-from tools.cost.models import HOURS_PER_MONTH
-from tools.cost.tool_models import PriceArgs, PriceResult
+from tools.cost.models import PriceArgs, PriceResult
 from tools.errors import InvalidInput
 
 NEEDS_ITEM = {

@@ -4,36 +4,58 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from tools.context import ToolContext
 from tools.cost import metrics, savings_compute, savings_storage
 from tools.cost.catalog import catalog
-from tools.cost.models import CostResource
-from tools.cost.resources import collect
+from tools.cost.estimate_models import CostResource
+from tools.cost.resources import READERS, billable
 from tools.cost.savings_models import Recommendation
+from tools.discovery.collectors import elbv2, vpc
+from tools.discovery.read import permissions, read
+from tools.discovery.resource_models import Resource
+from tools.iam import needs
+
+EVIDENCE_READERS = (elbv2.target_groups, vpc.endpoints)
+"""What the checks read besides the billable estate: target health, gateway endpoints."""
+PERMISSIONS = needs(permissions(*READERS, *EVIDENCE_READERS), metrics.PERMISSIONS)
+"""IAM actions of finding every recommendation."""
+SERVING = ("healthy", "unused", "initial")
+"""Target health states that mean a load balancer still has work to send somewhere."""
 
 
-def _healthy_targets(aws: Any, lb: CostResource) -> int:
-    client = aws.client("elbv2", lb.region, lb.account_key)
-    groups = client.describe_target_groups(LoadBalancerArn=lb.resource_id)["TargetGroups"]
-    healthy = 0
-    for group in groups:
-        health = client.describe_target_health(TargetGroupArn=group["TargetGroupArn"])
-        states = [d["TargetHealth"]["State"] for d in health["TargetHealthDescriptions"]]
-        healthy += sum(1 for s in states if s in ("healthy", "unused", "initial"))
-    return healthy
+@dataclass
+class Evidence:
+    """What the estate shows beyond its billable resources.
 
+    Attributes:
+        healthy_targets: load balancer ARN -> targets serving behind it.
+        gateway_endpoints: VPC id -> services with a gateway endpoint there (``s3``...).
+    """
 
-def _gateway_endpoints(aws: Any, nat: CostResource) -> set[str]:
-    client = aws.client("ec2", nat.region, nat.account_key)
-    filters = [
-        {"Name": "vpc-id", "Values": [nat.attached_to or ""]},
-        {"Name": "vpc-endpoint-type", "Values": ["Gateway"]},
-    ]
-    endpoints = client.describe_vpc_endpoints(Filters=filters).get("VpcEndpoints", [])
-    return {e["ServiceName"].rsplit(".", 1)[-1] for e in endpoints}
+    healthy_targets: dict[str, int] = field(default_factory=dict)
+    gateway_endpoints: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resources: list[Resource]) -> Evidence:
+        """The evidence among resources discovery read.
+
+        Args:
+            resources: target groups and VPC endpoints (others are ignored).
+        """
+        evidence = cls()
+        for resource in resources:
+            config = resource.config
+            if resource.type == "elbv2:target-group":
+                serving = sum(1 for t in config.get("targets", []) if t["health"] in SERVING)
+                for lb in config.get("load_balancers", []):
+                    evidence.healthy_targets[lb] = evidence.healthy_targets.get(lb, 0) + serving
+            elif resource.type == "ec2:vpc-endpoint" and config.get("endpoint_type") == "Gateway":
+                service = str(config.get("service_name", "")).rsplit(".", 1)[-1]
+                evidence.gateway_endpoints.setdefault(str(config.get("vpc_id")), set()).add(service)
+        return evidence
 
 
 def _compute(
@@ -68,7 +90,7 @@ def _compute(
 
 
 def _storage(
-    ctx: ToolContext, resources: list[CostResource], now: datetime
+    ctx: ToolContext, resources: list[CostResource], evidence: Evidence, now: datetime
 ) -> list[Recommendation | None]:
     prices = catalog()
     names = {r.resource_id: r.name for r in resources if r.kind == "ec2_instance" and r.name}
@@ -84,12 +106,12 @@ def _storage(
         elif r.kind == "ebs_snapshot":
             found.append(savings_storage.old_snapshot(r, now))
         elif r.kind == "load_balancer":
-            found.append(savings_storage.idle_load_balancer(r, _healthy_targets(ctx.aws, r)))
+            healthy = evidence.healthy_targets.get(r.resource_id, 0)
+            found.append(savings_storage.idle_load_balancer(r, healthy))
         elif r.kind == "nat_gateway":
             gb = metrics.nat_gb_per_month(ctx.aws, r.region, r.account_key, r.resource_id, now)
-            found.append(
-                savings_storage.nat_heavy_traffic(prices, r, gb, _gateway_endpoints(ctx.aws, r))
-            )
+            endpoints = evidence.gateway_endpoints.get(str(r.attached_to), set())
+            found.append(savings_storage.nat_heavy_traffic(prices, r, gb, endpoints))
     return found
 
 
@@ -108,7 +130,12 @@ def recommendations(
         resources: already-collected resources (default: read them from AWS).
     """
     moment = now or ctx.clock.now()
-    estate = resources if resources is not None else collect(ctx, regions)
-    found = _compute(ctx, estate, moment) + _storage(ctx, estate, moment)
+    if resources is None:
+        seen = read(ctx, (*READERS, *EVIDENCE_READERS), regions=regions)
+        estate, evidence = billable(ctx, seen), Evidence.of(seen)
+    else:
+        estate = resources
+        evidence = Evidence.of(read(ctx, EVIDENCE_READERS, regions=regions))
+    found = _compute(ctx, estate, moment) + _storage(ctx, estate, evidence, moment)
     kept = [r for r in found if r is not None and r.monthly_savings > 0]
     return sorted(kept, key=lambda r: r.monthly_savings, reverse=True)

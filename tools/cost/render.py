@@ -7,18 +7,26 @@ from decimal import Decimal
 from slack_sdk.models.blocks import Block
 
 from tools import blocks
-from tools.cost.models import ResourceEstimate, money
-from tools.cost.savings_models import Recommendation
-from tools.cost.tool_models import (
+from tools.cost.estimate_models import ResourceEstimate, money
+from tools.cost.models import (
     ActualsResult,
     ChartResult,
     EstimateResult,
     ForecastResult,
+    OrphansResult,
     PeriodTotal,
     PriceResult,
     RecommendationsResult,
     SpikeResult,
 )
+from tools.cost.savings_models import Recommendation
+
+ORPHAN_REASONS = {
+    "unattached_volume": "EBS volume attached to nothing",
+    "unassociated_eip": "Elastic IP not associated (billed per hour)",
+    "no_healthy_targets": "load balancer without a healthy target",
+    "old_snapshot": "old EBS snapshot",
+}
 
 
 def _price_figure(value: Decimal) -> str:
@@ -236,3 +244,31 @@ def render_chart(result: ChartResult) -> list[Block]:
         result: the chart.
     """
     return [blocks.text(f"*{result.title}* — {money(result.total)} in total (chart attached).")]
+
+
+def render_orphans(result: OrphansResult) -> list[Block]:
+    """Unused resources and what they cost.
+
+    Args:
+        result: the orphans tool's result.
+    """
+    if not result.items:
+        return [blocks.text(":white_check_mark: Nothing unused found.")]
+    rows = [
+        [
+            o.label,
+            ORPHAN_REASONS.get(o.reason, o.reason),
+            o.region,
+            o.detail or "-",
+            f"${o.monthly_cost:,.2f}" if o.monthly_cost is not None else "?",
+        ]
+        for o in result.items
+    ]
+    as_of = ", ".join(f"{k} {v}" for k, v in result.prices_as_of.items())
+    return [
+        blocks.text(
+            f"*{len(result.items)} unused resource(s), about ${result.monthly_total:,.2f}/month*"
+        ),
+        *blocks.table(["NAME", "WHY", "REGION", "DETAIL", "PER MONTH"], rows),
+        blocks.note(f"List prices (us-east-1 style on-demand), as of: {as_of}."),
+    ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tools.cost.catalog import PriceCatalog
+from tools.cost.estimate_models import HOURS_PER_MONTH, CostResource
 from tools.cost.estimator import estimate
 from tools.cost.metrics import Usage
-from tools.cost.models import HOURS_PER_MONTH, CostResource
 from tools.cost.savings_models import FixCall, Recommendation
 
 IDLE_AVERAGE_CPU = 5.0

@@ -6,8 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from tools.cost.catalog import PriceCatalog
+from tools.cost.estimate_models import CostResource
 from tools.cost.estimator import estimate
-from tools.cost.models import CostResource
 from tools.cost.savings_models import FixCall, Recommendation
 from tools.errors import ToolError
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.calendar import add_months, describe_period, resolve_period, week_start
 from tools.cost import actuals
-from tools.cost.tool_models import ActualsArgs, ActualsResult, PeriodTotal
+from tools.cost.models import ActualsArgs, ActualsResult, PeriodTotal
 
 
 def days_asked(args: ActualsArgs, today: date) -> tuple[date, date]:

@@ -1,4 +1,8 @@
-"""Agent-facing cost tools (read-only); the fixes live in ``tools/actions``."""
+"""Agent-facing cost tools (read-only); the fixes live in ``tools/actions``.
+
+The estate they price is read through discovery (``tools.cost.resources``); orphans are found
+in discovery's inventory and priced here.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,20 @@ from decimal import Decimal
 from core.aws import check_region
 from core.calendar import resolve_period
 from tools.context import ToolContext
-from tools.cost import actuals, chart, forecast, recommend, render, spike
+from tools.cost import (
+    actuals,
+    changes,
+    chart,
+    forecast,
+    live_pricing,
+    orphans,
+    recommend,
+    render,
+    resources,
+    spike,
+)
 from tools.cost.estimator import check_grouping, estimate_all, group_totals
-from tools.cost.price_lookup import lookup_price
-from tools.cost.resources import collect
-from tools.cost.spend import actual_spend
-from tools.cost.tool_models import (
+from tools.cost.models import (
     ActualsArgs,
     ActualsResult,
     ChartArgs,
@@ -22,6 +34,8 @@ from tools.cost.tool_models import (
     EstimateResult,
     ForecastArgs,
     ForecastResult,
+    OrphansArgs,
+    OrphansResult,
     PriceArgs,
     PriceResult,
     RecommendationsArgs,
@@ -30,16 +44,12 @@ from tools.cost.tool_models import (
     SpikeResult,
     TopResourcesArgs,
 )
+from tools.cost.price_lookup import lookup_price
+from tools.cost.spend import actual_spend
+from tools.discovery.scan import PERMISSIONS as SCAN_PERMISSIONS
 from tools.errors import InvalidInput
+from tools.iam import needs
 from tools.registry import tool
-
-DESCRIBE = [
-    "ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeSnapshots",
-    "ec2:DescribeAddresses", "ec2:DescribeNatGateways", "rds:DescribeDBInstances",
-    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags",
-    "sts:GetCallerIdentity",
-]  # fmt: skip
-CE = ["ce:GetCostAndUsage"]
 
 
 def _regions(region: str | None) -> list[str] | None:
@@ -58,7 +68,7 @@ def _regions(region: str | None) -> list[str] | None:
     args=PriceArgs,
     result=PriceResult,
     render=render.render_price,
-    permissions=["pricing:GetProducts"],
+    permissions=live_pricing.PERMISSIONS,
 )
 def price(ctx: ToolContext, args: PriceArgs) -> PriceResult:
     """One list price with its as-of date.
@@ -77,7 +87,7 @@ def price(ctx: ToolContext, args: PriceArgs) -> PriceResult:
     args=EstimateArgs,
     result=EstimateResult,
     render=render.render_estimate,
-    permissions=DESCRIBE,
+    permissions=resources.PERMISSIONS,
 )
 def estimate(ctx: ToolContext, args: EstimateArgs) -> EstimateResult:
     """Price proposed resources, or what runs now.
@@ -88,10 +98,10 @@ def estimate(ctx: ToolContext, args: EstimateArgs) -> EstimateResult:
     """
     check_grouping(args.group_by)
     proposed = bool(args.resources)
-    resources = args.resources or collect(ctx, _regions(args.region))
+    estate = args.resources or resources.collect(ctx, _regions(args.region))
     if args.tags:
-        resources = [r for r in resources if all(r.tags.get(k) == v for k, v in args.tags.items())]
-    estimates = estimate_all(resources)
+        estate = [r for r in estate if all(r.tags.get(k) == v for k, v in args.tags.items())]
+    estimates = estimate_all(estate)
     return EstimateResult(
         estimates=estimates,
         groups=group_totals(estimates, args.group_by),
@@ -108,7 +118,7 @@ def estimate(ctx: ToolContext, args: EstimateArgs) -> EstimateResult:
     args=TopResourcesArgs,
     result=EstimateResult,
     render=render.render_top,
-    permissions=DESCRIBE,
+    permissions=resources.PERMISSIONS,
 )
 def top_resources(ctx: ToolContext, args: TopResourcesArgs) -> EstimateResult:
     """Rank what runs now by run-rate.
@@ -117,7 +127,7 @@ def top_resources(ctx: ToolContext, args: TopResourcesArgs) -> EstimateResult:
         ctx: tool context.
         args: how many and where.
     """
-    estimates = estimate_all(collect(ctx, _regions(args.region)))
+    estimates = estimate_all(resources.collect(ctx, _regions(args.region)))
     return EstimateResult(
         estimates=estimates[: args.limit],
         groups=group_totals(estimates, "kind"),
@@ -134,7 +144,7 @@ def top_resources(ctx: ToolContext, args: TopResourcesArgs) -> EstimateResult:
     args=ActualsArgs,
     result=ActualsResult,
     render=render.render_actuals,
-    permissions=CE,
+    permissions=actuals.PERMISSIONS,
 )
 def spend(ctx: ToolContext, args: ActualsArgs) -> ActualsResult:
     """Actual spend over the last ``days`` days.
@@ -153,7 +163,7 @@ def spend(ctx: ToolContext, args: ActualsArgs) -> ActualsResult:
     args=SpikeArgs,
     result=SpikeResult,
     render=render.render_spike,
-    permissions=[*CE, *DESCRIBE, "cloudtrail:LookupEvents"],
+    permissions=needs(actuals.PERMISSIONS, changes.PERMISSIONS),
 )
 def investigate_spike(ctx: ToolContext, args: SpikeArgs) -> SpikeResult:
     """Investigate the given window, or the biggest recent jump.
@@ -176,11 +186,8 @@ def investigate_spike(ctx: ToolContext, args: SpikeArgs) -> SpikeResult:
     args=RecommendationsArgs,
     result=RecommendationsResult,
     render=render.render_recommendations,
-    permissions=[
-        *DESCRIBE, "cloudwatch:GetMetricStatistics", "elasticloadbalancing:DescribeTargetGroups",
-        "elasticloadbalancing:DescribeTargetHealth", "ec2:DescribeVpcEndpoints",
-    ],
-)  # fmt: skip
+    permissions=recommend.PERMISSIONS,
+)
 def recommendations(ctx: ToolContext, args: RecommendationsArgs) -> RecommendationsResult:
     """Every savings opportunity, largest first.
 
@@ -200,7 +207,7 @@ def recommendations(ctx: ToolContext, args: RecommendationsArgs) -> Recommendati
     args=ForecastArgs,
     result=ForecastResult,
     render=render.render_forecast,
-    permissions=[*CE, "ce:GetCostForecast"],
+    permissions=forecast.PERMISSIONS,
 )
 def month_forecast(ctx: ToolContext, args: ForecastArgs) -> ForecastResult:
     """Forecast the current month.
@@ -219,7 +226,7 @@ def month_forecast(ctx: ToolContext, args: ForecastArgs) -> ForecastResult:
     args=ChartArgs,
     result=ChartResult,
     render=render.render_chart,
-    permissions=CE,
+    permissions=actuals.PERMISSIONS,
 )
 def cost_chart(ctx: ToolContext, args: ChartArgs) -> ChartResult:
     """Draw the chart to a PNG under the data folder.
@@ -238,3 +245,25 @@ def cost_chart(ctx: ToolContext, args: ChartArgs) -> ChartResult:
         title = f"Spend by {args.group_by}, {start} to {end}"
         chart.breakdown_chart(series.by_group(), path, title)
     return ChartResult(title=title, files=[str(path)], total=series.total)
+
+
+@tool(
+    name="inventory.orphans",
+    description=(
+        "Find unused resources that cost money: unattached volumes, idle Elastic IPs, "
+        "empty load balancers, old snapshots."
+    ),
+    example="what is unused and costing money?",
+    args=OrphansArgs,
+    result=OrphansResult,
+    render=render.render_orphans,
+    permissions=SCAN_PERMISSIONS,
+)
+def inventory_orphans(ctx: ToolContext, args: OrphansArgs) -> OrphansResult:
+    """Orphans in the inventory (scanned first if empty) with their monthly list-price cost.
+
+    Args:
+        ctx: tool context.
+        args: region/account filter, snapshot age.
+    """
+    return orphans.orphans(ctx, args)

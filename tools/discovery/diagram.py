@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from tools.discovery.model import short_id
+from tools.discovery.resource_models import short_id
 from tools.errors import ToolError
 
 HIDDEN_TYPES = frozenset({"ec2:network-interface", "ec2:route-table"})

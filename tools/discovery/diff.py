@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from tools.discovery.model import Resource
+from tools.discovery.resource_models import Resource
 
 COMPARED = ("name", "state", "tags", "config", "relations", "type")
 
@@ -50,3 +50,19 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         else:
             fields.append(key)
     return fields
+
+
+def only_new_keys(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """True when ``new`` differs from ``old`` only by config keys ``old`` never had.
+
+    That is a collector that learned to record more (a newer CloudFabric), not a change of the
+    resource: the row is brought up to date without a change event.
+
+    Args:
+        old: comparable fields as stored.
+        new: comparable fields as just seen.
+    """
+    if any(old.get(k) != new.get(k) for k in COMPARED if k != "config"):
+        return False
+    before, after = old.get("config") or {}, new.get("config") or {}
+    return set(before) <= set(after) and all(after[k] == v for k, v in before.items())

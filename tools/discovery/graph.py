@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from core.graph.base import Edge, GraphStore, Node
 from core.graph.nx_store import NetworkxGraphStore
-from tools.discovery.model import Resource
+from tools.discovery.resource_models import Resource
 from tools.discovery.store import InventoryStore
 
 if TYPE_CHECKING:

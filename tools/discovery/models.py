@@ -7,9 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.discovery.analysis.orphans import Orphan
 from tools.discovery.analysis.security import Exposure, GroupFinding
-from tools.discovery.model import ScopeOutcome
+from tools.discovery.resource_models import ScopeOutcome
 
 
 class Ref(BaseModel):
@@ -257,22 +256,6 @@ class ExposureResult(BaseModel):
     """Internet-reachable resources."""
 
     items: list[Exposure] = Field(description="Exposed resources.")
-
-
-class OrphansArgs(ScopeArgs):
-    """Orphan filter."""
-
-    snapshot_max_age_days: int | None = Field(
-        default=None, ge=1, description="Snapshot age threshold (default from settings)."
-    )
-
-
-class OrphansResult(BaseModel):
-    """Unused resources that cost money."""
-
-    items: list[Orphan] = Field(description="Orphans, costliest first.")
-    monthly_total: float = Field(description="Sum of known monthly costs (USD).")
-    prices_as_of: dict[str, str] = Field(description="Price list dates per item.")
 
 
 class DiagramArgs(BaseModel):

@@ -14,7 +14,6 @@ from tools.discovery.models import (
     ExposureResult,
     GraphResult,
     MigrationResult,
-    OrphansResult,
     RiskResult,
     RiskyGroupsResult,
     ScanSummary,
@@ -47,12 +46,6 @@ EXPOSURE_REASONS = {
     "public_bucket": "bucket readable by anyone (ACL or policy), not blocked",
     "public_load_balancer": "internet-facing load balancer with an open security group",
     "public_database": "database marked publicly accessible",
-}
-ORPHAN_REASONS = {
-    "unattached_volume": "EBS volume attached to nothing",
-    "unassociated_eip": "Elastic IP not associated (billed per hour)",
-    "no_healthy_targets": "load balancer without a healthy target",
-    "old_snapshot": "old EBS snapshot",
 }
 STATUS_ICONS = {"denied": ":no_entry:", "throttled": ":hourglass:", "error": ":x:"}
 
@@ -324,34 +317,6 @@ def render_exposure(result: ExposureResult) -> list[Block]:
         for e in result.items
     ]
     return [blocks.text(f"*{len(result.items)} exposed resource(s)*\n" + "\n".join(lines))]
-
-
-def render_orphans(result: OrphansResult) -> list[Block]:
-    """Unused resources and what they cost.
-
-    Args:
-        result: the orphans tool's result.
-    """
-    if not result.items:
-        return [blocks.text(":white_check_mark: Nothing unused found.")]
-    rows = [
-        [
-            o.label,
-            ORPHAN_REASONS.get(o.reason, o.reason),
-            o.region,
-            o.detail or "-",
-            f"${o.monthly_cost:,.2f}" if o.monthly_cost is not None else "?",
-        ]
-        for o in result.items
-    ]
-    as_of = ", ".join(f"{k} {v}" for k, v in result.prices_as_of.items())
-    return [
-        blocks.text(
-            f"*{len(result.items)} unused resource(s), about ${result.monthly_total:,.2f}/month*"
-        ),
-        *blocks.table(["NAME", "WHY", "REGION", "DETAIL", "PER MONTH"], rows),
-        blocks.note(f"List prices (us-east-1 style on-demand), as of: {as_of}."),
-    ]
 
 
 def render_diagram(result: DiagramResult) -> list[Block]:

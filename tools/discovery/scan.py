@@ -16,8 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from core.aws import ENTRY_PERMISSIONS
+from core.aws_read import paginate
 from tools.discovery.collectors import COLLECTORS, CollectorSpec, Scope
-from tools.discovery.model import GLOBAL_REGION, Resource, ScanResult, ScopeOutcome, ScopeStatus
+from tools.discovery.resource_models import (
+    GLOBAL_REGION,
+    Resource,
+    ScanResult,
+    ScopeOutcome,
+    ScopeStatus,
+)
 
 if TYPE_CHECKING:
     from tools.context import ToolContext
@@ -41,6 +49,18 @@ THROTTLED_CODES = {
     "RequestThrottled",
     "SlowDown",
 }
+
+ENTRY = (
+    "sts:GetCallerIdentity",  # the primary account's id
+    "organizations:ListAccounts",  # with CF_DISCOVERY_USE_ORGANIZATIONS
+    "ec2:DescribeRegions",  # with CF_DISCOVERY_ALL_REGIONS
+    *ENTRY_PERMISSIONS,
+)
+"""IAM actions of the calls a scan makes before any collector runs."""
+PERMISSIONS: tuple[str, ...] = tuple(
+    dict.fromkeys([*ENTRY, *(p for spec in COLLECTORS.values() for p in spec.permissions)])
+)
+"""IAM actions of every call a full scan can make."""
 
 
 @dataclass(frozen=True)
@@ -193,8 +213,6 @@ def _accounts(
 
 
 def _add_organization_accounts(ctx: ToolContext, primary: str) -> None:
-    from tools.discovery.collectors.base import paginate
-
     org = ctx.aws.client("organizations", _home_region(ctx))
     role = ctx.settings.discovery_role_name
     for account in paginate(org, "list_accounts", "Accounts"):
@@ -254,7 +272,7 @@ def _run_unit(
     base = {"account": unit.account, "region": unit.region, "service": unit.spec.name}
     try:
         found = unit.collect(scope)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - one unit failing is recorded; the scan goes on
         status, message = classify(error)
         return ScopeOutcome(**base, status=status, message=message), []
     return ScopeOutcome(**base, status="ok", resources=len(found)), found

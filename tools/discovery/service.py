@@ -8,6 +8,8 @@ import networkx as nx
 
 from tools.discovery.analysis.view import dependency_view
 from tools.discovery.graph import current_graph
+from tools.discovery.models import Ref, ResourceItem
+from tools.discovery.resource_models import short_id
 from tools.discovery.store import InventoryStore, StoredResource
 from tools.errors import Ambiguous, InvalidInput, NotFound, ToolError
 
@@ -158,3 +160,92 @@ def contents(ctx: ToolContext, start: StoredResource) -> set[str]:
     if not members - {start.arn} and start.type == "ec2:vpc":
         raise ToolError(f"{start.label} contains nothing to migrate.")
     return members
+
+
+def labels(ctx: ToolContext) -> dict[str, tuple[str, str]]:
+    """Node id -> (label, type) of everything in the dependency view.
+
+    Args:
+        ctx: tool context.
+    """
+    return {
+        node: (data.get("name") or node.rsplit("/", 1)[-1], data.get("type") or "")
+        for node, data in view(ctx).nodes(data=True)
+    }
+
+
+def names(known: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Node id -> label, from ``labels``.
+
+    Args:
+        known: what ``labels`` returned.
+    """
+    return {node: label for node, (label, _) in known.items()}
+
+
+def ref(arn: str, known: dict[str, tuple[str, str]]) -> Ref:
+    """A resource as shown to people (outside the inventory: its short id and no type).
+
+    Args:
+        arn: node id.
+        known: what ``labels`` returned.
+    """
+    label, rtype = known.get(arn, (short_id(arn), ""))
+    return Ref(arn=arn, label=label, type=rtype)
+
+
+def start_ref(resource: StoredResource) -> Ref:
+    """The resource a question starts from, as shown to people.
+
+    Args:
+        resource: the resolved resource.
+    """
+    return Ref(arn=resource.arn, label=resource.label, type=resource.type)
+
+
+def item(resource: StoredResource) -> ResourceItem:
+    """One inventory row as the tools list it.
+
+    Args:
+        resource: the stored resource.
+    """
+    return ResourceItem(
+        arn=resource.arn,
+        label=resource.label,
+        type=resource.type,
+        region=resource.region,
+        account=resource.account,
+        state=resource.state,
+        tags=resource.tags,
+    )
+
+
+def attached_interfaces(ctx: ToolContext, nodes: set[str], owners: set[str]) -> set[str]:
+    """The network interfaces among ``nodes`` that are attached to one of ``owners``.
+
+    Args:
+        ctx: tool context.
+        nodes: node ids to look through.
+        owners: node ids an interface may be attached to.
+    """
+    graph = current_graph(ctx)
+    attached: set[str] = set()
+    for node in nodes:
+        found = graph.node(node)
+        if found is None or found.type != "ec2:network-interface":
+            continue
+        edges = graph.neighbours(node, "out", kinds=["ATTACHED_TO"])
+        if any(edge.target in owners for edge in edges):
+            attached.add(node)
+    return attached
+
+
+def scoped(ctx: ToolContext, region: str | None, account: str | None) -> list[StoredResource]:
+    """Live inventory resources of one region and/or account (scanning first if empty).
+
+    Args:
+        ctx: tool context.
+        region: only this region, when given.
+        account: only this account, when given.
+    """
+    return ensure_inventory(ctx).search(region=region, account=account)

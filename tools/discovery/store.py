@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core.db import Database
-from tools.discovery.diff import changed_fields, comparable, fingerprint
-from tools.discovery.model import GLOBAL_REGION, Resource, ScanResult
+from tools.discovery.diff import changed_fields, comparable, fingerprint, only_new_keys
+from tools.discovery.resource_models import GLOBAL_REGION, Resource, ScanResult
 from tools.discovery.tables import ChangeRow, ResourceRow, ScanRow
 
 BATCH = 1000
@@ -136,8 +136,10 @@ class InventoryStore:
             plan.changes.append(_change(scan_id, now, resource, "created", []))
         elif row.fingerprint != digest:
             plan.updates.append(values)
-            fields = changed_fields(_row_comparable(row), data)
-            plan.changes.append(_change(scan_id, now, resource, "changed", fields))
+            stored = _row_comparable(row)
+            if not only_new_keys(stored, data):
+                fields = changed_fields(stored, data)
+                plan.changes.append(_change(scan_id, now, resource, "changed", fields))
         else:
             plan.touched.append(resource.arn)
 
@@ -198,29 +200,12 @@ class InventoryStore:
             include_deleted: also return resources gone since an earlier scan.
             limit: at most this many.
         """
-        statement = select(ResourceRow)
-        if type:
-            match = col(ResourceRow.type) == type
-            if ":" not in type:
-                match = col(ResourceRow.type).like(f"{type}:%")
-            statement = statement.where(match)
-        if region:
-            statement = statement.where(col(ResourceRow.region) == region)
-        if account:
-            statement = statement.where(col(ResourceRow.account) == account)
-        if state:
-            statement = statement.where(sa.func.lower(col(ResourceRow.state)) == state.lower())
-        if name:
-            pattern = f"%{name.lower()}%"
-            statement = statement.where(
-                sa.or_(
-                    sa.func.lower(col(ResourceRow.name)).like(pattern),
-                    sa.func.lower(col(ResourceRow.resource_id)).like(pattern),
-                )
-            )
-        if not include_deleted:
-            statement = statement.where(col(ResourceRow.deleted_at).is_(None))
-        statement = statement.order_by(col(ResourceRow.type), col(ResourceRow.name))
+        conditions = _conditions(type, region, account, state, name, include_deleted)
+        statement = (
+            select(ResourceRow)
+            .where(*conditions)
+            .order_by(col(ResourceRow.type), col(ResourceRow.name))
+        )
         found: list[StoredResource] = []
         with self.db.session() as session:
             for row in session.exec(statement):
@@ -284,6 +269,39 @@ class InventoryStore:
     def _latest_scan_id(self) -> int | None:
         scan = self.last_scan()
         return scan.id if scan else None
+
+
+def _conditions(
+    rtype: str | None,
+    region: str | None,
+    account: str | None,
+    state: str | None,
+    name: str | None,
+    include_deleted: bool,
+) -> list[Any]:
+    """The WHERE conditions of a search (see ``InventoryStore.search``)."""
+    conditions: list[Any] = []
+    if rtype:
+        exact = ":" in rtype
+        column = col(ResourceRow.type)
+        conditions.append(column == rtype if exact else column.like(f"{rtype}:%"))
+    if region:
+        conditions.append(col(ResourceRow.region) == region)
+    if account:
+        conditions.append(col(ResourceRow.account) == account)
+    if state:
+        conditions.append(sa.func.lower(col(ResourceRow.state)) == state.lower())
+    if name:
+        pattern = f"%{name.lower()}%"
+        conditions.append(
+            sa.or_(
+                sa.func.lower(col(ResourceRow.name)).like(pattern),
+                sa.func.lower(col(ResourceRow.resource_id)).like(pattern),
+            )
+        )
+    if not include_deleted:
+        conditions.append(col(ResourceRow.deleted_at).is_(None))
+    return conditions
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:

@@ -1,73 +1,56 @@
-"""Find instances by id, Name tag or filters across accounts and regions, in parallel."""
+"""Find instances, EBS volumes and Elastic IPs by id, Name tag or address, across accounts and
+regions, with discovery's readers (live, narrowed by EC2 filters)."""
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from botocore.exceptions import ClientError
-
-from core.aws import check_region
 from tools.context import ToolContext
+from tools.discovery.collectors import ec2
+from tools.discovery.read import account_key, permissions, read, regions_for
+from tools.discovery.resource_models import Resource
 from tools.ec2.models import Instance
 from tools.errors import Ambiguous, InvalidInput, NotFound
 
 INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8,17}$")
+LIVE_STATES = ["pending", "running", "stopping", "stopped"]
+INSTANCE_PERMISSIONS = permissions(ec2.instances)
+"""IAM actions of finding instances."""
+VOLUME_PERMISSIONS = permissions(ec2.volumes)
+"""IAM actions of finding EBS volumes."""
+ADDRESS_PERMISSIONS = permissions(ec2.addresses)
+"""IAM actions of finding Elastic IPs."""
 
 
-def _tags(raw: Iterable[dict[str, str]] | None) -> dict[str, str]:
-    return {tag["Key"]: tag["Value"] for tag in raw or []}
-
-
-def to_instance(
-    raw: dict[str, Any], region: str, account: str | None, account_key: str | None = None
-) -> Instance:
-    """Normalise one ``describe_instances`` item.
+def to_instance(resource: Resource, key: str | None = None) -> Instance:
+    """The EC2 tools' view of an instance discovery read.
 
     Args:
-        raw: the instance dict from EC2.
-        region: where it was found.
-        account: the account id it belongs to.
-        account_key: how ``AwsClients`` reaches that account (None = primary).
+        resource: an ``ec2:instance`` resource.
+        key: how ``AwsClients`` reaches its account (None = primary).
     """
-    tags = _tags(raw.get("Tags"))
-    mappings = raw.get("BlockDeviceMappings", [])
+    config = resource.config
     return Instance(
-        instance_id=raw["InstanceId"],
-        name=tags.get("Name"),
-        state=raw["State"]["Name"],
-        instance_type=raw["InstanceType"],
-        region=region,
-        account=account,
-        availability_zone=raw.get("Placement", {}).get("AvailabilityZone"),
-        private_ip=raw.get("PrivateIpAddress"),
-        public_ip=raw.get("PublicIpAddress"),
-        vpc_id=raw.get("VpcId"),
-        subnet_id=raw.get("SubnetId"),
-        launch_time=raw.get("LaunchTime"),
-        security_groups=[g["GroupName"] for g in raw.get("SecurityGroups", [])],
-        volumes=[m["Ebs"]["VolumeId"] for m in mappings if "Ebs" in m],
-        tags=tags,
-        account_key=account_key,
+        instance_id=resource.resource_id,
+        name=resource.tags.get("Name"),
+        state=str(resource.state),
+        instance_type=str(config.get("instance_type")),
+        region=resource.region,
+        account=resource.account,
+        availability_zone=config.get("availability_zone"),
+        private_ip=config.get("private_ip"),
+        public_ip=config.get("public_ip"),
+        vpc_id=config.get("vpc_id"),
+        subnet_id=config.get("subnet_id"),
+        launch_time=config.get("launch_time"),
+        security_groups=list(config.get("security_group_names") or []),
+        volumes=list(config.get("volume_ids") or []),
+        tags=resource.tags,
+        account_key=key,
     )
-
-
-def _describe(
-    ctx: ToolContext, region: str, account: str | None, filters: list[dict[str, Any]]
-) -> list[Instance]:
-    client = ctx.aws.client("ec2", region, account)
-    owner = account
-    found: list[Instance] = []
-    for page in client.get_paginator("describe_instances").paginate(Filters=filters):
-        for reservation in page["Reservations"]:
-            owner = reservation.get("OwnerId", owner)
-            found.extend(
-                to_instance(raw, region, owner, account) for raw in reservation["Instances"]
-            )
-    return found
 
 
 def search(ctx: ToolContext, regions: list[str], filters: list[dict[str, Any]]) -> list[Instance]:
@@ -78,26 +61,9 @@ def search(ctx: ToolContext, regions: list[str], filters: list[dict[str, Any]]) 
         regions: regions to search.
         filters: EC2 API filters.
     """
-    jobs = [(region, account) for account in ctx.aws.accounts() for region in regions]
-    with ThreadPoolExecutor(max_workers=min(8, len(jobs) or 1)) as pool:
-        futures = [pool.submit(_describe, ctx, r, a, filters) for r, a in jobs]
-        found = [instance for future in futures for instance in future.result()]
-    return sorted(found, key=lambda i: (i.region, i.name or "", i.instance_id))
-
-
-def regions_for(ctx: ToolContext, region: str | None) -> list[str]:
-    """The region asked for (validated), or every configured region.
-
-    Args:
-        ctx: tool context.
-        region: a region name or ``None``.
-    """
-    if region:
-        try:
-            return [check_region(region)]
-        except ValueError as error:
-            raise InvalidInput(str(error)) from error
-    return ctx.aws.regions()
+    found = read(ctx, [ec2.instances], regions=regions, filters=filters)
+    instances = [to_instance(r, account_key(ctx, r.account)) for r in found]
+    return sorted(instances, key=lambda i: (i.region, i.name or "", i.instance_id))
 
 
 def name_filter(name: str) -> list[dict[str, Any]]:
@@ -119,10 +85,9 @@ def resolve(ctx: ToolContext, target: str, region: str | None) -> Instance:
     """
     regions = regions_for(ctx, region)
     if INSTANCE_ID.match(target):
-        matches = _by_id(ctx, target, regions)
+        matches = search(ctx, regions, [{"Name": "instance-id", "Values": [target]}])
     else:
-        filters = [*name_filter(target), _live_states()]
-        matches = search(ctx, regions, filters)
+        matches = search(ctx, regions, [*name_filter(target), _live_states()])
         if not matches:
             matches = _case_insensitive(ctx, target, regions)
     where = f" in {region}" if region else ""
@@ -137,17 +102,7 @@ def resolve(ctx: ToolContext, target: str, region: str | None) -> Instance:
 
 
 def _live_states() -> dict[str, Any]:
-    live = ["pending", "running", "stopping", "stopped"]
-    return {"Name": "instance-state-name", "Values": live}
-
-
-def _by_id(ctx: ToolContext, instance_id: str, regions: list[str]) -> list[Instance]:
-    try:
-        return search(ctx, regions, [{"Name": "instance-id", "Values": [instance_id]}])
-    except ClientError as error:
-        if "InvalidInstanceID" in str(error):
-            return []
-        raise
+    return {"Name": "instance-state-name", "Values": LIVE_STATES}
 
 
 def _case_insensitive(ctx: ToolContext, target: str, regions: list[str]) -> list[Instance]:
@@ -171,3 +126,84 @@ def resolve_all(ctx: ToolContext, targets: list[str], region: str | None) -> lis
         instance = resolve(ctx, target, region)
         found.setdefault(instance.instance_id, instance)
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class Found:
+    """One volume or Elastic IP found, with how to reach its account.
+
+    Attributes:
+        resource: the resource as discovery read it.
+        account_key: how ``AwsClients`` reaches its account (None = primary).
+    """
+
+    resource: Resource
+    account_key: str | None
+
+    @property
+    def region(self) -> str:
+        """Its region."""
+        return self.resource.region
+
+    @property
+    def name(self) -> str | None:
+        """Its Name tag, if any."""
+        return self.resource.tags.get("Name")
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """What discovery recorded about it."""
+        return self.resource.config
+
+    def label(self, resource_id: str) -> str:
+        """``name (id)`` or the id alone.
+
+        Args:
+            resource_id: the id to show.
+        """
+        return f"{self.name} ({resource_id})" if self.name else resource_id
+
+
+def _volume_filters(target: str) -> list[dict[str, Any]]:
+    if target.startswith("vol-"):
+        return [{"Name": "volume-id", "Values": [target]}]
+    return name_filter(target)
+
+
+def _address_filters(target: str) -> list[dict[str, Any]]:
+    if target.startswith("eipalloc-"):
+        return [{"Name": "allocation-id", "Values": [target]}]
+    if target.replace(".", "").isdigit():
+        return [{"Name": "public-ip", "Values": [target]}]
+    return name_filter(target)
+
+
+def find_one(
+    ctx: ToolContext, kind: Literal["volume", "address"], target: str, region: str | None
+) -> Found:
+    """Exactly one volume (``kind="volume"``) or Elastic IP (``kind="address"``).
+
+    Args:
+        ctx: tool context.
+        kind: ``volume`` or ``address``.
+        target: id, Name tag (or public IP for addresses).
+        region: restrict to this region.
+    """
+    reader, filters = (
+        (ec2.volumes, _volume_filters(target))
+        if kind == "volume"
+        else (ec2.addresses, _address_filters(target))
+    )
+    regions = regions_for(ctx, region)
+    found = [
+        Found(r, account_key(ctx, r.account))
+        for r in read(ctx, [reader], regions=regions, filters=filters)
+    ]
+    noun = "EBS volume" if kind == "volume" else "Elastic IP"
+    if not found:
+        where = f" in {region}" if region else ""
+        raise NotFound(f"I couldn't find an {noun} called '{target}'{where}.")
+    if len(found) > 1:
+        places = ", ".join(f"{f.region}/{f.account_key or 'primary'}" for f in found)
+        raise InvalidInput(f"{len(found)} {noun}s match '{target}' ({places}); use the id.")
+    return found[0]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tools.context import ToolContext
-from tools.ec2 import finder
+from tools.discovery.read import regions_for
+from tools.ec2 import finder, traffic
 from tools.ec2.models import (
     INSTANCE_STATES,
     DescribeInstanceArgs,
@@ -14,8 +15,8 @@ from tools.ec2.models import (
     ListInstancesArgs,
 )
 from tools.ec2.render import render_instance_detail, render_instance_list
-from tools.ec2.traffic import load_balancers_for
 from tools.errors import InvalidInput
+from tools.iam import needs
 from tools.registry import tool
 
 
@@ -46,7 +47,7 @@ def _filters(args: ListInstancesArgs) -> tuple[list[dict[str, Any]], str]:
     args=ListInstancesArgs,
     result=InstanceList,
     render=render_instance_list,
-    permissions=["ec2:DescribeInstances"],
+    permissions=finder.INSTANCE_PERMISSIONS,
 )
 def list_instances(ctx: ToolContext, args: ListInstancesArgs) -> InstanceList:
     """List instances matching the filters in every account.
@@ -55,7 +56,7 @@ def list_instances(ctx: ToolContext, args: ListInstancesArgs) -> InstanceList:
         ctx: tool context.
         args: filters.
     """
-    regions = finder.regions_for(ctx, args.region)
+    regions = regions_for(ctx, args.region)
     filters, words = _filters(args)
     return InstanceList(
         instances=finder.search(ctx, regions, filters), regions=regions, filters=words
@@ -69,12 +70,7 @@ def list_instances(ctx: ToolContext, args: ListInstancesArgs) -> InstanceList:
     args=DescribeInstanceArgs,
     result=InstanceDetail,
     render=render_instance_detail,
-    permissions=[
-        "ec2:DescribeInstances",
-        "elasticloadbalancing:DescribeTargetGroups",
-        "elasticloadbalancing:DescribeTargetHealth",
-        "elasticloadbalancing:DescribeLoadBalancers",
-    ],
+    permissions=needs(finder.INSTANCE_PERMISSIONS, traffic.PERMISSIONS),
 )
 def describe_instance(ctx: ToolContext, args: DescribeInstanceArgs) -> InstanceDetail:
     """Describe one instance and what sends it traffic.
@@ -84,4 +80,6 @@ def describe_instance(ctx: ToolContext, args: DescribeInstanceArgs) -> InstanceD
         args: which instance.
     """
     instance = finder.resolve(ctx, args.target, args.region)
-    return InstanceDetail(instance=instance, load_balancers=load_balancers_for(ctx, instance))
+    return InstanceDetail(
+        instance=instance, load_balancers=traffic.load_balancers_for(ctx, instance)
+    )

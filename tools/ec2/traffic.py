@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from tools.context import ToolContext
+from tools.discovery.collectors import elbv2
+from tools.discovery.read import permissions, read
 from tools.ec2.models import Instance
+
+PERMISSIONS = permissions(elbv2.target_groups)
+"""IAM actions of finding an instance's load balancers."""
 
 
 def load_balancers_for(ctx: ToolContext, instance: Instance) -> list[str]:
@@ -13,22 +18,22 @@ def load_balancers_for(ctx: ToolContext, instance: Instance) -> list[str]:
         ctx: tool context.
         instance: the instance.
     """
-    client = ctx.aws.client("elbv2", instance.region, instance.account_key)
-    balancers = _balancer_names(client)
+    groups = read(
+        ctx, [elbv2.target_groups], regions=[instance.region], accounts=[instance.account_key]
+    )
     found: list[str] = []
-    for page in client.get_paginator("describe_target_groups").paginate():
-        for group in page["TargetGroups"]:
-            health = client.describe_target_health(TargetGroupArn=group["TargetGroupArn"])
-            ids = {d["Target"]["Id"] for d in health["TargetHealthDescriptions"]}
-            if instance.instance_id in ids:
-                names = [balancers.get(arn, arn) for arn in group.get("LoadBalancerArns", [])]
-                found.append(f"{group['TargetGroupName']} ({', '.join(names) or 'no LB'})")
+    for group in groups:
+        if any(t["id"] == instance.instance_id for t in group.config.get("targets", [])):
+            names = [balancer_name(arn) for arn in group.config.get("load_balancers", [])]
+            found.append(f"{group.name} ({', '.join(names) or 'no LB'})")
     return found
 
 
-def _balancer_names(client: object) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for page in client.get_paginator("describe_load_balancers").paginate():  # type: ignore[attr-defined]
-        for lb in page["LoadBalancers"]:
-            names[lb["LoadBalancerArn"]] = lb["LoadBalancerName"]
-    return names
+def balancer_name(arn: str) -> str:
+    """A load balancer's name from its ARN (``...:loadbalancer/app/web-alb/50dc...``).
+
+    Args:
+        arn: the load balancer's ARN; anything else is returned as it is.
+    """
+    parts = arn.split(":loadbalancer/", 1)[-1].split("/")
+    return parts[1] if len(parts) == 3 else arn

@@ -1,14 +1,18 @@
-"""Read the VPCs and subnets that really exist, in every account and region."""
+"""The VPCs and subnets that really exist, in every account and region, as discovery reads them."""
 
 from __future__ import annotations
 
 import ipaddress
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
-from core.aws import AwsClients
+from tools.discovery.collectors import vpc
+from tools.discovery.read import permissions, read
+from tools.discovery.resource_models import Resource
 from tools.ipam.cidrs import Network
+
+if TYPE_CHECKING:
+    from tools.context import ToolContext
 
 
 @dataclass(frozen=True)
@@ -46,89 +50,53 @@ class AwsNetwork:
         return f"{self.name} ({self.resource_id})" if self.name else self.resource_id
 
 
-def _tags(item: dict[str, Any]) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in item.get("Tags", [])}
+READERS = (vpc.vpcs, vpc.subnets)
+PERMISSIONS = permissions(*READERS)
+"""IAM actions of reading the networks."""
 
 
-def _vpc_cidrs(vpc: dict[str, Any]) -> tuple[Network, ...]:
-    blocks = [
-        a["CidrBlock"]
-        for a in vpc.get("CidrBlockAssociationSet", [])
-        if a.get("CidrBlockState", {}).get("State", "associated") == "associated"
-    ]
-    blocks = blocks or [vpc["CidrBlock"]]
-    blocks += [
-        a["Ipv6CidrBlock"]
-        for a in vpc.get("Ipv6CidrBlockAssociationSet", [])
-        if a.get("Ipv6CidrBlockState", {}).get("State", "associated") == "associated"
-    ]
+def _cidrs(resource: Resource) -> tuple[Network, ...]:
+    config = resource.config
+    blocks = list(config.get("cidrs") or [])
+    if resource.type == "ec2:subnet" or not blocks:
+        blocks = [config["cidr"]] if config.get("cidr") else []
+    blocks += config.get("ipv6_cidrs") or []
     return tuple(ipaddress.ip_network(b) for b in dict.fromkeys(blocks))
 
 
-def _subnet_cidrs(subnet: dict[str, Any]) -> tuple[Network, ...]:
-    blocks = [subnet["CidrBlock"]] if subnet.get("CidrBlock") else []
-    blocks += [a["Ipv6CidrBlock"] for a in subnet.get("Ipv6CidrBlockAssociationSet", [])]
-    return tuple(ipaddress.ip_network(b) for b in blocks)
-
-
-def read_region(aws: AwsClients, account: str | None, region: str) -> list[AwsNetwork]:
-    """VPCs and subnets of one account and region (paginated).
+def to_network(resource: Resource) -> AwsNetwork:
+    """The IPAM view of a VPC or subnet that discovery read.
 
     Args:
-        aws: client factory.
-        account: account id from ``aws.accounts()`` (None = primary).
-        region: region name.
+        resource: an ``ec2:vpc`` or ``ec2:subnet`` resource.
     """
-    ec2 = aws.client("ec2", region, account)
-    found: list[AwsNetwork] = []
-    for page in ec2.get_paginator("describe_vpcs").paginate():
-        for vpc in page["Vpcs"]:
-            tags = _tags(vpc)
-            found.append(
-                AwsNetwork(
-                    "vpc",
-                    vpc["VpcId"],
-                    vpc["VpcId"],
-                    vpc["OwnerId"],
-                    region,
-                    tags.get("Name"),
-                    _vpc_cidrs(vpc),
-                    tags,
-                )
-            )
-    for page in ec2.get_paginator("describe_subnets").paginate():
-        for subnet in page["Subnets"]:
-            tags = _tags(subnet)
-            found.append(
-                AwsNetwork(
-                    "subnet",
-                    subnet["SubnetId"],
-                    subnet["VpcId"],
-                    subnet["OwnerId"],
-                    region,
-                    tags.get("Name"),
-                    _subnet_cidrs(subnet),
-                    tags,
-                )
-            )
-    return found
+    kind = resource.type.split(":", 1)[1]
+    vpc_id = resource.resource_id if kind == "vpc" else str(resource.config["vpc_id"])
+    return AwsNetwork(
+        kind,
+        resource.resource_id,
+        vpc_id,
+        resource.account,
+        resource.region,
+        resource.tags.get("Name"),
+        _cidrs(resource),
+        resource.tags,
+    )
 
 
 def read_networks(
-    aws: AwsClients, regions: list[str] | None = None
+    ctx: ToolContext, regions: list[str] | None = None
 ) -> tuple[list[AwsNetwork], list[tuple[str, str]]]:
     """VPCs and subnets in every configured account and region, read in parallel.
 
     Args:
-        aws: client factory.
-        regions: regions to read (default: ``aws.regions()``).
+        ctx: tool context.
+        regions: regions to read (default: the configured ones).
 
     Returns:
         The networks, and the (account, region) pairs read.
     """
-    targets = [(a, r) for a in aws.accounts() for r in (regions or aws.regions())]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda t: read_region(aws, *t), targets))
-    networks = [n for batch in results for n in batch]
+    found = read(ctx, READERS, regions=regions or None)
+    networks = [to_network(r) for r in found if r.type in ("ec2:vpc", "ec2:subnet")]
     scanned = sorted({(n.account, n.region) for n in networks if n.kind == "vpc"})
     return networks, scanned

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from tools.ipam import service
-from tools.ipam.store import IpamPool
+from tools.ipam.tables import IpamPool
 from tools.ipam.transfer import COLUMNS
 
 

@@ -7,9 +7,9 @@ import ipaddress
 from tools.context import ToolContext
 from tools.errors import Ambiguous, InvalidInput, NotFound
 from tools.ipam import analysis, conflicts, service
+from tools.ipam.allocation_service import insert_allocation
 from tools.ipam.aws_networks import AwsNetwork, read_networks
 from tools.ipam.models import AllocateArgs, ChangeOutcome, ChangeReport
-from tools.ipam.operations import insert_allocation
 from tools.ipam.overlaps import overlapping_between
 from tools.ipam.reconcile import NotPeerable, Reconciliation, Unmanaged, reconcile
 from tools.ipam.report_models import (
@@ -129,7 +129,7 @@ def run_reconcile(ctx: ToolContext, regions: list[str]) -> Reconciliation:
         ctx: tool context.
         regions: regions to read (all configured when empty).
     """
-    networks, scanned = read_networks(ctx.aws, regions or None)
+    networks, scanned = read_networks(ctx, regions or None)
     with ctx.db.session() as session:
         return reconcile(session, networks, scanned)
 
@@ -202,7 +202,7 @@ def check_peering(ctx: ToolContext, args: CheckPeeringArgs) -> PeeringView:
         ctx: tool context.
         args: the two VPCs.
     """
-    networks, _ = read_networks(ctx.aws)
+    networks, _ = read_networks(ctx)
     vpcs = [n for n in networks if n.kind == "vpc"]
     first, second = _find_vpc(vpcs, args.first), _find_vpc(vpcs, args.second)
     if first == second:

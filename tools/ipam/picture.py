@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-
 from tools.ipam.cidrs import Network
 from tools.ipam.space import AddressSpace
 
@@ -28,6 +25,9 @@ def draw(space: AddressSpace, title: str, path: Path) -> Path:
         title: figure title.
         path: where to write the PNG.
     """
+    from matplotlib.figure import Figure  # imported when drawing: it is slow to load
+    from matplotlib.patches import Patch
+
     roots = space.roots
     fig = Figure(figsize=(12, 1.4 + 1.1 * len(roots)))  # Agg canvas, no global pyplot state
     axes = fig.subplots(len(roots), 1, squeeze=False)

@@ -13,7 +13,7 @@ from tools.ipam.aws_networks import AwsNetwork
 from tools.ipam.cidrs import Network
 from tools.ipam.overlaps import find_overlaps
 from tools.ipam.space import AddressSpace
-from tools.ipam.store import IpamAllocation, IpamPool
+from tools.ipam.tables import IpamAllocation, IpamPool
 
 EC2_ARN = re.compile(r"^arn:aws[\w-]*:ec2:([\w-]+):(\d{12}):(vpc|subnet)/([\w-]+)$")
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from tools.errors import InvalidInput, NotFound
 from tools.ipam.cidrs import Network, parse_cidr, parse_cidrs
 from tools.ipam.space import AddressSpace, Kind
-from tools.ipam.store import IpamAllocation, IpamChange, IpamPool
+from tools.ipam.tables import IpamAllocation, IpamChange, IpamPool
 
 
 def live_pools(session: Session) -> list[IpamPool]:

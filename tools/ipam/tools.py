@@ -2,12 +2,13 @@
 
 Pools and allocations live in CloudFabric's own store, so most tools need no AWS permission at
 all; tools that read VPCs, subnets or Amazon VPC IPAM declare exactly the AWS calls they make.
+The services (and with them the SQL tables) are imported when a tool runs, not with the registry.
 """
 
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.ipam import bulk, insights, operations, render, subnet_plan
+from tools.ipam import aws_networks, render, vpc_ipam
 from tools.ipam.models import (
     AllocateArgs,
     ChangeReport,
@@ -41,6 +42,42 @@ from tools.plan import ActionPlan
 from tools.registry import tool
 
 
+def _plan_create_pool(ctx: ToolContext, args: CreatePoolArgs) -> ActionPlan:
+    from tools.ipam import pool_service
+
+    return pool_service.plan_create_pool(ctx, args)
+
+
+def _plan_allocate(ctx: ToolContext, args: AllocateArgs) -> ActionPlan:
+    from tools.ipam import allocation_service
+
+    return allocation_service.plan_allocate(ctx, args)
+
+
+def _plan_release(ctx: ToolContext, args: ReleaseArgs) -> ActionPlan:
+    from tools.ipam import allocation_service
+
+    return allocation_service.plan_release(ctx, args)
+
+
+def _plan_adopt(ctx: ToolContext, args: AdoptArgs) -> ActionPlan:
+    from tools.ipam import insights
+
+    return insights.plan_adopt(ctx, args)
+
+
+def _plan_template(ctx: ToolContext, args: TemplateArgs) -> ActionPlan:
+    from tools.ipam import bulk
+
+    return bulk.plan_template(ctx, args)
+
+
+def _plan_import(ctx: ToolContext, args: ImportArgs) -> ActionPlan:
+    from tools.ipam import bulk
+
+    return bulk.plan_import(ctx, args)
+
+
 @tool(
     name="ipam.pools",
     description="List IPAM pools with their CIDRs and how full they are.",
@@ -52,7 +89,9 @@ from tools.registry import tool
 )
 def pools(ctx: ToolContext, args: PoolsArgs) -> PoolsResult:
     """List pools."""
-    return operations.list_pools(ctx, args)
+    from tools.ipam import pool_service
+
+    return pool_service.list_pools(ctx, args)
 
 
 @tool(
@@ -66,7 +105,9 @@ def pools(ctx: ToolContext, args: PoolsArgs) -> PoolsResult:
 )
 def show_pool(ctx: ToolContext, args: ShowPoolArgs) -> ShowPoolResult:
     """Show a pool."""
-    return operations.show_pool(ctx, args)
+    from tools.ipam import pool_service
+
+    return pool_service.show_pool(ctx, args)
 
 
 @tool(
@@ -79,11 +120,13 @@ def show_pool(ctx: ToolContext, args: ShowPoolArgs) -> ShowPoolResult:
     permissions=[],
     risk="medium",
     mutating=True,
-    preview=operations.plan_create_pool,
+    preview=_plan_create_pool,
 )
 def create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Create the approved pool."""
-    return operations.execute_create_pool(ctx, plan)
+    from tools.ipam import pool_service
+
+    return pool_service.execute_create_pool(ctx, plan)
 
 
 @tool(
@@ -96,11 +139,13 @@ def create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     permissions=[],
     risk="low",
     mutating=True,
-    preview=operations.plan_allocate,
+    preview=_plan_allocate,
 )
 def allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Allocate the approved block."""
-    return operations.execute_allocate(ctx, plan)
+    from tools.ipam import allocation_service
+
+    return allocation_service.execute_allocate(ctx, plan)
 
 
 @tool(
@@ -113,11 +158,13 @@ def allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     permissions=[],
     risk="medium",
     mutating=True,
-    preview=operations.plan_release,
+    preview=_plan_release,
 )
 def release(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Release the approved block."""
-    return operations.execute_release(ctx, plan)
+    from tools.ipam import allocation_service
+
+    return allocation_service.execute_release(ctx, plan)
 
 
 @tool(
@@ -131,6 +178,8 @@ def release(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
 )
 def analyze(ctx: ToolContext, args: AnalyzeArgs) -> AnalyzeResult:
     """Analyse a pool."""
+    from tools.ipam import insights
+
     return insights.analyze(ctx, args)
 
 
@@ -145,6 +194,8 @@ def analyze(ctx: ToolContext, args: AnalyzeArgs) -> AnalyzeResult:
 )
 def find_conflicts(ctx: ToolContext, args: FindConflictsArgs) -> FindConflictsResult:
     """Find conflicts."""
+    from tools.ipam import insights
+
     return insights.find_conflicts(ctx, args)
 
 
@@ -155,10 +206,12 @@ def find_conflicts(ctx: ToolContext, args: FindConflictsArgs) -> FindConflictsRe
     args=ReconcileArgs,
     result=ReconcileResult,
     render=render.render_reconcile,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=aws_networks.PERMISSIONS,
 )
 def reconcile(ctx: ToolContext, args: ReconcileArgs) -> ReconcileResult:
     """Reconcile IPAM with AWS."""
+    from tools.ipam import insights
+
     return insights.reconcile_tool(ctx, args)
 
 
@@ -169,10 +222,12 @@ def reconcile(ctx: ToolContext, args: ReconcileArgs) -> ReconcileResult:
     args=CheckPeeringArgs,
     result=PeeringView,
     render=render.render_peering,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=aws_networks.PERMISSIONS,
 )
 def check_peering(ctx: ToolContext, args: CheckPeeringArgs) -> PeeringView:
     """Check peering."""
+    from tools.ipam import insights
+
     return insights.check_peering(ctx, args)
 
 
@@ -187,6 +242,8 @@ def check_peering(ctx: ToolContext, args: CheckPeeringArgs) -> PeeringView:
 )
 def plan_subnets(ctx: ToolContext, args: PlanSubnetsArgs) -> PlanSubnetsResult:
     """Plan subnets."""
+    from tools.ipam import subnet_plan
+
     return subnet_plan.plan_subnets(args)
 
 
@@ -197,13 +254,15 @@ def plan_subnets(ctx: ToolContext, args: PlanSubnetsArgs) -> PlanSubnetsResult:
     args=AdoptArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
+    permissions=aws_networks.PERMISSIONS,
     risk="low",
     mutating=True,
-    preview=insights.plan_adopt,
+    preview=_plan_adopt,
 )
 def adopt(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Adopt the approved blocks."""
+    from tools.ipam import insights
+
     return insights.execute_adopt(ctx, plan)
 
 
@@ -218,10 +277,12 @@ def adopt(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     permissions=[],
     risk="medium",
     mutating=True,
-    preview=bulk.plan_template,
+    preview=_plan_template,
 )
 def apply_template(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Create the approved tree."""
+    from tools.ipam import bulk
+
     return bulk.execute_template(ctx, plan)
 
 
@@ -232,17 +293,15 @@ def apply_template(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     args=ImportArgs,
     result=ChangeReport,
     render=render.render_change_report,
-    permissions=[
-        "ec2:DescribeIpamPools",
-        "ec2:GetIpamPoolCidrs",
-        "ec2:GetIpamPoolAllocations",
-    ],
+    permissions=vpc_ipam.PERMISSIONS,
     risk="medium",
     mutating=True,
-    preview=bulk.plan_import,
+    preview=_plan_import,
 )
 def import_pools(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     """Import the approved file."""
+    from tools.ipam import bulk
+
     return bulk.execute_import(ctx, plan)
 
 
@@ -257,6 +316,8 @@ def import_pools(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
 )
 def export_pools(ctx: ToolContext, args: ExportArgs) -> ExportResult:
     """Export pools."""
+    from tools.ipam import bulk
+
     return bulk.export_pools(ctx, args)
 
 
@@ -271,4 +332,6 @@ def export_pools(ctx: ToolContext, args: ExportArgs) -> ExportResult:
 )
 def picture(ctx: ToolContext, args: PictureArgs) -> PictureResult:
     """Draw a pool."""
+    from tools.ipam import bulk
+
     return bulk.picture(ctx, args)

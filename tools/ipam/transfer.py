@@ -19,11 +19,11 @@ from sqlmodel import Session, col, select
 from core.db import Database
 from tools.errors import InvalidInput, ToolError
 from tools.ipam import service
+from tools.ipam.allocation_service import insert_allocation
 from tools.ipam.cidrs import Network, parse_cidrs
 from tools.ipam.models import AllocateArgs
-from tools.ipam.operations import insert_allocation
 from tools.ipam.space import AddressSpace
-from tools.ipam.store import IpamChange, IpamPool
+from tools.ipam.tables import IpamChange, IpamPool
 
 COLUMNS = (
     "kind",
@@ -198,35 +198,44 @@ def _check(plan: _Plan, row: Row) -> None:
     if not networks:
         raise InvalidInput("no CIDR given")
     if row.kind == "pool":
-        if not row.name:
-            raise InvalidInput("the pool has no name")
-        if row.name.lower() in plan.stored:
-            raise InvalidInput(f"pool '{row.name}' already exists (duplicate import)")
-        if row.name.lower() in plan.new:
-            raise InvalidInput(
-                f"pool '{row.name}' appears twice in the file "
-                f"(first at line {plan.new[row.name.lower()][0].line})"
-            )
-    holder = row.parent
-    if row.kind != "pool" and not holder:
+        _check_new_pool(plan, row)
+    if row.kind != "pool" and not row.parent:
         raise InvalidInput("an allocation needs the pool it comes from in the parent column")
-    if holder:
-        space = plan.space(holder)
-        if space is None:
-            raise InvalidInput(f"pool '{holder}' does not exist in IPAM or in the file")
-        taken: list[Network] = []
-        try:
-            for network in networks:
-                if not space.contains(network) and network.version == space.version:
-                    raise InvalidInput(f"{network} is not inside pool '{holder}'")
-                space.occupy(network, row.kind, row.name)  # type: ignore[arg-type]
-                taken.append(network)
-        except ToolError:
-            for network in taken:
-                space.release(network)
-            raise
+    if row.parent:
+        _occupy(plan, row, row.parent, networks)
     if row.kind == "pool":
         plan.new[row.name.lower()] = (row, networks)
+
+
+def _check_new_pool(plan: _Plan, row: Row) -> None:
+    """A pool row must be named, and named like no pool in IPAM or earlier in the file."""
+    if not row.name:
+        raise InvalidInput("the pool has no name")
+    if row.name.lower() in plan.stored:
+        raise InvalidInput(f"pool '{row.name}' already exists (duplicate import)")
+    if row.name.lower() in plan.new:
+        raise InvalidInput(
+            f"pool '{row.name}' appears twice in the file "
+            f"(first at line {plan.new[row.name.lower()][0].line})"
+        )
+
+
+def _occupy(plan: _Plan, row: Row, holder: str, networks: list[Network]) -> None:
+    """Take the row's blocks in its parent pool, all of them or (raising) none."""
+    space = plan.space(holder)
+    if space is None:
+        raise InvalidInput(f"pool '{holder}' does not exist in IPAM or in the file")
+    taken: list[Network] = []
+    try:
+        for network in networks:
+            if not space.contains(network) and network.version == space.version:
+                raise InvalidInput(f"{network} is not inside pool '{holder}'")
+            space.occupy(network, row.kind, row.name)  # type: ignore[arg-type]
+            taken.append(network)
+    except ToolError:
+        for network in taken:
+            space.release(network)
+        raise
 
 
 def validate(session: Session, rows: list[Row]) -> tuple[ImportReport, list[Row]]:

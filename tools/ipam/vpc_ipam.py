@@ -7,20 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.ipam.export import to_csv
+from core.aws_read import paginate, tag_dict, tag_value
 
 RESOURCE_TYPES = {"vpc": "vpc", "subnet": "subnet"}
-
-
-def _tag(item: dict[str, Any], key: str) -> str | None:
-    return next((t["Value"] for t in item.get("Tags", []) if t["Key"].lower() == key), None)
-
-
-def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for page in client.get_paginator(operation).paginate(**kwargs):
-        items.extend(page[key])
-    return items
+PERMISSIONS = ("ec2:DescribeIpamPools", "ec2:GetIpamPoolCidrs", "ec2:GetIpamPoolAllocations")
+"""IAM actions of reading an Amazon VPC IPAM (in the primary account's home region)."""
 
 
 def _allocation_record(pool_name: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -51,36 +42,37 @@ def read_records(client: Any) -> list[dict[str, Any]]:
     Args:
         client: an EC2 client in the IPAM's home region.
     """
-    pools = _pages(client, "describe_ipam_pools", "IpamPools")
+    pools = list(paginate(client, "describe_ipam_pools", "IpamPools"))
     pools = [p for p in pools if p.get("State", "create-complete").endswith("complete")]
-    names = {p["IpamPoolId"]: _tag(p, "name") or p["IpamPoolId"] for p in pools}
+    names = {p["IpamPoolId"]: tag_value(p.get("Tags"), "name") or p["IpamPoolId"] for p in pools}
     records: list[dict[str, Any]] = []
     allocations: list[dict[str, Any]] = []
     for pool in sorted(pools, key=lambda p: (p.get("PoolDepth", 1), p["IpamPoolId"])):
         pool_id = pool["IpamPoolId"]
         cidrs = [
             c["Cidr"]
-            for c in _pages(client, "get_ipam_pool_cidrs", "IpamPoolCidrs", IpamPoolId=pool_id)
+            for c in paginate(client, "get_ipam_pool_cidrs", "IpamPoolCidrs", IpamPoolId=pool_id)
             if c.get("State") == "provisioned"
         ]
         if not cidrs:
             continue
         locale = pool.get("Locale")
+        tags = pool.get("Tags")
         records.append(
             {
                 "kind": "pool",
                 "name": names[pool_id],
                 "parent": names.get(pool.get("SourceIpamPoolId", "")),
                 "cidr": cidrs,
-                "environment": _tag(pool, "env") or _tag(pool, "environment"),
+                "environment": tag_value(tags, "env") or tag_value(tags, "environment"),
                 "region": locale if locale and locale != "None" else None,
-                "owner": _tag(pool, "owner"),
-                "tags": {t["Key"]: t["Value"] for t in pool.get("Tags", []) if t["Key"] != "Name"},
+                "owner": tag_value(tags, "owner"),
+                "tags": {k: v for k, v in tag_dict(tags).items() if k != "Name"},
                 "description": pool.get("Description"),
                 "resource_arn": None,
             }
         )
-        for item in _pages(
+        for item in paginate(
             client, "get_ipam_pool_allocations", "IpamPoolAllocations", IpamPoolId=pool_id
         ):
             if item.get("ResourceType") != "ipam-pool":
@@ -94,4 +86,6 @@ def read_csv(client: Any) -> str:
     Args:
         client: an EC2 client in the IPAM's home region.
     """
+    from tools.ipam.export import to_csv
+
     return to_csv(read_records(client))

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from tools.cost.estimate_models import CostResource
 from tools.cost.estimator import estimate, estimate_all, group_totals
-from tools.cost.models import CostResource
 from tools.errors import InvalidInput
 
 pytestmark = pytest.mark.time_sensitive

@@ -13,8 +13,8 @@ from botocore.stub import ANY, Stubber
 
 from core.settings import Settings
 from tools.cost.live_pricing import ec2_filters, fetch_ec2_price
+from tools.cost.models import PriceArgs
 from tools.cost.price_lookup import lookup_price
-from tools.cost.tool_models import PriceArgs
 
 pytestmark = pytest.mark.time_sensitive
 

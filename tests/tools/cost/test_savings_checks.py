@@ -10,8 +10,8 @@ import pytest
 from tools.cost import savings_compute as compute
 from tools.cost import savings_storage as storage
 from tools.cost.catalog import catalog
+from tools.cost.estimate_models import CostResource
 from tools.cost.metrics import Usage
-from tools.cost.models import CostResource
 
 pytestmark = pytest.mark.time_sensitive
 

@@ -9,8 +9,8 @@ import pytest
 from tests.estate import launch
 from tools.blocks import to_text
 from tools.context import ToolContext
-from tools.cost.models import CostResource
-from tools.cost.tool_models import EstimateArgs, PriceArgs, TopResourcesArgs
+from tools.cost.estimate_models import CostResource
+from tools.cost.models import EstimateArgs, PriceArgs, TopResourcesArgs
 from tools.errors import InvalidInput
 from tools.registry import load_builtin_tools
 

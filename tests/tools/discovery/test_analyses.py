@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import networkx as nx
 
 from tools.discovery.analysis.impact import blast_radius, dependencies
 from tools.discovery.analysis.migration import migration_order, risk_score
-from tools.discovery.analysis.orphans import find_orphans
 from tools.discovery.analysis.security import public_exposure, risky_rule, risky_security_groups
 from tools.discovery.analysis.view import dependency_view
-from tools.discovery.model import Relation, Resource
+from tools.discovery.resource_models import Relation, Resource
 
 
 def _raw(*edges: tuple[str, str, str]) -> nx.MultiDiGraph:
@@ -201,48 +198,3 @@ def test_public_exposure_needs_public_ip_public_subnet_and_open_group() -> None:
     assert [(e.label, e.reason, e.open_ports) for e in found] == [
         ("a", "public_instance", ["tcp 80"])
     ]
-
-
-def test_orphans_include_old_snapshots_and_empty_load_balancers() -> None:
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    old = Resource(
-        arn="arn:snap-old",
-        account="1",
-        region="us-east-1",
-        type="ec2:snapshot",
-        service="ec2",
-        resource_id="snap-old",
-        config={"start_time": (now - timedelta(days=400)).isoformat(), "size_gb": 20},
-    )
-    new = Resource(
-        arn="arn:snap-new",
-        account="1",
-        region="us-east-1",
-        type="ec2:snapshot",
-        service="ec2",
-        resource_id="snap-new",
-        config={"start_time": (now - timedelta(days=3)).isoformat(), "size_gb": 20},
-    )
-    lb = Resource(
-        arn="arn:lb",
-        account="1",
-        region="us-east-1",
-        type="elbv2:load-balancer",
-        service="elbv2",
-        resource_id="lonely-alb",
-    )
-    tg = Resource(
-        arn="arn:tg",
-        account="1",
-        region="us-east-1",
-        type="elbv2:target-group",
-        service="elbv2",
-        resource_id="tg",
-        config={"load_balancers": ["arn:lb"], "healthy_targets": 0},
-    )
-
-    found = {(o.label, o.reason): o for o in find_orphans([old, new, lb, tg], 90, now=now)}
-
-    assert set(found) == {("snap-old", "old_snapshot"), ("lonely-alb", "no_healthy_targets")}
-    assert found[("snap-old", "old_snapshot")].monthly_cost == 1.0
-    assert found[("lonely-alb", "no_healthy_targets")].monthly_cost == 16.43

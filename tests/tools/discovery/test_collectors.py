@@ -15,8 +15,8 @@ from tools.discovery.analysis.migration import migration_order
 from tools.discovery.collectors import elasticache
 from tools.discovery.collectors.apigateway import lambda_function
 from tools.discovery.collectors.base import Scope
-from tools.discovery.model import Resource, ScanResult
 from tools.discovery.models import BlastArgs, GraphArgs
+from tools.discovery.resource_models import Resource, ScanResult
 from tools.discovery.scan import run_scan
 from tools.discovery.store import InventoryStore
 

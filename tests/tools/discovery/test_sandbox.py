@@ -15,11 +15,12 @@ from core.sandbox import DemoEstate, seed_demo_estate
 from core.settings import Settings
 from tools import blocks
 from tools.context import ToolContext
+from tools.cost import tools as cost_tools
+from tools.cost.models import OrphansArgs
 from tools.discovery import render, tools
 from tools.discovery.models import (
     BlastArgs,
     MigrationArgs,
-    OrphansArgs,
     RiskArgs,
     RiskyGroupsArgs,
     ScanArgs,
@@ -120,7 +121,7 @@ def test_security_groups_open_to_the_internet(sandbox: tuple[ToolContext, DemoEs
 
 def test_what_is_unused_and_costing_money(sandbox: tuple[ToolContext, DemoEstate]) -> None:
     ctx, _ = sandbox
-    result = tools.inventory_orphans(ctx, OrphansArgs())
+    result = cost_tools.inventory_orphans(ctx, OrphansArgs())
 
     reasons = {(o.label.split(" (")[0], o.reason) for o in result.items}
     assert ("old-data", "unattached_volume") in reasons

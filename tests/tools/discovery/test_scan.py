@@ -9,7 +9,7 @@ from botocore.awsrequest import AWSResponse
 from core.aws import AwsClients
 from tests.tools.discovery.estate import Estate
 from tools.context import ToolContext
-from tools.discovery.model import ScanResult
+from tools.discovery.resource_models import ScanResult
 from tools.discovery.scan import ScanProgress, run_scan
 
 

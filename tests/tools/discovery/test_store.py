@@ -14,11 +14,11 @@ from core.clock import Clock
 from core.db import Database
 from tests.tools.discovery.estate import Estate
 from tools.context import ToolContext
-from tools.discovery.model import Resource, ScanResult, ScopeOutcome
 from tools.discovery.models import ChangesArgs
+from tools.discovery.resource_models import Resource, ScanResult, ScopeOutcome
 from tools.discovery.scan import run_scan
 from tools.discovery.store import InventoryStore
-from tools.discovery.tools import changes
+from tools.discovery.tools import changes as list_changes
 
 pytestmark = pytest.mark.time_sensitive
 
@@ -169,9 +169,24 @@ def test_changes_in_the_last_hours_reach_back_across_year_end(
         scan_ctx.aws.client("s3", "us-east-1").create_bucket(Bucket="cf-test-late")
         run_scan(scan_ctx)
         moment.move_to(datetime(2027, 1, 1, 0, 45, tzinfo=UTC))
-        recent = changes(scan_ctx, ChangesArgs(since_hours=2))
+        recent = list_changes(scan_ctx, ChangesArgs(since_hours=2))
         moment.shift(timedelta(hours=2))
-        later = changes(scan_ctx, ChangesArgs(since_hours=2))
+        later = list_changes(scan_ctx, ChangesArgs(since_hours=2))
     assert [(c.kind, c.resource.label) for c in recent.changes] == [("created", "cf-test-late")]
     assert recent.scope == "since 2026-12-31 22:45 UTC"
     assert later.changes == []
+
+
+def test_a_collector_recording_more_is_not_a_change_of_the_resource(db: Database) -> None:
+    store = InventoryStore(db)
+    store.record_scan(_scan(_resources(3, "available")))
+    grown = _resources(3, "available")
+    for resource in grown:
+        resource.config["throughput"] = 125  # a newer collector records one more setting
+    grown[1].config["size_gb"] = 500  # and one volume really did change
+
+    store.record_scan(_scan(grown))
+
+    changes = [(c.name or c.arn.rsplit("/", 1)[-1], c.changed_fields) for c in store.changes()]
+    assert changes == [("vol-00000001", ["config.size_gb", "config.throughput"])]
+    assert all(r.config["throughput"] == 125 for r in store.search(type="ec2:volume"))

@@ -9,9 +9,10 @@ import time_machine
 
 from tools.context import ToolContext
 from tools.ipam import service
+from tools.ipam.allocation_service import insert_allocation
 from tools.ipam.insights import analyze
 from tools.ipam.models import AllocateArgs, CreatePoolArgs
-from tools.ipam.operations import insert_allocation, insert_pool
+from tools.ipam.pool_service import insert_pool
 from tools.ipam.report_models import AnalyzeArgs
 
 pytestmark = pytest.mark.time_sensitive

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from tools.discovery.analysis.view import is_virtual
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class Step(BaseModel):

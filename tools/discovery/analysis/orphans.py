@@ -1,19 +1,14 @@
-"""Orphans: things that cost money and serve nothing."""
+"""Orphans: things that cost money and serve nothing (priced by the cost domain)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from importlib import resources as package_files
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tools.discovery.model import Resource
-
-HOURS_PER_MONTH = 730
+from tools.discovery.resource_models import Resource
 
 
 class Orphan(BaseModel):
@@ -31,41 +26,11 @@ class Orphan(BaseModel):
     )
 
 
-@lru_cache(maxsize=1)
-def prices() -> dict[str, Any]:
-    """The packaged price table (EBS, snapshots, public IPv4, ALB) with its provenance."""
-    text = package_files.files("tools.discovery").joinpath("data/orphan_prices.json").read_text()
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def _region_prices(region: str) -> dict[str, Any]:
-    table: dict[str, Any] = prices()["regions"].get(region) or {}
-    return table
-
-
-def _volume_cost(resource: Resource) -> float | None:
-    per_gb = _region_prices(resource.region).get("ebs_gb_month", {})
-    rate = per_gb.get(str(resource.config.get("volume_type")))
-    size = resource.config.get("size_gb")
-    return round(rate * size, 2) if rate is not None and size else None
-
-
-def _snapshot_cost(resource: Resource) -> float | None:
-    rate = _region_prices(resource.region).get("ebs_gb_month", {}).get("snapshot")
-    size = resource.config.get("size_gb")
-    return round(rate * size, 2) if rate is not None and size else None
-
-
-def _hourly(resource: Resource, key: str) -> float | None:
-    rate = _region_prices(resource.region).get(key)
-    return round(rate * HOURS_PER_MONTH, 2) if rate is not None else None
-
-
 def find_orphans(
     resources: Sequence[Resource], snapshot_max_age_days: int, now: datetime
 ) -> list[Orphan]:
-    """Unattached volumes, unassociated EIPs, load balancers without healthy targets, old snapshots.
+    """Unattached volumes, unassociated EIPs, load balancers without healthy targets, old snapshots,
+    in the order of ``resources`` and not yet priced (``monthly_cost`` None).
 
     Args:
         resources: the inventory.
@@ -85,7 +50,7 @@ def find_orphans(
         orphan = _orphan(resource, healthy_by_lb, cutoff, moment)
         if orphan:
             found.append(orphan)
-    return sorted(found, key=lambda o: (-(o.monthly_cost or 0), o.reason, o.label))
+    return found
 
 
 def _orphan(
@@ -101,20 +66,11 @@ def _orphan(
     config = resource.config
     if resource.type == "ec2:volume" and resource.state == "available":
         detail = f"{config.get('size_gb')} GB {config.get('volume_type')}"
-        return Orphan(
-            **base, reason="unattached_volume", detail=detail, monthly_cost=_volume_cost(resource)
-        )
+        return Orphan(**base, reason="unattached_volume", detail=detail)
     if resource.type == "ec2:elastic-ip" and resource.state == "unassociated":
-        return Orphan(
-            **base,
-            reason="unassociated_eip",
-            detail=config.get("public_ip"),
-            monthly_cost=_hourly(resource, "public_ipv4_hour"),
-        )
+        return Orphan(**base, reason="unassociated_eip", detail=config.get("public_ip"))
     if resource.type == "elbv2:load-balancer" and healthy_by_lb.get(resource.arn, 0) == 0:
-        return Orphan(
-            **base, reason="no_healthy_targets", monthly_cost=_hourly(resource, "alb_hour")
-        )
+        return Orphan(**base, reason="no_healthy_targets")
     if resource.type == "ec2:snapshot":
         started = _parse(config.get("start_time"))
         if started and started < cutoff:
@@ -123,7 +79,6 @@ def _orphan(
                 **base,
                 reason="old_snapshot",
                 detail=f"{age} days, {config.get('size_gb')} GB",
-                monthly_cost=_snapshot_cost(resource),
             )
     return None
 

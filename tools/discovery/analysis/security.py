@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tools.discovery.model import Resource
+from tools.discovery.collectors.vpc_security_groups import port_text
+from tools.discovery.resource_models import Resource
 
 WORLD = {"0.0.0.0/0", "::/0"}
 SENSITIVE_PORTS: dict[int, str] = {
@@ -163,8 +164,6 @@ def _open_ports(groups: list[Resource]) -> list[str]:
     for group in groups:
         for rule in group.config.get("ingress", []):
             if world_open(rule):
-                from tools.discovery.collectors.vpc import port_text
-
                 ports.append(port_text(rule))
     return sorted(set(ports))
 

@@ -16,8 +16,10 @@ Raw edges say what is connected; this view says who depends on whom:
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 SOURCE_NEEDS_TARGET = {"SECURED_BY", "ROUTES_VIA", "TARGETS", "INVOKES", "ASSUMES"}
 TARGET_NEEDS_SOURCE = {"CONTAINS", "ATTACHED_TO", "TRIGGERS"}
@@ -48,6 +50,8 @@ def dependency_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
     Args:
         graph: raw graph from a graph store (edge key = kind).
     """
+    import networkx as nx  # loaded when a view is built, not when the registry is
+
     view = nx.DiGraph()
     view.add_nodes_from(graph.nodes(data=True))
     members: dict[str, list[str]] = defaultdict(list)

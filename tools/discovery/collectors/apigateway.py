@@ -6,8 +6,9 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel
-from tools.discovery.model import Resource
+from core.aws_read import paginate
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import Resource
 
 SERVICE = "apigateway"
 LAMBDA_INTEGRATIONS = {"AWS", "AWS_PROXY"}
@@ -16,6 +17,7 @@ _FUNCTION = re.compile(
 )
 
 
+@reader("apigateway:GET")
 def collect(scope: Scope) -> list[Resource]:
     """Every REST API in the scope, with an INVOKES edge to each Lambda function it calls.
 
@@ -80,4 +82,4 @@ def _api(scope: Scope, client: Any, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(SERVICE, collect)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "lambda"
 
 
+@reader("lambda:ListFunctions", "lambda:ListEventSourceMappings", "lambda:ListTags")
 def collect(scope: Scope) -> list[Resource]:
     """Every function, with its role, network placement and what triggers it.
 
@@ -75,4 +77,4 @@ def _function(
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(SERVICE, collect)

@@ -1,47 +1,16 @@
-"""What a collector receives, how it pages, and small shape helpers shared by all collectors."""
+"""What a collector receives, the readers it is made of, and small shape helpers they share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tools.discovery.model import EdgeKind, Relation, Resource
+from core.aws_read import paginate
+from tools.discovery.resource_models import EdgeKind, Relation, Resource
 
-PAGE_SIZES: dict[tuple[str, str], int] = {
-    ("ec2", "describe_instances"): 1000,
-    ("ec2", "describe_volumes"): 500,
-    ("ec2", "describe_snapshots"): 1000,
-    ("ec2", "describe_network_interfaces"): 1000,
-    ("ec2", "describe_vpcs"): 1000,
-    ("ec2", "describe_subnets"): 1000,
-    ("ec2", "describe_route_tables"): 100,
-    ("ec2", "describe_internet_gateways"): 1000,
-    ("ec2", "describe_nat_gateways"): 1000,
-    ("ec2", "describe_security_groups"): 1000,
-    ("ec2", "describe_vpc_peering_connections"): 1000,
-    ("ec2", "describe_vpc_endpoints"): 1000,
-    ("elbv2", "describe_load_balancers"): 400,
-    ("elbv2", "describe_target_groups"): 400,
-    ("elbv2", "describe_listeners"): 400,
-    ("rds", "describe_db_instances"): 100,
-    ("rds", "describe_db_clusters"): 100,
-    ("lambda", "list_functions"): 50,
-    ("lambda", "list_event_source_mappings"): 100,
-    ("iam", "list_roles"): 1000,
-    ("iam", "list_role_tags"): 1000,
-    ("iam", "list_instance_profiles"): 1000,
-    ("ecs", "list_clusters"): 100,
-    ("ecs", "list_services"): 100,
-    ("dynamodb", "list_tables"): 100,
-    ("elasticache", "describe_cache_clusters"): 100,
-    ("elasticache", "describe_cache_subnet_groups"): 100,
-    ("apigateway", "get_rest_apis"): 500,
-    ("apigateway", "get_resources"): 500,
-    ("organizations", "list_accounts"): 20,
-}
-"""Largest page each paginated operation serves; collectors always ask for it."""
+PartFn = Callable[["Scope"], list[Resource]]
 
 
 @dataclass(frozen=True)
@@ -52,11 +21,13 @@ class Scope:
         account: 12-digit account id.
         region: region name (for global collectors, the region their client is built in).
         client: builds a boto3 client for a service in this account and region.
+        filters: EC2 API filters narrowing what a filterable reader asks for (empty: all).
     """
 
     account: str
     region: str
     client: Callable[[str], Any]
+    filters: tuple[dict[str, Any], ...] = ()
 
     def arn(self, service: str, path: str, *, region: str | None = None) -> str:
         """An ARN in this account, e.g. ``arn:aws:ec2:us-east-1:123456789012:instance/i-1``.
@@ -78,74 +49,153 @@ class Scope:
         """
         return self.arn("ec2", f"{kind}/{resource_id}")
 
+    def filter_params(self) -> dict[str, Any]:
+        """``{"Filters": [...]}`` for a describe call when the scope is narrowed, else ``{}``."""
+        return {"Filters": list(self.filters)} if self.filters else {}
+
 
 @dataclass(frozen=True)
-class CollectorSpec:
-    """A collector and how the scan runs it.
+class Reader:
+    """The smallest thing discovery reads: one kind of resource with the calls that read it.
+
+    Other domains read AWS through readers (``tools.discovery.read``); the scan runs them in
+    collectors. Each declares the IAM actions of the calls it makes, and the permissions test
+    proves them against the calls it really makes.
 
     Attributes:
-        name: short service name, also the scope of deletion detection.
-        collect: ``(scope) -> resources``.
-        is_global: run once per account rather than once per region.
-        parts: independent pieces of ``collect`` (each its own API calls) that a scan may run
-            side by side; ``collect`` is then their results in turn. Empty: one piece.
+        name: ``<collector module>.<reader>``, e.g. ``ec2.instances``.
+        read: ``(scope) -> resources``.
+        permissions: IAM actions of every call ``read`` makes.
+        is_global: the resources are per account, not per region (S3, IAM).
+        filterable: honours ``Scope.filters`` (EC2 describe calls with ``Filters``).
     """
 
     name: str
-    collect: Callable[[Scope], list[Resource]]
+    read: PartFn
+    permissions: tuple[str, ...]
     is_global: bool = False
-    parts: tuple[Callable[[Scope], list[Resource]], ...] = ()
+    filterable: bool = False
+
+    def __call__(self, scope: Scope) -> list[Resource]:
+        """Read in ``scope``.
+
+        Args:
+            scope: account, region and filters.
+        """
+        return self.read(scope)
+
+
+def reader(
+    *permissions: str, is_global: bool = False, filterable: bool = False
+) -> Callable[[PartFn], Reader]:
+    """Declare a reader and the IAM actions of the calls it makes.
+
+    Args:
+        permissions: IAM actions, e.g. ``ec2:DescribeInstances``.
+        is_global: per account rather than per region.
+        filterable: honours ``Scope.filters``.
+    """
+
+    def declare(function: PartFn) -> Reader:
+        collector = function.__module__.rsplit(".", 1)[-1]
+        return Reader(
+            name=f"{collector}.{function.__name__}",
+            read=function,
+            permissions=tuple(permissions),
+            is_global=is_global,
+            filterable=filterable,
+        )
+
+    return declare
+
+
+def listing(
+    name: str,
+    permission: str,
+    call: tuple[str, str, str],
+    convert: Callable[[Scope, dict[str, Any]], Resource],
+    *,
+    keep: Callable[[dict[str, Any]], bool] = lambda _: True,
+    filterable: bool = False,
+    **params: Any,
+) -> Reader:
+    """A reader that pages through one describe call and converts the items it keeps.
+
+    Args:
+        name: ``<collector>.<reader>``, e.g. ``ec2.volumes``.
+        permission: the IAM action of the call.
+        call: (boto3 service, paginated operation, result key), e.g.
+            ``("ec2", "describe_volumes", "Volumes")``.
+        convert: ``(scope, item) -> Resource``.
+        keep: which items to convert (default: all).
+        filterable: pass ``Scope.filters`` to the call as ``Filters``.
+        params: fixed parameters of the call.
+    """
+    service, operation, key = call
+
+    def read(scope: Scope) -> list[Resource]:
+        narrowed = scope.filter_params() if filterable else {}
+        found = paginate(scope.client(service), operation, key, **params, **narrowed)
+        return [convert(scope, item) for item in found if keep(item)]
+
+    return Reader(name, read, (permission,), filterable=filterable)
+
+
+def _run_all(readers: tuple[Reader, ...]) -> PartFn:
+    def run(scope: Scope) -> list[Resource]:
+        return [resource for one in readers for resource in one(scope)]
+
+    return run
+
+
+@dataclass(frozen=True)
+class CollectorSpec:
+    """A collector: the readers of one AWS service and how the scan groups them.
+
+    Attributes:
+        name: short service name, also the scope of deletion detection.
+        units: groups of readers; the scan runs each group as one unit (its own API calls),
+            side by side with the others, and the readers of a group one after another.
+        is_global: run once per account rather than once per region.
+    """
+
+    name: str
+    units: tuple[tuple[Reader, ...], ...]
+    is_global: bool = False
 
     @classmethod
-    def of_parts(
-        cls, name: str, *parts: Callable[[Scope], list[Resource]], is_global: bool = False
-    ) -> CollectorSpec:
-        """A collector made of independent parts; its ``collect`` runs them one after another.
+    def of(cls, name: str, *units: Reader | tuple[Reader, ...]) -> CollectorSpec:
+        """A collector of ``units``, each a reader or a group of readers run as one unit.
 
         Args:
             name: short service name.
-            parts: the pieces, each ``(scope) -> resources``.
-            is_global: run once per account rather than once per region.
+            units: the scan units; every reader global makes the collector global.
         """
+        groups = tuple(u if isinstance(u, tuple) else (u,) for u in units)
+        readers = [r for group in groups for r in group]
+        return cls(name=name, units=groups, is_global=all(r.is_global for r in readers))
 
-        def collect(scope: Scope) -> list[Resource]:
-            return [resource for part in parts for resource in part(scope)]
+    @property
+    def readers(self) -> tuple[Reader, ...]:
+        """Every reader of the collector, in scan order."""
+        return tuple(r for group in self.units for r in group)
 
-        return cls(name=name, collect=collect, is_global=is_global, parts=parts)
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        """IAM actions of every call the collector makes."""
+        return tuple(dict.fromkeys(p for r in self.readers for p in r.permissions))
 
-    def pieces(self) -> tuple[Callable[[Scope], list[Resource]], ...]:
-        """What a scan runs as separate units: the parts, or ``collect`` alone."""
-        return self.parts or (self.collect,)
+    def collect(self, scope: Scope) -> list[Resource]:
+        """Run every reader in ``scope``, one after another.
 
+        Args:
+            scope: account and region.
+        """
+        return _run_all(self.readers)(scope)
 
-def paginate(client: Any, operation: str, key: str, **params: Any) -> Iterator[Any]:
-    """Every item under ``key`` across all pages, asking for the largest page served.
-
-    Args:
-        client: boto3 client.
-        operation: paginated operation name (``describe_instances``).
-        key: result key holding the items (``Reservations``).
-        params: operation parameters.
-    """
-    service = client.meta.service_model.service_name
-    size = PAGE_SIZES.get((service, operation))
-    config = {"PageSize": size} if size else {}
-    for page in client.get_paginator(operation).paginate(**params, PaginationConfig=config):
-        yield from page.get(key, [])
-
-
-def tag_dict(tags: list[dict[str, Any]] | None) -> dict[str, str]:
-    """``[{'Key': k, 'Value': v}]`` as ``{k: v}``.
-
-    Args:
-        tags: AWS tag list (``Key``/``Value`` or ``key``/``value``).
-    """
-    result: dict[str, str] = {}
-    for tag in tags or []:
-        key = tag.get("Key", tag.get("key"))
-        if key is not None:
-            result[str(key)] = str(tag.get("Value", tag.get("value", "")))
-    return result
+    def pieces(self) -> tuple[PartFn, ...]:
+        """What a scan runs as separate units, one callable per group of readers."""
+        return tuple(_run_all(group) for group in self.units)
 
 
 def json_safe(value: Any) -> Any:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate
-from tools.discovery.model import Resource
+from core.aws_read import paginate
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader
+from tools.discovery.resource_models import Resource
 
 SERVICE = "dynamodb"
 
 
+@reader("dynamodb:ListTables", "dynamodb:DescribeTable")
 def collect(scope: Scope) -> list[Resource]:
     """Every table in the scope (one DescribeTable per table: the API has no batch form).
 
@@ -42,4 +44,4 @@ def _table(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(SERVICE, collect)

@@ -2,49 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, listing, make, reader, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "ec2"
 
 
+@reader("ec2:DescribeInstances", filterable=True)
 def instances(scope: Scope) -> list[Resource]:
     """Every instance in the scope.
 
     Args:
-        scope: account and region to look at.
+        scope: account and region to look at (and filters).
     """
-    return [_instance(scope, i) for i in _instances(scope.client("ec2"))]
+    return [_instance(scope, i) for i in _instances(scope.client("ec2"), scope)]
 
 
-def _listing(
-    operation: str,
-    key: str,
-    convert: Callable[[Scope, dict[str, Any]], Resource],
-    what: str,
-    keep: Callable[[dict[str, Any]], bool] = lambda _: True,
-    **params: Any,
-) -> Callable[[Scope], list[Resource]]:
-    """A part that pages through one EC2 describe call and converts what it keeps."""
-
-    def part(scope: Scope) -> list[Resource]:
-        found = paginate(scope.client("ec2"), operation, key, **params)
-        return [convert(scope, item) for item in found if keep(item)]
-
-    part.__doc__ = f"Every {what} in the scope."
-    return part
-
-
+@reader("ec2:DescribeAddresses", filterable=True)
 def addresses(scope: Scope) -> list[Resource]:
     """Every Elastic IP in the scope (DescribeAddresses has no paginator: one response).
 
     Args:
-        scope: account and region to look at.
+        scope: account and region to look at (and filters).
     """
-    found = scope.client("ec2").describe_addresses().get("Addresses", [])
+    found = scope.client("ec2").describe_addresses(**scope.filter_params()).get("Addresses", [])
     return [_address(scope, a) for a in found]
 
 
@@ -57,8 +41,8 @@ def _backs_foreign_image(snapshot: dict[str, Any]) -> bool:
     return str(snapshot.get("Description", "")).startswith("Auto-created snapshot for AMI")
 
 
-def _instances(ec2: Any) -> list[dict[str, Any]]:
-    reservations = paginate(ec2, "describe_instances", "Reservations")
+def _instances(ec2: Any, scope: Scope) -> list[dict[str, Any]]:
+    reservations = paginate(ec2, "describe_instances", "Reservations", **scope.filter_params())
     return [i for r in reservations for i in r.get("Instances", [])]
 
 
@@ -91,10 +75,14 @@ def _instance(scope: Scope, item: dict[str, Any]) -> Resource:
         "private_ip": item.get("PrivateIpAddress"),
         "public_ip": item.get("PublicIpAddress"),
         "security_groups": groups,
+        "security_group_names": [g["GroupName"] for g in item.get("SecurityGroups", [])],
         "image_id": item.get("ImageId"),
         "platform": item.get("PlatformDetails") or item.get("Platform"),
         "root_volume_id": ((root or {}).get("Ebs") or {}).get("VolumeId"),
         "instance_profile": profile,
+        "volume_ids": [
+            m["Ebs"]["VolumeId"] for m in item.get("BlockDeviceMappings", []) if "Ebs" in m
+        ],
     }
     return make(
         scope,
@@ -126,6 +114,7 @@ def _volume(scope: Scope, item: dict[str, Any]) -> Resource:
         "size_gb": item.get("Size"),
         "volume_type": item.get("VolumeType"),
         "iops": item.get("Iops"),
+        "throughput": item.get("Throughput"),
         "encrypted": item.get("Encrypted"),
         "availability_zone": item.get("AvailabilityZone"),
         "create_time": item.get("CreateTime"),
@@ -230,19 +219,33 @@ def _address(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-volumes = _listing("describe_volumes", "Volumes", _volume, "EBS volume")
-snapshots = _listing(
-    "describe_snapshots",
-    "Snapshots",
+volumes = listing(
+    "ec2.volumes",
+    "ec2:DescribeVolumes",
+    ("ec2", "describe_volumes", "Volumes"),
+    _volume,
+    filterable=True,
+)
+"""Every EBS volume in the scope."""
+snapshots = listing(
+    "ec2.snapshots",
+    "ec2:DescribeSnapshots",
+    ("ec2", "describe_snapshots", "Snapshots"),
     _snapshot,
-    "snapshot the account owns",
     keep=lambda s: not _backs_foreign_image(s),
+    filterable=True,
     OwnerIds=["self"],
 )
-network_interfaces = _listing(
-    "describe_network_interfaces", "NetworkInterfaces", _eni, "network interface"
+"""Every snapshot the account owns."""
+network_interfaces = listing(
+    "ec2.network_interfaces",
+    "ec2:DescribeNetworkInterfaces",
+    ("ec2", "describe_network_interfaces", "NetworkInterfaces"),
+    _eni,
+    filterable=True,
 )
+"""Every network interface in the scope."""
 
-SPEC = CollectorSpec.of_parts(SERVICE, instances, volumes, snapshots, network_interfaces, addresses)
-"""Each part is its own describe call, so a scan runs them side by side: in a large region the
+SPEC = CollectorSpec.of(SERVICE, instances, volumes, snapshots, network_interfaces, addresses)
+"""Each reader is its own describe call, so a scan runs them side by side: in a large region the
 instance listing is the long pole and the others finish while it pages."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "ecs"
 
 
+@reader("ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices")
 def collect(scope: Scope) -> list[Resource]:
     """Every cluster and service in the scope.
 
@@ -87,4 +89,4 @@ def _service(scope: Scope, cluster: str, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(SERVICE, collect)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "elasticache"
 
 
+@reader(
+    "elasticache:DescribeCacheSubnetGroups",
+    "elasticache:DescribeCacheClusters",
+    "elasticache:ListTagsForResource",
+)
 def collect(scope: Scope) -> list[Resource]:
     """Every cache cluster in the scope, placed in the subnets of its subnet group.
 
@@ -66,4 +72,4 @@ def _cluster(
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(SERVICE, collect)

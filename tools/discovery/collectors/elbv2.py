@@ -4,27 +4,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "elbv2"
 
 
-def collect(scope: Scope) -> list[Resource]:
-    """Every load balancer (with listeners) and target group (with target health).
+@reader(
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTags",
+    "elasticloadbalancing:DescribeListeners",
+)
+def load_balancers(scope: Scope) -> list[Resource]:
+    """Every load balancer, with its listeners.
 
     Args:
         scope: account and region to look at.
     """
     elb = scope.client("elbv2")
     balancers = list(paginate(elb, "describe_load_balancers", "LoadBalancers"))
+    tags = _tags(elb, [b["LoadBalancerArn"] for b in balancers])
+    return [_balancer(scope, elb, b, tags) for b in balancers]
+
+
+@reader(
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTags",
+    "elasticloadbalancing:DescribeTargetHealth",
+)
+def target_groups(scope: Scope) -> list[Resource]:
+    """Every target group, with the health of each of its targets.
+
+    Args:
+        scope: account and region to look at.
+    """
+    elb = scope.client("elbv2")
     groups = list(paginate(elb, "describe_target_groups", "TargetGroups"))
-    tags = _tags(
-        elb, [b["LoadBalancerArn"] for b in balancers] + [g["TargetGroupArn"] for g in groups]
-    )
-    resources = [_balancer(scope, elb, b, tags) for b in balancers]
-    resources += [_target_group(scope, elb, g, tags) for g in groups]
-    return resources
+    tags = _tags(elb, [g["TargetGroupArn"] for g in groups])
+    return [_target_group(scope, elb, g, tags) for g in groups]
 
 
 def _tags(elb: Any, arns: list[str]) -> dict[str, dict[str, str]]:
@@ -114,4 +132,4 @@ def _target_group(
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+SPEC = CollectorSpec.of(SERVICE, (load_balancers, target_groups))

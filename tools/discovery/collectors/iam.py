@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import GLOBAL_REGION, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader, rel
+from tools.discovery.resource_models import GLOBAL_REGION, Resource
 
 SERVICE = "iam"
 
 
+@reader("iam:ListRoles", "iam:ListRoleTags", "iam:ListInstanceProfiles", is_global=True)
 def collect(scope: Scope) -> list[Resource]:
     """Every role and instance profile of the account.
 
@@ -70,4 +72,4 @@ def _profile(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect, is_global=True)
+SPEC = CollectorSpec.of(SERVICE, collect)

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, listing, make, rel
+from tools.discovery.resource_models import Relation, Resource
 
 SERVICE = "rds"
-
-
-def collect(scope: Scope) -> list[Resource]:
-    """Every DB instance and DB cluster in the scope.
-
-    Args:
-        scope: account and region to look at.
-    """
-    rds = scope.client("rds")
-    resources = [_instance(scope, i) for i in paginate(rds, "describe_db_instances", "DBInstances")]
-    resources += [_cluster(scope, c) for c in paginate(rds, "describe_db_clusters", "DBClusters")]
-    return resources
 
 
 def _groups(scope: Scope, arn: str, item: dict[str, Any]) -> list[Relation]:
@@ -45,6 +34,8 @@ def _instance(scope: Scope, item: dict[str, Any]) -> Resource:
         "multi_az": item.get("MultiAZ", False),
         "allocated_storage_gb": item.get("AllocatedStorage"),
         "storage_type": item.get("StorageType"),
+        "iops": item.get("Iops"),
+        "created": item.get("InstanceCreateTime"),
         "publicly_accessible": item.get("PubliclyAccessible", False),
         "endpoint": (item.get("Endpoint") or {}).get("Address"),
         "port": (item.get("Endpoint") or {}).get("Port"),
@@ -93,4 +84,19 @@ def _cluster(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+instances = listing(
+    "rds.instances",
+    "rds:DescribeDBInstances",
+    ("rds", "describe_db_instances", "DBInstances"),
+    _instance,
+)
+"""Every DB instance in the scope."""
+clusters = listing(
+    "rds.clusters",
+    "rds:DescribeDBClusters",
+    ("rds", "describe_db_clusters", "DBClusters"),
+    _cluster,
+)
+"""Every DB cluster (Aurora, Multi-AZ cluster) in the scope."""
+
+SPEC = CollectorSpec.of(SERVICE, (instances, clusters))

@@ -6,8 +6,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, tag_dict
-from tools.discovery.model import Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, make, reader
+from tools.discovery.resource_models import Resource
 
 SERVICE = "s3"
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -20,6 +21,16 @@ ABSENT = {
 }
 
 
+@reader(
+    "s3:ListAllMyBuckets",
+    "s3:GetBucketLocation",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketTagging",
+    "s3:GetBucketAcl",
+    "s3:GetBucketPolicyStatus",
+    is_global=True,
+)
 def collect(scope: Scope) -> list[Resource]:
     """Every bucket of the account, each placed in its own region.
 
@@ -27,10 +38,7 @@ def collect(scope: Scope) -> list[Resource]:
         scope: account (the region only picks the endpoint).
     """
     s3 = scope.client("s3")
-    buckets = []
-    for page in s3.get_paginator("list_buckets").paginate():
-        buckets.extend(page.get("Buckets", []))
-    return [_bucket(scope, s3, b) for b in buckets]
+    return [_bucket(scope, s3, b) for b in paginate(s3, "list_buckets", "Buckets")]
 
 
 def _optional(call: Any, **params: Any) -> dict[str, Any] | None:
@@ -85,4 +93,4 @@ def _bucket(scope: Scope, s3: Any, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect, is_global=True)
+SPEC = CollectorSpec.of(SERVICE, collect)

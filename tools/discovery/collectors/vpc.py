@@ -1,11 +1,14 @@
-"""VPC networking: VPCs, subnets, route tables, gateways, security groups, peerings, endpoints."""
+"""VPC networking: VPCs, subnets, route tables, gateways, security groups (their own module),
+peerings, endpoints."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tools.discovery.collectors.base import CollectorSpec, Scope, make, paginate, rel, tag_dict
-from tools.discovery.model import Relation, Resource
+from core.aws_read import paginate, tag_dict
+from tools.discovery.collectors.base import CollectorSpec, Scope, listing, make, reader, rel
+from tools.discovery.collectors.vpc_security_groups import security_groups
+from tools.discovery.resource_models import Resource
 
 SERVICE = "vpc"
 GATEWAY_KINDS = {
@@ -17,29 +20,20 @@ GATEWAY_KINDS = {
 }
 
 
-def collect(scope: Scope) -> list[Resource]:
-    """Every networking resource in the scope, with subnets marked public or private.
+@reader("ec2:DescribeSubnets", "ec2:DescribeRouteTables")
+def subnets(scope: Scope) -> list[Resource]:
+    """Every subnet, marked public or private by the routes that apply to it, and every route
+    table.
 
     Args:
         scope: account and region to look at.
     """
     ec2 = scope.client("ec2")
-    subnets = list(paginate(ec2, "describe_subnets", "Subnets"))
+    found = list(paginate(ec2, "describe_subnets", "Subnets"))
     tables = list(paginate(ec2, "describe_route_tables", "RouteTables"))
-    routes_by_subnet = _subnet_routes(subnets, tables)
-    resources = [_vpc(scope, v) for v in paginate(ec2, "describe_vpcs", "Vpcs")]
-    resources += [_subnet(scope, s, routes_by_subnet.get(s["SubnetId"], [])) for s in subnets]
-    resources += [_route_table(scope, t, routes_by_subnet) for t in tables]
-    igws = paginate(ec2, "describe_internet_gateways", "InternetGateways")
-    resources += [_igw(scope, g) for g in igws]
-    resources += [_nat(scope, n) for n in paginate(ec2, "describe_nat_gateways", "NatGateways")]
-    groups = paginate(ec2, "describe_security_groups", "SecurityGroups")
-    resources += [_security_group(scope, g) for g in groups]
-    peerings = paginate(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections")
-    resources += [_peering(scope, p) for p in peerings]
-    endpoints = paginate(ec2, "describe_vpc_endpoints", "VpcEndpoints")
-    resources += [_endpoint(scope, e) for e in endpoints]
-    return resources
+    routes_by_subnet = _subnet_routes(found, tables)
+    resources = [_subnet(scope, s, routes_by_subnet.get(s["SubnetId"], [])) for s in found]
+    return resources + [_route_table(scope, t, routes_by_subnet) for t in tables]
 
 
 def _subnet_routes(
@@ -90,10 +84,22 @@ def _destination(route: dict[str, Any]) -> str:
     )
 
 
+def _associated(blocks: list[dict[str, Any]], key: str, state: str) -> list[str]:
+    """The blocks of an association set that are associated now (not being removed)."""
+    return [
+        b[key] for b in blocks if (b.get(state) or {}).get("State", "associated") == "associated"
+    ]
+
+
 def _vpc(scope: Scope, item: dict[str, Any]) -> Resource:
     config = {
         "cidr": item.get("CidrBlock"),
-        "cidrs": [c["CidrBlock"] for c in item.get("CidrBlockAssociationSet", [])],
+        "cidrs": _associated(
+            item.get("CidrBlockAssociationSet", []), "CidrBlock", "CidrBlockState"
+        ),
+        "ipv6_cidrs": _associated(
+            item.get("Ipv6CidrBlockAssociationSet", []), "Ipv6CidrBlock", "Ipv6CidrBlockState"
+        ),
         "is_default": item.get("IsDefault", False),
     }
     vpc_id = item["VpcId"]
@@ -123,6 +129,7 @@ def _subnet(scope: Scope, item: dict[str, Any], routes: list[dict[str, Any]]) ->
             public = True
     config = {
         "cidr": item.get("CidrBlock"),
+        "ipv6_cidrs": [a["Ipv6CidrBlock"] for a in item.get("Ipv6CidrBlockAssociationSet", [])],
         "availability_zone": item.get("AvailabilityZone"),
         "vpc_id": item["VpcId"],
         "map_public_ip_on_launch": item.get("MapPublicIpOnLaunch", False),
@@ -205,6 +212,7 @@ def _nat(scope: Scope, item: dict[str, Any]) -> Resource:
         "vpc_id": item.get("VpcId"),
         "public_ips": [a.get("PublicIp") for a in addresses if a.get("PublicIp")],
         "connectivity": item.get("ConnectivityType", "public"),
+        "create_time": item.get("CreateTime"),
     }
     return make(
         scope,
@@ -214,64 +222,6 @@ def _nat(scope: Scope, item: dict[str, Any]) -> Resource:
         nat_id,
         tags=tag_dict(item.get("Tags")),
         state=item.get("State"),
-        config=config,
-        relations=relations,
-    )
-
-
-def _rule(permission: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "protocol": str(permission.get("IpProtocol", "-1")),
-        "from_port": permission.get("FromPort"),
-        "to_port": permission.get("ToPort"),
-        "cidrs": [r["CidrIp"] for r in permission.get("IpRanges", [])],
-        "ipv6_cidrs": [r["CidrIpv6"] for r in permission.get("Ipv6Ranges", [])],
-        "groups": [
-            p["GroupId"] for p in permission.get("UserIdGroupPairs", []) if p.get("GroupId")
-        ],
-    }
-
-
-def port_text(rule: dict[str, Any]) -> str:
-    """``tcp 5432``, ``tcp 80-443`` or ``all traffic`` for a normalised rule.
-
-    Args:
-        rule: a rule as stored in a security group's config.
-    """
-    if rule["protocol"] == "-1":
-        return "all traffic"
-    low, high = rule.get("from_port"), rule.get("to_port")
-    ports = f"{low}" if low == high else f"{low}-{high}"
-    return f"{rule['protocol']} {ports}"
-
-
-def _security_group(scope: Scope, item: dict[str, Any]) -> Resource:
-    group_id = item["GroupId"]
-    arn = scope.ec2_arn("security-group", group_id)
-    ingress = [_rule(p) for p in item.get("IpPermissions", [])]
-    relations: list[Relation] = []
-    if item.get("VpcId"):
-        relations.append(rel(scope.ec2_arn("vpc", item["VpcId"]), "CONTAINS", arn))
-    for rule in ingress:
-        for source in rule["groups"]:
-            source_arn = scope.ec2_arn("security-group", source)
-            relations.append(rel(source_arn, "ALLOWS", arn, port_text(rule)))
-    config = {
-        "group_name": item.get("GroupName"),
-        "description": item.get("Description"),
-        "vpc_id": item.get("VpcId"),
-        "ingress": ingress,
-        "egress": [_rule(p) for p in item.get("IpPermissionsEgress", [])],
-    }
-    return make(
-        scope,
-        SERVICE,
-        "ec2:security-group",
-        arn,
-        group_id,
-        name=tag_dict(item.get("Tags")).get("Name") or item.get("GroupName"),
-        tags=tag_dict(item.get("Tags")),
-        state="active",
         config=config,
         relations=relations,
     )
@@ -335,4 +285,39 @@ def _endpoint(scope: Scope, item: dict[str, Any]) -> Resource:
     )
 
 
-SPEC = CollectorSpec(name=SERVICE, collect=collect)
+vpcs = listing("vpc.vpcs", "ec2:DescribeVpcs", ("ec2", "describe_vpcs", "Vpcs"), _vpc)
+"""Every VPC in the scope, with its associated IPv4 and IPv6 blocks."""
+internet_gateways = listing(
+    "vpc.internet_gateways",
+    "ec2:DescribeInternetGateways",
+    ("ec2", "describe_internet_gateways", "InternetGateways"),
+    _igw,
+)
+"""Every internet gateway in the scope."""
+nat_gateways = listing(
+    "vpc.nat_gateways",
+    "ec2:DescribeNatGateways",
+    ("ec2", "describe_nat_gateways", "NatGateways"),
+    _nat,
+)
+"""Every NAT gateway in the scope."""
+peerings = listing(
+    "vpc.peerings",
+    "ec2:DescribeVpcPeeringConnections",
+    ("ec2", "describe_vpc_peering_connections", "VpcPeeringConnections"),
+    _peering,
+)
+"""Every VPC peering connection in the scope."""
+endpoints = listing(
+    "vpc.endpoints",
+    "ec2:DescribeVpcEndpoints",
+    ("ec2", "describe_vpc_endpoints", "VpcEndpoints"),
+    _endpoint,
+)
+"""Every VPC endpoint in the scope."""
+
+SPEC = CollectorSpec.of(
+    SERVICE,
+    (vpcs, subnets, internet_gateways, nat_gateways, security_groups, peerings, endpoints),
+)
+"""One scan unit: networking is a handful of quick calls per region."""
