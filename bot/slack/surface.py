@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -21,11 +20,12 @@ from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.progress import ProgressMessage
 from bot.slack.transport import SlackTransport, Thread
+from core import patterns
 from tools import progress
 
 log = logging.getLogger(__name__)
 Work = Callable[[dict[str, Any], dict[str, Any], BoltContext], None]
-MENTION = re.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
+MENTION = patterns.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
 
 
 def user_of(body: dict[str, Any]) -> str | None:
