@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import Block
 from agents.explain import explain_calls
 from agents.providers import ChatProvider
 from agents.reply import Reply
+from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound, ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import render_decided_card, render_pending_card, render_refusal
@@ -46,6 +47,16 @@ def conversation_id(workspace: str, channel: str, thread_ts: str) -> str:
         thread_ts: ts of the thread's first message.
     """
     return f"{workspace}:{channel}:{thread_ts}"
+
+
+def workspace_of(conversation: str) -> str | None:
+    """The workspace part of a conversation id (None when there is none).
+
+    Args:
+        conversation: ``workspace:channel:thread_ts``.
+    """
+    workspace, separator, _ = conversation.partition(":")
+    return workspace if separator and workspace else None
 
 
 class ConversationService:
@@ -117,6 +128,7 @@ class ConversationService:
         approve: bool,
         approval_id: str | None = None,
         reason: str | None = None,
+        origin: Origin | None = None,
     ) -> Reply:
         """Approve or reject a request (the latest pending one of the conversation by default).
 
@@ -124,16 +136,18 @@ class ConversationService:
             conversation: where the decision was typed or clicked.
             user: who decides.
             approve: True to approve, False to reject.
-            approval_id: the request; ``None`` = latest pending in ``conversation``.
+            approval_id: the request; ``None`` = the latest in ``conversation`` (the console's
+                ``/approve`` with no id). A click always names one: ``''`` is refused.
             reason: rejection reason.
+            origin: where the decision was made; checked against where the request was made.
         """
         try:
-            target = approval_id or self._latest_id(conversation)
+            target = self._latest_id(conversation) if approval_id is None else approval_id
             self._deciding.id = target
             if approve:
-                request = self.approvals.approve(target, user)
+                request = self.approvals.approve(target, user, origin)
             else:
-                request = self.approvals.reject(target, user, reason)
+                request = self.approvals.reject(target, user, reason, origin)
         except ApprovalRefused as refusal:
             return Reply(blocks=render_refusal(str(refusal)), ephemeral=True)
         finally:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from langchain_core.messages import AIMessage, ToolMessage
 from pydantic import ValidationError
 
+from agents.conversation import workspace_of
 from approvals.service import ApprovalService
 from tools.context import ToolContext
 from tools.errors import Ambiguous, ToolError
@@ -84,7 +85,11 @@ class ToolRunner:
         if isinstance(plan, ToolMessage):
             return plan
         request = self.approvals.request(
-            plan, user, conversation_id, origin_key=f"{conversation_id}|{call_id}"
+            plan,
+            user,
+            conversation_id,
+            origin_key=f"{conversation_id}|{call_id}",
+            workspace=workspace_of(conversation_id),
         )
         return {"tool_call_id": call_id, "approval_id": request.id, "tool": spec.name}
 

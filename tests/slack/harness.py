@@ -22,7 +22,7 @@ from core.aws import AwsClients
 from core.sandbox import Sandbox
 from core.settings import Settings
 from tests.conftest import SHARED
-from tests.fakes.slack_server import FakeSlack, fixture
+from tests.fakes.slack_server import TEAM_ID, FakeSlack, fixture
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's public docs example
 BOT_TOKEN = "xoxb-test-token"
@@ -122,7 +122,9 @@ def thread_reply(
     )
 
 
-def button_click(action_id: str, approval_id: str, *, user: str, channel: str) -> dict[str, Any]:
+def button_click(
+    action_id: str, approval_id: str, *, user: str, channel: str, team: str = TEAM_ID
+) -> dict[str, Any]:
     """A ``block_actions`` payload (``interactive_block_actions_button_with_message.json``).
 
     Args:
@@ -130,15 +132,57 @@ def button_click(action_id: str, approval_id: str, *, user: str, channel: str) -
         approval_id: the button value.
         user: who clicked.
         channel: where.
+        team: the clicker's workspace (the mention fixtures' team by default).
     """
     body = copy.deepcopy(fixture("interactive_block_actions_button_with_message.json"))
     body["user"]["id"] = user
+    body["team"]["id"] = team
     body["channel"]["id"] = channel
     body["container"]["channel_id"] = channel
     body["actions"][0].update(
         action_id=action_id, value=approval_id, block_id=f"approval:{approval_id}"
     )
     return body
+
+
+def org_wide_click(
+    action_id: str, approval_id: str, *, user: str, channel: str, enterprise: str = "E111"
+) -> dict[str, Any]:
+    """A click from an org-wide install (``interactive_block_actions_org_wide_install.json``):
+    ``team`` is null, the workspace is the enterprise.
+
+    Args:
+        action_id: approve or reject action id.
+        approval_id: the button value.
+        user: who clicked.
+        channel: where.
+        enterprise: the enterprise id.
+    """
+    body = copy.deepcopy(fixture("interactive_block_actions_org_wide_install.json"))
+    body["user"]["id"] = user
+    body["enterprise"]["id"] = enterprise
+    body["channel"]["id"] = channel
+    body["container"]["channel_id"] = channel
+    body["actions"][0].update(
+        action_id=action_id, value=approval_id, block_id=f"approval:{approval_id}"
+    )
+    return body
+
+
+def as_org_wide(body: dict[str, Any], enterprise: str = "E111") -> dict[str, Any]:
+    """An event envelope as an org-wide install sends it (``authorizations`` of
+    ``events_message_org_wide_install.json``: no team, the enterprise, ``is_enterprise_install``).
+
+    Args:
+        body: an event envelope.
+        enterprise: the enterprise id.
+    """
+    authorizations = copy.deepcopy(
+        fixture("events_message_org_wide_install.json")["authorizations"]
+    )
+    for authorization in authorizations:
+        authorization["enterprise_id"] = enterprise
+    return {**body, "enterprise_id": enterprise, "authorizations": authorizations}
 
 
 def view_submission(
