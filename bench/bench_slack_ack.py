@@ -41,6 +41,7 @@ def _bare_app() -> FastAPI:
         return Response(status_code=200)
 
     @api.get("/healthz")
+    @api.get("/readyz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
@@ -116,6 +117,20 @@ async def _fire(base: str, warm_up: list[bytes], events: list[bytes], clients: i
     return latencies
 
 
+def wait_ready(base: str, timeout: float = 60.0) -> None:
+    """Wait until ``/readyz`` answers 200 (the bot identity is resolved after start-up).
+
+    Args:
+        base: the server's base URL.
+        timeout: seconds to wait at most.
+    """
+    deadline = time.monotonic() + timeout
+    while httpx.get(f"{base}/readyz").status_code != 200:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{base} did not become ready within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
 def _events(prefix: str, count: int) -> list[bytes]:
     return [
         json.dumps(
@@ -137,6 +152,7 @@ def _measure(kind: str, slack_api_url: str, count: int, clients: int) -> list[fl
     process.start()
     try:
         base = f"http://127.0.0.1:{ports.get(timeout=120)}"
+        wait_ready(base)
         warm_up, events = _events(f"W{kind}", clients), _events(f"M{kind}", count)
         return asyncio.run(_fire(base, warm_up, events, clients))
     finally:

@@ -122,6 +122,13 @@ class Settings(BaseSettings):
     slack_approval_channel: str | None = Field(
         default=None, description="Channel where approval cards are also posted."
     )
+    http_max_body_bytes: int = Field(
+        default=1_048_576,
+        description=(
+            "Largest request body an HTTP endpoint reads (Slack's and the alert intake); "
+            "a larger one is answered 413 without being read further."
+        ),
+    )
 
     # --- discovery domain (tools/discovery, core/graph) ---
     discovery_all_regions: bool = Field(

@@ -25,7 +25,7 @@ def is_human_message(event: dict[str, Any], context: BoltContext) -> bool:
     """
     if event.get("subtype") not in ANSWERED_SUBTYPES:
         return False
-    if event.get("bot_id") or event.get("bot_profile") or not event.get("user"):
+    if event.get("bot_id") or event.get("bot_profile") or not _is_id(event.get("user")):
         return False
     return event.get("user") != context.bot_user_id
 

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from agents.reply import Reply
 from bot.app import CloudFabric
 from bot.slack import actions, commands, events, home, render, views
+from bot.slack.bot_identity import BotIdentityAuthorize
 from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
@@ -26,6 +27,17 @@ from tools import progress
 log = logging.getLogger(__name__)
 Work = Callable[[dict[str, Any], dict[str, Any], BoltContext], None]
 MENTION = patterns.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
+
+
+def _tokenless(client: WebClient) -> WebClient:
+    """A client like ``client`` without its token: bolt then authorizes each request through
+    ``BotIdentityAuthorize`` (from the identity known at start-up) instead of calling
+    ``auth.test`` itself inside the first request."""
+    return WebClient(
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=list(client.retry_handlers),
+    )
 
 
 def user_of(body: dict[str, Any]) -> str | None:
@@ -77,10 +89,12 @@ class SlackSurface:
             settings.slack_approval_channel,
         )
         self.work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+        self.identity = BotIdentityAuthorize(client)
         self.bolt = App(
             signing_secret=settings.slack_signing_secret or "",
-            client=client,
-            token_verification_enabled=False,
+            client=_tokenless(client),
+            authorize=self.identity,  # type: ignore[arg-type]  # an Authorize, as bolt accepts
+            request_verification_enabled=False,  # bot.http checks signatures on the raw bytes
             process_before_response=True,
         )
         self.bolt.use(count_requests(self.metrics))

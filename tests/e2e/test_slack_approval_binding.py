@@ -57,8 +57,10 @@ def _state(aws: AwsClients, name: str) -> str:
     return str(found["Reservations"][0]["Instances"][0]["State"]["Name"])
 
 
-def _refusal_to(stack: Stack, user: str) -> Call:
-    return stack.slack.wait_for("chat.postEphemeral", lambda c: c.params["user"] == user)[-1]
+def _refusal_to(stack: Stack, user: str, count: int = 1) -> Call:
+    """The ``count``-th message shown only to ``user``."""
+    shown = stack.slack.wait_for("chat.postEphemeral", lambda c: c.params["user"] == user, count)
+    return shown[count - 1]
 
 
 def _nothing_ran(stack: Stack, aws: AwsClients, approvals: dict[str, str]) -> None:
@@ -107,10 +109,10 @@ def test_a_click_from_another_workspace_approves_nothing(
 ) -> None:
     approval_id = _ask_in(stack, "stop web-1", "C5", "2300.1")
 
-    for channel in ("C5", "C999"):
+    for count, channel in enumerate(("C5", "C999"), start=1):
         click = button_click(APPROVE_ACTION, approval_id, user=BOB, channel=channel, team="T999")
         assert stack.post_interaction(click).status_code == 200
-        assert "another workspace" in _refusal_to(stack, BOB).params["text"]
+        assert "another workspace" in _refusal_to(stack, BOB, count).params["text"]
 
     _nothing_ran(stack, sandbox_aws, {approval_id: "web-1"})
     entries = stack.runtime.cloudfabric.audit.entries(approval_id)

@@ -6,8 +6,10 @@ import copy
 import hashlib
 import hmac
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.http import create_http_app
+from bot.http import create_http_app, http_server
 from bot.slack.runtime import SlackRuntime, build_runtime
 from core.aws import AwsClients
 from core.sandbox import Sandbox
@@ -264,6 +266,25 @@ def slack_settings(data_dir: Path, slack: FakeSlack, **overrides: Any) -> Settin
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 
 
+@contextmanager
+def serving(runtime: SlackRuntime) -> Iterator[str]:
+    """The runtime's HTTP app on a real uvicorn server on a free port; yields its base URL.
+
+    Args:
+        runtime: the Slack runtime (closed afterwards).
+    """
+    server = http_server(runtime, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        eventually(lambda: server.started)
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        runtime.close()
+
+
 def running_stack(settings: Settings, aws: AwsClients, slack: FakeSlack) -> Iterator[Stack]:
     """Build the runtime and HTTP app; close them afterwards.
 
@@ -274,6 +295,7 @@ def running_stack(settings: Settings, aws: AwsClients, slack: FakeSlack) -> Iter
     """
     runtime = build_runtime(settings, aws=aws)
     with TestClient(create_http_app(runtime)) as http:
+        eventually(lambda: runtime.surface.identity.known)
         yield Stack(runtime, http, slack)
     runtime.close()
 
