@@ -22,9 +22,11 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from slack_sdk.models.blocks import Block
 
+from agents import turns
 from agents.explain import explain_calls
 from agents.providers import ChatProvider
 from agents.reply import Reply
+from agents.turns import Turn, TurnAbandoned
 from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound, ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
@@ -36,6 +38,45 @@ from tools.registry import Registry
 
 log = logging.getLogger(__name__)
 Publisher = Callable[[str, Reply], None]
+MESSAGE_LIMIT = 40_000  # Slack's own limit on a message's text
+DEFAULT_TURN_BUDGET = 300.0
+
+
+def too_long(length: int) -> str:
+    """What a person is told about a message over ``MESSAGE_LIMIT`` characters.
+
+    Args:
+        length: the message's length.
+    """
+    return (
+        f"That message is {length:,} characters long; I read at most {MESSAGE_LIMIT:,} "
+        "(Slack's own limit), so I did not act on it. Please send a shorter one."
+    )
+
+
+def ran_too_long(budget: float) -> str:
+    """What a person is told when their turn ran past its budget and was fenced off.
+
+    Args:
+        budget: the budget in seconds.
+    """
+    return (
+        f"This took longer than {budget:g} seconds, so I stopped waiting for it: nothing it "
+        "does from now on takes effect (no change is requested and nothing more is posted). "
+        "Please try again, perhaps asking for less at once."
+    )
+
+
+def still_busy(budget: float) -> str:
+    """What a person is told when an earlier turn of the conversation still holds it.
+
+    Args:
+        budget: the budget in seconds.
+    """
+    return (
+        f"I'm still on an earlier message in this conversation after {budget:g} seconds, so "
+        "I did not run this one. Please send it again in a moment."
+    )
 
 
 def conversation_id(workspace: str, channel: str, thread_ts: str) -> str:
@@ -69,6 +110,7 @@ class ConversationService:
         registry: Registry,
         approvals: ApprovalService,
         publish: Publisher | None = None,
+        turn_budget: float = DEFAULT_TURN_BUDGET,
     ) -> None:
         """Wire the service and subscribe to approval outcomes.
 
@@ -79,12 +121,14 @@ class ConversationService:
             approvals: the approval service.
             publish: where follow-ups that no caller is waiting for are sent
                 (e.g. a Slack thread when an approval expires).
+            turn_budget: seconds a turn may run before it is fenced off (see ``agents.turns``).
         """
         self.graph = graph
         self.provider = provider
         self.registry = registry
         self.approvals = approvals
         self.publish = publish
+        self.turn_budget = turn_budget
         self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._waiting: dict[str, Reply] = {}
         self._deciding = threading.local()
@@ -102,14 +146,47 @@ class ConversationService:
         """
         if not text.strip():
             return Reply(blocks=[blocks.text("Say something and I'll help — or type *help*.")])
+        if len(text) > MESSAGE_LIMIT:
+            return Reply(blocks=[blocks.text(too_long(len(text)))])
         config = self._config(conversation, user)
+        message = {"messages": [HumanMessage(content=text)]}
+        reply = self._turn(lambda: self._invoke(conversation, config, lambda: message))
+        return reply or Reply(blocks=[blocks.text("Done.")])
+
+    def _turn(self, work: Callable[[], Reply | None]) -> Reply | None:
+        """Run ``work`` as a turn within the budget; past it, the turn is fenced and the person
+        told so (approval requests it filed are withdrawn once it ends)."""
+        turn = Turn()
+        try:
+            return turn.run_within(self.turn_budget, work, undo=self._withdraw)
+        except TurnAbandoned:
+            text = ran_too_long(self.turn_budget) if turn.started else still_busy(self.turn_budget)
+            return Reply(blocks=[blocks.text(text)])
+
+    def _invoke(
+        self, conversation: str, config: RunnableConfig, graph_input: Callable[[], Any]
+    ) -> Reply | None:
+        """One run of the graph in the turn's thread, holding the conversation; None when
+        ``graph_input`` finds nothing to run."""
         with self._locks[conversation]:
+            current_turn = turns.current()
+            if current_turn is not None:
+                current_turn.begin()
+            prepared = graph_input()
+            if prepared is None:
+                return None
             before = self._message_count(config)
             try:
-                self.graph.invoke({"messages": [HumanMessage(content=text)]}, config)
+                self.graph.invoke(prepared, config)
+            except TurnAbandoned:
+                raise
             except Exception:
                 return self._crash(conversation)
             return self._turn_reply(config, before)
+
+    def _withdraw(self, approval_ids: list[str]) -> None:
+        for approval_id in approval_ids:
+            self.approvals.withdraw(approval_id, "the turn that asked for it ran out of time")
 
     def explain(self, text: str) -> list[dict[str, Any]]:
         """The tool calls the model would make for ``text``, executing nothing.
@@ -197,21 +274,20 @@ class ConversationService:
 
     def _resume(self, conversation: str) -> Reply | None:
         config = self._config(conversation, user=None)
-        with self._locks[conversation]:
-            snapshot = self.graph.get_state(config)
-            if "await_approval" not in snapshot.next:
-                return None
-            awaiting = snapshot.values.get("awaiting", [])
-            requests = [self.approvals.get(item["approval_id"]) for item in awaiting]
-            if not all(r.lifecycle.is_final for r in requests):
-                return None
-            outcomes = {r.id: self._outcome(r) for r in requests}
-            before = self._message_count(config)
-            try:
-                self.graph.invoke(Command(resume=outcomes), config)
-            except Exception:
-                return self._crash(conversation)
-            return self._turn_reply(config, before)
+        return self._turn(
+            lambda: self._invoke(conversation, config, lambda: self._outcomes(config))
+        )
+
+    def _outcomes(self, config: RunnableConfig) -> Command[Any] | None:
+        """The resume command once every awaited approval is final (else None)."""
+        snapshot = self.graph.get_state(config)
+        if "await_approval" not in snapshot.next:
+            return None
+        awaiting = snapshot.values.get("awaiting", [])
+        requests = [self.approvals.get(item["approval_id"]) for item in awaiting]
+        if not all(r.lifecycle.is_final for r in requests):
+            return None
+        return Command(resume={r.id: self._outcome(r) for r in requests})
 
     def _outcome(self, request: ApprovalRequest) -> dict[str, Any]:
         state = request.lifecycle

@@ -228,6 +228,22 @@ class ApprovalService:
             self.audit.append(user, "refused", approval_id, detail)
             raise
 
+    def withdraw(self, approval_id: str, reason: str) -> bool:
+        """Cancel a pending request on the system's behalf (its asker gave up on it).
+
+        Args:
+            approval_id: the request.
+            reason: why, shown on the card.
+
+        Returns:
+            True when it was still pending and is now cancelled.
+        """
+        if not self._transition(approval_id, S.PENDING, S.CANCELLED, reason=reason):
+            return False
+        self.audit.append("system", "cancelled", approval_id, {"reason": reason})
+        self._emit(self.get(approval_id))
+        return True
+
     def expire_due(self) -> list[str]:
         """Mark every overdue pending request EXPIRED; returns their ids."""
         with self.db.session() as session:

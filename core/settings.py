@@ -97,6 +97,14 @@ class Settings(BaseSettings):
         default=False, description="Whether a requester may approve their own request."
     )
 
+    turn_budget_seconds: float = Field(
+        default=300.0,
+        description=(
+            "Seconds one turn of the agent may run; past it the person is told and the turn is "
+            "fenced off: nothing it does afterwards takes effect."
+        ),
+    )
+
     clock_start: datetime | None = Field(
         default=None,
         description=(
