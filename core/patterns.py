@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Protocol
 
 import re2
@@ -84,23 +85,34 @@ class Pattern:
         found: Match | None = self._compiled.fullmatch(text)
         return found
 
-    def finditer(self, text: str) -> Iterator[Match]:
-        """Every non-overlapping match, left to right.
+    def finditer(self, text: str, limit: int | None = None) -> Iterator[Match]:
+        """Every non-overlapping match, left to right (the first ``limit`` only, if given).
 
         Args:
             text: the text to look in.
+            limit: stop after this many matches.
         """
         found: Iterator[Match] = self._compiled.finditer(text)
-        return found
+        return found if limit is None else islice(found, limit)
 
-    def findall(self, text: str) -> list[Any]:
+    def findall(self, text: str, limit: int | None = None) -> list[Any]:
         """Every non-overlapping match as ``re.findall`` returns them (strings or tuples).
 
         Args:
             text: the text to look in.
+            limit: stop after this many matches (each costs a few microseconds in Python, so
+                entity lists from untrusted text are bounded this way).
         """
-        found: list[Any] = self._compiled.findall(text)
-        return found
+        if limit is None:
+            found: list[Any] = self._compiled.findall(text)
+            return found
+        groups = self._compiled.groups
+        matches = self.finditer(text, limit)
+        if groups == 0:
+            return [m.group(0) for m in matches]
+        if groups == 1:
+            return [m.groups(default="")[0] for m in matches]
+        return [m.groups(default="") for m in matches]
 
     def sub(self, repl: str | Callable[[Match], str], text: str) -> str:
         """``text`` with every match replaced.

@@ -16,7 +16,6 @@ CIDR = patterns.compile(
     r"\b(?:\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}|[0-9a-f:]*:[0-9a-f:]+/\d{1,3})\b", patterns.IGNORECASE
 )
 PREFIX_LEN = patterns.compile(r"(?:^|[^\d.])/(\d{1,3})\b")
-NAME_SHAPE = patterns.compile(r"[\pL\pN_][\pL\pN_.-]*")
 OPEN_QUOTES = "\"'`\u201c\u2018"
 CLOSE_QUOTES = "\"'`\u201d\u2019"
 QUOTED = patterns.compile(f"[{OPEN_QUOTES}]([^{CLOSE_QUOTES}]+)[{CLOSE_QUOTES}]")
@@ -80,6 +79,9 @@ STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 
 LARGEST_NUMBER = 10**12
+# Each entity list (ids, regions, tags, CIDRs, quotes) keeps its first mentions only: a real
+# request names a handful, and every match costs Python time.
+ENTITY_LIMIT = 100
 
 
 def whole_number(digits: str) -> int:
@@ -95,6 +97,11 @@ def whole_number(digits: str) -> int:
     if len(plain) > len(str(LARGEST_NUMBER)):
         return LARGEST_NUMBER
     return min(int(plain), LARGEST_NUMBER)
+
+
+def _name_shaped(token: str) -> bool:
+    """A word character, then word characters, dots and dashes (no pattern: one per token)."""
+    return (token[0].isalnum() or token[0] == "_") and all(c.isalnum() or c in "_.-" for c in token)
 
 
 def _strip_punctuation(token: str) -> str:
@@ -133,12 +140,12 @@ class Utterance:
     @cached_property
     def instance_ids(self) -> list[str]:
         """EC2 instance ids mentioned (``i-0abc...``)."""
-        return list(dict.fromkeys(INSTANCE_ID.findall(self.lower)))
+        return list(dict.fromkeys(INSTANCE_ID.findall(self.lower, ENTITY_LIMIT)))
 
     @cached_property
     def regions(self) -> list[str]:
         """AWS regions mentioned by code (``eu-west-1``) or city (``Ireland``)."""
-        found = list(REGION_SHAPE.findall(self.lower))
+        found = list(REGION_SHAPE.findall(self.lower, ENTITY_LIMIT))
         for alias, region in REGION_ALIASES.items():
             if patterns.search(rf"\b{patterns.escape(alias)}\b", self.lower):
                 found.append(region)
@@ -158,9 +165,9 @@ class Utterance:
     def tags(self) -> dict[str, str]:
         """``key=value`` / ``key:value`` / ``tagged key value`` pairs."""
         pairs: dict[str, str] = {}
-        for key, value in TAG_WORDS.findall(self.text):
+        for key, value in TAG_WORDS.findall(self.text, ENTITY_LIMIT):
             pairs[key] = value
-        for key, value in TAG_PAIR.findall(self.text):
+        for key, value in TAG_PAIR.findall(self.text, ENTITY_LIMIT):
             if not key.lower().startswith(("http", "arn")) and not CIDR.match(f"{key}:{value}"):
                 pairs.setdefault(key, value)
         return pairs
@@ -168,18 +175,18 @@ class Utterance:
     @cached_property
     def cidrs(self) -> list[str]:
         """CIDR blocks written in the text (valid or not; validation is the tool's job)."""
-        return list(dict.fromkeys(m.group(0) for m in CIDR.finditer(self.text)))
+        return list(dict.fromkeys(m.group(0) for m in CIDR.finditer(self.text, ENTITY_LIMIT)))
 
     @cached_property
     def prefix_lengths(self) -> list[int]:
         """Bare prefix lengths such as ``a /22``."""
         text = CIDR.sub(" ", self.text)
-        return [whole_number(n) for n in PREFIX_LEN.findall(text)]
+        return [whole_number(n) for n in PREFIX_LEN.findall(text, ENTITY_LIMIT)]
 
     @cached_property
     def quoted(self) -> list[str]:
         """Strings the user put in quotes."""
-        return QUOTED.findall(self.text)
+        return QUOTED.findall(self.text, ENTITY_LIMIT)
 
     def names(self, vocabulary: frozenset[str] = frozenset()) -> list[str]:
         """Resource names: quoted strings, words after 'named', else leftover non-stopwords.
@@ -187,7 +194,7 @@ class Utterance:
         Args:
             vocabulary: extra words of the rule that must not be taken for names.
         """
-        explicit = self.quoted + NAME_AFTER.findall(self.text)
+        explicit = self.quoted + NAME_AFTER.findall(self.text, ENTITY_LIMIT)
         if explicit:
             return list(dict.fromkeys(explicit))
         skip = STOPWORDS | vocabulary | self.extra_stopwords
@@ -200,6 +207,6 @@ class Utterance:
             low = token.lower()
             if low in skip or low in taken or low in REGION_ALIASES or low in STATE_WORDS:
                 continue
-            if NAME_SHAPE.fullmatch(token) and not low.isdigit():
+            if _name_shaped(token) and not low.isdigit():
                 names.append(token)
         return list(dict.fromkeys(names))

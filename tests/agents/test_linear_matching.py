@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,25 +18,12 @@ from langchain_core.messages import AIMessage, HumanMessage
 
 from agents.providers import ChatProvider
 from core.settings import Settings
+from tests.hostile_text import HOSTILE
 from tools.registry import load_builtin_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL, LARGE = 4_000, 40_000
 MAX_RATIO = 15.0
-
-
-def _repeat(unit: str) -> Callable[[int], str]:
-    return lambda length: (unit * (length // len(unit) + 1))[:length]
-
-
-HOSTILE: dict[str, Callable[[int], str]] = {
-    "0:": _repeat("0:"),
-    "a1-": _repeat("a1-"),
-    "::": _repeat("::"),
-    "one long word": _repeat("abcdefghij"),
-    "mentions without an end": _repeat("<@UA|"),
-    "priced quantities": _repeat("what would 2 db.m5.large 100 gb cost "),
-}
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.offline.intents import Intent
 from agents.offline.rules import cost_entities as ce
-from agents.offline.utterance import Utterance, whole_number
+from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
 
 MONEY = (
@@ -260,7 +260,7 @@ def _resize_args(u: Utterance) -> dict[str, Any]:
 
 
 def _volume_targets(u: Utterance) -> list[str]:
-    ids = ce.VOLUME_ID.findall(u.lower)
+    ids = ce.VOLUME_ID.findall(u.lower, ENTITY_LIMIT)
     return ids + [n for n in _names(u) if n.lower() not in ids]
 
 
@@ -274,7 +274,7 @@ def _delete_volume_args(u: Utterance) -> dict[str, Any]:
 
 
 def _release_args(u: Utterance) -> dict[str, Any]:
-    ids = ce.ALLOCATION_ID.findall(u.lower) + ce.public_ips(u.text)
+    ids = ce.ALLOCATION_ID.findall(u.lower, ENTITY_LIMIT) + ce.public_ips(u.text)
     names = [n for n in _names(u) if n not in ids and not ce.IPV4.fullmatch(n)]
     return {"targets": ids + names, **_region(u)}
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from itertools import islice
 from typing import Any
 
-from agents.offline.utterance import Utterance, whole_number
+from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
 
 SIZE = r"(?:nano|micro|small|medium|large|\d*xlarge|metal(?:-\d+xl)?)"
@@ -58,7 +57,7 @@ def instance_types(u: Utterance) -> list[str]:
     Args:
         u: the message.
     """
-    mentions = islice(INSTANCE_TYPE.finditer(u.lower), PROPOSED_LIMIT)
+    mentions = INSTANCE_TYPE.finditer(u.lower, PROPOSED_LIMIT)
     return list(dict.fromkeys(m.group(1) for m in mentions))
 
 
@@ -68,7 +67,8 @@ def public_ips(text: str) -> list[str]:
     Args:
         text: the message as typed.
     """
-    return [m.group(0) for m in IPV4.finditer(text) if not text.startswith("/", m.end())]
+    found = IPV4.finditer(text, ENTITY_LIMIT)
+    return [m.group(0) for m in found if not text.startswith("/", m.end())]
 
 
 def volume_types(u: Utterance) -> list[str]:
@@ -77,7 +77,7 @@ def volume_types(u: Utterance) -> list[str]:
     Args:
         u: the message.
     """
-    return list(dict.fromkeys(VOLUME_TYPE.findall(u.lower)))
+    return list(dict.fromkeys(VOLUME_TYPE.findall(u.lower, ENTITY_LIMIT)))
 
 
 def target_type(u: Utterance, found: list[str]) -> str | None:
@@ -157,7 +157,7 @@ def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
     region = u.regions[0] if u.regions else "us-east-1"
     text = u.lower
     found: list[dict[str, Any]] = []
-    quantities = list(islice(QUANTITY_TYPE.finditer(text), PROPOSED_LIMIT))
+    quantities = list(QUANTITY_TYPE.finditer(text, PROPOSED_LIMIT))
     counted = {m.group(2) for m in quantities}
     for match in quantities:
         count = min(whole_number(match.group(1)), PROPOSED_LIMIT)
@@ -179,7 +179,7 @@ def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
 def _add_storage(found: list[dict[str, Any]], text: str, region: str) -> None:
     """EBS volumes ("500 GB of gp3"); a size with no volume type sizes the last database."""
     databases = [r for r in found if r["kind"] == "rds_instance"]
-    for match in islice(GB_VOLUME.finditer(text), PROPOSED_LIMIT):
+    for match in GB_VOLUME.finditer(text, PROPOSED_LIMIT):
         size, unit, volume = match.groups()
         gb = whole_number(size) * (1024 if unit == "tb" else 1)
         if volume:

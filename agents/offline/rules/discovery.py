@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.offline.intents import Intent
-from agents.offline.utterance import Utterance, whole_number
+from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
 
 ARN = patterns.compile(r"\barn:aws[\w-]*:[^\s,;'\"]+")
@@ -86,7 +86,7 @@ def _scan_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if u.regions:
         args["regions"] = u.regions
-    accounts = ACCOUNT.findall(u.text)
+    accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
     if accounts:
         args["accounts"] = accounts
     return args
@@ -98,7 +98,7 @@ def _search_args(u: Utterance) -> dict[str, Any]:
         if u.has(pattern):
             args["type"] = word
             break
-    accounts = ACCOUNT.findall(u.text)
+    accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
     if accounts:
         args["account"] = accounts[0]
     if u.tags:

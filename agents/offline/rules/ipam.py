@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.offline.intents import Intent
-from agents.offline.utterance import REGION_ALIASES, Utterance, whole_number
+from agents.offline.utterance import ENTITY_LIMIT, REGION_ALIASES, Utterance, whole_number
 from core import patterns
 
 ENVIRONMENTS = {
@@ -68,7 +68,7 @@ def pool_name(u: Utterance) -> str | None:
     if u.quoted:
         return u.quoted[0]
     for pattern in (POOL_BEFORE, POOL_AFTER):
-        for match in pattern.finditer(u.lower):
+        for match in pattern.finditer(u.lower, ENTITY_LIMIT):
             name = _clean(match.group(1))
             if name:
                 return name
@@ -82,7 +82,7 @@ def environment(u: Utterance) -> str | None:
         u: the message.
     """
     name = pool_name(u)
-    for match in patterns.finditer(rf"\b({ENV_WORDS})\b", u.lower):
+    for match in patterns.compile(rf"\b({ENV_WORDS})\b").finditer(u.lower, ENTITY_LIMIT):
         if match.group(1) != name:
             return ENVIRONMENTS[match.group(1)]
     return None
@@ -122,7 +122,7 @@ def _regions_args(u: Utterance) -> dict[str, Any]:
 
 
 def _vpc_names(u: Utterance) -> list[str]:
-    found = VPC_NAME.findall(u.lower)
+    found = VPC_NAME.findall(u.lower, ENTITY_LIMIT)
     return list(dict.fromkeys(found))
 
 
@@ -156,7 +156,7 @@ FUTURE = patterns.compile(r"future\b")
 
 def _purpose(u: Utterance) -> str | None:
     """What a block is for ("for the payments vpc"), not "room for" nor "for the future"."""
-    for match in PURPOSE.finditer(u.lower):
+    for match in PURPOSE.finditer(u.lower, ENTITY_LIMIT):
         purpose = str(match.group(2))
         if match.group(1) or purpose[:1].isdigit() or FUTURE.match(purpose):
             continue
@@ -290,7 +290,8 @@ def _template_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {"template": template, "cidr": u.cidrs[0] if u.cidrs else ""}
     if u.regions:
         args["regions"] = u.regions
-    envs = [ENVIRONMENTS[m] for m in patterns.findall(rf"\b({ENV_WORDS})\b", u.lower)]
+    mentioned = patterns.compile(rf"\b({ENV_WORDS})\b").findall(u.lower, ENTITY_LIMIT)
+    envs = [ENVIRONMENTS[m] for m in mentioned]
     if envs:
         args["environments"] = list(dict.fromkeys(envs))
     named = patterns.search(r"\b(?:named|called)\s+([a-z0-9][\w.-]*)", u.lower)
