@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import Block
 
 from agents import turns
 from agents.explain import explain_calls
+from agents.notices import MESSAGE_LIMIT, ran_too_long, still_busy, too_long
 from agents.providers import ChatProvider
 from agents.reply import Reply
 from agents.turns import Turn, TurnAbandoned
@@ -38,45 +39,6 @@ from tools.registry import Registry
 
 log = logging.getLogger(__name__)
 Publisher = Callable[[str, Reply], None]
-MESSAGE_LIMIT = 40_000  # Slack's own limit on a message's text
-DEFAULT_TURN_BUDGET = 300.0
-
-
-def too_long(length: int) -> str:
-    """What a person is told about a message over ``MESSAGE_LIMIT`` characters.
-
-    Args:
-        length: the message's length.
-    """
-    return (
-        f"That message is {length:,} characters long; I read at most {MESSAGE_LIMIT:,} "
-        "(Slack's own limit), so I did not act on it. Please send a shorter one."
-    )
-
-
-def ran_too_long(budget: float) -> str:
-    """What a person is told when their turn ran past its budget and was fenced off.
-
-    Args:
-        budget: the budget in seconds.
-    """
-    return (
-        f"This took longer than {budget:g} seconds, so I stopped waiting for it: nothing it "
-        "does from now on takes effect (no change is requested and nothing more is posted). "
-        "Please try again, perhaps asking for less at once."
-    )
-
-
-def still_busy(budget: float) -> str:
-    """What a person is told when an earlier turn of the conversation still holds it.
-
-    Args:
-        budget: the budget in seconds.
-    """
-    return (
-        f"I'm still on an earlier message in this conversation after {budget:g} seconds, so "
-        "I did not run this one. Please send it again in a moment."
-    )
 
 
 def conversation_id(workspace: str, channel: str, thread_ts: str) -> str:
@@ -110,7 +72,8 @@ class ConversationService:
         registry: Registry,
         approvals: ApprovalService,
         publish: Publisher | None = None,
-        turn_budget: float = DEFAULT_TURN_BUDGET,
+        *,
+        turn_budget: float,
     ) -> None:
         """Wire the service and subscribe to approval outcomes.
 

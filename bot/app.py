@@ -135,7 +135,7 @@ def create_app(
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
     conversations = ConversationService(
-        graph, provider, registry, approvals, publish, settings.turn_budget_seconds
+        graph, provider, registry, approvals, publish, turn_budget=settings.turn_budget_seconds
     )
     return CloudFabric(
         settings=settings,

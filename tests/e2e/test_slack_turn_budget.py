@@ -18,7 +18,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 
-from agents.conversation import MESSAGE_LIMIT
+from agents.notices import MESSAGE_LIMIT
 from bot.http import create_http_app
 from bot.slack.runtime import build_runtime
 from core.aws import AwsClients

@@ -124,6 +124,19 @@ def thread_reply(
     )
 
 
+def _click(
+    name: str, action_id: str, approval_id: str, *, user: str, channel: str
+) -> dict[str, Any]:
+    body = copy.deepcopy(fixture(name))
+    body["user"]["id"] = user
+    body["channel"]["id"] = channel
+    body["container"]["channel_id"] = channel
+    body["actions"][0].update(
+        action_id=action_id, value=approval_id, block_id=f"approval:{approval_id}"
+    )
+    return body
+
+
 def button_click(
     action_id: str, approval_id: str, *, user: str, channel: str, team: str = TEAM_ID
 ) -> dict[str, Any]:
@@ -136,14 +149,9 @@ def button_click(
         channel: where.
         team: the clicker's workspace (the mention fixtures' team by default).
     """
-    body = copy.deepcopy(fixture("interactive_block_actions_button_with_message.json"))
-    body["user"]["id"] = user
+    name = "interactive_block_actions_button_with_message.json"
+    body = _click(name, action_id, approval_id, user=user, channel=channel)
     body["team"]["id"] = team
-    body["channel"]["id"] = channel
-    body["container"]["channel_id"] = channel
-    body["actions"][0].update(
-        action_id=action_id, value=approval_id, block_id=f"approval:{approval_id}"
-    )
     return body
 
 
@@ -160,14 +168,9 @@ def org_wide_click(
         channel: where.
         enterprise: the enterprise id.
     """
-    body = copy.deepcopy(fixture("interactive_block_actions_org_wide_install.json"))
-    body["user"]["id"] = user
+    name = "interactive_block_actions_org_wide_install.json"
+    body = _click(name, action_id, approval_id, user=user, channel=channel)
     body["enterprise"]["id"] = enterprise
-    body["channel"]["id"] = channel
-    body["container"]["channel_id"] = channel
-    body["actions"][0].update(
-        action_id=action_id, value=approval_id, block_id=f"approval:{approval_id}"
-    )
     return body
 
 
