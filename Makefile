@@ -6,11 +6,16 @@ ifeq ($(UV),)
 UV := python3 -m uv
 endif
 
-.PHONY: demo test lint bench setup iam-policy graphviz
+.PHONY: demo test test-instants lint bench setup iam-policy graphviz faketime
+
+# The time-sensitive tests also run with the clock at each of these instants (CF_TEST_NOW):
+# the first second of a month, the last minute of a year, a leap day, an ordinary day.
+TEST_INSTANTS ?= 2027-03-01T00:00:00Z 2026-12-31T23:59:00Z 2028-02-29T12:00:00Z 2027-06-15T10:30:00Z
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@command -v dot >/dev/null 2>&1 || $(MAKE) --no-print-directory graphviz
+	@command -v faketime >/dev/null 2>&1 || $(MAKE) --no-print-directory faketime
 	@$(UV) sync --frozen --quiet
 
 demo: setup
@@ -18,6 +23,13 @@ demo: setup
 
 test: setup
 	@$(UV) run --frozen pytest
+	@$(MAKE) --no-print-directory test-instants
+
+test-instants: setup
+	@for instant in $(TEST_INSTANTS); do \
+	  echo "== time-sensitive tests with the clock at $$instant"; \
+	  CF_TEST_NOW=$$instant $(UV) run --frozen pytest -q -m time_sensitive || exit 1; \
+	done
 
 lint: setup
 	$(UV) run --frozen ruff check .
@@ -37,3 +49,11 @@ graphviz:
 	@apt-get install -y --no-install-recommends graphviz >/dev/null 2>&1 \
 	  || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends graphviz >/dev/null 2>&1) \
 	  || echo "warning: could not install graphviz; graph.diagram will ask for it"
+
+# libfaketime (Debian package) lets a test run the whole demo process at another date; without
+# it that one test says what to install (and fails under CF_REQUIRE_SERVICES=1).
+faketime:
+	@echo "installing faketime (Debian package) for the any-date demo test"
+	@apt-get install -y --no-install-recommends faketime >/dev/null 2>&1 \
+	  || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends faketime >/dev/null 2>&1) \
+	  || echo "warning: could not install faketime; the any-date demo test will ask for it"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from approvals.models import AuditEntry, utcnow
+from approvals.models import AuditEntry
+from core.clock import Clock, as_utc
 from core.db import Database
 
 GENESIS = "0" * 64
@@ -22,8 +23,7 @@ def _canonical(value: Any) -> str:
 
 
 def _utc_text(moment: datetime) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -58,13 +58,15 @@ class BrokenEntry:
 class AuditLog:
     """Appends entries and verifies the chain."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         """Use ``db`` for storage.
 
         Args:
             db: the SQL store (migrated).
+            clock: stamps the entries (the system clock by default).
         """
         self.db = db
+        self.clock = clock or Clock()
 
     def append(
         self, actor: str, action: str, approval_id: str | None, detail: dict[str, Any]
@@ -92,7 +94,7 @@ class AuditLog:
                 select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)
             ).first()
             entry = AuditEntry(
-                at=utcnow(),
+                at=self.clock.now(),
                 actor=actor,
                 action=action,
                 approval_id=approval_id,

@@ -13,7 +13,8 @@ from sqlmodel import col
 
 from approvals.audit import AuditLog
 from approvals.errors import AlreadyDecided, ApprovalNotFound, PlanTampered
-from approvals.models import ApprovalRequest, ApprovalState, utcnow
+from approvals.models import ApprovalRequest, ApprovalState
+from core.clock import Clock
 from core.db import Database
 from tools.context import ToolContext
 from tools.errors import ToolError
@@ -33,6 +34,7 @@ class Executor:
         registry: Registry,
         audit: AuditLog,
         context_for: Callable[[str], ToolContext],
+        clock: Clock | None = None,
     ) -> None:
         """Wire the executor.
 
@@ -41,7 +43,9 @@ class Executor:
             registry: where the mutating tools are found.
             audit: the audit log.
             context_for: builds the tool context acting for a user.
+            clock: the one source of "now" (the system clock by default).
         """
+        self.clock = clock or Clock()
         self.db = db
         self.registry = registry
         self.audit = audit
@@ -108,7 +112,7 @@ class Executor:
             update(ApprovalRequest)
             .where(col(ApprovalRequest.id) == request.id)
             .where(col(ApprovalRequest.state) == S.EXECUTING)
-            .values(state=state, finished_at=utcnow(), **values)
+            .values(state=state, finished_at=self.clock.now(), **values)
         )
         with self.db.session() as session:
             session.execute(statement)

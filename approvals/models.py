@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
-
-
-def _tz_column(**kwargs: object) -> Column:
-    return Column(DateTime(timezone=True), **kwargs)  # type: ignore[arg-type]
+from core.db import utc_column
 
 
 class ApprovalState(StrEnum):
@@ -60,17 +52,17 @@ class ApprovalRequest(SQLModel, table=True):
         ),
     )
     state: str = Field(default=ApprovalState.PENDING, description="Lifecycle state.")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(nullable=False))
-    expires_at: datetime = Field(sa_column=_tz_column(nullable=False))
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    expires_at: datetime = Field(sa_column=utc_column(nullable=False))
     decided_by: str | None = Field(default=None, description="Who approved or rejected.")
-    decided_at: datetime | None = Field(default=None, sa_column=_tz_column(nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     reason: str | None = Field(default=None, description="Rejection or cancellation reason.")
     executed_plan_hash: str | None = Field(
         default=None, description="Hash of the plan the executor actually ran."
     )
     result_json: str | None = Field(default=None, description="Tool result as JSON.")
     error: str | None = Field(default=None, description="Failure message, if it failed.")
-    finished_at: datetime | None = Field(default=None, sa_column=_tz_column(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     card_channel: str | None = Field(default=None, description="Slack channel of the card.")
     card_ts: str | None = Field(default=None, description="Slack ts of the card message.")
 
@@ -86,7 +78,7 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
 
     seq: int | None = Field(default=None, primary_key=True, description="Order of appending.")
-    at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(nullable=False))
+    at: datetime = Field(sa_column=utc_column(nullable=False))
     actor: str = Field(description="Who did it.")
     action: str = Field(description="What happened: requested, approved, refused, executed...")
     approval_id: str | None = Field(default=None, description="Approval the entry is about.")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from approvals.models import ApprovalRequest, ApprovalState
+from core.clock import as_utc
 from tools import blocks
 from tools.plan import ActionPlan
 
@@ -32,8 +33,7 @@ STATE_LINES = {
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return "-"
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return f"{aware.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{as_utc(moment):%Y-%m-%d %H:%M} UTC"
 
 
 TITLES = {

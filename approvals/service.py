@@ -21,8 +21,9 @@ from approvals.errors import (
     ApprovalRefused,
 )
 from approvals.executor import Executor
-from approvals.models import ApprovalRequest, ApprovalState, utcnow
+from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
+from core.clock import Clock
 from core.db import Database
 from tools.plan import ActionPlan
 
@@ -41,6 +42,7 @@ class ApprovalService:
         audit: AuditLog,
         executor: Executor,
         ttl: timedelta = timedelta(minutes=60),
+        clock: Clock | None = None,
     ) -> None:
         """Wire the service.
 
@@ -50,7 +52,9 @@ class ApprovalService:
             audit: the hash-chained audit log.
             executor: runs approved plans.
             ttl: how long a request stays pending.
+            clock: the one source of "now" (the system clock by default).
         """
+        self.clock = clock or Clock()
         self.db = db
         self.policy = policy
         self.audit = audit
@@ -94,7 +98,7 @@ class ApprovalService:
         """
         if origin_key and (existing := self._by_origin(origin_key)):
             return existing
-        now = utcnow()
+        now = self.clock.now()
         request = ApprovalRequest(
             id=secrets.token_urlsafe(12),
             origin_key=origin_key,
@@ -248,7 +252,7 @@ class ApprovalService:
         """Mark every overdue pending request EXPIRED; returns their ids."""
         with self.db.session() as session:
             query = select(ApprovalRequest.id).where(
-                ApprovalRequest.state == S.PENDING, ApprovalRequest.expires_at <= utcnow()
+                ApprovalRequest.state == S.PENDING, ApprovalRequest.expires_at <= self.clock.now()
             )
             due = list(session.exec(query).all())
         return [approval_id for approval_id in due if self._expire(approval_id)]
@@ -259,7 +263,7 @@ class ApprovalService:
             check_origin(request, origin)
         if request.lifecycle is not S.PENDING:
             raise self._lost_race(approval_id)
-        if _as_aware(request.expires_at) <= utcnow():
+        if request.expires_at <= self.clock.now():
             self._expire(approval_id)
             raise ApprovalExpired(self._expired_message(request))
         return request
@@ -275,7 +279,7 @@ class ApprovalService:
         self, approval_id: str, expected: S, target: S, unexpired: bool = False, **values: Any
     ) -> bool:
         """Conditional UPDATE: only succeeds while the row is still in ``expected``."""
-        now = utcnow()
+        now = self.clock.now()
         if "decided_by" in values:
             values["decided_at"] = now
         statement = (
@@ -304,7 +308,7 @@ class ApprovalService:
     @staticmethod
     def _expired_message(request: ApprovalRequest) -> str:
         return (
-            f"This request expired at {_as_aware(request.expires_at):%Y-%m-%d %H:%M} UTC and "
+            f"This request expired at {request.expires_at:%Y-%m-%d %H:%M} UTC and "
             "can no longer be approved. Ask again to get a fresh plan."
         )
 
@@ -353,9 +357,3 @@ def find_requests(
         query = query.where(ApprovalRequest.workspace_id == workspace)
     with db.session() as session:
         return list(session.exec(query.limit(limit)).all())
-
-
-def _as_aware(moment: Any) -> Any:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

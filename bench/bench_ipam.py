@@ -20,6 +20,7 @@ from typing import Any
 
 import netaddr
 
+from core.clock import Clock
 from tools.errors import ToolError
 from tools.ipam.cidrs import Network
 from tools.ipam.overlaps import find_overlaps
@@ -228,7 +229,10 @@ def bench_csv_import(pools: int) -> None:
 
         db = Database(f"sqlite:///{folder}/bench.db")
         db.migrate()
-        ours_s, report = timed(lambda: transfer.import_rows(db, text, "csv", "bench", apply=True))
+        now = Clock().now()
+        ours_s, report = timed(
+            lambda: transfer.import_rows(db, text, "csv", "bench", apply=True, now=now)
+        )
         assert report.valid == pools + 1, report
 
         sample = rows[2 : 2 + min(pools, 3_000)]

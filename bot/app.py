@@ -118,18 +118,18 @@ def create_app(
     db.migrate()
     sandbox = None
     if aws is None:
-        aws, sandbox = _aws_for(settings)
+        aws, sandbox = _aws_for(settings, clock)
     registry = load_builtin_tools()
-    audit = AuditLog(db)
+    audit = AuditLog(db, clock)
     extras: dict[str, object] = {}
 
     def context_for(user: str) -> ToolContext:
         return ToolContext(settings, aws, db, user, extras, clock)
 
     policy = ApprovalPolicy(settings, group_members)
-    executor = Executor(db, registry, audit, context_for)
+    executor = Executor(db, registry, audit, context_for, clock)
     ttl = timedelta(minutes=settings.approval_ttl_minutes)
-    approvals = ApprovalService(db, policy, audit, executor, ttl)
+    approvals = ApprovalService(db, policy, audit, executor, ttl, clock)
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
     provider = ChatProvider.build(settings, registry, model)
     runner = ToolRunner(registry, approvals, context_for)
@@ -152,10 +152,10 @@ def create_app(
     )
 
 
-def _aws_for(settings: Settings) -> tuple[AwsClients, Any]:
+def _aws_for(settings: Settings, clock: Clock) -> tuple[AwsClients, Any]:
     if not settings.is_sandbox:
         return AwsClients(settings), None
     from core.sandbox import Sandbox
 
     sandbox = Sandbox()
-    return sandbox.start(settings), sandbox
+    return sandbox.start(settings, clock), sandbox

@@ -113,7 +113,7 @@ async def _verified_slack_request(request: Request, runtime: SlackRuntime) -> Bo
     """
     settings = runtime.cloudfabric.settings
     raw = await read_capped(request, settings.http_max_body_bytes)
-    now = runtime.cloudfabric.clock.now().timestamp()
+    now = runtime.cloudfabric.clock.timestamp()
     if not is_signed(settings.slack_signing_secret or "", raw, request.headers, now):
         raise BodyRejected(401, "The request is not signed by Slack (or the signature is stale).")
     body = decode_text(raw)

@@ -4,16 +4,62 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, DateTime, event, text
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
+from core.clock import as_utc
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp that goes in and comes out timezone-aware UTC, on SQLite and PostgreSQL.
+
+    SQLite keeps no zone, so values read back from it are naive; this type gives every reader
+    aware UTC values, and refuses naive ones on the way in so a local time can never slip in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store ``value`` as UTC.
+
+        Args:
+            value: an aware datetime, or None.
+            dialect: the database dialect.
+        """
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing a naive datetime ({value}); pass an aware UTC value")
+        return as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Read a stored value back as aware UTC.
+
+        Args:
+            value: what the driver returned.
+            dialect: the database dialect.
+        """
+        return None if value is None else as_utc(value)
+
+
+def utc_column(**kwargs: Any) -> Column[Any]:
+    """A ``UtcDateTime`` column for a SQLModel field (``sa_column=utc_column(nullable=False)``).
+
+    Args:
+        kwargs: passed to ``sqlalchemy.Column`` (nullable, index...).
+    """
+    return Column(UtcDateTime(), **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

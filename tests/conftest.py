@@ -1,5 +1,12 @@
 """Fixtures shared by every test: settings in a temp folder, moto-backed AWS, a migrated store,
-and real PostgreSQL / Redis when they are reachable (required when ``CF_REQUIRE_SERVICES=1``)."""
+and real PostgreSQL / Redis when they are reachable (required when ``CF_REQUIRE_SERVICES=1``).
+
+``CF_TEST_NOW=<ISO instant>`` runs the tests with the clock at that instant: time-machine moves
+the whole process there (ticking forward from it), and each test module starts again at the
+instant, so module-wide fixtures such as a seeded sandbox are built there too. ``make test``
+runs the ``time_sensitive`` tests this way at the instants listed in the Makefile. Child
+processes get the same instant through ``child_env`` (``CF_CLOCK_START``).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from moto import mock_aws
 
 from core.aws import AwsClients
+from core.clock import Clock, parse_instant
 from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
@@ -22,6 +31,53 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "CF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("CF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+TEST_NOW = os.environ.get("CF_TEST_NOW", "").strip()
+_travel: dict[str, object] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the clock to ``CF_TEST_NOW`` for the whole run, when it is set."""
+    if TEST_NOW:
+        travel = time_machine.travel(parse_instant(TEST_NOW), tick=True)
+        _travel["travel"], _travel["traveller"] = travel, travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Return to the real time."""
+    travel = _travel.pop("travel", None)
+    if isinstance(travel, time_machine.travel):
+        travel.stop()
+    _travel.clear()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which instant the clock starts at."""
+    return f"clock: {TEST_NOW} (CF_TEST_NOW)" if TEST_NOW else "clock: real time"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Start each test module at ``CF_TEST_NOW`` again, before its fixtures are built."""
+    traveller = _travel.get("traveller")
+    module = getattr(item, "module", None)
+    if traveller is not None and _travel.get("module") is not module:
+        _travel["module"] = module
+        traveller.move_to(parse_instant(TEST_NOW))  # type: ignore[attr-defined]
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """Environment for a child process of a test: the same clock instant, plus ``extra``.
+
+    Args:
+        **extra: variables to add or override.
+    """
+    env = {**os.environ, **extra}
+    if time_machine.escape_hatch.is_travelling():
+        env["CF_CLOCK_START"] = Clock().now().isoformat()
+    env.pop("CF_TEST_NOW", None)
+    return env
 
 
 def services_required() -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.clock import Clock
@@ -40,3 +42,19 @@ class ToolContext:
             actor: user id the calls are made for.
         """
         return ToolContext(self.settings, self.aws, self.db, actor, self.extras, self.clock)
+
+    def new_file(self, folder: str, stem: str, suffix: str = ".png") -> Path:
+        """A fresh path for a file the tool writes (a chart, a diagram) under the data folder.
+
+        The name carries the clock's UTC time to the microsecond, so files sort by when they
+        were made and two never share a name.
+
+        Args:
+            folder: sub-folder of the data folder (``charts``, ``diagrams``, ``images``).
+            stem: what the file shows; anything but letters, digits, ``.``, ``_`` and ``-``
+                becomes ``-``.
+            suffix: file extension.
+        """
+        safe = re.sub(r"[^\w.-]", "-", stem)[:60]
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%f")
+        return self.settings.data_dir / folder / f"{safe}-{stamp}{suffix}"

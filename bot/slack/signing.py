@@ -1,8 +1,11 @@
 """Slack's v0 request signature, checked on the raw bytes before anything is decoded or parsed.
 
 ``X-Slack-Signature`` is ``v0=`` + HMAC-SHA256(signing secret, ``v0:<timestamp>:<raw body>``)
-and ``X-Slack-Request-Timestamp`` must be within five minutes of now. Bytes that are not UTF-8,
-headers that are not ASCII or not numbers: every oddity is simply "not signed".
+and ``X-Slack-Request-Timestamp`` must be within five minutes of now, judged on CloudFabric's
+``Clock`` (not the SDK's ``time.time()``), so a process whose clock was started elsewhere
+(``CF_CLOCK_START``) judges staleness consistently. Bytes that are not UTF-8, headers that are
+not ASCII or not numbers: every oddity is simply "not signed". bolt's own verification is off:
+this check runs first, before anything is decoded or parsed.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from slack_sdk.web import SlackResponse
 
 from agents.conversation import ConversationService, conversation_id
 from agents.reply import Reply
-from approvals.models import ApprovalRequest, ApprovalState, utcnow
+from approvals.models import ApprovalRequest, ApprovalState
 from approvals.service import ApprovalService
 from bot.slack import render
 from bot.slack.metrics import SlackMetrics
@@ -349,11 +349,11 @@ class SlackTransport:
         Args:
             min_age: leave younger requests alone (their first post may be under way).
         """
-        cutoff = utcnow() - min_age
+        cutoff = self.approvals.clock.now() - min_age
         posted = 0
         for request in self.approvals.find(ApprovalState.PENDING, limit=200):
             thread = Thread.of(request.conversation_id or "")
-            if request.card_ts or thread is None or _aware(request.created_at) > cutoff:
+            if request.card_ts or thread is None or request.created_at > cutoff:
                 continue
             posted += self.post_card(request.id, thread, tell_requester=False)
         return posted
@@ -375,9 +375,3 @@ def _find(haystack: list[dict[str, Any]], needle: list[dict[str, Any]]) -> int |
         if haystack[start : start + len(needle)] == needle:
             return start
     return None
-
-
-def _aware(moment: Any) -> Any:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -15,6 +15,10 @@ the seeded series, so repeated and differing queries keep working. Supported:
 - ``Filter`` on ``Dimensions`` ``SERVICE`` / ``LINKED_ACCOUNT`` / ``RECORD_TYPE`` (all cost is
   ``Usage``), with ``And`` / ``Or`` / ``Not``; other filter keys match everything.
 
+The series covers the ``HISTORY_DAYS`` days before seeding, so any month named in a question
+("in october") has data. When the process runs on past midnight, the days after the series
+are answered with baseline spend (no spike), as a real account would keep accruing cost.
+
 Only the primary account's Cost Explorer answers; others stay moto's default (empty).
 The answers live on moto's backend object, so they serve the in-process mock and a
 ``ThreadedMotoServer`` in the same process; they vanish when moto resets.
@@ -28,6 +32,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from core.clock import Clock
+
 EC2_COMPUTE = "Amazon Elastic Compute Cloud - Compute"
 DAILY_BASELINE_USD: dict[str, float] = {
     EC2_COMPUTE: 3.45,
@@ -37,7 +43,7 @@ DAILY_BASELINE_USD: dict[str, float] = {
     "AmazonCloudWatch": 0.32,
     "AWS Lambda": 0.06,
 }
-HISTORY_DAYS = 30
+HISTORY_DAYS = 400
 SPIKE_DAYS_AGO = 3
 SPIKE_FACTOR = 3.1
 COST_METRICS = frozenset(
@@ -47,10 +53,23 @@ COST_METRICS = frozenset(
 Series = dict[str, dict[str, float]]
 
 
+def baseline_costs(rng: random.Random) -> dict[str, float]:
+    """One day's ordinary spend per service: the baseline with a little noise from ``rng``.
+
+    Args:
+        rng: the noise source (seeded, so the same day always costs the same).
+    """
+    return {
+        service: round(base * rng.uniform(0.93, 1.07), 4)
+        for service, base in DAILY_BASELINE_USD.items()
+    }
+
+
 def daily_cost_series(today: date, seed: int = 7) -> Series:
     """Cost per SERVICE for each of the ``HISTORY_DAYS`` complete days before ``today``.
 
-    EC2 compute is ``SPIKE_FACTOR`` times its baseline ``SPIKE_DAYS_AGO`` days ago.
+    EC2 compute is ``SPIKE_FACTOR`` times its baseline ``SPIKE_DAYS_AGO`` days ago. The noise
+    follows the days' distance from ``today``, so the series reads the same on any date.
 
     Args:
         today: first day not included (UTC).
@@ -61,10 +80,7 @@ def daily_cost_series(today: date, seed: int = 7) -> Series:
     series: Series = {}
     for age in range(HISTORY_DAYS, 0, -1):
         day = today - timedelta(days=age)
-        costs = {
-            service: round(base * rng.uniform(0.93, 1.07), 4)
-            for service, base in DAILY_BASELINE_USD.items()
-        }
+        costs = baseline_costs(rng)
         if day == spike:
             costs[EC2_COMPUTE] = round(DAILY_BASELINE_USD[EC2_COMPUTE] * SPIKE_FACTOR, 4)
         series[day.isoformat()] = costs
@@ -74,15 +90,31 @@ def daily_cost_series(today: date, seed: int = 7) -> Series:
 class CostAnswers:
     """Answers ``GetCostAndUsage`` request bodies from a seeded series (see module docstring)."""
 
-    def __init__(self, series: Series, account_id: str) -> None:
+    def __init__(self, series: Series, account_id: str, clock: Clock) -> None:
         """Keep the series to answer from.
 
         Args:
             series: ISO day -> service -> USD.
             account_id: the ``LINKED_ACCOUNT`` all cost belongs to.
+            clock: tells which later days have happened (and so have spend).
         """
         self.series = series
         self.account_id = account_id
+        self.clock = clock
+        self.last_seeded = max(series) if series else ""
+
+    def day_costs(self, day: date) -> dict[str, float]:
+        """Spend per service on ``day``: seeded, baseline after the series, else nothing.
+
+        Args:
+            day: the day (UTC).
+        """
+        key = day.isoformat()
+        if key in self.series:
+            return self.series[key]
+        if self.last_seeded < key and day < self.clock.today():
+            return baseline_costs(random.Random(day.toordinal()))
+        return {}
 
     def __call__(self, body: str) -> dict[str, Any]:
         """The response for one JSON request body, shaped like Cost Explorer's."""
@@ -112,7 +144,7 @@ class CostAnswers:
         sums: dict[tuple[str, ...], float] = {}
         day = start
         while day < end:
-            for service, amount in self.series.get(day.isoformat(), {}).items():
+            for service, amount in self.day_costs(day).items():
                 if keep(service):
                     key = tuple(self._group_value(k, service) for k in group_by)
                     sums[key] = sums.get(key, 0.0) + amount
@@ -163,17 +195,18 @@ class CostAnswers:
         return lambda service: True
 
 
-def install_cost_answers(series: Series, account_id: str) -> None:
+def install_cost_answers(series: Series, account_id: str, clock: Clock) -> None:
     """Make Cost Explorer in ``account_id`` answer from ``series`` (inside an active moto mock).
 
     Args:
         series: ISO day -> service -> USD.
         account_id: account whose Cost Explorer answers.
+        clock: the sandbox's clock.
     """
     from moto.ce.models import ce_backends
 
     backend = ce_backends[account_id]["aws"]
-    backend.get_cost_and_usage = CostAnswers(series, account_id)  # type: ignore[method-assign]
+    backend.get_cost_and_usage = CostAnswers(series, account_id, clock)  # type: ignore[method-assign]
 
 
 def _amounts(metrics: list[str], amount: float) -> dict[str, dict[str, str]]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from core.aws import AwsClients
+from core.clock import Clock
 from core.sandbox.compute import (
     ANALYTICS_INSTANCE,
     PROD_INSTANCES,
@@ -20,6 +20,7 @@ from core.sandbox.costs import (
     daily_cost_series,
     install_cost_answers,
 )
+from core.sandbox.history import seed_history
 from core.sandbox.metrics import put_cpu_history
 from core.sandbox.model import (
     ANALYTICS_REGION,
@@ -34,7 +35,7 @@ from core.sandbox.network import create_subnet, create_vpc, seed_prod_network, s
 from core.sandbox.services import seed_access_role, seed_buckets, seed_database, seed_lambda
 
 
-def seed_demo_estate(aws: AwsClients) -> DemoEstate:
+def seed_demo_estate(aws: AwsClients, clock: Clock | None = None) -> DemoEstate:
     """Create the demo estate (listed in the README) and return the ids created.
 
     Must run inside an active moto mock: in-process ``mock_aws()``, or a ``ThreadedMotoServer``
@@ -43,6 +44,8 @@ def seed_demo_estate(aws: AwsClients) -> DemoEstate:
 
     Args:
         aws: clients over the mock; its base credentials act in account 123456789012.
+        clock: "now" for the estate's history, metrics and spend (the system clock by
+            default); the story is told relative to it.
 
     Raises:
         ValueError: ``aws`` is not in sandbox mode (nothing is created).
@@ -53,10 +56,12 @@ def seed_demo_estate(aws: AwsClients) -> DemoEstate:
     if SECOND_ACCOUNT_ID not in aws.accounts():
         aws.add_account(SECOND_ACCOUNT_ID, SECOND_ACCOUNT_ROLE_ARN)
     estate = DemoEstate()
-    now = datetime.now(UTC)
+    clock = clock or Clock()
+    now = clock.now()
     _seed_prod(aws, estate)
     _seed_analytics(aws, estate)
     _seed_second_account(aws, estate)
+    seed_history({PRIMARY_REGION: aws.client("ec2", PRIMARY_REGION)}, estate, now)
     for name, instance_id in estate.instance_ids.items():
         location = estate.instance_locations[name]
         account = None if location.account_id == PRIMARY_ACCOUNT_ID else location.account_id
@@ -65,7 +70,7 @@ def seed_demo_estate(aws: AwsClients) -> DemoEstate:
     estate.cost_by_day = daily_cost_series(now.date())
     estate.cost_spike_day = sorted(estate.cost_by_day)[-SPIKE_DAYS_AGO]
     estate.cost_spike_service = EC2_COMPUTE
-    install_cost_answers(estate.cost_by_day, PRIMARY_ACCOUNT_ID)
+    install_cost_answers(estate.cost_by_day, PRIMARY_ACCOUNT_ID, clock)
     estate.seed_seconds = round(time.perf_counter() - started, 3)
     return estate
 

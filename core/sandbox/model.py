@@ -83,6 +83,9 @@ class DemoEstate(BaseModel):
         default_factory=dict, description="Instance name -> account and region it runs in."
     )
     volume_id: str = Field(default="", description="The unattached gp2 volume 'old-data'.")
+    snapshot_id: str = Field(
+        default="", description="The 400-day-old snapshot 'old-data-backup' of old-data."
+    )
     allocation_ids: dict[str, str] = Field(
         default_factory=dict,
         description="Elastic IP name (prod-nat-ip on the NAT gateway, spare-ip unassociated) "

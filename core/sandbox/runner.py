@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 from core.aws import AwsClients
+from core.clock import Clock
 from core.sandbox.estate import seed_demo_estate
 from core.sandbox.model import SECOND_ACCOUNT_ID, SECOND_ACCOUNT_ROLE_ARN, DemoEstate
 from core.settings import Settings
@@ -30,12 +31,13 @@ class Sandbox:
         """True between ``start`` and ``stop``."""
         return self._aws is not None
 
-    def start(self, settings: Settings) -> AwsClients:
+    def start(self, settings: Settings, clock: Clock | None = None) -> AwsClients:
         """Start moto, register the second account, seed the estate; later calls reuse it.
 
         Args:
             settings: settings for the clients; sandbox credentials are always used and
                 ``aws_endpoint_url`` is ignored, since the mock lives in this process.
+            clock: "now" the estate's story is told from (the system clock by default).
 
         Returns:
             The clients over the seeded estate; the same object on every call until ``stop``.
@@ -51,7 +53,7 @@ class Sandbox:
                 in_process = settings.model_copy(update={"aws_endpoint_url": None})
                 aws = AwsClients(in_process, sandbox=True)
                 aws.add_account(SECOND_ACCOUNT_ID, SECOND_ACCOUNT_ROLE_ARN)
-                self.estate = seed_demo_estate(aws)
+                self.estate = seed_demo_estate(aws, clock)
             except BaseException:
                 mock.stop()
                 raise

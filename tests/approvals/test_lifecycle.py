@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import update
 
 from approvals.errors import (
@@ -16,13 +17,16 @@ from approvals.errors import (
     ApprovalRefused,
     SelfApproval,
 )
-from approvals.models import ApprovalRequest, ApprovalState, utcnow
+from approvals.models import ApprovalRequest, ApprovalState
 from bot.app import CloudFabric, create_app
 from core.aws import AwsClients
+from core.clock import Clock
 from core.settings import Settings
 from tests.estate import small_estate, state_of
 from tools.actions.ec2_power import STOP, build_plan
 from tools.ec2.models import PowerArgs
+
+pytestmark = pytest.mark.time_sensitive
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -87,16 +91,35 @@ def test_second_approve_is_refused_and_runs_nothing(app: CloudFabric, estate) ->
 
 
 def test_expired_approval_cannot_execute(app: CloudFabric, estate, aws) -> None:
-    request = stop_request(app)
-    with app.db.session() as session:
-        session.execute(
-            update(ApprovalRequest)
-            .where(ApprovalRequest.id == request.id)  # type: ignore[arg-type]
-            .values(expires_at=utcnow() - timedelta(minutes=1))
-        )
-    with pytest.raises(ApprovalExpired, match="expired"):
-        app.approvals.approve(request.id, "bob")
+    with time_machine.travel(Clock().now(), tick=True) as traveller:
+        request = stop_request(app)
+        traveller.shift(timedelta(minutes=61))
+        with pytest.raises(ApprovalExpired, match="expired"):
+            app.approvals.approve(request.id, "bob")
     assert app.approvals.get(request.id).state == ApprovalState.EXPIRED
+    assert state_of(aws, estate["batch-worker"]) == "running"
+
+
+@pytest.mark.parametrize(
+    ("asked", "expires"),
+    [
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "2027-01-01 00:30"),
+        (datetime(2028, 2, 28, 23, 45, tzinfo=UTC), "2028-02-29 00:45"),
+        (datetime(2027, 2, 28, 23, 45, tzinfo=UTC), "2027-03-01 00:45"),
+    ],
+)
+def test_expiry_is_right_across_year_end_and_leap_day(
+    app: CloudFabric, estate, aws, asked: datetime, expires: str
+) -> None:
+    with time_machine.travel(asked, tick=False) as traveller:
+        request = stop_request(app)
+        assert f"{request.expires_at:%Y-%m-%d %H:%M}" == expires
+        traveller.shift(timedelta(minutes=59))
+        assert request.id not in app.approvals.expire_due()  # (the store is shared on PostgreSQL)
+        traveller.shift(timedelta(minutes=2))
+        assert request.id in app.approvals.expire_due()
+        with pytest.raises(ApprovalExpired, match=f"expired at {expires} UTC"):
+            app.approvals.approve(request.id, "bob")
     assert state_of(aws, estate["batch-worker"]) == "running"
 
 
@@ -179,7 +202,7 @@ def test_background_sweeper_expires_and_tells_the_conversation(
             session.execute(
                 update(ApprovalRequest)
                 .where(ApprovalRequest.id == reply.approvals[0])  # type: ignore[arg-type]
-                .values(expires_at=utcnow() - timedelta(seconds=1))
+                .values(expires_at=Clock().now() - timedelta(seconds=1))
             )
         app.start_background()
         assert arrived.wait(timeout=20), "the sweeper never expired the request"

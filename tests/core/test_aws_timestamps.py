@@ -16,8 +16,10 @@ AMI = "ami-12c6146b"
 offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(
     lambda minutes: timezone(timedelta(minutes=minutes))
 )
-moments = st.datetimes(
-    min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31), timezones=offsets
+moments = st.datetimes(  # hypothesis takes naive bounds and adds the zones itself
+    min_value=datetime(1971, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2099, 12, 31),  # noqa: DTZ001
+    timezones=offsets,
 )
 
 

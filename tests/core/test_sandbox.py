@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import statistics
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from core.aws import AwsClients
+from core.clock import Clock
 from core.sandbox import (
     PRIMARY_ACCOUNT_ID,
     SECOND_ACCOUNT_ID,
@@ -20,6 +22,8 @@ from core.sandbox import (
     seed_demo_estate,
 )
 from core.settings import Settings
+
+pytestmark = pytest.mark.time_sensitive
 
 EC2_COMPUTE = "Amazon Elastic Compute Cloud - Compute"
 
@@ -301,7 +305,7 @@ EC2_NAMES = {
         "prod-igw", "prod-nat", "prod-nat-ip", "prod-public-rt", "prod-private-rt",
         "web-sg", "ssh-open", "db-sg", "web-1", "web-2", "batch-worker", "legacy-app",
         "web-1-root", "web-2-root", "batch-worker-root", "legacy-app-root", "old-data",
-        "spare-ip",
+        "old-data-backup", "spare-ip",
     },
     ("eu-west-1", None): {"analytics-vpc", "analytics-a", "analytics-1", "analytics-1-root"},
     ("us-east-1", SECOND_ACCOUNT_ID): {
@@ -325,7 +329,7 @@ def test_every_ec2_resource_carries_name_env_and_team(demo: AwsClients) -> None:
 
 def average_cpu(aws: AwsClients, instance_id: str) -> float:
     """Average CPUUtilization over the last 14 days, as a user would ask CloudWatch."""
-    now = datetime.now(UTC)
+    now = Clock().now()
     stats = aws.client("cloudwatch", "us-east-1").get_metric_statistics(
         Namespace="AWS/EC2",
         MetricName="CPUUtilization",
@@ -350,8 +354,8 @@ def test_cloudwatch_shows_batch_worker_idle_and_web_busy(
         Namespace="AWS/EC2",
         MetricName="CPUUtilization",
         Dimensions=[{"Name": "InstanceId", "Value": estate.instance_ids["analytics-1"]}],
-        StartTime=datetime.now(UTC) - timedelta(days=14),
-        EndTime=datetime.now(UTC),
+        StartTime=Clock().now() - timedelta(days=14),
+        EndTime=Clock().now(),
         Period=3600,
         Statistics=["Average"],
     )["Datapoints"]
@@ -360,7 +364,7 @@ def test_cloudwatch_shows_batch_worker_idle_and_web_busy(
 
 def daily_cost_by_service(aws: AwsClients, days: int = 30) -> dict[str, dict[str, float]]:
     """Ask Cost Explorer for daily unblended cost per service over the last ``days`` days."""
-    today = datetime.now(UTC).date()
+    today = Clock().now().date()
     answer = aws.client("ce", "us-east-1").get_cost_and_usage(
         TimePeriod={
             "Start": (today - timedelta(days=days)).isoformat(),
@@ -386,7 +390,7 @@ def test_cost_explorer_shows_the_ec2_spike_three_days_ago(
     assert len(costs) == 30
     ec2 = {day: services[EC2_COMPUTE] for day, services in costs.items()}
     spike_day = max(ec2, key=ec2.__getitem__)
-    assert spike_day == (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
+    assert spike_day == (Clock().now().date() - timedelta(days=3)).isoformat()
     assert spike_day == estate.cost_spike_day
     assert ec2[spike_day] > 2.5 * statistics.median(ec2.values())
     assert set(costs[spike_day]) == {
@@ -397,8 +401,9 @@ def test_cost_explorer_shows_the_ec2_spike_three_days_ago(
         "AWS Lambda",
         "AmazonCloudWatch",
     }
-    for day, services in estate.cost_by_day.items():
-        assert costs[day] == pytest.approx(services)
+    assert len(estate.cost_by_day) == 400  # over a year: any month named has data
+    for day, services in costs.items():
+        assert services == pytest.approx(estate.cost_by_day[day])
 
 
 def test_cost_explorer_answers_repeated_and_different_queries(
@@ -488,3 +493,59 @@ def test_live_clients_are_refused_without_creating_anything(settings: Settings) 
     with pytest.raises(ValueError, match="only seeded into the sandbox"):
         seed_demo_estate(live)
     assert live.accounts() == [None]
+
+
+def test_the_estate_has_a_past_relative_to_the_clock(demo: AwsClients, estate: DemoEstate) -> None:
+    instances = instances_by_name(demo, "us-east-1")
+    now = Clock().now()
+    spike_day = (now - timedelta(days=3)).date()
+    assert instances["batch-worker"]["LaunchTime"].date() == spike_day
+    assert (now - instances["web-1"]["LaunchTime"]).days in (119, 120)
+    assert (now - instances["legacy-app"]["LaunchTime"]).days in (699, 700)
+    ec2 = demo.client("ec2", "us-east-1")
+    [volume] = ec2.describe_volumes(VolumeIds=[estate.volume_id])["Volumes"]
+    [snapshot] = ec2.describe_snapshots(SnapshotIds=[estate.snapshot_id])["Snapshots"]
+    assert (now - volume["CreateTime"]).days in (499, 500)
+    assert (now - snapshot["StartTime"]).days in (399, 400)
+    assert tags_of(snapshot)["Name"] == "old-data-backup"
+
+
+def test_cloudtrail_says_who_started_batch_worker(demo: AwsClients, estate: DemoEstate) -> None:
+    trail = demo.client("cloudtrail", "us-east-1")
+    now = Clock().now()
+    pages = trail.get_paginator("lookup_events").paginate(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "StartInstances"}],
+        StartTime=now - timedelta(days=7),
+        EndTime=now,
+    )
+    [event] = [e for page in pages for e in page["Events"]]
+    assert event["Username"] == "carol"
+    assert event["Resources"] == [
+        {"ResourceType": "AWS::EC2::Instance", "ResourceName": estate.instance_ids["batch-worker"]}
+    ]
+    assert event["EventTime"].date() == (now - timedelta(days=3)).date()
+    record = json.loads(event["CloudTrailEvent"])
+    assert record["userIdentity"]["userName"] == "carol"
+    assert record["eventName"] == "StartInstances"
+
+
+def test_cloudtrail_lookup_filters_and_pages_like_aws(demo: AwsClients) -> None:
+    trail = demo.client("cloudtrail", "us-east-1")
+    everything = trail.lookup_events()["Events"]
+    assert [e["EventName"] for e in everything] == [
+        "StartInstances",
+        "StopInstances",
+        "AuthorizeSecurityGroupIngress",
+    ]  # newest first
+    first = trail.lookup_events(MaxResults=2)
+    second = trail.lookup_events(MaxResults=2, NextToken=first["NextToken"])
+    assert [e["EventId"] for e in first["Events"] + second["Events"]] == [
+        e["EventId"] for e in everything
+    ]
+    by_bob = trail.lookup_events(
+        LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "bob"}]
+    )["Events"]
+    assert [e["EventName"] for e in by_bob] == ["StopInstances"]
+    too_old = trail.lookup_events(EndTime=Clock().now() - timedelta(days=30))["Events"]
+    assert too_old == []
+    assert demo.client("cloudtrail", "ap-south-1").lookup_events()["Events"] == []

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.app import CloudFabric
 from bot.console import ConsoleSession, run_console
+from tests.conftest import child_env
 from tests.estate import state_of
 
 SCRIPT = [
@@ -68,7 +68,7 @@ def test_readme_conversation(sandbox_app: CloudFabric) -> None:
 
 
 def test_cloudfabric_demo_command_runs_the_script(tmp_path: Path) -> None:
-    env = {**os.environ, "CF_DATA_DIR": str(tmp_path / "cf")}
+    env = child_env(CF_DATA_DIR=str(tmp_path / "cf"))
     result = subprocess.run(
         [sys.executable, "-m", "bot", "demo"],
         input="\n".join(SCRIPT) + "\n",

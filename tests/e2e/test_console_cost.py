@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from bot.app import CloudFabric
 from bot.console import ConsoleSession, run_console
 from tests.e2e.test_console import transcript
+
+pytestmark = pytest.mark.time_sensitive
 
 SCRIPT = [
     "/as alice",

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col
 
-from approvals.models import ApprovalRequest, ApprovalState, utcnow
+from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import APPROVE_ACTION, REJECT_ACTION
 from bot.slack.render import REASON_ACTION, REASON_BLOCK, REJECT_VIEW
 from core.aws import AwsClients
+from core.clock import Clock
 from tests.fakes.slack_server import Call
 from tests.slack.harness import (
     Stack,
@@ -141,7 +142,7 @@ def test_expired_request_updates_its_card_and_a_late_click_is_refused(
         session.execute(
             update(ApprovalRequest)
             .where(col(ApprovalRequest.id) == approval_id)
-            .values(expires_at=utcnow() - timedelta(minutes=1))
+            .values(expires_at=Clock().now() - timedelta(minutes=1))
         )
 
     assert approvals.expire_due() == [approval_id]

@@ -16,6 +16,7 @@ from agents.conversation import conversation_id
 from approvals.models import ApprovalState
 from bot import cli
 from core.aws import AwsClients
+from core.clock import Clock
 from tests.fakes.slack_server import FakeSlack, fixture
 from tests.slack.harness import (
     SIGNING_SECRET,
@@ -90,7 +91,9 @@ def test_retried_event_runs_nothing_twice(replicas: tuple[Stack, Stack]) -> None
     "headers",
     [
         pytest.param(lambda raw: sign(raw, secret="not-the-secret"), id="bad-signature"),
-        pytest.param(lambda raw: sign(raw, at=int(time.time()) - 600), id="stale-timestamp"),
+        pytest.param(
+            lambda raw: sign(raw, at=int(Clock().timestamp()) - 600), id="stale-timestamp"
+        ),
         pytest.param(lambda raw: {}, id="unsigned"),
     ],
 )

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from core.clock import Clock
 from tests.conftest import SHARED
 
 FIXTURES = SHARED / "fixtures" / "slack"
@@ -147,7 +148,7 @@ class FakeSlack:
 
     def next_ts(self) -> str:
         """A fresh message timestamp."""
-        return f"{int(time.time())}.{next(self._ts):06d}"
+        return f"{int(Clock().timestamp())}.{next(self._ts):06d}"
 
 
 class _Handler(BaseHTTPRequestHandler):

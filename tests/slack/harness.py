@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from bot.http import create_http_app, http_server
 from bot.slack.runtime import SlackRuntime, build_runtime
 from core.aws import AwsClients
+from core.clock import Clock
 from core.sandbox import Sandbox
 from core.settings import Settings
 from tests.conftest import SHARED
@@ -54,7 +55,7 @@ def sign(body: bytes, secret: str = SIGNING_SECRET, at: int | None = None) -> di
         secret: signing secret.
         at: request timestamp (now by default).
     """
-    timestamp = str(int(time.time()) if at is None else at)
+    timestamp = str(int(Clock().timestamp()) if at is None else at)
     base = f"v0:{timestamp}:".encode() + body
     digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}

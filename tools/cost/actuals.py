@@ -166,23 +166,22 @@ def _call(client: Any, request: dict[str, Any], token: str | None) -> dict[str, 
 HISTORY_DAYS = 31
 
 
-def daily_by_service(aws: Any, today: date | None = None) -> CostSeries:
+def daily_by_service(aws: Any, today: date) -> CostSeries:
     """The last 31 days of spend per service per day: the one query most answers start from.
 
     Args:
         aws: ``AwsClients``.
-        today: reference day (default: today).
+        today: the current UTC day (from the clock); not included.
     """
     start, end = last_days(HISTORY_DAYS, today)
     return get_costs(aws, start, end, "DAILY", "service")
 
 
-def last_days(days: int, today: date | None = None) -> tuple[date, date]:
-    """``(start, end)`` covering the ``days`` full days before today.
+def last_days(days: int, today: date) -> tuple[date, date]:
+    """``(start, end)`` covering the ``days`` full days before ``today``.
 
     Args:
         days: how many days.
-        today: reference day (default: today, UTC).
+        today: the current UTC day (from the clock).
     """
-    end = today or date.today()
-    return end - timedelta(days=days), end
+    return today - timedelta(days=days), today

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -95,14 +95,3 @@ def _save(figure: Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, format="png")
     return path
-
-
-def chart_path(data_dir: Path, kind: str) -> Path:
-    """A new file name for a chart under the data folder.
-
-    Args:
-        data_dir: the settings' data folder.
-        kind: trend or breakdown.
-    """
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return data_dir / "charts" / f"cost-{kind}-{stamp}.png"

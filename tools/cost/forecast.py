@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
-from tools.cost.actuals import CE_REGION, daily_by_service
+from core.calendar import add_months, describe_period, first_of_month
+from tools.cost.actuals import CE_REGION, daily_by_service, get_costs
 
 TREND_DAYS = 14
 
@@ -28,6 +28,13 @@ class Forecast(BaseModel):
     month_to_date: Decimal = Field(description="Actual spend this month so far.")
     month_total: Decimal = Field(description="month_to_date + forecast (for the current month).")
     method: str = Field(description="How the figure was produced, in words.")
+    days_elapsed: int = Field(
+        default=0, description="Complete days of this month with spend recorded (0 on the 1st)."
+    )
+    last_month: str = Field(default="", description="The previous month in words.")
+    last_month_total: Decimal | None = Field(
+        default=None, description="What the previous month cost, for comparison."
+    )
 
 
 def month_end(today: date) -> date:
@@ -36,8 +43,7 @@ def month_end(today: date) -> date:
     Args:
         today: any day of the month.
     """
-    days = calendar.monthrange(today.year, today.month)[1]
-    return today.replace(day=days) + timedelta(days=1)
+    return add_months(today, 1)
 
 
 def _from_cost_explorer(client: Any, start: date, end: date) -> Forecast | None:
@@ -63,27 +69,36 @@ def _from_cost_explorer(client: Any, start: date, end: date) -> Forecast | None:
     )  # fmt: skip
 
 
-def forecast_month(aws: Any, today: date | None = None) -> Forecast:
+def forecast_month(aws: Any, today: date) -> Forecast:
     """Forecast the rest of the current month and the month's total.
 
     Args:
         aws: ``AwsClients``.
-        today: reference day (default: today).
+        today: the current UTC day (from the clock).
     """
-    today = today or date.today()
-    end = month_end(today)
-    first = today.replace(day=1)
+    first = first_of_month(today)
     daily = daily_by_service(aws, today).by_period()
     month_to_date = sum((v for d, v in daily.items() if d >= first), Decimal(0))
-    found = _from_cost_explorer(aws.client("ce", CE_REGION), today, end)
+    previous = add_months(first, -1)
+    context = {
+        "month_to_date": month_to_date,
+        "days_elapsed": (today - first).days,
+        "last_month": describe_period(previous, first),
+        "last_month_total": get_costs(aws, previous, first, "MONTHLY", None).total,
+    }
+    found = _from_cost_explorer(aws.client("ce", CE_REGION), today, month_end(today))
     if found is not None:
-        return found.model_copy(
-            update={"month_to_date": month_to_date, "month_total": month_to_date + found.amount}
-        )
+        return found.model_copy(update={**context, "month_total": month_to_date + found.amount})
+    return _run_rate(daily, today).model_copy(update=context)
+
+
+def _run_rate(daily: dict[date, Decimal], today: date) -> Forecast:
+    end = month_end(today)
     recent = list(daily.values())[-TREND_DAYS:]
     per_day = sum(recent, Decimal(0)) / len(recent) if recent else Decimal(0)
     remaining = (end - today).days
     amount = per_day * remaining
+    month_to_date = sum((v for d, v in daily.items() if d >= first_of_month(today)), Decimal(0))
     return Forecast(
         start=today, end=end, amount=amount, month_to_date=month_to_date,
         month_total=month_to_date + amount,

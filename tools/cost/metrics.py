@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 LOOKBACK_DAYS = 14
@@ -28,9 +28,9 @@ class Usage:
 
 def _stats(
     client: Any, namespace: str, metric: str, dimension: tuple[str, str], statistic: str,
-    days: int, now: datetime | None,
+    days: int, now: datetime,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    end = now or datetime.now(UTC)
+    end = now
     response = client.get_metric_statistics(
         Namespace=namespace,
         MetricName=metric,
@@ -46,7 +46,7 @@ def _stats(
 
 def cpu_usage(
     aws: Any, region: str, account_key: str | None, instance_id: str,
-    days: int = LOOKBACK_DAYS, now: datetime | None = None,
+    now: datetime, days: int = LOOKBACK_DAYS,
 ) -> Usage | None:  # fmt: skip
     """CPUUtilization of an instance over ``days`` (None when CloudWatch has no data).
 
@@ -56,7 +56,7 @@ def cpu_usage(
         account_key: its account (None = primary).
         instance_id: the instance.
         days: lookback window.
-        now: end of the window (default: now).
+        now: end of the window (from the clock).
     """
     client = aws.client("cloudwatch", region, account_key)
     points = _stats(
@@ -71,7 +71,7 @@ def cpu_usage(
 
 def nat_gb_per_month(
     aws: Any, region: str, account_key: str | None, nat_id: str,
-    days: int = LOOKBACK_DAYS, now: datetime | None = None,
+    now: datetime, days: int = LOOKBACK_DAYS,
 ) -> float | None:  # fmt: skip
     """GB a month a NAT gateway processes, extrapolated from ``days`` of BytesOutToDestination.
 
@@ -81,7 +81,7 @@ def nat_gb_per_month(
         account_key: its account (None = primary).
         nat_id: the gateway id.
         days: lookback window.
-        now: end of the window (default: now).
+        now: end of the window (from the clock).
     """
     client = aws.client("cloudwatch", region, account_key)
     points = _stats(

@@ -37,7 +37,7 @@ def _gateway_endpoints(aws: Any, nat: CostResource) -> set[str]:
 
 
 def _compute(
-    ctx: ToolContext, resources: list[CostResource], now: datetime | None
+    ctx: ToolContext, resources: list[CostResource], now: datetime
 ) -> list[Recommendation | None]:
     prices = catalog()
     instances = [r for r in resources if r.kind == "ec2_instance"]
@@ -49,7 +49,7 @@ def _compute(
         if instance.state != "running":
             return None
         return metrics.cpu_usage(
-            ctx.aws, instance.region, instance.account_key, instance.resource_id, now=now
+            ctx.aws, instance.region, instance.account_key, instance.resource_id, now
         )
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -68,7 +68,7 @@ def _compute(
 
 
 def _storage(
-    ctx: ToolContext, resources: list[CostResource], now: datetime | None
+    ctx: ToolContext, resources: list[CostResource], now: datetime
 ) -> list[Recommendation | None]:
     prices = catalog()
     names = {r.resource_id: r.name for r in resources if r.kind == "ec2_instance" and r.name}
@@ -86,7 +86,7 @@ def _storage(
         elif r.kind == "load_balancer":
             found.append(savings_storage.idle_load_balancer(r, _healthy_targets(ctx.aws, r)))
         elif r.kind == "nat_gateway":
-            gb = metrics.nat_gb_per_month(ctx.aws, r.region, r.account_key, r.resource_id, now=now)
+            gb = metrics.nat_gb_per_month(ctx.aws, r.region, r.account_key, r.resource_id, now)
             found.append(
                 savings_storage.nat_heavy_traffic(prices, r, gb, _gateway_endpoints(ctx.aws, r))
             )
@@ -104,10 +104,11 @@ def recommendations(
     Args:
         ctx: tool context.
         regions: regions to look at (default: the configured ones).
-        now: end of the metric window (default: now).
+        now: end of the metric window (default: the clock's now).
         resources: already-collected resources (default: read them from AWS).
     """
+    moment = now or ctx.clock.now()
     estate = resources if resources is not None else collect(ctx, regions)
-    found = _compute(ctx, estate, now) + _storage(ctx, estate, now)
+    found = _compute(ctx, estate, moment) + _storage(ctx, estate, moment)
     kept = [r for r in found if r is not None and r.monthly_savings > 0]
     return sorted(kept, key=lambda r: r.monthly_savings, reverse=True)

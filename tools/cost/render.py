@@ -14,6 +14,7 @@ from tools.cost.tool_models import (
     ChartResult,
     EstimateResult,
     ForecastResult,
+    PeriodTotal,
     PriceResult,
     RecommendationsResult,
     SpikeResult,
@@ -111,13 +112,27 @@ def render_actuals(result: ActualsResult) -> list[Block]:
     Args:
         result: the spend.
     """
-    head = f"*Actual spend {result.start} to {result.end}: {money(result.total)}*"
+    if result.just_begun and result.previous is not None:
+        return _just_begun(result, result.previous)
+    head = f"*Actual spend {result.label or result.start}: {money(result.total)}*"
     rows = [[name[:48], money(amount)] for name, amount in list(result.by_group.items())[:15]]
     out: list[Block] = [blocks.text(head), *blocks.table([result.group_by.upper(), "SPEND"], rows)]
     periods = [[str(day), money(amount)] for day, amount in list(result.by_period.items())[-14:]]
     out += blocks.table([result.granularity.lower(), "SPEND"], periods)
     out.append(blocks.note("From Cost Explorer (unblended cost)."))
     return out
+
+
+def _just_begun(result: ActualsResult, previous: PeriodTotal) -> list[Block]:
+    rows = [[name[:48], money(amount)] for name, amount in list(previous.by_group.items())[:15]]
+    return [
+        blocks.text(
+            f"*{result.label.capitalize()} has just begun*: no complete day of spend is in "
+            f"Cost Explorer yet. {previous.label} came to *{money(previous.total)}*."
+        ),
+        *blocks.table([result.group_by.upper(), previous.label.upper()], rows),
+        blocks.note("From Cost Explorer (unblended cost); today's spend arrives tomorrow."),
+    ]
 
 
 def render_spike(result: SpikeResult) -> list[Block]:
@@ -194,6 +209,14 @@ def render_forecast(result: ForecastResult) -> list[Block]:
         result: the forecast.
     """
     f = result.forecast
+    out: list[Block] = []
+    if f.days_elapsed == 0:
+        out.append(
+            blocks.text(
+                f"*This month has just begun*: no complete day of spend is recorded yet. "
+                f"{f.last_month} came to {money(f.last_month_total or Decimal(0))}."
+            )
+        )
     pairs = [
         ("Month to date", money(f.month_to_date)),
         (f"Forecast {f.start} to {f.end}", money(f.amount)),
@@ -201,7 +224,9 @@ def render_forecast(result: ForecastResult) -> list[Block]:
     ]
     if f.low is not None and f.high is not None:
         pairs.append(("80% interval", f"{money(f.low)} to {money(f.high)}"))
-    return [blocks.fields(pairs), blocks.note(f.method)]
+    if f.last_month_total is not None:
+        pairs.append((f"Last month ({f.last_month})", money(f.last_month_total)))
+    return [*out, blocks.fields(pairs), blocks.note(f.method)]
 
 
 def render_chart(result: ChartResult) -> list[Block]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from tools.cost.catalog import PriceCatalog
@@ -117,16 +117,16 @@ def unassociated_address(resource: CostResource) -> Recommendation | None:
     )
 
 
-def old_snapshot(resource: CostResource, now: datetime | None = None) -> Recommendation | None:
+def old_snapshot(resource: CostResource, now: datetime) -> Recommendation | None:
     """Snapshot older than 90 days -> review and delete.
 
     Args:
         resource: an EBS snapshot.
-        now: reference time (default: now).
+        now: reference time (from the clock).
     """
     if resource.created is None:
         return None
-    age = ((now or datetime.now(UTC)) - resource.created).days
+    age = (now - resource.created).days
     if age < OLD_SNAPSHOT_DAYS:
         return None
     cost = estimate(resource).monthly_usd

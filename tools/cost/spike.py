@@ -111,15 +111,15 @@ def _compare(
 
 
 def investigate(
-    ctx: ToolContext, start: date | None = None, end: date | None = None, today: date | None = None
+    ctx: ToolContext, today: date, start: date | None = None, end: date | None = None
 ) -> SpikeReport:
     """Explain a jump in spend (the biggest recent one when no window is given).
 
     Args:
         ctx: tool context.
+        today: the current UTC day (from the clock); the history ends the day before.
         start: first day of the window to explain (default: detect the spike).
         end: last day of the window (default: ``start``).
-        today: reference day (default: today).
     """
     services = actuals.daily_by_service(ctx.aws, today)
     daily = services.by_period()

@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from core.calendar import PeriodError, check_period
 from tools.cost.forecast import Forecast
 from tools.cost.models import CostResource, GroupTotal, ResourceEstimate
 from tools.cost.savings_models import Recommendation
@@ -87,14 +88,42 @@ class TopResourcesArgs(BaseModel):
     region: str | None = Field(default=None, description="Only this region.")
 
 
+def _valid_period(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_period(value)
+    except PeriodError as error:
+        raise ValueError(str(error)) from error
+
+
 class ActualsArgs(BaseModel):
     """Actual spend to fetch from Cost Explorer."""
 
     days: int = Field(default=30, ge=1, le=365, description="How many days back from today.")
+    period: str | None = Field(
+        default=None,
+        description="A calendar period instead of days: this_month, last_month, last_week, "
+        "since:monday, month:10 (the most recent October)... (see core.calendar).",
+    )
     granularity: Literal["DAILY", "MONTHLY"] = Field(default="DAILY", description="Periods.")
     group_by: str = Field(
         default="service",
         description="service, account, region, usage_type, tag:<key> or none.",
+    )
+
+    _check_period = field_validator("period")(_valid_period)
+
+
+class PeriodTotal(BaseModel):
+    """Spend over one named stretch of days, shown beside an answer for comparison."""
+
+    label: str = Field(description="The days in words (e.g. 'November 2026').")
+    start: date = Field(description="First day.")
+    end: date = Field(description="Day after the last day.")
+    total: Decimal = Field(description="Spend in USD.")
+    by_group: dict[str, Decimal] = Field(
+        default_factory=dict, description="Spend per group, largest first."
     )
 
 
@@ -108,6 +137,13 @@ class ActualsResult(BaseModel):
     total: Decimal = Field(description="Spend over the whole range.")
     by_group: dict[str, Decimal] = Field(description="Spend per group, largest first.")
     by_period: dict[date, Decimal] = Field(description="Total spend per period.")
+    label: str = Field(default="", description="The days asked about, in words.")
+    just_begun: bool = Field(
+        default=False, description="The period asked about has no complete day yet."
+    )
+    previous: PeriodTotal | None = Field(
+        default=None, description="The period before, when the one asked about has just begun."
+    )
 
 
 class SpikeArgs(BaseModel):
@@ -115,6 +151,13 @@ class SpikeArgs(BaseModel):
 
     start: date | None = Field(default=None, description="First day (default: detect it).")
     end: date | None = Field(default=None, description="Last day (default: start).")
+    period: str | None = Field(
+        default=None,
+        description="The window as a calendar period (yesterday, last_week...) instead of "
+        "start/end.",
+    )
+
+    _check_period = field_validator("period")(_valid_period)
 
 
 class SpikeResult(BaseModel):

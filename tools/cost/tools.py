@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from core.aws import check_region
+from core.calendar import resolve_period
 from tools.context import ToolContext
 from tools.cost import actuals, chart, forecast, recommend, render, spike
 from tools.cost.estimator import check_grouping, estimate_all, group_totals
 from tools.cost.price_lookup import lookup_price
 from tools.cost.resources import collect
+from tools.cost.spend import actual_spend
 from tools.cost.tool_models import (
     ActualsArgs,
     ActualsResult,
@@ -140,12 +143,7 @@ def spend(ctx: ToolContext, args: ActualsArgs) -> ActualsResult:
         ctx: tool context.
         args: range, granularity and grouping.
     """
-    start, end = actuals.last_days(args.days)
-    series = actuals.get_costs(ctx.aws, start, end, args.granularity, args.group_by)
-    return ActualsResult(
-        start=start, end=end, granularity=args.granularity, group_by=args.group_by,
-        total=series.total, by_group=series.by_group(), by_period=series.by_period(),
-    )  # fmt: skip
+    return actual_spend(ctx.aws, args, ctx.clock.today())
 
 
 @tool(
@@ -164,7 +162,11 @@ def investigate_spike(ctx: ToolContext, args: SpikeArgs) -> SpikeResult:
         ctx: tool context.
         args: optional window.
     """
-    return SpikeResult(report=spike.investigate(ctx, args.start, args.end))
+    start, end = args.start, args.end
+    if args.period:
+        first, after = resolve_period(args.period, ctx.clock.today())
+        start, end = first, max(first, after - timedelta(days=1))
+    return SpikeResult(report=spike.investigate(ctx, ctx.clock.today(), start, end))
 
 
 @tool(
@@ -207,7 +209,7 @@ def month_forecast(ctx: ToolContext, args: ForecastArgs) -> ForecastResult:
         ctx: tool context.
         args: none.
     """
-    return ForecastResult(forecast=forecast.forecast_month(ctx.aws))
+    return ForecastResult(forecast=forecast.forecast_month(ctx.aws, ctx.clock.today()))
 
 
 @tool(
@@ -226,9 +228,9 @@ def cost_chart(ctx: ToolContext, args: ChartArgs) -> ChartResult:
         ctx: tool context.
         args: which chart.
     """
-    start, end = actuals.last_days(args.days)
+    start, end = actuals.last_days(args.days, ctx.clock.today())
     series = actuals.get_costs(ctx.aws, start, end, "DAILY", args.group_by)
-    path = chart.chart_path(ctx.settings.data_dir, args.kind)
+    path = ctx.new_file("charts", f"cost-{args.kind}")
     if args.kind == "trend":
         title = f"Daily spend by {args.group_by}, {start} to {end}"
         chart.trend_chart(series, path, title)

@@ -15,7 +15,6 @@ import shutil
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -208,18 +207,6 @@ def clean(text: str, size: int = 48) -> str:
     """
     flat = _UNSAFE.sub("", text.replace("\n", " ")).strip()
     return flat if len(flat) <= size else flat[: size - 1] + "…"
-
-
-def diagram_path(data_dir: Path, start: str) -> Path:
-    """A new PNG path under the data folder for a diagram of ``start``.
-
-    Args:
-        data_dir: the settings' data folder.
-        start: the node the picture is about.
-    """
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    slug = re.sub(r"[^\w-]", "-", short_id(start))[:40]
-    return data_dir / "diagrams" / f"graph-{slug}-{stamp}.png"
 
 
 def draw(picture: Picture, path: Path) -> Path:

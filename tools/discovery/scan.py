@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -113,7 +112,7 @@ def run_scan(
         progress: called after every finished unit.
         record: store the result in the inventory (sets ``scan_id``, records changes).
     """
-    started = datetime.now(UTC)
+    started = ctx.clock.now()
     chosen = _services(services)
     targets, entry_failures = _accounts(ctx, accounts)
     region_list = _regions(ctx, regions, targets)
@@ -137,7 +136,7 @@ def run_scan(
     result.outcomes = merge_outcomes(result.outcomes)
     result.api_calls = meter.calls
     result.resources = _dedupe(result.resources)
-    result.finished_at = datetime.now(UTC)
+    result.finished_at = ctx.clock.now()
     if record:
         from tools.discovery.store import InventoryStore
 

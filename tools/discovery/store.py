@@ -72,7 +72,7 @@ class InventoryStore:
         Args:
             result: the scan; its ``scan_id`` is filled in.
         """
-        now = result.finished_at or datetime.now(UTC)
+        now = result.finished_at or result.started_at
         with self.db.session() as session:
             scan = ScanRow(
                 started_at=result.started_at,

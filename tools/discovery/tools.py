@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from tools import progress
@@ -298,7 +298,7 @@ def changes(ctx: ToolContext, args: ChangesArgs) -> ChangesResult:
     store = service.ensure_inventory(ctx)
     since = args.since
     if args.since_hours is not None:
-        since = datetime.now(UTC) - timedelta(hours=args.since_hours)
+        since = ctx.clock.now() - timedelta(hours=args.since_hours)
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     rows = store.changes(since=since, scan_id=args.scan_id)
@@ -611,7 +611,7 @@ def inventory_orphans(ctx: ToolContext, args: OrphansArgs) -> OrphansResult:
         args: region/account filter, snapshot age.
     """
     age = args.snapshot_max_age_days or ctx.settings.discovery_snapshot_max_age_days
-    items = find_orphans(_scoped(ctx, args), age)
+    items = find_orphans(_scoped(ctx, args), age, ctx.clock.now())
     total = round(sum(o.monthly_cost or 0 for o in items), 2)
     return OrphansResult(items=items, monthly_total=total, prices_as_of=prices()["_meta"]["as_of"])
 
@@ -636,7 +636,7 @@ def graph_diagram(ctx: ToolContext, args: DiagramArgs) -> DiagramResult:
     members = service.contents(ctx, start) if start.type == "ec2:vpc" else None
     graph = service.current_graph(ctx).to_networkx()
     picture = diagram.select(graph, start.arn, members=members, depth=args.depth, limit=args.limit)
-    path = diagram.draw(picture, diagram.diagram_path(ctx.settings.data_dir, start.arn))
+    path = diagram.draw(picture, ctx.new_file("diagrams", f"graph-{short_id(start.arn)}"))
     drawn = Counter(picture.type_of(n) or "other" for n in picture.nodes)
     return DiagramResult(
         start=Ref(arn=start.arn, label=start.label, type=start.type),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-
 from tools.context import ToolContext
 from tools.errors import InvalidInput
 from tools.ipam import export, service, templates, transfer, vpc_ipam
@@ -127,7 +124,7 @@ def _run_rows(ctx: ToolContext, rows: list[transfer.Row], label: str) -> ChangeR
                     for line, reason in report.errors
                 ],
             )
-        transfer.write(session, good, ctx.actor)
+        transfer.write(session, good, ctx.actor, ctx.clock.now())
     outcomes = [
         ChangeOutcome(target=name, status="applied", detail="created") for name in report.pools
     ]
@@ -244,9 +241,7 @@ def picture(ctx: ToolContext, args: PictureArgs) -> PictureResult:
     with ctx.db.session() as session:
         pool = service.find_pool(session, args.pool)
         space = service.build_space(session, pool)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    safe = re.sub(r"[^\w.-]", "_", pool.name)
-    path = ctx.settings.data_dir / "images" / f"ipam-{safe}-{stamp}.png"
+    path = ctx.new_file("images", f"ipam-{pool.name}")
     title = f"Pool {pool.name} ({', '.join(pool.cidr_list)})"
     draw(space, title, path)
     used = space.used_by("allocation") + space.used_by("pool")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-from datetime import UTC, datetime
 
 from tools.context import ToolContext
 from tools.errors import Ambiguous, InvalidInput, NotFound
@@ -36,10 +35,6 @@ def _view(finding: conflicts.Finding) -> FindingView:
     return FindingView(rule=finding.rule, message=finding.message, cidrs=list(finding.cidrs))
 
 
-def _as_utc(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def analyze(ctx: ToolContext, args: AnalyzeArgs) -> AnalyzeResult:
     """Utilisation, gaps, fragmentation, runway and compliance of one pool.
 
@@ -51,13 +46,13 @@ def analyze(ctx: ToolContext, args: AnalyzeArgs) -> AnalyzeResult:
         pool = service.find_pool(session, args.pool)
         space = service.build_space(session, pool)
         history = [
-            (_as_utc(c.at), int(c.address_delta))
+            (c.at, int(c.address_delta))
             for c in service.pool_changes(session, pool.id or 0)
             if c.address_delta != "0"
         ]
         held = conflicts.load_holdings(session)
     use = analysis.utilisation(space)
-    run = analysis.runway(history, space.free, datetime.now(UTC))
+    run = analysis.runway(history, space.free, ctx.clock.now())
     ranges, range_count = analysis.gap_summary(space)
     largest = space.largest_free_block()
     cidrs = set(pool.cidr_list) | {str(e.network) for e in space.entries()}
@@ -312,7 +307,7 @@ def _adopt_one(ctx: ToolContext, item: dict[str, str]) -> ChangeOutcome:
     cidr = item["cidr"]
     with ctx.db.session() as session:
         pool = service.find_pool(session, item["pool"])
-        service.lock_pool(session, pool)
+        service.lock_pool(session, pool, ctx.clock.now())
         existing = service.find_allocation(session, pool, cidr)
         if existing is not None and existing.resource_arn == item["resource_arn"]:
             return ChangeOutcome(target=cidr, status="nothing_to_do", detail="Already adopted.")
@@ -326,7 +321,7 @@ def _adopt_one(ctx: ToolContext, item: dict[str, str]) -> ChangeOutcome:
         request = AllocateArgs(
             pool=pool.name, cidr=cidr, purpose=item["purpose"], resource_arn=item["resource_arn"]
         )
-        insert_allocation(session, pool, request, ctx.actor, action="adopt")
+        insert_allocation(session, pool, request, ctx.actor, ctx.clock.now(), action="adopt")
     return ChangeOutcome(
         target=cidr,
         status="applied",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -33,7 +34,7 @@ from tools.ipam.models import (
     ShowPoolResult,
 )
 from tools.ipam.space import AddressSpace
-from tools.ipam.store import IpamAllocation, IpamPool, utcnow
+from tools.ipam.store import IpamAllocation, IpamPool
 from tools.plan import ActionPlan, ResourceChange
 
 
@@ -206,7 +207,7 @@ def execute_create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
             return _report(f"Pool '{args.name}' was not created.", args.name, status, detail)
         parent = service.find_pool(session, args.parent) if args.parent else None
         if parent is not None:
-            service.lock_pool(session, parent)
+            service.lock_pool(session, parent, ctx.clock.now())
         try:
             service.validate_pool_cidrs(session, args.cidrs, parent)
         except InvalidInput as error:
@@ -216,7 +217,7 @@ def execute_create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
                 "skipped",
                 f"The space changed since approval: {error}",
             )
-        pool = insert_pool(session, args, parent, ctx.actor)
+        pool = insert_pool(session, args, parent, ctx.actor, ctx.clock.now())
     return _report(
         f"Created pool '{pool.name}'.",
         pool.name,
@@ -226,7 +227,7 @@ def execute_create_pool(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
 
 
 def insert_pool(
-    session: Session, args: CreatePoolArgs, parent: IpamPool | None, actor: str
+    session: Session, args: CreatePoolArgs, parent: IpamPool | None, actor: str, now: datetime
 ) -> IpamPool:
     """Write a validated pool and its change-log entry.
 
@@ -235,6 +236,7 @@ def insert_pool(
         args: the pool (already validated).
         parent: its parent row.
         actor: who creates it.
+        now: when (from the clock).
     """
     version = parse_cidr(args.cidrs[0]).version
     pool = IpamPool(
@@ -247,11 +249,13 @@ def insert_pool(
         region=args.region,
         tags_json=json.dumps(args.tags, sort_keys=True),
         description=args.description,
+        created_at=now,
         created_by=actor,
+        updated_at=now,
     )
     session.add(pool)
     session.flush()
-    service.record_change(session, actor, "create_pool", pool, pool.cidrs)
+    service.record_change(session, actor, "create_pool", pool, pool.cidrs, at=now)
     return pool
 
 
@@ -367,7 +371,7 @@ def execute_allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     cidr = str(args.cidr)
     with ctx.db.session() as session:
         pool = service.find_pool(session, str(args.pool))
-        service.lock_pool(session, pool)
+        service.lock_pool(session, pool, ctx.clock.now())
         existing = service.find_allocation(session, pool, cidr)
         if existing is not None and existing.purpose == args.purpose and existing.kind == args.kind:
             return _report(
@@ -386,7 +390,7 @@ def execute_allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
                 "skipped",
                 f"{cidr} was taken after approval by {taken}; ask again for a new block.",
             )
-        insert_allocation(session, pool, args, ctx.actor)
+        insert_allocation(session, pool, args, ctx.actor, ctx.clock.now())
     return _report(
         f"Allocated {cidr} from pool '{pool.name}'.",
         cidr,
@@ -396,7 +400,12 @@ def execute_allocate(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
 
 
 def insert_allocation(
-    session: Session, pool: IpamPool, args: AllocateArgs, actor: str, action: str = "allocate"
+    session: Session,
+    pool: IpamPool,
+    args: AllocateArgs,
+    actor: str,
+    now: datetime,
+    action: str = "allocate",
 ) -> IpamAllocation:
     """Write an allocation row and its change-log entry.
 
@@ -405,6 +414,7 @@ def insert_allocation(
         pool: the pool.
         args: resolved request (``cidr`` set).
         actor: who allocates.
+        now: when (from the clock).
         action: change-log action name.
     """
     network = parse_cidr(str(args.cidr))
@@ -415,6 +425,7 @@ def insert_allocation(
         purpose=args.purpose,
         owner=args.owner,
         resource_arn=args.resource_arn,
+        created_at=now,
         created_by=actor,
     )
     session.add(row)
@@ -425,6 +436,7 @@ def insert_allocation(
         pool,
         row.cidr,
         network.num_addresses,
+        at=now,
         purpose=args.purpose,
         kind=args.kind,
     )
@@ -492,7 +504,8 @@ def execute_release(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     cidr, allocation_id = str(plan.args["cidr"]), plan.args["allocation_id"]
     with ctx.db.session() as session:
         pool = service.find_pool(session, str(plan.args["pool"]))
-        service.lock_pool(session, pool)
+        now = ctx.clock.now()
+        service.lock_pool(session, pool, now)
         row = service.find_allocation(session, pool, cidr)
         if row is None:
             return _report(
@@ -508,10 +521,10 @@ def execute_release(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
                 "skipped",
                 f"{cidr} was released and allocated again ({row.purpose}) meanwhile.",
             )
-        row.released_at, row.released_by = utcnow(), ctx.actor
+        row.released_at, row.released_by = now, ctx.actor
         session.add(row)
         delta = -parse_cidr(cidr).num_addresses
-        service.record_change(session, ctx.actor, "release", pool, cidr, delta)
+        service.record_change(session, ctx.actor, "release", pool, cidr, delta, at=now)
     return _report(
         f"Released {cidr} from pool '{pool.name}'.",
         cidr,

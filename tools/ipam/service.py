@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, select
 from tools.errors import InvalidInput, NotFound
 from tools.ipam.cidrs import Network, parse_cidr, parse_cidrs
 from tools.ipam.space import AddressSpace, Kind
-from tools.ipam.store import IpamAllocation, IpamChange, IpamPool, utcnow
+from tools.ipam.store import IpamAllocation, IpamChange, IpamPool
 
 
 def live_pools(session: Session) -> list[IpamPool]:
@@ -154,14 +155,15 @@ def check_new_pool_name(session: Session, name: str) -> str:
     return cleaned
 
 
-def lock_pool(session: Session, pool: IpamPool) -> None:
+def lock_pool(session: Session, pool: IpamPool, now: datetime) -> None:
     """Serialise writers on ``pool``: the row update takes a write lock until commit.
 
     Args:
         session: open session.
         pool: the pool about to change.
+        now: the clock's time, recorded as the pool's last update.
     """
-    pool.updated_at = utcnow()
+    pool.updated_at = now
     session.add(pool)
     session.flush()
 
@@ -173,6 +175,8 @@ def record_change(
     pool: IpamPool | None,
     cidr: str | None = None,
     delta: int = 0,
+    *,
+    at: datetime,
     **detail: Any,
 ) -> None:
     """Append one entry to the change log.
@@ -184,10 +188,12 @@ def record_change(
         pool: pool concerned.
         cidr: block concerned.
         delta: addresses allocated (+) or released (-).
+        at: when (from the clock).
         **detail: extra facts.
     """
     session.add(
         IpamChange(
+            at=at,
             actor=actor,
             action=action,
             pool_id=pool.id if pool else None,

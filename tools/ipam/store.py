@@ -8,19 +8,12 @@ used for audit views and runway projection.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Text
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
-
-
-def _timestamp(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+from core.db import utc_column
 
 
 class IpamPool(SQLModel, table=True):
@@ -40,10 +33,10 @@ class IpamPool(SQLModel, table=True):
     region: str | None = Field(default=None, max_length=50, description="AWS region, if any.")
     tags_json: str = Field(default="{}", sa_type=Text, description="Tags as a JSON object.")
     description: str | None = Field(default=None, sa_type=Text, description="Free text.")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
     created_by: str = Field(default="system", max_length=200, description="Who created it.")
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
-    deleted_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+    updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+    deleted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
     @property
     def cidr_list(self) -> list[str]:
@@ -71,9 +64,9 @@ class IpamAllocation(SQLModel, table=True):
     resource_arn: str | None = Field(
         default=None, max_length=400, index=True, description="Linked AWS resource ARN."
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
     created_by: str = Field(default="system", max_length=200, description="Who allocated it.")
-    released_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+    released_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     released_by: str | None = Field(default=None, max_length=200, description="Who released it.")
 
 
@@ -83,7 +76,7 @@ class IpamChange(SQLModel, table=True):
     __tablename__ = "ipam_changes"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    at: datetime = Field(sa_column=utc_column(nullable=False))
     actor: str = Field(max_length=200, description="Who made the change.")
     action: str = Field(max_length=40, description="create_pool, allocate, release, adopt...")
     pool_id: int | None = Field(default=None, index=True, description="Pool concerned.")

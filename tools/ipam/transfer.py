@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -22,7 +23,7 @@ from tools.ipam.cidrs import Network, parse_cidrs
 from tools.ipam.models import AllocateArgs
 from tools.ipam.operations import insert_allocation
 from tools.ipam.space import AddressSpace
-from tools.ipam.store import IpamChange, IpamPool, utcnow
+from tools.ipam.store import IpamChange, IpamPool
 
 COLUMNS = (
     "kind",
@@ -270,9 +271,8 @@ def _levels(rows: list[Row]) -> list[list[Row]]:
     return [level for level in levels if level]
 
 
-def _pool_values(row: Row, parent_id: int | None, actor: str) -> dict[str, Any]:
+def _pool_values(row: Row, parent_id: int | None, actor: str, now: datetime) -> dict[str, Any]:
     networks = parse_cidrs(row.cidrs)
-    now = utcnow()
     return {
         "name": row.name,
         "parent_id": parent_id,
@@ -292,11 +292,18 @@ def _pool_ids(session: Session) -> dict[str, int]:
     return {name.lower(): int(pool_id or 0) for name, pool_id in session.exec(query)}
 
 
-def write(session: Session, rows: list[Row], actor: str) -> None:
-    """Insert validated rows: pools in bulk level by level, then allocations."""
+def write(session: Session, rows: list[Row], actor: str, now: datetime) -> None:
+    """Insert validated rows: pools in bulk level by level, then allocations.
+
+    Args:
+        session: open session.
+        rows: validated rows.
+        actor: who imports.
+        now: when (from the clock).
+    """
     ids = _pool_ids(session)
     for level in _levels([r for r in rows if r.kind == "pool"]):
-        values = [_pool_values(r, ids.get((r.parent or "").lower()), actor) for r in level]
+        values = [_pool_values(r, ids.get((r.parent or "").lower()), actor, now) for r in level]
         session.execute(insert(IpamPool), values)
         ids = _pool_ids(session)
         session.execute(
@@ -329,10 +336,12 @@ def write(session: Session, rows: list[Row], actor: str) -> None:
                 kind=row.kind,
                 resource_arn=row.resource_arn,
             )
-            insert_allocation(session, holder, request, actor, action="import")
+            insert_allocation(session, holder, request, actor, now, action="import")
 
 
-def import_rows(db: Database, content: str, fmt: str, actor: str, *, apply: bool) -> ImportReport:
+def import_rows(
+    db: Database, content: str, fmt: str, actor: str, *, apply: bool, now: datetime
+) -> ImportReport:
     """Validate an import and, when ``apply`` and every row is valid, write it in one transaction.
 
     Args:
@@ -341,11 +350,12 @@ def import_rows(db: Database, content: str, fmt: str, actor: str, *, apply: bool
         fmt: ``csv`` or ``json``.
         actor: who imports.
         apply: write (False = dry run).
+        now: when (from the clock).
     """
     rows = parse_rows(content, fmt)
     with db.session() as session:
         report, good = validate(session, rows)
         if apply and not report.errors and good:
-            write(session, good, actor)
+            write(session, good, actor, now)
             report.applied = True
     return report

@@ -229,15 +229,19 @@ def _top_args(u: Utterance) -> dict[str, Any]:
 
 
 def _actuals_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = {"days": ce.days_back(u), "group_by": ce.grouping(u, "service")}
+    period = ce.period_mentioned(u)
+    args: dict[str, Any] = {"group_by": ce.grouping(u, "service")}
+    if period:
+        args["period"] = period
+    else:
+        args["days"] = ce.days_back(u)
     if u.has(r"\b(monthly|per month|by month|month by month)\b"):
         args["granularity"] = "MONTHLY"
     return args
 
 
 def _spike_args(u: Utterance) -> dict[str, Any]:
-    day = ce.day_mentioned(u)
-    return {"start": day.isoformat()} if day else {}
+    return ce.day_mentioned(u)
 
 
 def _chart_args(u: Utterance) -> dict[str, Any]:

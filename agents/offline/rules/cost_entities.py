@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
@@ -130,21 +129,63 @@ def days_back(u: Utterance, default: int = 30) -> int:
     return default
 
 
-def day_mentioned(u: Utterance, today: date | None = None) -> date | None:
-    """An explicit day: ``2026-11-19``, "yesterday" or "today".
+def day_mentioned(u: Utterance) -> dict[str, str]:
+    """An explicit day as spike arguments: ``2026-11-19``, or "yesterday"/"today" as a period.
+
+    Relative days stay relative (``{"period": "yesterday"}``): the tool resolves them on the
+    clock, so the router never needs to know the date.
 
     Args:
         u: the message.
-        today: reference day (default: today).
     """
     match = ISO_DAY.search(u.lower)
     if match:
-        return date.fromisoformat(match.group(1))
-    now = today or date.today()
-    if u.has(r"\byesterday\b"):
-        return now - timedelta(days=1)
-    if u.has(r"\btoday\b"):
-        return now
+        return {"start": match.group(1)}
+    for word in ("yesterday", "today"):
+        if u.has(rf"\b{word}\b"):
+            return {"period": word}
+    return {}
+
+
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+CALENDAR_PERIODS = (
+    (r"\b(last|previous|past) calendar month\b|\blast month\b|\bprevious month\b", "last_month"),
+    (r"\bthis month\b|\bmonth to date\b|\bmtd\b|\bso far this month\b", "this_month"),
+    (r"\blast week\b|\bprevious week\b", "last_week"),
+    (r"\bthis week\b|\bweek to date\b", "this_week"),
+    (r"\blast year\b|\bprevious year\b", "last_year"),
+    (r"\bthis year\b|\byear to date\b|\bytd\b", "this_year"),
+    (r"\byesterday\b", "yesterday"),
+)  # fmt: skip
+SINCE_WEEKDAY = patterns.compile(
+    r"\bsince (?:last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+IN_MONTH = patterns.compile(r"\b(?:in|during|for|of) (" + "|".join(MONTH_NAMES) + r")\b")
+
+
+def period_mentioned(u: Utterance) -> str | None:
+    """A calendar period named in the message, as a ``core.calendar`` expression.
+
+    "last month" -> ``last_month``, "since monday" -> ``since:monday``, "in october" ->
+    ``month:10``; None when the message names none (a "last N days" count is ``days_back``).
+
+    Args:
+        u: the message.
+    """
+    if u.has(r"\b(?:last|past|previous)\s+\d+\s+(?:day|week|month)s?\b"):
+        return None
+    since = SINCE_WEEKDAY.search(u.lower)
+    if since:
+        return f"since:{since.group(1)}"
+    month = IN_MONTH.search(u.lower)
+    if month:
+        return f"month:{MONTH_NAMES.index(month.group(1)) + 1}"
+    for pattern, period in CALENDAR_PERIODS:
+        if u.has(pattern):
+            return period
     return None
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.aws import AwsClients
+from core.clock import Clock
 
 REGION = "us-east-1"
 AMI = "ami-12c6146b"  # an image moto ships
@@ -20,7 +21,7 @@ class Estate:
     volumes: dict[str, str] = field(default_factory=dict)
     addresses: dict[str, str] = field(default_factory=dict)
     nat_gateway: str = ""
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    now: datetime = field(default_factory=lambda: Clock().now())
 
 
 def _tags(name: str, **extra: str) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ import pytest
 from tools.cost.catalog import catalog
 from tools.errors import InvalidInput
 
+pytestmark = pytest.mark.time_sensitive
+
 
 def test_sources_md_spot_figures_match_exactly() -> None:
     prices = catalog()

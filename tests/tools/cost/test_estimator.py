@@ -12,6 +12,8 @@ from tools.cost.estimator import estimate, estimate_all, group_totals
 from tools.cost.models import CostResource
 from tools.errors import InvalidInput
 
+pytestmark = pytest.mark.time_sensitive
+
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 H = Decimal(730)
 Raw = Callable[[str], dict[str, Any]]

@@ -11,6 +11,8 @@ from tools.context import ToolContext
 from tools.errors import InvalidInput, ToolError
 from tools.registry import REGISTRY, load_builtin_tools
 
+pytestmark = pytest.mark.time_sensitive
+
 FIX_TOOLS = (
     "ec2.modify_instance_type",
     "ebs.modify_volume_type",

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from botocore.stub import ANY, Stubber
 
 from core.settings import Settings
 from tools.cost.live_pricing import ec2_filters, fetch_ec2_price
 from tools.cost.price_lookup import lookup_price
 from tools.cost.tool_models import PriceArgs
+
+pytestmark = pytest.mark.time_sensitive
 
 
 def price_list_item(usd: str, sku: str = "6C86BEPQVG73ZGGR") -> str:

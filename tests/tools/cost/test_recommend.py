@@ -13,6 +13,8 @@ from tools.cost.recommend import recommendations
 from tools.cost.savings_models import Recommendation
 from tools.registry import load_builtin_tools
 
+pytestmark = pytest.mark.time_sensitive
+
 
 @pytest.fixture
 def estate(ctx: ToolContext) -> Estate:

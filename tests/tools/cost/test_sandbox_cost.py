@@ -19,6 +19,8 @@ from tools.blocks import to_text
 from tools.context import ToolContext
 from tools.registry import load_builtin_tools
 
+pytestmark = pytest.mark.time_sensitive
+
 REGISTRY = load_builtin_tools()
 
 
@@ -86,12 +88,20 @@ def test_where_can_we_save_lists_the_seeded_waste(demo: tuple[ToolContext, DemoE
 def test_actuals_forecast_and_price_answers(demo: tuple[ToolContext, DemoEstate]) -> None:
     ctx, estate = demo
     actual, text = ask(ctx, "how much did we spend in the last 30 days by service?")
-    seeded = sum(Decimal(str(v)) for day in estate.cost_by_day.values() for v in day.values())
+    last_30 = sorted(estate.cost_by_day)[-30:]
+    seeded = sum(Decimal(str(v)) for day in last_30 for v in estate.cost_by_day[day].values())
     assert abs(actual.total - seeded) < Decimal("0.01")
     assert "Amazon Relational Database Service" in text
     forecast, text = ask(ctx, "what will this month's bill be?")
-    assert forecast.forecast.month_total >= forecast.forecast.month_to_date > 0
-    assert "projected" in forecast.forecast.method
+    result = forecast.forecast
+    assert result.month_total >= result.month_to_date
+    assert result.last_month_total is not None and result.last_month_total > 0
+    if result.days_elapsed == 0:  # the 1st: nothing is in yet, last month is shown beside
+        assert result.month_to_date == 0 and "This month has just begun" in text
+    else:
+        assert result.month_to_date > 0 and "just begun" not in text
+    assert f"Last month ({result.last_month})" in text
+    assert "projected" in result.method
     _, text = ask(ctx, "how much is an m5.large in eu-central-1?")
     assert "$0.115 per hour" in text and "as of 2025-11-04" in text
 

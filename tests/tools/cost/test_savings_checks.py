@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from tools.cost import savings_compute as compute
 from tools.cost import savings_storage as storage
 from tools.cost.catalog import catalog
 from tools.cost.metrics import Usage
 from tools.cost.models import CostResource
+
+pytestmark = pytest.mark.time_sensitive
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 

@@ -8,12 +8,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.clock import Clock
 from core.sandbox.costs import install_cost_answers
 from tests.estate import launch
 from tools.context import ToolContext
 from tools.cost import actuals, forecast
 from tools.cost.spike import find_spike_day, investigate
 from tools.errors import InvalidInput, ToolError
+
+pytestmark = pytest.mark.time_sensitive
 
 EC2 = "Amazon Elastic Compute Cloud - Compute"
 RDS = "Amazon Relational Database Service"
@@ -30,8 +33,8 @@ def _series(today: date, spike_days_ago: int | None = 1) -> dict[str, dict[str, 
 
 
 def test_spike_is_found_and_tied_to_the_new_instance(ctx: ToolContext) -> None:
-    today = datetime.now(UTC).date()
-    install_cost_answers(_series(today), ACCOUNT)
+    today = Clock().now().date()
+    install_cost_answers(_series(today), ACCOUNT, Clock())
     ctx.aws.client("ec2", "us-east-1").run_instances(
         ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="m5.4xlarge",
         TagSpecifications=[{"ResourceType": "instance", "Tags": [
@@ -48,8 +51,8 @@ def test_spike_is_found_and_tied_to_the_new_instance(ctx: ToolContext) -> None:
 
 
 def test_quiet_day_asked_about_falls_back_to_the_real_jump(ctx: ToolContext) -> None:
-    today = datetime.now(UTC).date()
-    install_cost_answers(_series(today, spike_days_ago=4), ACCOUNT)
+    today = Clock().now().date()
+    install_cost_answers(_series(today, spike_days_ago=4), ACCOUNT, Clock())
     launch(ctx.aws, "web-1")
     report = investigate(ctx, start=today - timedelta(days=2), today=today)
     assert report.window_start == today - timedelta(days=4)
@@ -72,17 +75,17 @@ def test_actuals_reject_bad_grouping_and_dates(ctx: ToolContext) -> None:
 
 
 def test_actuals_totals_equal_the_series(ctx: ToolContext) -> None:
-    today = datetime.now(UTC).date()
-    install_cost_answers(_series(today), ACCOUNT)
+    today = Clock().now().date()
+    install_cost_answers(_series(today), ACCOUNT, Clock())
     series = actuals.daily_by_service(ctx.aws, today)
     assert series.total == Decimal(20 * 12 + 7)
     assert series.by_group()[RDS] == Decimal(180)
 
 
 def test_forecast_projects_the_recent_daily_average(ctx: ToolContext) -> None:
-    today = datetime.now(UTC).date()
+    today = Clock().now().date()
     flat = {(today - timedelta(days=a)).isoformat(): {RDS: 10.0} for a in range(1, 32)}
-    install_cost_answers(flat, ACCOUNT)
+    install_cost_answers(flat, ACCOUNT, Clock())
     result = forecast.forecast_month(ctx.aws, today)
     remaining = (forecast.month_end(today) - today).days
     assert result.amount == Decimal(10 * remaining)
@@ -101,8 +104,8 @@ class ChangeLog:
 
 
 def test_discovery_change_events_name_a_resize(ctx: ToolContext) -> None:
-    today = datetime.now(UTC).date()
-    install_cost_answers(_series(today, spike_days_ago=3), ACCOUNT)
+    today = Clock().now().date()
+    install_cost_answers(_series(today, spike_days_ago=3), ACCOUNT, Clock())
     spike_day = datetime.combine(today - timedelta(days=3), datetime.min.time(), tzinfo=UTC)
     row = SimpleNamespace(
         at=spike_day + timedelta(hours=9), kind="changed", resource_type="ec2:instance",

@@ -14,6 +14,8 @@ from tools.cost.tool_models import EstimateArgs, PriceArgs, TopResourcesArgs
 from tools.errors import InvalidInput
 from tools.registry import load_builtin_tools
 
+pytestmark = pytest.mark.time_sensitive
+
 REGISTRY = load_builtin_tools()
 COST_TOOLS = (
     "cost.price", "cost.estimate", "cost.actuals", "cost.top_resources",

@@ -6,10 +6,11 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.aws import AwsClients
+from core.clock import Clock
 
 REGION = "us-east-1"
 AMI = "ami-12c6146b"
@@ -341,4 +342,4 @@ def _api(aws: AwsClients, ids: dict[str, str]) -> None:
 
 def old(days: int) -> datetime:
     """A UTC time ``days`` ago."""
-    return datetime.now(UTC) - timedelta(days=days)
+    return Clock().now() - timedelta(days=days)

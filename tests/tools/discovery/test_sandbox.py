@@ -29,6 +29,8 @@ from tools.discovery.models import (
 from tools.discovery.store import InventoryStore
 from tools.registry import REGISTRY, load_builtin_tools
 
+pytestmark = pytest.mark.time_sensitive
+
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ToolContext, DemoEstate]]:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+import time_machine
 from botocore.awsrequest import AWSResponse
 from sqlalchemy import event
 
+from core.clock import Clock
 from core.db import Database
 from tests.tools.discovery.estate import Estate
 from tools.context import ToolContext
 from tools.discovery.model import Resource, ScanResult, ScopeOutcome
+from tools.discovery.models import ChangesArgs
 from tools.discovery.scan import run_scan
 from tools.discovery.store import InventoryStore
+from tools.discovery.tools import changes
+
+pytestmark = pytest.mark.time_sensitive
 
 
 def test_second_scan_reports_exactly_what_changed(scan_ctx: ToolContext, estate: Estate) -> None:
@@ -87,7 +94,7 @@ def _resources(count: int, state: str) -> list[Resource]:
 
 def _scan(resources: list[Resource]) -> ScanResult:
     return ScanResult(
-        started_at=datetime.now(UTC),
+        started_at=Clock().now(),
         accounts=["111122223333"],
         regions=["us-east-1"],
         resources=resources,
@@ -151,3 +158,20 @@ def test_one_denied_part_of_a_service_keeps_its_resources(
     assert {"web-1", "web-2"} <= {r.name for r in second.resources}  # instances still listed
     assert not [c for c in store.changes() if c.kind == "deleted"]
     assert store.search(name="old-data")  # the volume nobody could list is still known
+
+
+def test_changes_in_the_last_hours_reach_back_across_year_end(
+    scan_ctx: ToolContext, estate: Estate
+) -> None:
+    with time_machine.travel(datetime(2026, 12, 31, 22, 0, tzinfo=UTC), tick=False) as moment:
+        run_scan(scan_ctx)
+        moment.move_to(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+        scan_ctx.aws.client("s3", "us-east-1").create_bucket(Bucket="cf-test-late")
+        run_scan(scan_ctx)
+        moment.move_to(datetime(2027, 1, 1, 0, 45, tzinfo=UTC))
+        recent = changes(scan_ctx, ChangesArgs(since_hours=2))
+        moment.shift(timedelta(hours=2))
+        later = changes(scan_ctx, ChangesArgs(since_hours=2))
+    assert [(c.kind, c.resource.label) for c in recent.changes] == [("created", "cf-test-late")]
+    assert recent.scope == "since 2026-12-31 22:45 UTC"
+    assert later.changes == []

@@ -14,6 +14,8 @@ from tools.ipam.analysis import fragmentation, runway
 from tools.ipam.report_models import AnalyzeResult, FindConflictsResult, PlanSubnetsResult
 from tools.ipam.space import AddressSpace
 
+pytestmark = pytest.mark.time_sensitive
+
 
 def test_analysis_reports_use_gaps_and_fragmentation(ctx: ToolContext) -> None:
     approve_and_run(ctx, "ipam.create_pool", name="prod", cidrs=["10.0.0.0/20"], environment="prod")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.sandbox import seed_demo_estate
 from tests.tools.ipam.conftest import approve_and_run, call
 from tools.context import ToolContext
 from tools.ipam.report_models import PeeringView, ReconcileResult
+
+pytestmark = pytest.mark.time_sensitive
 
 
 def test_sandbox_overlapping_vpcs_are_reported_as_not_peerable(ctx: ToolContext) -> None:

@@ -63,16 +63,16 @@ def _hourly(resource: Resource, key: str) -> float | None:
 
 
 def find_orphans(
-    resources: Sequence[Resource], snapshot_max_age_days: int = 90, now: datetime | None = None
+    resources: Sequence[Resource], snapshot_max_age_days: int, now: datetime
 ) -> list[Orphan]:
     """Unattached volumes, unassociated EIPs, load balancers without healthy targets, old snapshots.
 
     Args:
         resources: the inventory.
         snapshot_max_age_days: snapshots older than this count.
-        now: the current time (for tests).
+        now: the current time (from the clock).
     """
-    moment = now or datetime.now(UTC)
+    moment = now
     healthy_by_lb: dict[str, int] = {}
     for group in (r for r in resources if r.type == "elbv2:target-group"):
         for lb in group.config.get("load_balancers", []):
