@@ -24,6 +24,8 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
+# Answered by bolt without knowing who the bot is (the URL check when the app is configured).
+WITHOUT_IDENTITY = ("url_verification", "ssl_check")
 
 
 def create_http_app(runtime: SlackRuntime) -> FastAPI:
@@ -64,7 +66,8 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
             bolt_request = await _verified_slack_request(request, runtime)
         except BodyRejected as rejected:
             return rejected.response()
-        if not surface.identity.known:
+        needs_identity = bolt_request.body.get("type") not in WITHOUT_IDENTITY
+        if needs_identity and not surface.identity.known:
             starting = {"error": "Starting: the bot identity is not known yet; retry shortly."}
             return JSONResponse(starting, status_code=503, headers={"Retry-After": "1"})
         # In the event loop on purpose: dispatch only de-duplicates, acks and enqueues (about

@@ -15,7 +15,7 @@ from bot import cli
 from bot.http import create_http_app
 from bot.slack.runtime import build_runtime
 from core.aws import AwsClients
-from tests.fakes.slack_server import FakeSlack
+from tests.fakes.slack_server import FakeSlack, fixture
 from tests.slack.harness import (
     eventually,
     mention,
@@ -50,6 +50,13 @@ def _post_signed(url: str, raw: bytes) -> httpx.Response:
     return httpx.post(url, content=raw, headers={**sign(raw), "Content-Type": "application/json"})
 
 
+CHALLENGE = fixture("events_url_verification.json")
+
+
+def _post_signed(url: str, raw: bytes) -> httpx.Response:
+    return httpx.post(url, content=raw, headers={**sign(raw), "Content-Type": "application/json"})
+
+
 def _timed_get(url: str) -> tuple[httpx.Response, float]:
     started = time.perf_counter()
     response = httpx.get(url, timeout=30)
@@ -66,54 +73,48 @@ def test_a_slow_slack_at_start_up_delays_neither_health_nor_the_first_ack(
     with serving(runtime) as base:
         health, health_time = _timed_get(f"{base}/healthz")
         starting = httpx.get(f"{base}/readyz")
-        early = httpx.post(
-            f"{base}/slack/events",
-            content=raw,
-            headers={**sign(raw), "Content-Type": "application/json"},
-        )
+        early = _post_signed(f"{base}/slack/events", raw)
+        handshake = _post_signed(f"{base}/slack/events", json.dumps(CHALLENGE).encode())
         eventually(lambda: httpx.get(f"{base}/readyz").status_code == 200)
         started = time.perf_counter()
-        ack = httpx.post(
-            f"{base}/slack/events",
-            content=raw,
-            headers={**sign(raw), "Content-Type": "application/json"},
-        )
+        ack = _post_signed(f"{base}/slack/events", raw)
         ack_time = time.perf_counter() - started
 
     assert health.status_code == 200 and health_time < delay / 10
     assert starting.status_code == 503
     assert "bot identity not known yet" in starting.json()["problems"][0]
     assert (early.status_code, early.headers["retry-after"]) == (503, "1")
+    assert handshake.status_code == 200 and CHALLENGE["challenge"] in handshake.text
     assert ack.status_code == 200 and ack_time < delay / 10
     assert len(slack.calls_of("auth.test")) == 1
 
 
-def test_start_up_retries_auth_test_until_slack_answers(
-    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+@pytest.mark.parametrize(
+    ("error", "ready", "asked", "problems"),
+    [
+        ("internal_error", 200, 3, None),
+        ("invalid_auth", 503, 1, ["Slack refused the bot token (invalid_auth)"]),
+    ],
+)
+def test_start_up_retries_auth_test_unless_slack_refuses_the_token(
+    tmp_path: Path,
+    sandbox_aws: AwsClients,
+    slack: FakeSlack,
+    error: str,
+    ready: int,
+    asked: int,
+    problems: list[str] | None,
 ) -> None:
-    slack.fail("auth.test", "internal_error", times=2)
+    slack.fail("auth.test", error, times=2)
     runtime = build_runtime(slack_settings(tmp_path / "cf", slack), aws=sandbox_aws)
+    identity = runtime.surface.identity
     with serving(runtime) as base:
-        eventually(lambda: httpx.get(f"{base}/readyz").status_code == 200)
+        eventually(lambda: identity.known or identity.failure)
+        answer = httpx.get(f"{base}/readyz")
 
-    assert len(slack.calls_of("auth.test")) == 3
-
-
-def test_a_refused_bot_token_keeps_the_app_unready_with_the_reason(
-    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
-) -> None:
-    slack.fail("auth.test", "invalid_auth", times=5)
-    runtime = build_runtime(slack_settings(tmp_path / "cf", slack), aws=sandbox_aws)
-    with serving(runtime) as base:
-        problem = eventually(
-            lambda: (
-                "refused" in str(httpx.get(f"{base}/readyz").json())
-                and httpx.get(f"{base}/readyz").json()
-            )
-        )
-
-    assert problem["problems"] == ["Slack refused the bot token (invalid_auth)"]
-    assert len(slack.calls_of("auth.test")) == 1
+    assert answer.status_code == ready
+    assert answer.json().get("problems") == problems
+    assert len(slack.calls_of("auth.test")) == asked
 
 
 @pytest.mark.parametrize(
