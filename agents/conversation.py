@@ -22,9 +22,13 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from slack_sdk.models.blocks import Block
 
+from agents import turns
 from agents.explain import explain_calls
+from agents.notices import MESSAGE_LIMIT, ran_too_long, still_busy, too_long
 from agents.providers import ChatProvider
 from agents.reply import Reply
+from agents.turns import Turn, TurnAbandoned
+from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound, ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import render_decided_card, render_pending_card, render_refusal
@@ -48,6 +52,16 @@ def conversation_id(workspace: str, channel: str, thread_ts: str) -> str:
     return f"{workspace}:{channel}:{thread_ts}"
 
 
+def workspace_of(conversation: str) -> str | None:
+    """The workspace part of a conversation id (None when there is none).
+
+    Args:
+        conversation: ``workspace:channel:thread_ts``.
+    """
+    workspace, separator, _ = conversation.partition(":")
+    return workspace if separator and workspace else None
+
+
 class ConversationService:
     """Runs turns of the agent and turns approval decisions into replies."""
 
@@ -58,6 +72,8 @@ class ConversationService:
         registry: Registry,
         approvals: ApprovalService,
         publish: Publisher | None = None,
+        *,
+        turn_budget: float,
     ) -> None:
         """Wire the service and subscribe to approval outcomes.
 
@@ -68,12 +84,14 @@ class ConversationService:
             approvals: the approval service.
             publish: where follow-ups that no caller is waiting for are sent
                 (e.g. a Slack thread when an approval expires).
+            turn_budget: seconds a turn may run before it is fenced off (see ``agents.turns``).
         """
         self.graph = graph
         self.provider = provider
         self.registry = registry
         self.approvals = approvals
         self.publish = publish
+        self.turn_budget = turn_budget
         self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._waiting: dict[str, Reply] = {}
         self._deciding = threading.local()
@@ -91,14 +109,47 @@ class ConversationService:
         """
         if not text.strip():
             return Reply(blocks=[blocks.text("Say something and I'll help — or type *help*.")])
+        if len(text) > MESSAGE_LIMIT:
+            return Reply(blocks=[blocks.text(too_long(len(text)))])
         config = self._config(conversation, user)
+        message = {"messages": [HumanMessage(content=text)]}
+        reply = self._turn(lambda: self._invoke(conversation, config, lambda: message))
+        return reply or Reply(blocks=[blocks.text("Done.")])
+
+    def _turn(self, work: Callable[[], Reply | None]) -> Reply | None:
+        """Run ``work`` as a turn within the budget; past it, the turn is fenced and the person
+        told so (approval requests it filed are withdrawn once it ends)."""
+        turn = Turn()
+        try:
+            return turn.run_within(self.turn_budget, work, undo=self._withdraw)
+        except TurnAbandoned:
+            text = ran_too_long(self.turn_budget) if turn.started else still_busy(self.turn_budget)
+            return Reply(blocks=[blocks.text(text)])
+
+    def _invoke(
+        self, conversation: str, config: RunnableConfig, graph_input: Callable[[], Any]
+    ) -> Reply | None:
+        """One run of the graph in the turn's thread, holding the conversation; None when
+        ``graph_input`` finds nothing to run."""
         with self._locks[conversation]:
+            current_turn = turns.current()
+            if current_turn is not None:
+                current_turn.begin()
+            prepared = graph_input()
+            if prepared is None:
+                return None
             before = self._message_count(config)
             try:
-                self.graph.invoke({"messages": [HumanMessage(content=text)]}, config)
+                self.graph.invoke(prepared, config)
+            except TurnAbandoned:
+                raise
             except Exception:  # noqa: BLE001 - a failed turn becomes a correlation id
                 return self._crash(conversation)
             return self._turn_reply(config, before)
+
+    def _withdraw(self, approval_ids: list[str]) -> None:
+        for approval_id in approval_ids:
+            self.approvals.withdraw(approval_id, "the turn that asked for it ran out of time")
 
     def explain(self, text: str) -> list[dict[str, Any]]:
         """The tool calls the model would make for ``text``, executing nothing.
@@ -117,6 +168,7 @@ class ConversationService:
         approve: bool,
         approval_id: str | None = None,
         reason: str | None = None,
+        origin: Origin | None = None,
     ) -> Reply:
         """Approve or reject a request (the latest pending one of the conversation by default).
 
@@ -124,16 +176,18 @@ class ConversationService:
             conversation: where the decision was typed or clicked.
             user: who decides.
             approve: True to approve, False to reject.
-            approval_id: the request; ``None`` = latest pending in ``conversation``.
+            approval_id: the request; ``None`` = the latest in ``conversation`` (the console's
+                ``/approve`` with no id). A click always names one: ``''`` is refused.
             reason: rejection reason.
+            origin: where the decision was made; checked against where the request was made.
         """
         try:
-            target = approval_id or self._latest_id(conversation)
+            target = self._latest_id(conversation) if approval_id is None else approval_id
             self._deciding.id = target
             if approve:
-                request = self.approvals.approve(target, user)
+                request = self.approvals.approve(target, user, origin)
             else:
-                request = self.approvals.reject(target, user, reason)
+                request = self.approvals.reject(target, user, reason, origin)
         except ApprovalRefused as refusal:
             return Reply(blocks=render_refusal(str(refusal)), ephemeral=True)
         finally:
@@ -183,21 +237,20 @@ class ConversationService:
 
     def _resume(self, conversation: str) -> Reply | None:
         config = self._config(conversation, user=None)
-        with self._locks[conversation]:
-            snapshot = self.graph.get_state(config)
-            if "await_approval" not in snapshot.next:
-                return None
-            awaiting = snapshot.values.get("awaiting", [])
-            requests = [self.approvals.get(item["approval_id"]) for item in awaiting]
-            if not all(r.lifecycle.is_final for r in requests):
-                return None
-            outcomes = {r.id: self._outcome(r) for r in requests}
-            before = self._message_count(config)
-            try:
-                self.graph.invoke(Command(resume=outcomes), config)
-            except Exception:  # noqa: BLE001 - a failed turn becomes a correlation id
-                return self._crash(conversation)
-            return self._turn_reply(config, before)
+        return self._turn(
+            lambda: self._invoke(conversation, config, lambda: self._outcomes(config))
+        )
+
+    def _outcomes(self, config: RunnableConfig) -> Command[Any] | None:
+        """The resume command once every awaited approval is final (else None)."""
+        snapshot = self.graph.get_state(config)
+        if "await_approval" not in snapshot.next:
+            return None
+        awaiting = snapshot.values.get("awaiting", [])
+        requests = [self.approvals.get(item["approval_id"]) for item in awaiting]
+        if not all(r.lifecycle.is_final for r in requests):
+            return None
+        return Command(resume={r.id: self._outcome(r) for r in requests})
 
     def _outcome(self, request: ApprovalRequest) -> dict[str, Any]:
         state = request.lifecycle

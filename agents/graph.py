@@ -11,6 +11,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import interrupt
 
+from agents import turns
 from agents.providers import ChatProvider
 from agents.state import AgentState
 from agents.tool_node import ToolRunner
@@ -33,13 +34,16 @@ def build_graph(
 
     def model(state: AgentState) -> dict[str, Any]:
         history: list[BaseMessage] = list(state["messages"])
-        return {"messages": [provider.invoke(history)], "awaiting": []}
+        answer = provider.invoke(history)
+        turns.check()  # a fenced turn's late answer never reaches the conversation
+        return {"messages": [answer], "awaiting": []}
 
     def tools(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         conf = _configurable(config)
         replies, awaiting = runner.run(last, conf.get("user", "unknown"), conf["thread_id"])
+        turns.check()
         return {"messages": replies, "awaiting": awaiting}
 
     def await_approval(state: AgentState) -> dict[str, Any]:

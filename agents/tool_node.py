@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from langchain_core.messages import AIMessage, ToolMessage
 from pydantic import ValidationError
 
+from agents import turns
+from agents.conversation import workspace_of
 from approvals.service import ApprovalService
 from tools.context import ToolContext
 from tools.errors import Ambiguous, ToolError
@@ -83,9 +85,15 @@ class ToolRunner:
         plan = _guarded(call_id, spec.name, lambda: preview(self.context_for(user), args))
         if isinstance(plan, ToolMessage):
             return plan
-        request = self.approvals.request(
-            plan, user, conversation_id, origin_key=f"{conversation_id}|{call_id}"
-        )
+        with turns.effect():  # never for a turn that ran out of time
+            request = self.approvals.request(
+                plan,
+                user,
+                conversation_id,
+                origin_key=f"{conversation_id}|{call_id}",
+                workspace=workspace_of(conversation_id),
+            )
+            turns.filed(request.id)
         return {"tool_call_id": call_id, "approval_id": request.id, "tool": spec.name}
 
 

@@ -33,3 +33,15 @@ class NoApproversConfigured(ApprovalRefused):
 
 class PlanTampered(ApprovalRefused):
     """The stored plan no longer matches the hash that was approved."""
+
+
+class NoApprovalNamed(ApprovalRefused):
+    """The decision does not name an approval request (empty, missing or malformed id)."""
+
+
+class WrongWorkspace(ApprovalRefused):
+    """The decision comes from another workspace than the one the request was made in."""
+
+
+class WrongChannel(ApprovalRefused):
+    """The decision comes from a channel that does not hold the request's card."""

@@ -44,6 +44,13 @@ class ApprovalRequest(SQLModel, table=True):
     summary: str = Field(description="One-sentence summary of the plan.")
     requester: str = Field(description="User who asked for the action.")
     conversation_id: str | None = Field(default=None, description="Conversation that asked.")
+    workspace_id: str | None = Field(
+        default=None,
+        description=(
+            "Workspace the request was made in: the Slack team, or the enterprise of an org-wide "
+            "install ('console' for the console); decisions are honoured only from there."
+        ),
+    )
     state: str = Field(default=ApprovalState.PENDING, description="Lifecycle state.")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     expires_at: datetime = Field(sa_column=utc_column(nullable=False))

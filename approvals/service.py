@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from approvals.audit import AuditLog
+from approvals.binding import Origin, check_id, check_origin
 from approvals.errors import (
     AlreadyDecided,
     ApprovalExpired,
@@ -84,6 +85,7 @@ class ApprovalService:
         requester: str,
         conversation_id: str | None = None,
         origin_key: str | None = None,
+        workspace: str | None = None,
     ) -> ApprovalRequest:
         """Store a pending request for ``plan``; the same ``origin_key`` returns the same request.
 
@@ -92,6 +94,7 @@ class ApprovalService:
             requester: who asked.
             conversation_id: where to report back.
             origin_key: idempotency key (conversation + tool call id).
+            workspace: the workspace it was asked in; decisions are honoured only from there.
         """
         if origin_key and (existing := self._by_origin(origin_key)):
             return existing
@@ -106,6 +109,7 @@ class ApprovalService:
             summary=plan.summary,
             requester=requester,
             conversation_id=conversation_id,
+            workspace_id=workspace,
             created_at=now,
             expires_at=now + self.ttl,
         )
@@ -124,11 +128,12 @@ class ApprovalService:
     # -- reading --------------------------------------------------------------------------
 
     def get(self, approval_id: str) -> ApprovalRequest:
-        """The request with ``approval_id``; raises ``ApprovalNotFound``.
+        """The request with ``approval_id``; raises ``NoApprovalNamed`` or ``ApprovalNotFound``.
 
         Args:
             approval_id: opaque id from the button or the console.
         """
+        check_id(approval_id)
         with self.db.session() as session:
             found = session.get(ApprovalRequest, approval_id)
         if found is None:
@@ -136,7 +141,11 @@ class ApprovalService:
         return found
 
     def find(
-        self, state: str | None = None, conversation_id: str | None = None, limit: int = 50
+        self,
+        state: str | None = None,
+        conversation_id: str | None = None,
+        limit: int = 50,
+        workspace: str | None = None,
     ) -> list[ApprovalRequest]:
         """Newest requests first, optionally filtered.
 
@@ -144,22 +153,27 @@ class ApprovalService:
             state: only this lifecycle state.
             conversation_id: only from this conversation.
             limit: at most this many.
+            workspace: only from this workspace.
         """
-        return find_requests(self.db, state, conversation_id, limit)
+        return find_requests(self.db, state, conversation_id, limit, workspace)
 
     def latest(self, conversation_id: str, pending_only: bool = True) -> ApprovalRequest | None:
-        """The newest (pending) request of a conversation.
+        """The newest (pending) request of a conversation; None for no conversation (``''``).
 
         Args:
             conversation_id: the conversation.
             pending_only: skip requests already decided.
         """
+        if not conversation_id:
+            return None
         found = self.find(S.PENDING if pending_only else None, conversation_id, limit=1)
         return found[0] if found else None
 
     # -- deciding -------------------------------------------------------------------------
 
-    def approve(self, approval_id: str, approver: str) -> ApprovalRequest:
+    def approve(
+        self, approval_id: str, approver: str, origin: Origin | None = None
+    ) -> ApprovalRequest:
         """Approve and execute; exactly one of any number of racing calls gets through.
 
         Every refusal is audited and leaves the request as it was.
@@ -167,9 +181,11 @@ class ApprovalService:
         Args:
             approval_id: the request.
             approver: who clicked.
+            origin: where the decision was made (every surface gives it); None only for
+                in-process callers that are not a surface.
         """
         with self._audited_refusals(approver, approval_id):
-            request = self._pending(approval_id)
+            request = self._pending(approval_id, origin)
             self.policy.check(approver, request.requester, request.risk)
             if not self._transition(
                 approval_id, S.PENDING, S.APPROVED, unexpired=True, decided_by=approver
@@ -180,16 +196,23 @@ class ApprovalService:
         self._emit(final)
         return final
 
-    def reject(self, approval_id: str, user: str, reason: str | None = None) -> ApprovalRequest:
+    def reject(
+        self,
+        approval_id: str,
+        user: str,
+        reason: str | None = None,
+        origin: Origin | None = None,
+    ) -> ApprovalRequest:
         """Reject (or, by the requester, cancel) a pending request.
 
         Args:
             approval_id: the request.
             user: who clicked Reject.
             reason: why, shown on the card.
+            origin: where the decision was made (see ``approve``).
         """
         with self._audited_refusals(user, approval_id):
-            request = self._pending(approval_id)
+            request = self._pending(approval_id, origin)
             target = S.CANCELLED if user == request.requester else S.REJECTED
             if target is S.REJECTED:
                 self.policy.check(user, request.requester, request.risk)
@@ -209,6 +232,22 @@ class ApprovalService:
             self.audit.append(user, "refused", approval_id, detail)
             raise
 
+    def withdraw(self, approval_id: str, reason: str) -> bool:
+        """Cancel a pending request on the system's behalf (its asker gave up on it).
+
+        Args:
+            approval_id: the request.
+            reason: why, shown on the card.
+
+        Returns:
+            True when it was still pending and is now cancelled.
+        """
+        if not self._transition(approval_id, S.PENDING, S.CANCELLED, reason=reason):
+            return False
+        self.audit.append("system", "cancelled", approval_id, {"reason": reason})
+        self._emit(self.get(approval_id))
+        return True
+
     def expire_due(self) -> list[str]:
         """Mark every overdue pending request EXPIRED; returns their ids."""
         with self.db.session() as session:
@@ -218,8 +257,10 @@ class ApprovalService:
             due = list(session.exec(query).all())
         return [approval_id for approval_id in due if self._expire(approval_id)]
 
-    def _pending(self, approval_id: str) -> ApprovalRequest:
+    def _pending(self, approval_id: str, origin: Origin | None) -> ApprovalRequest:
         request = self.get(approval_id)
+        if origin is not None:
+            check_origin(request, origin)
         if request.lifecycle is not S.PENDING:
             raise self._lost_race(approval_id)
         if request.expires_at <= self.clock.now():
@@ -289,20 +330,30 @@ class ApprovalService:
 
 
 def find_requests(
-    db: Database, state: str | None = None, conversation_id: str | None = None, limit: int = 50
+    db: Database,
+    state: str | None = None,
+    conversation_id: str | None = None,
+    limit: int = 50,
+    workspace: str | None = None,
 ) -> list[ApprovalRequest]:
     """Newest approval requests first, optionally filtered (no service needed).
+
+    A filter given as ``''`` matches only that value: an empty conversation or workspace never
+    means "any".
 
     Args:
         db: the SQL store.
         state: only this lifecycle state.
         conversation_id: only from this conversation.
         limit: at most this many.
+        workspace: only from this workspace.
     """
     query = select(ApprovalRequest).order_by(col(ApprovalRequest.created_at).desc())
     if state:
         query = query.where(ApprovalRequest.state == state)
-    if conversation_id:
+    if conversation_id is not None:
         query = query.where(ApprovalRequest.conversation_id == conversation_id)
+    if workspace is not None:
+        query = query.where(ApprovalRequest.workspace_id == workspace)
     with db.session() as session:
         return list(session.exec(query.limit(limit)).all())

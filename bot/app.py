@@ -134,7 +134,9 @@ def create_app(
     provider = ChatProvider.build(settings, registry, model)
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
-    conversations = ConversationService(graph, provider, registry, approvals, publish)
+    conversations = ConversationService(
+        graph, provider, registry, approvals, publish, turn_budget=settings.turn_budget_seconds
+    )
     return CloudFabric(
         settings=settings,
         db=db,

@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from agents.conversation import ConversationService, conversation_id
+from agents.conversation import ConversationService, conversation_id, workspace_of
 from agents.reply import Reply
+from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound
 from bot.console_text import mrkdwn_to_text
 from tools import progress
 
+CONSOLE = "console"
 HELP = (
     "Commands: /as <user> · /approve [id] · /reject [id] [reason] · /quit. "
     "Anything else is a message to CloudFabric."
@@ -41,7 +43,7 @@ class ConsoleSession:
     user: str = field(default_factory=getpass.getuser)
     out: TextIO = sys.stdout
     conversation: str = field(
-        default_factory=lambda: conversation_id("console", "local", uuid.uuid4().hex[:8])
+        default_factory=lambda: conversation_id(CONSOLE, "local", uuid.uuid4().hex[:8])
     )
 
     def publish(self, conversation: str, reply: Reply) -> None:
@@ -109,7 +111,10 @@ class ConsoleSession:
         approval_id = rest[0] if rest and self._looks_like_id(rest[0]) else None
         reason_words = rest[1:] if approval_id else rest
         reason = " ".join(reason_words) or None
-        reply = self.service.decide(self.conversation, self.user, approve, approval_id, reason)
+        origin = Origin(workspace_of(self.conversation) or CONSOLE)
+        reply = self.service.decide(
+            self.conversation, self.user, approve, approval_id, reason, origin
+        )
         self.show(reply)
 
     def _looks_like_id(self, word: str) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import re
+from core import patterns
+from core.patterns import Match, Pattern
 
 EMOJI = {
     ":white_check_mark:": "✔",
@@ -21,9 +22,12 @@ EMOJI = {
     ":alarm_clock:": "⏰",
     ":leftwards_arrow_with_hook:": "↩",
 }
-BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
-ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
-LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+# Replies quote untrusted text (names, tags), so these are RE2 patterns (linear time). RE2 has
+# no look-around: the character before a mark is matched, the one after is checked in code.
+BOLD = patterns.compile(r"(^|[^\w*])\*([^*\n]+)\*")
+ITALIC = patterns.compile(r"(^|[^\w_])_([^_\n]+)_")
+LINK = patterns.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+BLANK_LINES = patterns.compile(r"\n{3,}")
 
 
 def mrkdwn_to_text(text: str) -> str:
@@ -36,6 +40,18 @@ def mrkdwn_to_text(text: str) -> str:
         text = text.replace(code, symbol)
     text = text.replace("```", "\n").replace("`", "")
     text = LINK.sub(r"\2 (\1)", text)
-    text = BOLD.sub(r"\1", text)
-    text = ITALIC.sub(r"\1", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    text = _unwrap(BOLD, "*", text)
+    text = _unwrap(ITALIC, "_", text)
+    return BLANK_LINES.sub("\n\n", text).strip("\n")
+
+
+def _unwrap(pattern: Pattern, mark: str, text: str) -> str:
+    """Drop a pair of ``mark`` around words (``*bold*``), not inside a word (``2*3*4``)."""
+
+    def strip(match: Match) -> str:
+        after = text[match.end() : match.end() + 1]
+        if after == mark or after.isalnum() or after == "_":
+            return str(match.group(0))
+        return f"{match.group(1)}{match.group(2)}"
+
+    return pattern.sub(strip, text)

@@ -5,35 +5,46 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.slack import signing
+from bot.http_body import BodyRejected, decode_text, read_capped
+from bot.slack.envelope import parse_envelope
 from bot.slack.runtime import SlackRuntime, build_runtime
+from bot.slack.signing import is_signed
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
+# Answered by bolt without knowing who the bot is (the URL check when the app is configured).
+WITHOUT_IDENTITY = ("url_verification", "ssl_check")
 
 
 def create_http_app(runtime: SlackRuntime) -> FastAPI:
     """The FastAPI app: ``/slack/events``, ``/healthz``, ``/readyz``, ``/metrics``.
 
+    Starting the app (its lifespan) starts resolving the bot identity in the background.
+
     Args:
         runtime: the Slack runtime whose bolt app answers ``/slack/events``.
     """
-    api = FastAPI(title="CloudFabric", docs_url=None, redoc_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start_identity()
+        yield
+
+    api = FastAPI(title="CloudFabric", docs_url=None, redoc_url=None, lifespan=lifespan)
     surface = runtime.surface
-    secret = runtime.cloudfabric.settings.slack_signing_secret
-    verifier = signing.verifier(secret, runtime.cloudfabric.clock) if secret else None
 
     @api.middleware("http")
     async def timed(
@@ -41,25 +52,14 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
     ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
-        surface.metrics.http.labels(request.url.path).observe(time.perf_counter() - started)
+        route = request.scope.get("route")
+        path = route.path if isinstance(route, APIRoute) else "unrouted"
+        surface.metrics.http.labels(path).observe(time.perf_counter() - started)
         return response
 
     @api.post(SLACK_PATH)
     async def slack_events(request: Request) -> Response:
-        if verifier is None:
-            off = "HTTP events are off: CF_SLACK_SIGNING_SECRET is not set."
-            return JSONResponse({"error": off}, status_code=404)
-        bolt_request = _bolt_request(await request.body(), dict(request.headers), verifier)
-        if isinstance(bolt_request, Response):
-            return bolt_request
-        # In the event loop on purpose: dispatch only verifies, de-duplicates, acks and
-        # enqueues (about a millisecond); a thread hop would cost more than it saves.
-        answer: BoltResponse = surface.bolt.dispatch(bolt_request)
-        return Response(
-            status_code=answer.status,
-            content=answer.body,
-            headers=answer.first_headers_without_set_cookie(),
-        )
+        return await _slack_events(request, runtime)
 
     @api.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -80,7 +80,7 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
 
 
 def _readiness_problems(runtime: SlackRuntime) -> list[str]:
-    """What keeps this replica from serving: the database, or in Socket Mode the socket."""
+    """What keeps this replica from serving: the database, the bot identity, the socket."""
     problems = []
     try:
         with runtime.cloudfabric.db.session() as session:
@@ -88,26 +88,61 @@ def _readiness_problems(runtime: SlackRuntime) -> list[str]:
     except SQLAlchemyError as failure:
         log.warning("readiness: database unreachable: %s", failure)
         problems.append("database unreachable")
-    if not runtime.socket_connected():
-        problems.append("Slack socket disconnected")
-    return problems
+    return problems + runtime.problems()
 
 
-def _bolt_request(
-    raw: bytes, headers: dict[str, str], verifier: SignatureVerifier
-) -> BoltRequest | Response:
-    """The request for bolt, or the answer to a body that is not a JSON or form object (401 when
-    it is not even signed, 400 when it is)."""
-    bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
+async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:
+    """Answer one Slack Events API / interactivity request.
+
+    Args:
+        request: the incoming request.
+        runtime: the Slack runtime.
+    """
+    surface = runtime.surface
+    if not runtime.cloudfabric.settings.slack_signing_secret:
+        off = "HTTP events are off: CF_SLACK_SIGNING_SECRET is not set."
+        return JSONResponse({"error": off}, status_code=404)
     try:
-        bolt_request = BoltRequest(body=raw.decode("utf-8"), headers=bolt_headers)
-        if not isinstance(bolt_request.body, dict):
-            raise ValueError("body is not an object")
-    except (ValueError, UnicodeDecodeError):
-        if not verifier.is_valid_request(raw, headers):
-            return JSONResponse({"error": "invalid request"}, status_code=401)
-        return JSONResponse({"error": "malformed body"}, status_code=400)
-    return bolt_request
+        bolt_request = await _verified_slack_request(request, runtime)
+    except BodyRejected as rejected:
+        return rejected.response()
+    needs_identity = bolt_request.body.get("type") not in WITHOUT_IDENTITY
+    if needs_identity and not surface.identity.known:
+        starting = {"error": "Starting: the bot identity is not known yet; retry shortly."}
+        return JSONResponse(starting, status_code=503, headers={"Retry-After": "1"})
+    # In the event loop on purpose: dispatch only de-duplicates, acks and enqueues (about
+    # a millisecond); a thread hop would cost more than it saves.
+    answer: BoltResponse = surface.bolt.dispatch(bolt_request)
+    return Response(
+        status_code=answer.status,
+        content=answer.body,
+        headers=answer.first_headers_without_set_cookie(),
+    )
+
+
+async def _verified_slack_request(request: Request, runtime: SlackRuntime) -> BoltRequest:
+    """The request for bolt: size capped (413), signed (401), then parsed and checked (400).
+
+    Args:
+        request: the incoming request.
+        runtime: the Slack runtime (settings and clock).
+
+    Raises:
+        BodyRejected: the status and sentence to answer with.
+    """
+    settings = runtime.cloudfabric.settings
+    raw = await read_capped(request, settings.http_max_body_bytes)
+    now = runtime.cloudfabric.clock.timestamp()
+    if not is_signed(settings.slack_signing_secret or "", raw, request.headers, now):
+        raise BodyRejected(401, "The request is not signed by Slack (or the signature is stale).")
+    body = decode_text(raw)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip() or None
+    parse_envelope(body, content_type)
+    headers: dict[str, str | Sequence[str]] = dict(request.headers)
+    try:
+        return BoltRequest(body=body, headers=headers)
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as error:
+        raise BodyRejected(400, f"Not a Slack payload ({type(error).__name__}).") from None
 
 
 class ServeError(Exception):
@@ -173,10 +208,7 @@ def serve(settings: Settings, *, force_http: bool, host: str, port: int) -> None
     try:
         runtime.cloudfabric.start_background()
         runtime.start_card_retries()
-        if not use_http:
-            assert settings.slack_app_token is not None
-            runtime.connect_socket(settings.slack_app_token)
-            log.warning("connected to Slack over Socket Mode")
+        runtime.start_identity(None if use_http else settings.slack_app_token)
         http_server(runtime, host, port).run()
     finally:
         runtime.close()

@@ -97,6 +97,14 @@ class Settings(BaseSettings):
         default=False, description="Whether a requester may approve their own request."
     )
 
+    turn_budget_seconds: float = Field(
+        default=300.0,
+        description=(
+            "Seconds one turn of the agent may run; past it the person is told and the turn is "
+            "fenced off: nothing it does afterwards takes effect."
+        ),
+    )
+
     clock_start: datetime | None = Field(
         default=None,
         description=(
@@ -121,6 +129,13 @@ class Settings(BaseSettings):
     )
     slack_approval_channel: str | None = Field(
         default=None, description="Channel where approval cards are also posted."
+    )
+    http_max_body_bytes: int = Field(
+        default=1_048_576,
+        description=(
+            "Largest request body an HTTP endpoint reads (Slack's and the alert intake); "
+            "a larger one is answered 413 without being read further."
+        ),
     )
 
     # --- discovery domain (tools/discovery, core/graph) ---

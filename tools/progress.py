@@ -29,6 +29,11 @@ def report(line: str) -> None:
         sink(line)
 
 
+def current() -> Sink | None:
+    """The sink progress goes to in this context (None when no one is listening)."""
+    return _SINK.get()
+
+
 def listening() -> bool:
     """True when someone is waiting for progress in this context."""
     return _SINK.get() is not None

@@ -6,13 +6,14 @@ Each domain keeps its intents in ``agents/offline/rules/<domain>.py`` as a modul
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from agents.offline.utterance import Utterance
+from core import patterns
 from core.modules import import_submodules
+from core.patterns import Pattern
 
 ArgsBuilder = Callable[[Utterance], dict[str, Any]]
 
@@ -24,7 +25,7 @@ class Intent:
     Attributes:
         tool: registered tool name the intent calls.
         patterns: (regex, weight) pairs over the lower-cased text; the score is the sum of the
-            weights that match.
+            weights that match. Every regex here is RE2 syntax (``core.patterns``: linear time).
         build: turns the utterance into the tool's arguments.
         requires: a regex that must match for the intent to count at all.
         excludes: a regex that, when it matches, rules the intent out.
@@ -37,10 +38,10 @@ class Intent:
     requires: str | None = None
     excludes: str | None = None
     boost: Callable[[Utterance], float] | None = None
-    compiled: tuple[tuple[re.Pattern[str], float], ...] = field(init=False, repr=False)
+    compiled: tuple[tuple[Pattern, float], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        compiled = tuple((re.compile(p), w) for p, w in self.patterns)
+        compiled = tuple((patterns.compile(p), w) for p, w in self.patterns)
         object.__setattr__(self, "compiled", compiled)
 
     def score(self, utterance: Utterance) -> float:
@@ -50,9 +51,9 @@ class Intent:
             utterance: the parsed message.
         """
         text = utterance.lower
-        if self.requires and not re.search(self.requires, text):
+        if self.requires and not patterns.search(self.requires, text):
             return 0.0
-        if self.excludes and re.search(self.excludes, text):
+        if self.excludes and patterns.search(self.excludes, text):
             return 0.0
         score = sum(weight for pattern, weight in self.compiled if pattern.search(text))
         if score and self.boost:

@@ -1,25 +1,30 @@
-"""Entities pulled out of one user message: ids, regions, states, tags, names, CIDRs, numbers."""
+"""Entities pulled out of one user message: ids, regions, states, tags, names, CIDRs.
+
+Every pattern here runs on untrusted text, so all of them are RE2 (``core.patterns``).
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from core import patterns
 from core.aws import known_regions
 
-INSTANCE_ID = re.compile(r"\bi-[0-9a-f]{8,17}\b")
-CIDR = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}|[0-9a-f:]*:[0-9a-f:]+/\d{1,3})\b", re.I)
-PREFIX_LEN = re.compile(r"(?<![\d.])/(\d{1,3})\b")
-NUMBER = re.compile(r"(?<![\w./-])(\d+(?:\.\d+)?)(?![\w/.])")
+INSTANCE_ID = patterns.compile(r"\bi-[0-9a-f]{8,17}\b")
+CIDR = patterns.compile(
+    r"\b(?:\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}|[0-9a-f:]*:[0-9a-f:]+/\d{1,3})\b", patterns.IGNORECASE
+)
+PREFIX_LEN = patterns.compile(r"(?:^|[^\d.])/(\d{1,3})\b")
 OPEN_QUOTES = "\"'`\u201c\u2018"
 CLOSE_QUOTES = "\"'`\u201d\u2019"
-QUOTED = re.compile(f"[{OPEN_QUOTES}]([^{CLOSE_QUOTES}]+)[{CLOSE_QUOTES}]")
-TAG_PAIR = re.compile(r"\b([A-Za-z][\w.:-]*)\s*(?:=|:)\s*([\w.@/+-]+)")
-TAG_WORDS = re.compile(
-    r"\btag(?:ged)?\s+(?:with\s+)?([A-Za-z][\w.-]*)\s+(?:of\s+|as\s+|is\s+)?([\w.@/+-]+)", re.I
+QUOTED = patterns.compile(f"[{OPEN_QUOTES}]([^{CLOSE_QUOTES}]+)[{CLOSE_QUOTES}]")
+TAG_PAIR = patterns.compile(r"\b([A-Za-z][\w.:-]*)\s*(?:=|:)\s*([\w.@/+-]+)")
+TAG_WORDS = patterns.compile(
+    r"\btag(?:ged)?\s+(?:with\s+)?([A-Za-z][\w.-]*)\s+(?:of\s+|as\s+|is\s+)?([\w.@/+-]+)",
+    patterns.IGNORECASE,
 )
-NAME_AFTER = re.compile(r"\b(?:named|called|name)\s+([\w.-]+)", re.I)
+NAME_AFTER = patterns.compile(r"\b(?:named|called|name)\s+([\w.-]+)", patterns.IGNORECASE)
 
 REGION_ALIASES: dict[str, str] = {
     "virginia": "us-east-1",
@@ -44,7 +49,7 @@ REGION_ALIASES: dict[str, str] = {
     "sao paulo": "sa-east-1",
     "são paulo": "sa-east-1",
 }
-REGION_SHAPE = re.compile(r"\b[a-z]{2}(?:-gov)?-[a-z]+-\d\b")
+REGION_SHAPE = patterns.compile(r"\b[a-z]{2}(?:-gov)?-[a-z]+-\d\b")
 STATES = ("pending", "running", "stopping", "stopped", "shutting-down", "terminated")
 STATE_WORDS: dict[str, str] = {
     "up": "running",
@@ -71,6 +76,32 @@ _STOPWORD_TEXT = """
     help hi hello hey thanks thank much many tagged tag tags with without not no yes ok okay
     again quickly gracefully soft hard immediately asap same other"""
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
+
+
+LARGEST_NUMBER = 10**12
+# Each entity list (ids, regions, tags, CIDRs, quotes) keeps its first mentions only: a real
+# request names a handful, and every match costs Python time.
+ENTITY_LIMIT = 100
+
+
+def whole_number(digits: str) -> int:
+    """A number the user wrote, at most ``LARGEST_NUMBER`` (the tool then says it is too big).
+
+    A 40,000-digit number is neither worth converting nor convertible (Python refuses ints of
+    over 4,300 digits), so anything longer than the ceiling is the ceiling.
+
+    Args:
+        digits: decimal digits, possibly with thousands separators (``10,000``).
+    """
+    plain = digits.replace(",", "")
+    if len(plain) > len(str(LARGEST_NUMBER)):
+        return LARGEST_NUMBER
+    return min(int(plain), LARGEST_NUMBER)
+
+
+def _name_shaped(token: str) -> bool:
+    """A word character, then word characters, dots and dashes (no pattern: one per token)."""
+    return (token[0].isalnum() or token[0] == "_") and all(c.isalnum() or c in "_.-" for c in token)
 
 
 def _strip_punctuation(token: str) -> str:
@@ -104,19 +135,19 @@ class Utterance:
         Args:
             pattern: a regular expression.
         """
-        return re.search(pattern, self.lower) is not None
+        return patterns.search(pattern, self.lower) is not None
 
     @cached_property
     def instance_ids(self) -> list[str]:
         """EC2 instance ids mentioned (``i-0abc...``)."""
-        return list(dict.fromkeys(INSTANCE_ID.findall(self.lower)))
+        return list(dict.fromkeys(INSTANCE_ID.findall(self.lower, ENTITY_LIMIT)))
 
     @cached_property
     def regions(self) -> list[str]:
         """AWS regions mentioned by code (``eu-west-1``) or city (``Ireland``)."""
-        found = list(REGION_SHAPE.findall(self.lower))
+        found = list(REGION_SHAPE.findall(self.lower, ENTITY_LIMIT))
         for alias, region in REGION_ALIASES.items():
-            if re.search(rf"\b{re.escape(alias)}\b", self.lower):
+            if patterns.search(rf"\b{patterns.escape(alias)}\b", self.lower):
                 found.append(region)
         return list(dict.fromkeys(found))
 
@@ -128,15 +159,15 @@ class Utterance:
     @cached_property
     def states(self) -> list[str]:
         """Instance states mentioned, by name or common synonym."""
-        return [s for s in STATES if re.search(rf"\b{s}\b", self.lower)]
+        return [s for s in STATES if patterns.search(rf"\b{s}\b", self.lower)]
 
     @cached_property
     def tags(self) -> dict[str, str]:
         """``key=value`` / ``key:value`` / ``tagged key value`` pairs."""
         pairs: dict[str, str] = {}
-        for key, value in TAG_WORDS.findall(self.text):
+        for key, value in TAG_WORDS.findall(self.text, ENTITY_LIMIT):
             pairs[key] = value
-        for key, value in TAG_PAIR.findall(self.text):
+        for key, value in TAG_PAIR.findall(self.text, ENTITY_LIMIT):
             if not key.lower().startswith(("http", "arn")) and not CIDR.match(f"{key}:{value}"):
                 pairs.setdefault(key, value)
         return pairs
@@ -144,24 +175,18 @@ class Utterance:
     @cached_property
     def cidrs(self) -> list[str]:
         """CIDR blocks written in the text (valid or not; validation is the tool's job)."""
-        return list(dict.fromkeys(m.group(0) for m in CIDR.finditer(self.text)))
+        return list(dict.fromkeys(m.group(0) for m in CIDR.finditer(self.text, ENTITY_LIMIT)))
 
     @cached_property
     def prefix_lengths(self) -> list[int]:
         """Bare prefix lengths such as ``a /22``."""
         text = CIDR.sub(" ", self.text)
-        return [int(n) for n in PREFIX_LEN.findall(text)]
-
-    @cached_property
-    def numbers(self) -> list[float]:
-        """Plain numbers in the text."""
-        text = CIDR.sub(" ", self.text)
-        return [float(n) for n in NUMBER.findall(text)]
+        return [whole_number(n) for n in PREFIX_LEN.findall(text, ENTITY_LIMIT)]
 
     @cached_property
     def quoted(self) -> list[str]:
         """Strings the user put in quotes."""
-        return QUOTED.findall(self.text)
+        return QUOTED.findall(self.text, ENTITY_LIMIT)
 
     def names(self, vocabulary: frozenset[str] = frozenset()) -> list[str]:
         """Resource names: quoted strings, words after 'named', else leftover non-stopwords.
@@ -169,7 +194,7 @@ class Utterance:
         Args:
             vocabulary: extra words of the rule that must not be taken for names.
         """
-        explicit = self.quoted + NAME_AFTER.findall(self.text)
+        explicit = self.quoted + NAME_AFTER.findall(self.text, ENTITY_LIMIT)
         if explicit:
             return list(dict.fromkeys(explicit))
         skip = STOPWORDS | vocabulary | self.extra_stopwords
@@ -182,6 +207,6 @@ class Utterance:
             low = token.lower()
             if low in skip or low in taken or low in REGION_ALIASES or low in STATE_WORDS:
                 continue
-            if re.fullmatch(r"[\w][\w.-]*", token) and not low.isdigit():
+            if _name_shaped(token) and not low.isdigit():
                 names.append(token)
         return list(dict.fromkeys(names))

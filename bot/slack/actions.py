@@ -1,20 +1,33 @@
-"""Approve / Reject buttons: the button value is the approval id, nothing else is trusted."""
+"""Approve / Reject buttons: the button value is the approval id, nothing else is trusted.
+
+A click must name its approval (an empty or malformed value is refused) and is honoured only
+from the request's workspace, on its card or in the approver's App Home.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 
 from agents.reply import Reply
-from approvals.errors import ApprovalNotFound
+from approvals.binding import Origin, check_origin
+from approvals.errors import ApprovalRefused
 from approvals.models import ApprovalState
-from approvals.render import APPROVE_ACTION, REJECT_ACTION, render_refusal
+from approvals.render import APPROVE_ACTION, REJECT_ACTION
 from bot.slack import render
-from bot.slack.transport import Thread
+from bot.slack.transport import Thread, workspace_of
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
+
+
+log = logging.getLogger(__name__)
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def clicked_in(body: dict[str, Any]) -> str | None:
@@ -23,8 +36,30 @@ def clicked_in(body: dict[str, Any]) -> str | None:
     Args:
         body: the block_actions payload.
     """
-    channel = (body.get("channel") or {}).get("id")
-    return channel or (body.get("container") or {}).get("channel_id")
+    channel = _object(body.get("channel")).get("id") or _object(body.get("container")).get(
+        "channel_id"
+    )
+    return str(channel) if channel else None
+
+
+def origin_of(body: dict[str, Any], context: BoltContext) -> Origin:
+    """Where a click was made: its workspace, and the card's channel (None in App Home).
+
+    Args:
+        body: the block_actions payload.
+        context: its bolt context.
+    """
+    return Origin(workspace_of(context) or "", clicked_in(body))
+
+
+def value_of(action: dict[str, Any]) -> str:
+    """The approval id a button carries (``''`` when it carries none, or not as text).
+
+    Args:
+        action: the clicked action.
+    """
+    value = action.get("value")
+    return value if isinstance(value, str) else ""
 
 
 def conversation_of(surface: SlackSurface, approval_id: str) -> str:
@@ -36,7 +71,7 @@ def conversation_of(surface: SlackSurface, approval_id: str) -> str:
     """
     try:
         return surface.cloudfabric.approvals.get(approval_id).conversation_id or ""
-    except ApprovalNotFound:
+    except ApprovalRefused:
         return ""
 
 
@@ -75,46 +110,55 @@ def register(surface: SlackSurface) -> None:
     """
     conversations = surface.cloudfabric.conversations
 
-    def approve(body: dict[str, Any], action: dict[str, Any], _: BoltContext) -> None:
-        user, approval_id = body["user"]["id"], str(action.get("value", ""))
+    def decide(body: dict[str, Any], approval_id: str, origin: Origin, approve: bool) -> None:
+        user = str(_object(body.get("user")).get("id") or "")
+        if not user:
+            return
         conversation = conversation_of(surface, approval_id)
-        reply = conversations.decide(conversation, user, True, approval_id=approval_id)
-        deliver_decision(surface, reply, approval_id, user, clicked_in(body))
-        refresh_home_if_there(surface, body, user)
+        reply = conversations.decide(conversation, user, approve, approval_id, origin=origin)
+        deliver_decision(surface, reply, approval_id, user, origin.channel)
+        refresh_home_if_there(surface, body, user, origin.workspace)
 
-    def reject(body: dict[str, Any], action: dict[str, Any], _: BoltContext) -> None:
-        user, approval_id = body["user"]["id"], str(action.get("value", ""))
-        channel = clicked_in(body)
+    def approve(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        decide(body, value_of(action), origin_of(body, context), approve=True)
+
+    def reject(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        approval_id, origin = value_of(action), origin_of(body, context)
         try:
             request = surface.cloudfabric.approvals.get(approval_id)
-        except ApprovalNotFound as missing:
-            surface.transport.ephemeral(channel, user, Reply(blocks=render_refusal(str(missing))))
+            check_origin(request, origin)
+        except ApprovalRefused:
+            request = None
+        if request is None or request.lifecycle is not ApprovalState.PENDING:
+            decide(body, approval_id, origin, approve=False)  # refused, with its reason
             return
-        if request.lifecycle is not ApprovalState.PENDING:
-            conversation = conversation_of(surface, approval_id)
-            reply = conversations.decide(conversation, user, False, approval_id)
-            deliver_decision(surface, reply, approval_id, user, channel)
+        user, trigger = str(_object(body.get("user")).get("id")), body.get("trigger_id")
+        if not isinstance(trigger, str) or not trigger:
+            log.warning("reject click on %s without a trigger id: no modal to open", approval_id)
             return
-        origin = {"channel": channel or "", "user": user}
-        view = render.reject_modal(approval_id, request.summary, origin)
+        metadata = {"channel": origin.channel or "", "user": user}
+        view = render.reject_modal(approval_id, request.summary, metadata)
         surface.transport.call(
-            "views.open", surface.client.views_open, trigger_id=body["trigger_id"], view=view
+            "views.open", surface.client.views_open, trigger_id=trigger, view=view
         )
 
     surface.bolt.action(APPROVE_ACTION)(surface.handoff(approve))
     surface.bolt.action(REJECT_ACTION)(surface.handoff(reject))
 
 
-def refresh_home_if_there(surface: SlackSurface, body: dict[str, Any], user: str) -> None:
+def refresh_home_if_there(
+    surface: SlackSurface, body: dict[str, Any], user: str, workspace: str
+) -> None:
     """Re-publish App Home after a click made there.
 
     Args:
         surface: the Slack surface.
         body: the block_actions payload.
         user: who clicked.
+        workspace: where (App Home lists only that workspace's requests).
     """
-    in_view = (body.get("container") or {}).get("type") == "view"
-    if in_view or (body.get("view") or {}).get("type") == "home":
+    in_view = _object(body.get("container")).get("type") == "view"
+    if in_view or _object(body.get("view")).get("type") == "home":
         from bot.slack.home import publish_home
 
-        publish_home(surface, user)
+        publish_home(surface, user, workspace)

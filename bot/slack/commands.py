@@ -9,7 +9,7 @@ from slack_bolt import BoltContext
 from agents.conversation import conversation_id
 from agents.reply import Reply
 from bot.slack import render
-from bot.slack.transport import Thread
+from bot.slack.transport import Thread, workspace_of
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
@@ -27,10 +27,10 @@ def register(surface: SlackSurface) -> None:
         surface: the Slack surface.
     """
 
-    def run(_: dict[str, Any], command: dict[str, Any], __: BoltContext) -> None:
+    def run(_: dict[str, Any], command: dict[str, Any], context: BoltContext) -> None:
         text = (command.get("text") or "").strip()
         user, channel = command["user_id"], command["channel_id"]
-        team = command.get("team_id") or "-"
+        team = workspace_of(context) or "-"
         if text.lower() in render.HELP_WORDS:
             private = conversation_id(team, user, "help")
             reply = surface.cloudfabric.conversations.handle_message(private, user, "help")

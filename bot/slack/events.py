@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 
-from bot.slack.transport import Thread
+from bot.slack.transport import Thread, workspace_of
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
 
+log = logging.getLogger(__name__)
 ANSWERED_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
@@ -23,20 +25,27 @@ def is_human_message(event: dict[str, Any], context: BoltContext) -> bool:
     """
     if event.get("subtype") not in ANSWERED_SUBTYPES:
         return False
-    if event.get("bot_id") or event.get("bot_profile") or not event.get("user"):
+    if event.get("bot_id") or event.get("bot_profile") or not _is_id(event.get("user")):
         return False
     return event.get("user") != context.bot_user_id
 
 
-def thread_of(body: dict[str, Any], event: dict[str, Any]) -> Thread:
+def thread_of(context: BoltContext, event: dict[str, Any]) -> Thread | None:
     """The thread an event belongs to (a top-level message starts its own).
 
     Args:
-        body: the event envelope.
+        context: the request's bolt context (knows the workspace).
         event: the event.
+
+    Returns:
+        None when the event names no channel or message ts: there is nowhere to answer.
     """
-    team = str(body.get("team_id") or event.get("team") or "-")
-    return Thread(team, str(event["channel"]), str(event.get("thread_ts") or event["ts"]))
+    channel, ts, root = event.get("channel"), event.get("ts"), event.get("thread_ts")
+    if not (_is_id(channel) and _is_id(ts)):
+        log.warning("ignored a %s event without a channel or ts", event.get("type"))
+        return None
+    team = workspace_of(context) or str(event.get("team") or "-")
+    return Thread(team, str(channel), str(root if _is_id(root) else ts))
 
 
 def register(surface: SlackSurface) -> None:
@@ -46,21 +55,30 @@ def register(surface: SlackSurface) -> None:
         surface: the Slack surface.
     """
 
-    def on_mention(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        if is_human_message(event, context):
-            thread = thread_of(body, event)
-            surface.answer(thread, event["user"], event.get("text", ""), event["ts"])
+    def on_mention(_: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        thread = thread_of(context, event) if is_human_message(event, context) else None
+        if thread is not None:
+            surface.answer(thread, event["user"], _text(event), event["ts"])
 
-    def on_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        if not is_human_message(event, context):
+    def on_message(_: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        thread = thread_of(context, event) if is_human_message(event, context) else None
+        if thread is None:
             return
-        thread = thread_of(body, event)
         if event.get("channel_type") == "im":
-            surface.answer(thread, event["user"], event.get("text", ""), event["ts"])
+            surface.answer(thread, event["user"], _text(event), event["ts"])
             return
-        mentioned = f"<@{context.bot_user_id}>" in event.get("text", "")
+        mentioned = f"<@{context.bot_user_id}>" in _text(event)
         if event.get("thread_ts") and not mentioned and surface.is_conversation(thread):
-            surface.answer(thread, event["user"], event.get("text", ""), event["ts"])
+            surface.answer(thread, event["user"], _text(event), event["ts"])
 
     surface.bolt.event("app_mention")(surface.handoff(on_mention))
     surface.bolt.event("message")(surface.handoff(on_message))
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _text(event: dict[str, Any]) -> str:
+    text = event.get("text")
+    return text if isinstance(text, str) else ""

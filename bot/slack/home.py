@@ -1,4 +1,7 @@
-"""App Home: the user's pending approvals (to decide and requested) and recent executions."""
+"""App Home: the user's pending approvals (to decide and requested) and recent executions.
+
+Only the requests of the workspace the tab is opened in are listed.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from slack_bolt import BoltContext
 from approvals.errors import ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
 from bot.slack import render
+from bot.slack.transport import workspace_of
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
@@ -31,18 +35,20 @@ def may_approve(surface: SlackSurface, user: str, request: ApprovalRequest) -> b
     return True
 
 
-def publish_home(surface: SlackSurface, user: str) -> None:
-    """Build and publish ``user``'s App Home tab.
+def publish_home(surface: SlackSurface, user: str, workspace: str) -> None:
+    """Build and publish ``user``'s App Home tab: only requests of ``workspace``.
 
     Args:
         surface: the Slack surface.
         user: Slack user id.
+        workspace: the workspace the tab was opened in (see ``transport.workspace_of``).
     """
     approvals = surface.cloudfabric.approvals
-    pending = approvals.find(ApprovalState.PENDING, limit=100)
+    pending = approvals.find(ApprovalState.PENDING, limit=100, workspace=workspace)
     to_decide = [r for r in pending if r.requester != user and may_approve(surface, user, r)]
     requested = [r for r in pending if r.requester == user]
-    executed = [r for r in approvals.find(limit=100) if r.lifecycle in EXECUTED][:10]
+    recent = approvals.find(limit=100, workspace=workspace)
+    executed = [r for r in recent if r.lifecycle in EXECUTED][:10]
     view = render.home_view(to_decide[:20], requested[:20], executed)
     surface.transport.call("views.publish", surface.client.views_publish, user_id=user, view=view)
 
@@ -54,8 +60,9 @@ def register(surface: SlackSurface) -> None:
         surface: the Slack surface.
     """
 
-    def opened(_: dict[str, Any], event: dict[str, Any], __: BoltContext) -> None:
-        if event.get("tab", "home") == "home":
-            publish_home(surface, event["user"])
+    def opened(_: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        user = event.get("user")
+        if event.get("tab", "home") == "home" and isinstance(user, str) and user:
+            publish_home(surface, user, workspace_of(context) or "")
 
     surface.bolt.event("app_home_opened")(surface.handoff(opened))

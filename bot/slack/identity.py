@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core import patterns
+
 log = logging.getLogger(__name__)
-USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+USERGROUP_ID = patterns.compile(r"^S[A-Z0-9]{2,}$")
 
 
 class SlackUserGroups:

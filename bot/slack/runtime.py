@@ -35,10 +35,35 @@ class SlackRuntime:
     surface: SlackSurface
     socket: Any = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _socket_wanted: bool = False
 
     def socket_connected(self) -> bool:
         """True when no socket is used or the socket is connected."""
-        return self.socket is None or bool(self.socket.client.is_connected())
+        if self.socket is None:
+            return not self._socket_wanted
+        return bool(self.socket.client.is_connected())
+
+    def start_identity(self, app_token: str | None = None) -> None:
+        """Resolve the bot identity in the background, then connect Socket Mode if asked.
+
+        Idempotent: the HTTP app's start-up calls it too.
+
+        Args:
+            app_token: connect Socket Mode with this app-level token once the identity is known.
+        """
+        if app_token:
+            self._socket_wanted = True
+        connect = (lambda: self.connect_socket(app_token)) if app_token else None
+        self.surface.identity.start(on_known=connect)
+
+    def problems(self) -> list[str]:
+        """What keeps the Slack side from being ready (empty when ready), for ``/readyz``."""
+        problems = []
+        if (identity := self.surface.identity.problem()) is not None:
+            problems.append(identity)
+        if not self.socket_connected():
+            problems.append("Slack socket disconnected")
+        return problems
 
     def use_socket(self, app_token: str) -> Any:
         """Attach a Socket Mode handler (not connected yet) and return it.
@@ -60,6 +85,7 @@ class SlackRuntime:
             app_token: the app-level token (``xapp-``).
         """
         self.use_socket(app_token).connect()
+        log.warning("connected to Slack over Socket Mode")
 
     def start_card_retries(self, every: float = CARD_RETRY_SECONDS) -> None:
         """Retry unposted approval cards every ``every`` seconds in a daemon thread.
@@ -80,6 +106,7 @@ class SlackRuntime:
     def close(self) -> None:
         """Stop the socket, the workers and the services."""
         self._stop.set()
+        self.surface.identity.stop()
         if self.socket is not None:
             self.socket.close()
         self.surface.close()

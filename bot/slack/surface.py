@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -16,17 +15,29 @@ from slack_sdk import WebClient
 from agents.reply import Reply
 from bot.app import CloudFabric
 from bot.slack import actions, commands, events, home, render, views
+from bot.slack.bot_identity import BotIdentityAuthorize
 from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.progress import ProgressMessage
-from bot.slack.signing import ClockedRequestVerification
 from bot.slack.transport import SlackTransport, Thread
+from core import patterns
 from tools import progress
 
 log = logging.getLogger(__name__)
 Work = Callable[[dict[str, Any], dict[str, Any], BoltContext], None]
-MENTION = re.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
+MENTION = patterns.compile(r"<@[UWB][A-Z0-9]+(\|[^>]*)?>")
+
+
+def _tokenless(client: WebClient) -> WebClient:
+    """A client like ``client`` without its token: bolt then authorizes each request through
+    ``BotIdentityAuthorize`` (from the identity known at start-up) instead of calling
+    ``auth.test`` itself inside the first request."""
+    return WebClient(
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=list(client.retry_handlers),
+    )
 
 
 def user_of(body: dict[str, Any]) -> str | None:
@@ -78,16 +89,14 @@ class SlackSurface:
             settings.slack_approval_channel,
         )
         self.work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
-        secret = settings.slack_signing_secret or ""
+        self.identity = BotIdentityAuthorize(client)
         self.bolt = App(
-            signing_secret=secret,
-            client=client,
-            token_verification_enabled=False,
-            request_verification_enabled=False,
+            signing_secret=settings.slack_signing_secret or "",
+            client=_tokenless(client),
+            authorize=self.identity,  # type: ignore[arg-type]  # an Authorize, as bolt accepts
+            request_verification_enabled=False,  # bot.http checks signatures on the raw bytes
             process_before_response=True,
         )
-        if secret:  # without one, HTTP events are off (see bot/http.py)
-            self.bolt.use(ClockedRequestVerification(secret, cloudfabric.clock))
         self.bolt.use(count_requests(self.metrics))
         self.bolt.use(drop_duplicates(self.dedupe, self.metrics))
         for surface in (events, commands, actions, views, home):

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -42,9 +43,29 @@ def web_client(settings: Settings) -> WebClient:
     return client
 
 
+def workspace_of(context: BoltContext) -> str | None:
+    """The workspace a request comes from: the enterprise of an org-wide install, else the team.
+
+    Org-wide installs send clicks with ``team: null``; bolt's context reads the enterprise and
+    the install kind from every payload shape (events, interactions, commands).
+
+    Args:
+        context: the request's bolt context.
+    """
+    if context.is_enterprise_install and context.enterprise_id:
+        return str(context.enterprise_id)
+    return str(context.team_id) if context.team_id else None
+
+
 @dataclass(frozen=True)
 class Thread:
-    """A Slack thread: the place a conversation lives."""
+    """A Slack thread: the place a conversation lives.
+
+    Attributes:
+        team: the workspace (see ``workspace_of``).
+        channel: channel id.
+        ts: ts of the thread's first message.
+    """
 
     team: str
     channel: str

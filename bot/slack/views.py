@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 
+from approvals.binding import Origin
 from bot.slack import render
 from bot.slack.actions import conversation_of, deliver_decision, refresh_home_if_there
+from bot.slack.transport import workspace_of
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
@@ -26,6 +28,19 @@ def reason_of(view: dict[str, Any]) -> str | None:
     return reason or None
 
 
+def metadata_of(view: dict[str, Any]) -> dict[str, Any]:
+    """The private metadata the reject modal was opened with (``{}`` when unreadable).
+
+    Args:
+        view: the submitted view.
+    """
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
 def register(surface: SlackSurface) -> None:
     """Register the modal listeners.
 
@@ -33,16 +48,18 @@ def register(surface: SlackSurface) -> None:
         surface: the Slack surface.
     """
 
-    def reject(body: dict[str, Any], view: dict[str, Any], _: BoltContext) -> None:
-        origin = json.loads(view.get("private_metadata") or "{}")
-        approval_id = str(origin.get("approval_id", ""))
+    def reject(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        metadata = metadata_of(view)
+        approval_id = str(metadata.get("approval_id") or "")
+        channel = str(metadata.get("channel") or "") or None
+        origin = Origin(workspace_of(context) or "", channel)
         user = body["user"]["id"]
         conversation = conversation_of(surface, approval_id)
         reply = surface.cloudfabric.conversations.decide(
-            conversation, user, False, approval_id=approval_id, reason=reason_of(view)
+            conversation, user, False, approval_id, reason_of(view), origin
         )
-        deliver_decision(surface, reply, approval_id, user, origin.get("channel") or None)
-        if not origin.get("channel"):
-            refresh_home_if_there(surface, {"container": {"type": "view"}}, user)
+        deliver_decision(surface, reply, approval_id, user, channel)
+        if channel is None:
+            refresh_home_if_there(surface, {"container": {"type": "view"}}, user, origin.workspace)
 
     surface.bolt.view(render.REJECT_VIEW)(surface.handoff(reject))

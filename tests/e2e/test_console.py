@@ -91,3 +91,28 @@ def test_cloudfabric_demo_command_runs_the_script(tmp_path: Path) -> None:
     )
     assert verify.returncode == 0
     assert "5 entries verified" in verify.stdout
+
+
+def test_approve_with_no_id_decides_only_in_its_own_conversation(sandbox_app: CloudFabric) -> None:
+    asker = ConsoleSession(sandbox_app.conversations, user="alice", out=io.StringIO())
+    other = ConsoleSession(sandbox_app.conversations, user="bob", out=io.StringIO())
+    asker.handle("stop web-2")
+    [pending] = sandbox_app.approvals.find()
+
+    other.handle("/approve")
+
+    assert "There is no approval request in this conversation" in other.out.getvalue()
+    assert sandbox_app.approvals.get(pending.id).state == "PENDING"
+    assert state_of(sandbox_app.aws, sandbox_app.sandbox.estate.instance_ids["web-2"]) == "running"
+
+
+def test_a_slack_request_cannot_be_decided_from_the_console(sandbox_app: CloudFabric) -> None:
+    slack_thread = "T111:C5:1000.1"
+    sandbox_app.conversations.handle_message(slack_thread, "U0ALICE", "stop web-2")
+    [pending] = sandbox_app.approvals.find()
+    console = ConsoleSession(sandbox_app.conversations, user="bob", out=io.StringIO())
+
+    console.handle(f"/approve {pending.id}")
+
+    assert "another workspace" in console.out.getvalue()
+    assert sandbox_app.approvals.get(pending.id).state == "PENDING"

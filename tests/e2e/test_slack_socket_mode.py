@@ -48,6 +48,8 @@ class Socket:
 def runtime(tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack) -> Iterator[SlackRuntime]:
     settings = slack_settings(tmp_path / "cf", slack, slack_app_token="xapp-1-test")
     built = build_runtime(settings, aws=sandbox_aws)
+    built.start_identity()
+    eventually(lambda: built.surface.identity.known)
     yield built
     built.close()
 

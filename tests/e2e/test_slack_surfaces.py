@@ -208,19 +208,22 @@ def test_files_of_a_reply_are_uploaded_into_the_thread(stack: Stack, tmp_path: P
 def test_an_unexpected_failure_tells_the_user_a_reference(
     stack: Stack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    click = button_click(REJECT_ACTION, "some-id", user="U0ANN", channel="C51")
-    del click["trigger_id"], click["channel"], click["container"]["channel_id"]
-    with caplog.at_level(logging.ERROR):
-        stack.post_event(
-            mention("stop web-2", event_id="EvX1", channel="C51", ts="5100.1", user="U0BOB")
+    stack.post_event(
+        mention("stop web-2", event_id="EvX1", channel="C51", ts="5100.1", user="U0BOB")
+    )
+    approval_id = _card_of(stack, "5100.1")
+    eventually(lambda: stack.runtime.cloudfabric.approvals.get(approval_id).card_ts)
+    with stack.runtime.cloudfabric.db.session() as session:  # a stored plan nobody can read
+        session.execute(
+            text("UPDATE approval_request SET plan_json = '{' WHERE id = :id"), {"id": approval_id}
         )
-        approval_id = _card_of(stack, "5100.1")
-        click["actions"][0]["value"] = approval_id
-        assert stack.post_interaction(click).status_code == 200
+    metadata = json.dumps({"approval_id": approval_id, "channel": "C51", "user": "U0ANN"})
+    with caplog.at_level(logging.ERROR):
+        submission = view_submission(REJECT_VIEW, metadata, {}, user="U0ANN")
+        assert stack.post_interaction(submission).status_code == 200
         [dm] = stack.slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == "U0ANN")
     reference = dm.params["text"].split("reference ")[1].rstrip(").")
     assert any(reference in r.getMessage() for r in caplog.records)
-    assert stack.runtime.cloudfabric.approvals.get(approval_id).state == ApprovalState.PENDING
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     uploads: list[bytes] = field(default_factory=list)
+    delays: dict[str, float] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -169,6 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or None
         failure = self.state._take_failure(method)
         self.state.record(Call(method, params, token))
+        time.sleep(self.state.delays.get(method, 0.0))  # a slow Slack, when told to be
         if failure is not None:
             body = {"ok": False, "error": failure.error}
             headers = {"Retry-After": "1"} if failure.status == 429 else {}

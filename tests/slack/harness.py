@@ -6,8 +6,10 @@ import copy
 import hashlib
 import hmac
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,14 +18,14 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.http import create_http_app
+from bot.http import create_http_app, http_server
 from bot.slack.runtime import SlackRuntime, build_runtime
 from core.aws import AwsClients
 from core.clock import Clock
 from core.sandbox import Sandbox
 from core.settings import Settings
 from tests.conftest import SHARED
-from tests.fakes.slack_server import FakeSlack, fixture
+from tests.fakes.slack_server import TEAM_ID, FakeSlack, fixture
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's public docs example
 BOT_TOKEN = "xoxb-test-token"
@@ -123,16 +125,10 @@ def thread_reply(
     )
 
 
-def button_click(action_id: str, approval_id: str, *, user: str, channel: str) -> dict[str, Any]:
-    """A ``block_actions`` payload (``interactive_block_actions_button_with_message.json``).
-
-    Args:
-        action_id: approve or reject action id.
-        approval_id: the button value.
-        user: who clicked.
-        channel: where.
-    """
-    body = copy.deepcopy(fixture("interactive_block_actions_button_with_message.json"))
+def _click(
+    name: str, action_id: str, approval_id: str, *, user: str, channel: str
+) -> dict[str, Any]:
+    body = copy.deepcopy(fixture(name))
     body["user"]["id"] = user
     body["channel"]["id"] = channel
     body["container"]["channel_id"] = channel
@@ -140,6 +136,59 @@ def button_click(action_id: str, approval_id: str, *, user: str, channel: str) -
         action_id=action_id, value=approval_id, block_id=f"approval:{approval_id}"
     )
     return body
+
+
+def button_click(
+    action_id: str, approval_id: str, *, user: str, channel: str, team: str = TEAM_ID
+) -> dict[str, Any]:
+    """A ``block_actions`` payload (``interactive_block_actions_button_with_message.json``).
+
+    Args:
+        action_id: approve or reject action id.
+        approval_id: the button value.
+        user: who clicked.
+        channel: where.
+        team: the clicker's workspace (the mention fixtures' team by default).
+    """
+    name = "interactive_block_actions_button_with_message.json"
+    body = _click(name, action_id, approval_id, user=user, channel=channel)
+    body["team"]["id"] = team
+    return body
+
+
+def org_wide_click(
+    action_id: str, approval_id: str, *, user: str, channel: str, enterprise: str = "E111"
+) -> dict[str, Any]:
+    """A click from an org-wide install (``interactive_block_actions_org_wide_install.json``):
+    ``team`` is null, the workspace is the enterprise.
+
+    Args:
+        action_id: approve or reject action id.
+        approval_id: the button value.
+        user: who clicked.
+        channel: where.
+        enterprise: the enterprise id.
+    """
+    name = "interactive_block_actions_org_wide_install.json"
+    body = _click(name, action_id, approval_id, user=user, channel=channel)
+    body["enterprise"]["id"] = enterprise
+    return body
+
+
+def as_org_wide(body: dict[str, Any], enterprise: str = "E111") -> dict[str, Any]:
+    """An event envelope as an org-wide install sends it (``authorizations`` of
+    ``events_message_org_wide_install.json``: no team, the enterprise, ``is_enterprise_install``).
+
+    Args:
+        body: an event envelope.
+        enterprise: the enterprise id.
+    """
+    authorizations = copy.deepcopy(
+        fixture("events_message_org_wide_install.json")["authorizations"]
+    )
+    for authorization in authorizations:
+        authorization["enterprise_id"] = enterprise
+    return {**body, "enterprise_id": enterprise, "authorizations": authorizations}
 
 
 def view_submission(
@@ -221,6 +270,25 @@ def slack_settings(data_dir: Path, slack: FakeSlack, **overrides: Any) -> Settin
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 
 
+@contextmanager
+def serving(runtime: SlackRuntime) -> Iterator[str]:
+    """The runtime's HTTP app on a real uvicorn server on a free port; yields its base URL.
+
+    Args:
+        runtime: the Slack runtime (closed afterwards).
+    """
+    server = http_server(runtime, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        eventually(lambda: server.started)
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        runtime.close()
+
+
 def running_stack(settings: Settings, aws: AwsClients, slack: FakeSlack) -> Iterator[Stack]:
     """Build the runtime and HTTP app; close them afterwards.
 
@@ -231,6 +299,7 @@ def running_stack(settings: Settings, aws: AwsClients, slack: FakeSlack) -> Iter
     """
     runtime = build_runtime(settings, aws=aws)
     with TestClient(create_http_app(runtime)) as http:
+        eventually(lambda: runtime.surface.identity.known)
         yield Stack(runtime, http, slack)
     runtime.close()
 

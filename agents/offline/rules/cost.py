@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from agents.offline.intents import Intent
 from agents.offline.rules import cost_entities as ce
-from agents.offline.utterance import Utterance
+from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
+from core import patterns
 
 MONEY = (
     r"\b(cost|costs|costing|price|prices|pricing|priced|spend|spent|spending|bill|billing|"
@@ -22,7 +22,8 @@ PRICEABLE = (
     r"lambda|s3|dynamodb|snapshots?|data transfer|egress|iops|throughput)\b|"
     + ce.INSTANCE_TYPE.pattern
 )
-OURS = r"\b(our|my|we|we're|us(?!-)|the estate|account'?s?)\b"
+# "us" but not "us-east-1": RE2 has no look-ahead, so the character after "us" is matched.
+OURS = r"\b(our|my|we|we're|the estate|account'?s?)\b|\bus(?:[^\w-]|$)"
 SPIKE = (
     r"\b(jump(ed)?|spike[ds]?|spiking|surge[ds]?|went up|go up|increase[ds]?|higher|"
     r"more than usual|anomal(y|ies)|doubled|tripled|shot up|rose|rising)\b"
@@ -49,8 +50,9 @@ RESIZE = (
     r"\b(resize|rightsize|downsize|upsize|upgrade|downgrade|change|switch|move|modify|convert|"
     r"make|migrate)\b"
 )
+# An EC2 type standing on its own: not the tail of ``db.m5.large`` or ``cache.t3.micro``.
 EC2_TYPE = (
-    r"(?<!db\.)(?<!cache\.)\b[a-z][a-z0-9-]*\d[a-z0-9-]*\."
+    r"(?:^|[^\w.])[a-z][a-z0-9-]*\d[a-z0-9-]*\."
     r"(nano|micro|small|medium|large|\d*xlarge|metal)\b"
 )
 FIX_VOCABULARY = frozenset(
@@ -212,7 +214,7 @@ def _estimate_args(u: Utterance) -> dict[str, Any]:
     if proposed:
         return {"resources": proposed}
     args: dict[str, Any] = {**_region(u), "group_by": ce.grouping(u, "region")}
-    env = re.search(r"\b(prod|production|staging|dev|shared)\b", u.lower)
+    env = patterns.search(r"\b(prod|production|staging|dev|shared)\b", u.lower)
     if env and not u.tags:
         args["tags"] = {"env": {"production": "prod"}.get(env.group(1), env.group(1))}
     if u.tags:
@@ -221,8 +223,8 @@ def _estimate_args(u: Utterance) -> dict[str, Any]:
 
 
 def _top_args(u: Utterance) -> dict[str, Any]:
-    match = re.search(r"\btop\s+(\d+)\b|\b(\d+)\s+most\b", u.lower)
-    limit = int(match.group(1) or match.group(2)) if match else 5
+    match = patterns.search(r"\btop\s+(\d+)\b|\b(\d+)\s+most\b", u.lower)
+    limit = whole_number(match.group(1) or match.group(2)) if match else 5
     return {"limit": max(1, min(limit, 50)), **_region(u)}
 
 
@@ -262,7 +264,7 @@ def _resize_args(u: Utterance) -> dict[str, Any]:
 
 
 def _volume_targets(u: Utterance) -> list[str]:
-    ids = ce.VOLUME_ID.findall(u.lower)
+    ids = ce.VOLUME_ID.findall(u.lower, ENTITY_LIMIT)
     return ids + [n for n in _names(u) if n.lower() not in ids]
 
 
@@ -276,8 +278,8 @@ def _delete_volume_args(u: Utterance) -> dict[str, Any]:
 
 
 def _release_args(u: Utterance) -> dict[str, Any]:
-    ids = ce.ALLOCATION_ID.findall(u.lower) + ce.PUBLIC_IP.findall(u.text)
-    names = [n for n in _names(u) if n not in ids and not ce.PUBLIC_IP.fullmatch(n)]
+    ids = ce.ALLOCATION_ID.findall(u.lower, ENTITY_LIMIT) + ce.public_ips(u.text)
+    names = [n for n in _names(u) if n not in ids and not ce.IPV4.fullmatch(n)]
     return {"targets": ids + names, **_region(u)}
 
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from agents.offline.utterance import Utterance
+from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
+from core import patterns
 
 SIZE = r"(?:nano|micro|small|medium|large|\d*xlarge|metal(?:-\d+xl)?)"
-INSTANCE_TYPE = re.compile(rf"\b((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b")
-VOLUME_TYPE = re.compile(r"\b(gp2|gp3|io1|io2|st1|sc1)\b")
-ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-QUANTITY_TYPE = re.compile(
+INSTANCE_TYPE = patterns.compile(rf"\b((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b")
+VOLUME_TYPE = patterns.compile(r"\b(gp2|gp3|io1|io2|st1|sc1)\b")
+ISO_DAY = patterns.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+QUANTITY_TYPE = patterns.compile(
     rf"\b(\d+)\s*(?:x\s*)?((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b"
 )
-GB_VOLUME = re.compile(r"\b(\d+)\s*(gb|tb)\s*(?:of\s+)?(gp2|gp3|io1|io2|st1|sc1)?\b")
-VOLUME_ID = re.compile(r"\bvol-[0-9a-f]{8,17}\b")
-ALLOCATION_ID = re.compile(r"\beipalloc-[0-9a-f]{8,17}\b")
-PUBLIC_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b(?!/)")
+GB_VOLUME = patterns.compile(r"\b(\d+)\s*(gb|tb)\s*(?:of\s+)?(gp2|gp3|io1|io2|st1|sc1)?\b")
+VOLUME_ID = patterns.compile(r"\bvol-[0-9a-f]{8,17}\b")
+ALLOCATION_ID = patterns.compile(r"\beipalloc-[0-9a-f]{8,17}\b")
+PROPOSED_LIMIT = 100
+IPV4 = patterns.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 GROUP_WORDS = {
     "service": r"\bby service|per service|by product\b",
     "account": r"\b(by|per) (linked )?account\b",
@@ -25,7 +26,7 @@ GROUP_WORDS = {
     "usage_type": r"\b(by|per) usage[ -]?type\b",
     "kind": r"\b(by|per) (kind|resource type|type)\b",
 }
-TAG_GROUP = re.compile(r"\b(?:by|per) (?:tag\s+)?([a-z][\w.-]*)(?:\s+tag)?\b")
+TAG_GROUP = patterns.compile(r"\b(?:by|per) (?:tag\s+)?([a-z][\w.-]*)(?:\s+tag)?\b")
 RESERVED_GROUPS = frozenset(
     {
         "service",
@@ -50,12 +51,23 @@ RESERVED_GROUPS = frozenset(
 
 
 def instance_types(u: Utterance) -> list[str]:
-    """Instance types, DB classes and cache node types mentioned, in order.
+    """Instance types, DB classes and cache node types mentioned, in order (the first 100).
 
     Args:
         u: the message.
     """
-    return list(dict.fromkeys(INSTANCE_TYPE.findall(u.lower)))
+    mentions = INSTANCE_TYPE.finditer(u.lower, PROPOSED_LIMIT)
+    return list(dict.fromkeys(m.group(1) for m in mentions))
+
+
+def public_ips(text: str) -> list[str]:
+    """IPv4 addresses written in ``text`` that are not the start of a CIDR block.
+
+    Args:
+        text: the message as typed.
+    """
+    found = IPV4.finditer(text, ENTITY_LIMIT)
+    return [m.group(0) for m in found if not text.startswith("/", m.end())]
 
 
 def volume_types(u: Utterance) -> list[str]:
@@ -64,7 +76,7 @@ def volume_types(u: Utterance) -> list[str]:
     Args:
         u: the message.
     """
-    return list(dict.fromkeys(VOLUME_TYPE.findall(u.lower)))
+    return list(dict.fromkeys(VOLUME_TYPE.findall(u.lower, ENTITY_LIMIT)))
 
 
 def target_type(u: Utterance, found: list[str]) -> str | None:
@@ -75,7 +87,9 @@ def target_type(u: Utterance, found: list[str]) -> str | None:
         found: the types mentioned.
     """
     for kind in found:
-        if re.search(rf"\b(to|into|an?|as|with)\s+(an?\s+)?{re.escape(kind)}\b", u.lower):
+        if patterns.search(
+            rf"\b(to|into|an?|as|with)\s+(an?\s+)?{patterns.escape(kind)}\b", u.lower
+        ):
             return kind
     return found[-1] if found else None
 
@@ -103,9 +117,9 @@ def days_back(u: Utterance, default: int = 30) -> int:
         u: the message.
         default: when nothing is said.
     """
-    match = re.search(r"\b(?:last|past|previous)\s+(\d+)\s+(day|week|month)s?\b", u.lower)
+    match = patterns.search(r"\b(?:last|past|previous)\s+(\d+)\s+(day|week|month)s?\b", u.lower)
     if match:
-        return int(match.group(1)) * {"day": 1, "week": 7, "month": 30}[match.group(2)]
+        return whole_number(match.group(1)) * {"day": 1, "week": 7, "month": 30}[match.group(2)]
     for pattern, days in (
         (r"\b(last|past|this) week\b", 7), (r"\byesterday\b", 2),
         (r"\b(last|past) quarter\b|\b90 days\b", 90), (r"\b(last|past|this) year\b", 365),
@@ -146,10 +160,10 @@ CALENDAR_PERIODS = (
     (r"\bthis year\b|\byear to date\b|\bytd\b", "this_year"),
     (r"\byesterday\b", "yesterday"),
 )  # fmt: skip
-SINCE_WEEKDAY = re.compile(
+SINCE_WEEKDAY = patterns.compile(
     r"\bsince (?:last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
-IN_MONTH = re.compile(r"\b(?:in|during|for|of) (" + "|".join(MONTH_NAMES) + r")\b")
+IN_MONTH = patterns.compile(r"\b(?:in|during|for|of) (" + "|".join(MONTH_NAMES) + r")\b")
 
 
 def period_mentioned(u: Utterance) -> str | None:
@@ -161,7 +175,7 @@ def period_mentioned(u: Utterance) -> str | None:
     Args:
         u: the message.
     """
-    if re.search(r"\b(?:last|past|previous)\s+\d+\s+(?:day|week|month)s?\b", u.lower):
+    if u.has(r"\b(?:last|past|previous)\s+\d+\s+(?:day|week|month)s?\b"):
         return None
     since = SINCE_WEEKDAY.search(u.lower)
     if since:
@@ -176,7 +190,7 @@ def period_mentioned(u: Utterance) -> str | None:
 
 
 def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
-    """Resources described in a "what would X cost" question.
+    """Resources described in a "what would X cost" question (at most ``PROPOSED_LIMIT``).
 
     Args:
         u: the message.
@@ -184,20 +198,13 @@ def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
     region = u.regions[0] if u.regions else "us-east-1"
     text = u.lower
     found: list[dict[str, Any]] = []
-    counted = {kind for _, kind in QUANTITY_TYPE.findall(text)}
-    for count, kind in QUANTITY_TYPE.findall(text):
-        found += [_typed(u, kind, region) for _ in range(min(int(count), 100))]
+    quantities = list(QUANTITY_TYPE.finditer(text, PROPOSED_LIMIT))
+    counted = {m.group(2) for m in quantities}
+    for match in quantities:
+        count = min(whole_number(match.group(1)), PROPOSED_LIMIT)
+        found += [_typed(u, match.group(2), region) for _ in range(count)]
     found += [_typed(u, kind, region) for kind in instance_types(u) if kind not in counted]
-    for size, unit, volume in GB_VOLUME.findall(text):
-        gb = int(size) * (1024 if unit == "tb" else 1)
-        if volume:
-            found.append(
-                {"kind": "ebs_volume", "volume_type": volume, "size_gb": gb, "region": region}
-            )
-        else:
-            databases = [r for r in found if r["kind"] == "rds_instance"]
-            if databases:
-                databases[-1]["size_gb"] = gb
+    _add_storage(found, text, region)
     if u.has(r"\bnat( gateway)?s?\b"):
         found.append({"kind": "nat_gateway", "region": region})
     if u.has(r"\b(alb|application load balancer|load balancer)\b"):
@@ -206,8 +213,22 @@ def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
         found.append({"kind": "elastic_ip", "region": region})
     return [
         {"resource_id": f"#{i + 1}", "name": r.get("instance_type") or KIND_NAMES[r["kind"]], **r}
-        for i, r in enumerate(found)
+        for i, r in enumerate(found[:PROPOSED_LIMIT])
     ]
+
+
+def _add_storage(found: list[dict[str, Any]], text: str, region: str) -> None:
+    """EBS volumes ("500 GB of gp3"); a size with no volume type sizes the last database."""
+    databases = [r for r in found if r["kind"] == "rds_instance"]
+    for match in GB_VOLUME.finditer(text, PROPOSED_LIMIT):
+        size, unit, volume = match.groups()
+        gb = whole_number(size) * (1024 if unit == "tb" else 1)
+        if volume:
+            found.append(
+                {"kind": "ebs_volume", "volume_type": volume, "size_gb": gb, "region": region}
+            )
+        elif databases:
+            databases[-1]["size_gb"] = gb
 
 
 KIND_NAMES = {

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from agents.offline.intents import Intent
-from agents.offline.utterance import Utterance
+from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
+from core import patterns
 
-ARN = re.compile(r"\barn:aws[\w-]*:[^\s,;'\"]+")
-PROVIDER_ID = re.compile(
+ARN = patterns.compile(r"\barn:aws[\w-]*:[^\s,;'\"]+")
+PROVIDER_ID = patterns.compile(
     r"\b(?:i|sg|vol|subnet|vpc|eni|eipalloc|nat|igw|rtb|snap|pcx|vpce)-[0-9a-f]{6,17}\b"
 )
-ACCOUNT = re.compile(r"\b\d{12}\b")
-HOURS = re.compile(r"\b(?:last|past)\s+(\d+)\s*(hours?|h|days?|d|weeks?)\b")
+ACCOUNT = patterns.compile(r"\b\d{12}\b")
+HOURS = patterns.compile(r"\b(?:last|past)\s+(\d+)\s*(hours?|h|days?|d|weeks?)\b")
 TYPE_WORDS: dict[str, str] = {
     r"\bbuckets?\b": "bucket",
     r"\b(rds|databases?|dbs)\b": "rds",
@@ -33,11 +33,11 @@ TYPE_WORDS: dict[str, str] = {
     r"\binstances\b": "instance",
 }
 TYPE_MENTION = (
-    r"(?<![\w-])(vpc|subnet|security group|sg|bucket|database|db|rds|load balancer|alb|"
+    r"(?:^|[^\w-])(vpc|subnet|security group|sg|bucket|database|db|rds|load balancer|alb|"
     r"target group|lambda|function|volume|table|role|nat gateway|gateway|route table|eni|"
-    r"snapshot)(?![\w-])"
+    r"snapshot)(?:[^\w-]|$)"
 )
-NAME_HINT = re.compile(
+NAME_HINT = patterns.compile(
     r"(^|[-_])(db|sg|vpc|subnet|alb|elb|tg|bucket|logs|assets|role|nat|igw)([-_]|$)"
 )
 _VOCABULARY_TEXT = """
@@ -66,7 +66,7 @@ def _resource(u: Utterance) -> str:
         if found:
             return found.group(0).rstrip("?.!,")
     names = u.names(VOCABULARY)
-    shaped = [n for n in names if re.search(r"[-_\d]", n)]
+    shaped = [n for n in names if patterns.search(r"[-_\d]", n)]
     chosen = (u.quoted or shaped or names or [""])[0]
     return chosen.strip("?.!,")
 
@@ -86,7 +86,7 @@ def _scan_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if u.regions:
         args["regions"] = u.regions
-    accounts = ACCOUNT.findall(u.text)
+    accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
     if accounts:
         args["accounts"] = accounts
     return args
@@ -98,18 +98,18 @@ def _search_args(u: Utterance) -> dict[str, Any]:
         if u.has(pattern):
             args["type"] = word
             break
-    accounts = ACCOUNT.findall(u.text)
+    accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
     if accounts:
         args["account"] = accounts[0]
     if u.tags:
         args["tags"] = dict(u.tags)
-    group = re.search(
+    group = patterns.search(
         r"\b(?:per|by|grouped by|broken down by)\s+(type|region|account|state|\w+)", u.lower
     )
     if group:
         key = group.group(1)
         args["group_by"] = key if key in ("type", "region", "account", "state") else f"tag:{key}"
-    named = re.search(r"\bnamed\s+([\w.-]+)", u.text)
+    named = patterns.search(r"\bnamed\s+([\w.-]+)", u.text)
     if named:
         args["name"] = named.group(1)
     return args
@@ -135,9 +135,9 @@ def _dependency_args(u: Utterance) -> dict[str, Any]:
     ) and not u.has(r"\bwhat does\b")
     args: dict[str, Any] = {**_with_resource(u)}
     args["direction"] = "dependents" if dependents or u.has(r"\bdependents\b") else "dependencies"
-    depth = re.search(r"\b(\d+) (levels?|hops?)\b", u.lower)
+    depth = patterns.search(r"\b(\d+) (levels?|hops?)\b", u.lower)
     if depth:
-        args["depth"] = int(depth.group(1))
+        args["depth"] = whole_number(depth.group(1))
     return args
 
 
@@ -146,12 +146,12 @@ DRAW = r"\b(diagram|draw|picture|visuali[sz]e|sketch|png|image|map( out)?|topolo
 
 def _diagram_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {**_with_resource(u)}
-    depth = re.search(r"\b(\d+) (levels?|hops?|links?)\b", u.lower)
+    depth = patterns.search(r"\b(\d+) (levels?|hops?|links?)\b", u.lower)
     if depth:
-        args["depth"] = int(depth.group(1))
-    limit = re.search(r"\b(?:up to|at most|max(?:imum)?|limit(?: of)?) (\d+)\b", u.lower)
+        args["depth"] = whole_number(depth.group(1))
+    limit = patterns.search(r"\b(?:up to|at most|max(?:imum)?|limit(?: of)?) (\d+)\b", u.lower)
     if limit:
-        args["limit"] = int(limit.group(1))
+        args["limit"] = whole_number(limit.group(1))
     return args
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from agents.offline.intents import Intent
-from agents.offline.utterance import REGION_ALIASES, Utterance
+from agents.offline.utterance import ENTITY_LIMIT, REGION_ALIASES, Utterance, whole_number
+from core import patterns
 
 ENVIRONMENTS = {
     "prod": "prod",
@@ -35,11 +35,15 @@ NOT_NAMES = _words(
     render plot draw chart visualise visualize dump download"""
 )
 IPAM_NOUNS = r"\b(ipam|pools?|cidrs?|address(ing)? (space|plan)|ip space|prefix(es)?)\b"
-POOL_AFTER = re.compile(r"\bpool\s+(?:named\s+|called\s+)?[\"'`\u201c\u2018]?([a-z0-9][\w.-]*)")
-POOL_BEFORE = re.compile(r"\b([a-z0-9][\w.-]*)\s+pool\b")
-VPC_NAME = re.compile(r"\b(vpc-[0-9a-f]{4,17}|subnet-[0-9a-f]{4,17}|[a-z0-9][\w.-]*-vpc)\b")
-HOSTS = re.compile(r"\b(\d[\d,]*)\s*(?:hosts?|ips|ip addresses|addresses|machines|nodes|pods)\b")
-AZS = re.compile(r"\b(\d)\s*(?:azs?|availability zones?|zones)\b")
+POOL_AFTER = patterns.compile(
+    r"\bpool\s+(?:named\s+|called\s+)?[\"'`\x{201c}\x{2018}]?([a-z0-9][\w.-]*)"
+)
+POOL_BEFORE = patterns.compile(r"\b([a-z0-9][\w.-]*)\s+pool\b")
+VPC_NAME = patterns.compile(r"\b(vpc-[0-9a-f]{4,17}|subnet-[0-9a-f]{4,17}|[a-z0-9][\w.-]*-vpc)\b")
+HOSTS = patterns.compile(
+    r"\b(\d[\d,]*)\s*(?:hosts?|ips|ip addresses|addresses|machines|nodes|pods)\b"
+)
+AZS = patterns.compile(r"\b(\d)\s*(?:azs?|availability zones?|zones)\b")
 WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 TIERS = ("public", "private", "data", "app", "web", "db", "database", "isolated")
 
@@ -48,9 +52,9 @@ def _clean(name: str) -> str | None:
     name = name.strip(".,;:!?'\"`\u201c\u201d\u2018\u2019")
     if not name or name in NOT_NAMES:
         return None
-    if name in REGION_ALIASES or re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", name):
+    if name in REGION_ALIASES or patterns.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", name):
         return None
-    if re.fullmatch(r"\d+|/\d+", name) or "/" in name:
+    if patterns.fullmatch(r"\d+|/\d+", name) or "/" in name:
         return None
     return name
 
@@ -64,7 +68,7 @@ def pool_name(u: Utterance) -> str | None:
     if u.quoted:
         return u.quoted[0]
     for pattern in (POOL_BEFORE, POOL_AFTER):
-        for match in pattern.finditer(u.lower):
+        for match in pattern.finditer(u.lower, ENTITY_LIMIT):
             name = _clean(match.group(1))
             if name:
                 return name
@@ -78,7 +82,7 @@ def environment(u: Utterance) -> str | None:
         u: the message.
     """
     name = pool_name(u)
-    for match in re.finditer(rf"\b({ENV_WORDS})\b", u.lower):
+    for match in patterns.compile(rf"\b({ENV_WORDS})\b").finditer(u.lower, ENTITY_LIMIT):
         if match.group(1) != name:
             return ENVIRONMENTS[match.group(1)]
     return None
@@ -92,10 +96,6 @@ def _common(u: Utterance) -> dict[str, Any]:
     if env:
         args["environment"] = env
     return args
-
-
-def _number(text: str) -> int:
-    return int(text.replace(",", ""))
 
 
 def _pools_args(u: Utterance) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def _regions_args(u: Utterance) -> dict[str, Any]:
 
 
 def _vpc_names(u: Utterance) -> list[str]:
-    found = VPC_NAME.findall(u.lower)
+    found = VPC_NAME.findall(u.lower, ENTITY_LIMIT)
     return list(dict.fromkeys(found))
 
 
@@ -144,19 +144,24 @@ def _adopt_args(u: Utterance) -> dict[str, Any]:
 
 def _hosts(u: Utterance) -> int | None:
     match = HOSTS.search(u.lower)
-    return _number(match.group(1)) if match else None
+    return whole_number(match.group(1)) if match else None
+
+
+PURPOSE = patterns.compile(
+    r"(room )?\bfor (?:the |our |a |an )?"
+    r"([\w-]+(?: (?:vpc|cluster|team|service|app|workload|subnet|network))?)"
+)
+FUTURE = patterns.compile(r"future\b")
 
 
 def _purpose(u: Utterance) -> str | None:
-    match = re.search(
-        r"(?<!room )\bfor (?:the |our |a |an )?(?!(?:the )?future\b)(?!\d)"
-        r"([\w-]+(?: (?:vpc|cluster|team|service|app|workload|subnet|network))?)",
-        u.lower,
-    )
-    if match is None:
-        return None
-    purpose = match.group(1)
-    return None if purpose in ENVIRONMENTS or purpose in NOT_NAMES else purpose
+    """What a block is for ("for the payments vpc"), not "room for" nor "for the future"."""
+    for match in PURPOSE.finditer(u.lower, ENTITY_LIMIT):
+        purpose = str(match.group(2))
+        if match.group(1) or purpose[:1].isdigit() or FUTURE.match(purpose):
+            continue
+        return None if purpose in ENVIRONMENTS or purpose in NOT_NAMES else purpose
+    return None
 
 
 def _allocate_args(u: Utterance) -> dict[str, Any]:
@@ -194,24 +199,24 @@ def _release_args(u: Utterance) -> dict[str, Any]:
 
 def _create_pool_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {"name": "", "cidrs": u.cidrs}
-    named = re.search(r"\bpool\s+(?:named\s+|called\s+)?[\"'`]?([a-z0-9][\w.-]*)", u.lower)
+    named = patterns.search(r"\bpool\s+(?:named\s+|called\s+)?[\"'`]?([a-z0-9][\w.-]*)", u.lower)
     if u.quoted:
         args["name"] = u.quoted[0]
     elif named and _clean(named.group(1)):
         args["name"] = named.group(1)
-    parent = re.search(
+    parent = patterns.search(
         r"\b(?:under|inside|within|child of|beneath|in pool|from pool)\s+(?:the\s+)?"
         r"(?:pool\s+)?([a-z0-9][\w.-]*)",
         u.lower,
-    ) or re.search(r"\bin (?:the )?([a-z0-9][\w.-]*) pool\b", u.lower)
+    ) or patterns.search(r"\bin (?:the )?([a-z0-9][\w.-]*) pool\b", u.lower)
     if parent and _clean(parent.group(1)) and parent.group(1) != args["name"]:
         args["parent"] = parent.group(1)
     if u.regions:
         args["region"] = u.regions[0]
-    env = re.search(rf"\b(?:env(?:ironment)?\s*[=:]?\s*|for\s+)({ENV_WORDS})\b", u.lower)
+    env = patterns.search(rf"\b(?:env(?:ironment)?\s*[=:]?\s*|for\s+)({ENV_WORDS})\b", u.lower)
     if env:
         args["environment"] = ENVIRONMENTS[env.group(1)]
-    owner = re.search(r"\bowned by\s+([\w.-]+)|\bowner\s*[=:]?\s*([\w.-]+)", u.lower)
+    owner = patterns.search(r"\bowned by\s+([\w.-]+)|\bowner\s*[=:]?\s*([\w.-]+)", u.lower)
     if owner:
         args["owner"] = owner.group(1) or owner.group(2)
     return args
@@ -219,13 +224,13 @@ def _create_pool_args(u: Utterance) -> dict[str, Any]:
 
 def _subnet_plan_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {"cidr": u.cidrs[0] if u.cidrs else ""}
-    azs = AZS.search(u.lower) or re.search(
+    azs = AZS.search(u.lower) or patterns.search(
         rf"\b({'|'.join(WORD_NUMBERS)})\s*(?:azs?|availability zones?|zones)\b", u.lower
     )
     if azs:
         value = azs.group(1)
-        args["az_count"] = WORD_NUMBERS.get(value) or int(value)
-    tiers = [t for t in TIERS if re.search(rf"\b{t}\b", u.lower)]
+        args["az_count"] = WORD_NUMBERS.get(value) or whole_number(value)
+    tiers = [t for t in TIERS if patterns.search(rf"\b{t}\b", u.lower)]
     hosts = _hosts(u)
     if tiers or hosts:
         defaults = {"public": 100, "private": 1000, "data": 100}
@@ -236,7 +241,7 @@ def _subnet_plan_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-FENCED = re.compile(r"```(?:\w+\n)?(.*?)```", re.S)
+FENCED = patterns.compile(r"```(?:\w+\n)?(.*?)```", patterns.DOTALL)
 TEMPLATE_NAMES = {
     "cloud-native": "cloud-native",
     "cloud native": "cloud-native",
@@ -279,16 +284,17 @@ def _export_args(u: Utterance) -> dict[str, Any]:
 
 def _template_args(u: Utterance) -> dict[str, Any]:
     template = next(
-        (value for key, value in TEMPLATE_NAMES.items() if re.search(rf"\b{key}\b", u.lower)),
+        (value for key, value in TEMPLATE_NAMES.items() if patterns.search(rf"\b{key}\b", u.lower)),
         "",
     )
     args: dict[str, Any] = {"template": template, "cidr": u.cidrs[0] if u.cidrs else ""}
     if u.regions:
         args["regions"] = u.regions
-    envs = [ENVIRONMENTS[m] for m in re.findall(rf"\b({ENV_WORDS})\b", u.lower)]
+    mentioned = patterns.compile(rf"\b({ENV_WORDS})\b").findall(u.lower, ENTITY_LIMIT)
+    envs = [ENVIRONMENTS[m] for m in mentioned]
     if envs:
         args["environments"] = list(dict.fromkeys(envs))
-    named = re.search(r"\b(?:named|called)\s+([a-z0-9][\w.-]*)", u.lower)
+    named = patterns.search(r"\b(?:named|called)\s+([a-z0-9][\w.-]*)", u.lower)
     if named:
         args["name"] = named.group(1)
     if len(u.cidrs) > 1 and u.has(r"\bon[- ]?prem\w*|data ?cent(er|re)"):
@@ -421,7 +427,7 @@ INTENTS: list[Intent] = [
                 r"give me|get me|i need|we need|need (a|an|room)|earmark|get a|request)\b",
                 3.0,
             ),
-            (r"(?<![\d.])/\d{1,3}\b|\broom for\b|\bhosts\b", 1.5),
+            (r"(?:^|[^\d.])/\d{1,3}\b|\broom for\b|\bhosts\b", 1.5),
             (r"\b(vpc|subnet|block|cidr|range|pool|prefix)\b", 1.0),
         ),
         build=_allocate_args,
