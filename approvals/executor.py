@@ -1,21 +1,28 @@
-"""Runs an approved plan exactly once: claim APPROVED -> EXECUTING, verify the hash, run, record."""
+"""Runs an approved plan exactly once: claim APPROVED -> EXECUTING, verify the hash, run, record.
+
+The claim names its owner (this replica) and holds a lease that a heartbeat renews while the
+action runs, so a deploy that takes minutes is never mistaken for a crash; only a claim whose
+lease ran out (its process died) is picked up by the sweep, and then reported, never re-run.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlmodel import col
 
 from approvals.audit import AuditLog
-from approvals.errors import AlreadyDecided, ApprovalNotFound, PlanTampered
+from approvals.errors import AlreadyDecided, PlanTampered
 from approvals.models import ApprovalRequest, ApprovalState
+from approvals.store import ApprovalStore
 from core.clock import Clock
-from core.db import Database
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.plan import ActionPlan
@@ -23,6 +30,7 @@ from tools.registry import Registry
 
 log = logging.getLogger(__name__)
 S = ApprovalState
+DEFAULT_LEASE = timedelta(seconds=60)
 
 
 class Executor:
@@ -30,92 +38,126 @@ class Executor:
 
     def __init__(
         self,
-        db: Database,
+        store: ApprovalStore,
         registry: Registry,
         audit: AuditLog,
         context_for: Callable[[str], ToolContext],
         clock: Clock | None = None,
+        owner: str | None = None,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         """Wire the executor.
 
         Args:
-            db: the SQL store holding approval requests.
+            store: the approval requests.
             registry: where the mutating tools are found.
             audit: the audit log.
             context_for: builds the tool context acting for a user.
             clock: the one source of "now" (the system clock by default).
+            owner: who claims executions (this replica's id); a random one by default.
+            lease: how long a claim holds without renewal; renewed every third of it.
         """
-        self.clock = clock or Clock()
-        self.db = db
+        self.store = store
         self.registry = registry
         self.audit = audit
         self.context_for = context_for
+        self.clock = clock or Clock()
+        self.owner = owner or f"executor-{uuid.uuid4().hex[:8]}"
+        self.lease = lease
 
     def run(self, approval_id: str) -> ApprovalRequest:
-        """Execute the approved request once and return its final state.
+        """Claim the approved request and execute it once; returns its final state.
 
         Args:
             approval_id: a request in APPROVED state.
+
+        Raises:
+            AlreadyDecided: another executor claimed it first (nothing ran here).
         """
-        if not self._claim(approval_id):
+        request = self.store.transition(
+            approval_id, S.APPROVED, S.EXECUTING, owner=self.owner, lease_expires_at=self._until()
+        )
+        if request is None:
             raise AlreadyDecided("This request is not waiting for execution; nothing was run.")
-        request = self._load(approval_id)
+        with self._heartbeat(approval_id):
+            state, values = self._execute(request)
+        return self._finish(request, state, values)
+
+    def _execute(self, request: ApprovalRequest) -> tuple[S, dict[str, str]]:
         try:
-            plan = self._verified_plan(request)
+            plan = verified_plan(request)
             spec = self.registry.get(plan.tool)
             if not spec.mutating:
                 raise ToolError(f"{plan.tool} is not an action that runs through approvals.")
             result = spec.handler(self.context_for(request.requester), plan)
         except (ToolError, PlanTampered) as expected:
-            return self._finish(request, S.FAILED, error=str(expected))
+            return S.FAILED, {"error": str(expected)}
         except Exception as unexpected:
             correlation = uuid.uuid4().hex[:12]
-            log.exception("execution of %s failed [%s]", approval_id, correlation)
+            log.exception("execution of %s failed [%s]", request.id, correlation)
             message = f"The action failed unexpectedly ({type(unexpected).__name__}); "
-            return self._finish(request, S.FAILED, error=message + f"reference {correlation}.")
-        return self._finish(
-            request,
-            S.SUCCEEDED,
-            result_json=result.model_dump_json(),
-            executed_plan_hash=plan.digest(),
-        )
+            return S.FAILED, {"error": message + f"reference {correlation}."}
+        return S.SUCCEEDED, {
+            "result_json": result.model_dump_json(),
+            "executed_plan_hash": plan.digest(),
+        }
 
-    def _claim(self, approval_id: str) -> bool:
-        statement = (
-            update(ApprovalRequest)
-            .where(col(ApprovalRequest.id) == approval_id)
-            .where(col(ApprovalRequest.state) == S.APPROVED)
-            .values(state=S.EXECUTING)
-        )
-        with self.db.session() as session:
-            return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+    def _until(self) -> datetime:
+        return self.clock.now() + self.lease
 
-    def _load(self, approval_id: str) -> ApprovalRequest:
-        with self.db.session() as session:
-            request = session.get(ApprovalRequest, approval_id)
-        if request is None:
-            raise ApprovalNotFound(f"There is no approval request '{approval_id}'.")
-        return request
+    @contextmanager
+    def _heartbeat(self, approval_id: str) -> Iterator[None]:
+        """Renew the lease every third of it until the action returns."""
+        stop = threading.Event()
 
-    @staticmethod
-    def _verified_plan(request: ApprovalRequest) -> ActionPlan:
-        stored_hash = hashlib.sha256(request.plan_json.encode()).hexdigest()
-        if stored_hash != request.plan_hash:
-            raise PlanTampered("The stored plan differs from the approved one; nothing was run.")
-        plan = ActionPlan.model_validate(json.loads(request.plan_json))
-        if plan.digest() != request.plan_hash:
-            raise PlanTampered("The stored plan differs from the approved one; nothing was run.")
-        return plan
+        def renew() -> None:
+            mine = (col(ApprovalRequest.owner) == self.owner,)
+            while not stop.wait(self.lease.total_seconds() / 3):
+                self.store.transition(
+                    approval_id, S.EXECUTING, None, mine, lease_expires_at=self._until()
+                )
 
-    def _finish(self, request: ApprovalRequest, state: S, **values: str) -> ApprovalRequest:
-        statement = (
-            update(ApprovalRequest)
-            .where(col(ApprovalRequest.id) == request.id)
-            .where(col(ApprovalRequest.state) == S.EXECUTING)
-            .values(state=state, finished_at=self.clock.now(), **values)
-        )
-        with self.db.session() as session:
-            session.execute(statement)
+        beat = threading.Thread(target=renew, name=f"lease-{approval_id}", daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beat.join(timeout=5)
+
+    def _finish(
+        self, request: ApprovalRequest, state: S, values: dict[str, str]
+    ) -> ApprovalRequest:
+        mine = (col(ApprovalRequest.owner) == self.owner,)
+        final = self.store.transition(
+            request.id, S.EXECUTING, state, mine, finished_at=self.clock.now(),
+            lease_expires_at=None, **values,
+        )  # fmt: skip
         detail = {"plan_hash": values.get("executed_plan_hash"), "error": values.get("error")}
-        self.audit.append("executor", state.lower(), request.id, detail)
-        return self._load(request.id)
+        if final is not None:
+            self.audit.append("executor", state.lower(), request.id, detail)
+            return final
+        # The sweep declared it interrupted while it ran (this replica stalled past its lease):
+        # keep that verdict, and record how the action really ended.
+        self.audit.append("executor", f"{state.lower()}-after-interruption", request.id, detail)
+        found = self.store.get(request.id)
+        assert found is not None
+        return found
+
+
+def verified_plan(request: ApprovalRequest) -> ActionPlan:
+    """The stored plan, after checking it is byte for byte the one that was approved.
+
+    Args:
+        request: the request being executed.
+
+    Raises:
+        PlanTampered: the stored plan or its hash was changed.
+    """
+    stored_hash = hashlib.sha256(request.plan_json.encode()).hexdigest()
+    if stored_hash != request.plan_hash:
+        raise PlanTampered("The stored plan differs from the approved one; nothing was run.")
+    plan = ActionPlan.model_validate(json.loads(request.plan_json))
+    if plan.digest() != request.plan_hash:
+        raise PlanTampered("The stored plan differs from the approved one; nothing was run.")
+    return plan

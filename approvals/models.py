@@ -11,7 +11,11 @@ from core.db import utc_column
 
 
 class ApprovalState(StrEnum):
-    """Lifecycle: PENDING -> APPROVED -> EXECUTING -> SUCCEEDED|FAILED, or a terminal refusal."""
+    """Lifecycle: PENDING -> APPROVED -> EXECUTING -> SUCCEEDED|FAILED|INTERRUPTED, or a refusal.
+
+    INTERRUPTED: the executor that claimed the request died mid-action (its lease ran out); the
+    action is never run again blindly, and the targets' state as read afterwards is recorded.
+    """
 
     PENDING = "PENDING"
     APPROVED = "APPROVED"
@@ -21,6 +25,7 @@ class ApprovalState(StrEnum):
     REJECTED = "REJECTED"
     EXPIRED = "EXPIRED"
     CANCELLED = "CANCELLED"
+    INTERRUPTED = "INTERRUPTED"
 
     @property
     def is_final(self) -> bool:
@@ -63,6 +68,17 @@ class ApprovalRequest(SQLModel, table=True):
     result_json: str | None = Field(default=None, description="Tool result as JSON.")
     error: str | None = Field(default=None, description="Failure message, if it failed.")
     finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    owner: str | None = Field(
+        default=None, description="Executor (replica) that claimed the request for execution."
+    )
+    lease_expires_at: datetime | None = Field(
+        default=None,
+        sa_column=utc_column(nullable=True),
+        description="Until when the executing claim holds; renewed while the action runs.",
+    )
+    observed: str | None = Field(
+        default=None, description="What AWS showed of the targets when an execution was cut off."
+    )
     card_channel: str | None = Field(default=None, description="Slack channel of the card.")
     card_ts: str | None = Field(default=None, description="Slack ts of the card message.")
 

@@ -80,6 +80,18 @@ class ApprovalPolicy:
                 f"(allowed: {self.describe(risk)})."
             )
 
+    def risks_for(self, approver: str) -> list[str]:
+        """The risk levels ``approver`` may approve (by risk alone: not their own requests).
+
+        Args:
+            approver: the user deciding.
+        """
+        return [
+            risk
+            for risk in ("low", "medium", "high", "critical")
+            if self._allows(approver, self.principals(risk))
+        ]
+
     def _allows(self, user: str, principals: list[str]) -> bool:
         for principal in principals:
             if principal in (ANYONE, user):

@@ -1,4 +1,10 @@
-"""The approval lifecycle: request, decide (exactly one decision wins), execute once, audit."""
+"""The approval lifecycle: request, decide (exactly one decision wins), execute once, audit.
+
+A successful click is three statements on the request's row: the decision (a conditional
+``UPDATE ... RETURNING`` that also checks the policy, the workspace and the card, so a refusal
+changes nothing), the executor's claim and its finish. A refused click reads the row once more to
+say exactly why.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,10 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col
 
 from approvals.audit import AuditLog
 from approvals.binding import Origin, check_id, check_origin
@@ -23,6 +28,8 @@ from approvals.errors import (
 from approvals.executor import Executor
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
+from approvals.recovery import Recovery
+from approvals.store import ApprovalStore, Condition
 from core.clock import Clock
 from core.db import Database
 from tools.plan import ActionPlan
@@ -30,6 +37,12 @@ from tools.plan import ActionPlan
 log = logging.getLogger(__name__)
 Listener = Callable[[ApprovalRequest], None]
 S = ApprovalState
+
+
+@dataclass(frozen=True)
+class _Subscriber:
+    listener: Listener
+    caller_decisions: bool
 
 
 class ApprovalService:
@@ -43,6 +56,7 @@ class ApprovalService:
         executor: Executor,
         ttl: timedelta = timedelta(minutes=60),
         clock: Clock | None = None,
+        recovery: Recovery | None = None,
     ) -> None:
         """Wire the service.
 
@@ -53,29 +67,43 @@ class ApprovalService:
             executor: runs approved plans.
             ttl: how long a request stays pending.
             clock: the one source of "now" (the system clock by default).
+            recovery: the crash sweep (``recover``); none by default.
         """
         self.clock = clock or Clock()
         self.db = db
+        self.store = ApprovalStore(db)
         self.policy = policy
         self.audit = audit
         self.executor = executor
+        self.recovery = recovery
         self.ttl = ttl
-        self._listeners: list[Listener] = []
+        self._final: list[_Subscriber] = []
+        self._approved: list[Listener] = []
 
-    def subscribe(self, listener: Listener) -> None:
+    def subscribe(self, listener: Listener, caller_decisions: bool = True) -> None:
         """Call ``listener`` whenever a request reaches a final state.
 
         Args:
             listener: receives the final ApprovalRequest.
+            caller_decisions: also for decisions whose caller gets the outcome returned
+                (``approve`` / ``reject``); False for listeners that only finish what nobody
+                waits for (expiry, the crash sweep).
         """
-        self._listeners.append(listener)
+        self._final.append(_Subscriber(listener, caller_decisions))
 
-    def _emit(self, request: ApprovalRequest) -> None:
-        for listener in self._listeners:
-            try:
-                listener(request)
-            except Exception:
-                log.exception("approval listener failed for %s", request.id)
+    def on_approved(self, listener: Listener) -> None:
+        """Call ``listener`` when a request is approved, before it executes.
+
+        Args:
+            listener: receives the APPROVED request.
+        """
+        self._approved.append(listener)
+
+    def _emit(self, request: ApprovalRequest, by_caller: bool = False) -> None:
+        for subscriber in self._final:
+            if by_caller and not subscriber.caller_decisions:
+                continue
+            _safely(subscriber.listener, request)
 
     # -- asking ---------------------------------------------------------------------------
 
@@ -96,34 +124,29 @@ class ApprovalService:
             origin_key: idempotency key (conversation + tool call id).
             workspace: the workspace it was asked in; decisions are honoured only from there.
         """
-        if origin_key and (existing := self._by_origin(origin_key)):
+        if origin_key and (existing := self.store.by_origin(origin_key)):
             return existing
         now = self.clock.now()
-        request = ApprovalRequest(
-            id=secrets.token_urlsafe(12),
-            origin_key=origin_key,
-            tool=plan.tool,
-            plan_json=plan.canonical_json(),
-            plan_hash=plan.digest(),
-            risk=plan.risk,
-            summary=plan.summary,
-            requester=requester,
-            conversation_id=conversation_id,
-            workspace_id=workspace,
-            created_at=now,
-            expires_at=now + self.ttl,
+        request = self.store.add(
+            ApprovalRequest(
+                id=secrets.token_urlsafe(12),
+                origin_key=origin_key,
+                tool=plan.tool,
+                plan_json=plan.canonical_json(),
+                plan_hash=plan.digest(),
+                risk=plan.risk,
+                summary=plan.summary,
+                requester=requester,
+                conversation_id=conversation_id,
+                workspace_id=workspace,
+                created_at=now,
+                expires_at=now + self.ttl,
+            )
         )
-        with self.db.session() as session:
-            session.add(request)
         self.audit.append(
             requester, "requested", request.id, {"plan_hash": request.plan_hash, "tool": plan.tool}
         )
         return request
-
-    def _by_origin(self, origin_key: str) -> ApprovalRequest | None:
-        with self.db.session() as session:
-            query = select(ApprovalRequest).where(ApprovalRequest.origin_key == origin_key)
-            return session.exec(query).first()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -133,9 +156,7 @@ class ApprovalService:
         Args:
             approval_id: opaque id from the button or the console.
         """
-        check_id(approval_id)
-        with self.db.session() as session:
-            found = session.get(ApprovalRequest, approval_id)
+        found = self.store.get(check_id(approval_id))
         if found is None:
             raise ApprovalNotFound(f"There is no approval request '{approval_id}'.")
         return found
@@ -147,7 +168,7 @@ class ApprovalService:
         limit: int = 50,
         workspace: str | None = None,
     ) -> list[ApprovalRequest]:
-        """Newest requests first, optionally filtered.
+        """Newest requests first, optionally filtered (``''`` never means "any").
 
         Args:
             state: only this lifecycle state.
@@ -155,7 +176,7 @@ class ApprovalService:
             limit: at most this many.
             workspace: only from this workspace.
         """
-        return find_requests(self.db, state, conversation_id, limit, workspace)
+        return self.store.find(state, conversation_id, limit, workspace)
 
     def latest(self, conversation_id: str, pending_only: bool = True) -> ApprovalRequest | None:
         """The newest (pending) request of a conversation; None for no conversation (``''``).
@@ -176,7 +197,8 @@ class ApprovalService:
     ) -> ApprovalRequest:
         """Approve and execute; exactly one of any number of racing calls gets through.
 
-        Every refusal is audited and leaves the request as it was.
+        Every refusal is audited and leaves the request as it was. Listeners that asked for
+        caller decisions hear the outcome; the caller gets it returned.
 
         Args:
             approval_id: the request.
@@ -185,16 +207,40 @@ class ApprovalService:
                 in-process callers that are not a surface.
         """
         with self._audited_refusals(approver, approval_id):
-            request = self._pending(approval_id, origin)
-            self.policy.check(approver, request.requester, request.risk)
-            if not self._transition(
-                approval_id, S.PENDING, S.APPROVED, unexpired=True, decided_by=approver
-            ):
-                raise self._lost_race(approval_id)
-        self.audit.append(approver, "approved", approval_id, {"plan_hash": request.plan_hash})
+            check_id(approval_id)
+            approved = self.store.transition(
+                approval_id, S.PENDING, S.APPROVED, self._may_approve(approver, origin),
+                decided_by=approver, decided_at=self.clock.now(),
+            )  # fmt: skip
+            if approved is None:
+                raise self._refusal(approval_id, approver, origin)
+        self.audit.append(approver, "approved", approval_id, {"plan_hash": approved.plan_hash})
+        for listener in self._approved:
+            _safely(listener, approved)
         final = self.executor.run(approval_id)
-        self._emit(final)
+        self._emit(final, by_caller=True)
         return final
+
+    def _may_approve(self, approver: str, origin: Origin | None) -> tuple[Condition, ...]:
+        """The policy, expiry and origin as SQL conditions on the pending row."""
+        row = ApprovalRequest
+        conditions = [
+            col(row.expires_at) > self.clock.now(),
+            col(row.risk).in_(self.policy.risks_for(approver)),
+        ]
+        if not self.policy.settings.allow_self_approval:
+            conditions.append(col(row.requester) != approver)
+        if origin is not None:
+            conditions.append(col(row.workspace_id) == origin.workspace)
+            if origin.channel is not None:
+                conditions.append(col(row.card_channel) == origin.channel)
+        return tuple(conditions)
+
+    def _refusal(self, approval_id: str, approver: str, origin: Origin | None) -> ApprovalRefused:
+        """Why the decision did not go through (read once more, after the fact)."""
+        request = self._pending(approval_id, origin)
+        self.policy.check(approver, request.requester, request.risk)
+        return self._lost_race(approval_id)  # it changed between the two statements
 
     def reject(
         self,
@@ -216,11 +262,14 @@ class ApprovalService:
             target = S.CANCELLED if user == request.requester else S.REJECTED
             if target is S.REJECTED:
                 self.policy.check(user, request.requester, request.risk)
-            if not self._transition(approval_id, S.PENDING, target, decided_by=user, reason=reason):
+            final = self.store.transition(
+                approval_id, S.PENDING, target, decided_by=user, decided_at=self.clock.now(),
+                reason=reason,
+            )  # fmt: skip
+            if final is None:
                 raise self._lost_race(approval_id)
         self.audit.append(user, target.lower(), approval_id, {"reason": reason})
-        final = self.get(approval_id)
-        self._emit(final)
+        self._emit(final, by_caller=True)
         return final
 
     @contextmanager
@@ -242,67 +291,70 @@ class ApprovalService:
         Returns:
             True when it was still pending and is now cancelled.
         """
-        if not self._transition(approval_id, S.PENDING, S.CANCELLED, reason=reason):
+        final = self.store.transition(approval_id, S.PENDING, S.CANCELLED, reason=reason)
+        if final is None:
             return False
         self.audit.append("system", "cancelled", approval_id, {"reason": reason})
-        self._emit(self.get(approval_id))
+        self._emit(final)
         return True
 
     def expire_due(self) -> list[str]:
         """Mark every overdue pending request EXPIRED; returns their ids."""
-        with self.db.session() as session:
-            query = select(ApprovalRequest.id).where(
-                ApprovalRequest.state == S.PENDING, ApprovalRequest.expires_at <= self.clock.now()
-            )
-            due = list(session.exec(query).all())
-        return [approval_id for approval_id in due if self._expire(approval_id)]
+        return [i for i in self.store.overdue(self.clock.now()) if self._expire(i)]
+
+    def recover(self) -> list[ApprovalRequest]:
+        """Finish what a crash left: run stuck approved requests, report cut-off executions.
+
+        Returns:
+            The requests that reached a final state in this sweep.
+        """
+        if self.recovery is None:
+            return []
+        return self.recovery.sweep(self._emit)
+
+    def sweep(self) -> None:
+        """The periodic sweep: expiry, then crash recovery (one failure does not stop the other)."""
+        for step in (self.expire_due, self.recover):
+            try:
+                step()
+            except Exception:
+                log.exception("approval sweep step %s failed", step.__name__)
 
     def _pending(self, approval_id: str, origin: Origin | None) -> ApprovalRequest:
         request = self.get(approval_id)
         if origin is not None:
             check_origin(request, origin)
         if request.lifecycle is not S.PENDING:
-            raise self._lost_race(approval_id)
+            raise self._lost_race(approval_id, request)
         if request.expires_at <= self.clock.now():
             self._expire(approval_id)
             raise ApprovalExpired(self._expired_message(request))
         return request
 
     def _expire(self, approval_id: str) -> bool:
-        if not self._transition(approval_id, S.PENDING, S.EXPIRED, reason="expired"):
+        overdue = (col(ApprovalRequest.expires_at) <= self.clock.now(),)
+        final = self.store.transition(approval_id, S.PENDING, S.EXPIRED, overdue, reason="expired")
+        if final is None:
             return False
         self.audit.append("system", "expired", approval_id, {})
-        self._emit(self.get(approval_id))
+        self._emit(final)
         return True
 
-    def _transition(
-        self, approval_id: str, expected: S, target: S, unexpired: bool = False, **values: Any
-    ) -> bool:
-        """Conditional UPDATE: only succeeds while the row is still in ``expected``."""
-        now = self.clock.now()
-        if "decided_by" in values:
-            values["decided_at"] = now
-        statement = (
-            update(ApprovalRequest)
-            .where(col(ApprovalRequest.id) == approval_id)
-            .where(col(ApprovalRequest.state) == expected)
-            .values(state=target, **values)
-        )
-        if unexpired:
-            statement = statement.where(col(ApprovalRequest.expires_at) > now)
-        with self.db.session() as session:
-            result = session.execute(statement)
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-    def _lost_race(self, approval_id: str) -> ApprovalRefused:
-        current = self.get(approval_id)
+    def _lost_race(
+        self, approval_id: str, current: ApprovalRequest | None = None
+    ) -> ApprovalRefused:
+        current = current if current is not None else self.get(approval_id)
         if current.lifecycle is S.EXPIRED:
             return ApprovalExpired(self._expired_message(current))
+        if current.lifecycle is S.PENDING:
+            return AlreadyDecided("This request changed while you decided; nothing was run.")
         who = f" by {current.decided_by}" if current.decided_by else ""
         verb = {S.REJECTED: "rejected", S.CANCELLED: "cancelled"}.get(current.lifecycle, "approved")
-        ran = {S.SUCCEEDED: " and has run", S.FAILED: " and has run (it failed)"}.get(
-            current.lifecycle, ""
-        )
+        ran = {
+            S.SUCCEEDED: " and has run",
+            S.FAILED: " and has run (it failed)",
+            S.INTERRUPTED: " and its run was cut off",
+        }.get(current.lifecycle, "")
         return AlreadyDecided(f"This request was already {verb}{who}{ran}; nothing was run again.")
 
     @staticmethod
@@ -320,13 +372,7 @@ class ApprovalService:
             channel: Slack channel id.
             ts: message timestamp of the card.
         """
-        statement = (
-            update(ApprovalRequest)
-            .where(col(ApprovalRequest.id) == approval_id)
-            .values(card_channel=channel, card_ts=ts)
-        )
-        with self.db.session() as session:
-            session.execute(statement)
+        self.store.set(approval_id, card_channel=channel, card_ts=ts)
 
 
 def find_requests(
@@ -338,9 +384,6 @@ def find_requests(
 ) -> list[ApprovalRequest]:
     """Newest approval requests first, optionally filtered (no service needed).
 
-    A filter given as ``''`` matches only that value: an empty conversation or workspace never
-    means "any".
-
     Args:
         db: the SQL store.
         state: only this lifecycle state.
@@ -348,12 +391,11 @@ def find_requests(
         limit: at most this many.
         workspace: only from this workspace.
     """
-    query = select(ApprovalRequest).order_by(col(ApprovalRequest.created_at).desc())
-    if state:
-        query = query.where(ApprovalRequest.state == state)
-    if conversation_id is not None:
-        query = query.where(ApprovalRequest.conversation_id == conversation_id)
-    if workspace is not None:
-        query = query.where(ApprovalRequest.workspace_id == workspace)
-    with db.session() as session:
-        return list(session.exec(query.limit(limit)).all())
+    return ApprovalStore(db).find(state, conversation_id, limit, workspace)
+
+
+def _safely(listener: Listener, request: ApprovalRequest) -> None:
+    try:
+        listener(request)
+    except Exception:
+        log.exception("approval listener failed for %s", request.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,9 @@ from agents.tool_node import ToolRunner
 from approvals.audit import AuditLog
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
+from approvals.recovery import Recovery
 from approvals.service import ApprovalService
+from approvals.store import ApprovalStore
 from core.aws import AwsClients
 from core.clock import Clock
 from core.db import Database
@@ -64,7 +67,11 @@ class CloudFabric:
         return ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
 
     def start_background(self) -> None:
-        """Start the scheduler that expires overdue approvals (and tells their threads)."""
+        """Start the approval sweep: expiry and crash recovery, now and then periodically.
+
+        The first sweep runs at once, so what a crashed process left is finished or reported
+        as soon as a replica starts.
+        """
         if self.scheduler is not None:
             return
         from apscheduler.schedulers.background import BackgroundScheduler
@@ -73,11 +80,12 @@ class CloudFabric:
         scheduler = BackgroundScheduler(daemon=True)
         trigger = IntervalTrigger(seconds=self.settings.approval_sweep_seconds)
         scheduler.add_job(
-            self.approvals.expire_due,
+            self.approvals.sweep,
             trigger,
-            id="expire-approvals",
+            id="approval-sweep",
             max_instances=1,
             coalesce=True,
+            next_run_time=self.clock.now(),
         )
         scheduler.start()
         self.scheduler = scheduler
@@ -126,10 +134,7 @@ def create_app(
     def context_for(user: str) -> ToolContext:
         return ToolContext(settings, aws, db, user, extras, clock)
 
-    policy = ApprovalPolicy(settings, group_members)
-    executor = Executor(db, registry, audit, context_for, clock)
-    ttl = timedelta(minutes=settings.approval_ttl_minutes)
-    approvals = ApprovalService(db, policy, audit, executor, ttl, clock)
+    approvals = _approvals(settings, db, registry, audit, context_for, clock, group_members)
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
     provider = ChatProvider.build(settings, registry, model)
     runner = ToolRunner(registry, approvals, context_for)
@@ -150,6 +155,25 @@ def create_app(
         sandbox=sandbox,
         extras=extras,
     )
+
+
+def _approvals(
+    settings: Settings,
+    db: Database,
+    registry: Registry,
+    audit: AuditLog,
+    context_for: Callable[[str], ToolContext],
+    clock: Clock,
+    group_members: GroupMembers | None,
+) -> ApprovalService:
+    """The approval service with its executor (owned by this replica) and crash sweep."""
+    store = ApprovalStore(db)
+    lease = timedelta(seconds=settings.approval_lease_seconds)
+    executor = Executor(store, registry, audit, context_for, clock, settings.replica_id, lease)
+    recovery = Recovery(store, executor, audit, registry, context_for, clock)
+    policy = ApprovalPolicy(settings, group_members)
+    ttl = timedelta(minutes=settings.approval_ttl_minutes)
+    return ApprovalService(db, policy, audit, executor, ttl, clock, recovery)
 
 
 def _aws_for(settings: Settings, clock: Clock) -> tuple[AwsClients, Any]:

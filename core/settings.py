@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -91,7 +93,20 @@ class Settings(BaseSettings):
         ),
     )
     approval_sweep_seconds: int = Field(
-        default=30, description="How often pending approvals are checked for expiry."
+        default=30,
+        description="How often pending approvals are checked for expiry and crash recovery.",
+    )
+    approval_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "How long an executing claim holds without renewal (renewed every third of it); "
+            "a claim older than this, and an approval never claimed for this long, are swept."
+        ),
+    )
+    replica_id: str = Field(
+        default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}",
+        description="This process's name as the owner of executions (host-pid by default).",
     )
     allow_self_approval: bool = Field(
         default=False, description="Whether a requester may approve their own request."

@@ -20,6 +20,7 @@ from tools.plan import ActionPlan, Risk
 Handler = Callable[[ToolContext, Any], BaseModel]
 Preview = Callable[[ToolContext, Any], ActionPlan]
 Renderer = Callable[[Any], list[Block]]
+Observer = Callable[[ToolContext, ActionPlan], str]
 F = TypeVar("F", bound=Callable[..., BaseModel])
 
 
@@ -40,6 +41,8 @@ class ToolSpec:
         handler: read-only tools get ``(ctx, args)``; mutating tools get ``(ctx, plan)``.
         render: Block Kit builder for its result.
         preview: mutating tools only: ``(ctx, args) -> ActionPlan``.
+        observe: mutating tools only, optional: ``(ctx, plan) -> str``, the targets' state now,
+            in words; read when an execution was cut off, to say what AWS shows.
     """
 
     name: str
@@ -54,6 +57,7 @@ class ToolSpec:
     handler: Handler
     render: Renderer
     preview: Preview | None = None
+    observe: Observer | None = None
 
     @property
     def function_name(self) -> str:
@@ -95,6 +99,7 @@ class Registry:
         risk: Risk = "low",
         mutating: bool = False,
         preview: Preview | None = None,
+        observe: Observer | None = None,
     ) -> Callable[[F], F]:
         """Decorator registering a handler as a tool.
 
@@ -109,6 +114,7 @@ class Registry:
             risk: default risk level.
             mutating: whether the tool changes anything.
             preview: plan builder, required when ``mutating``.
+            observe: reads the targets' state back (see ``ToolSpec.observe``).
         """
 
         def register(handler: F) -> F:
@@ -126,6 +132,7 @@ class Registry:
                     handler=handler,
                     render=render,
                     preview=preview,
+                    observe=observe,
                 )
             )
             return handler

@@ -195,6 +195,24 @@ def _states(client: Any, ids: list[str]) -> dict[str, str]:
     }
 
 
+def observe(ctx: ToolContext, plan: ActionPlan) -> str:
+    """The plan's instances as AWS shows them now, in words ("batch-worker (i-…) is stopping").
+
+    Args:
+        ctx: tool context.
+        plan: the plan whose execution was cut off.
+    """
+    labels = {c.resource_id: c.label for c in plan.changes}
+    groups: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for target in plan.args["targets"]:
+        groups[(target["region"], target.get("account_key"))].append(target["instance_id"])
+    seen: list[str] = []
+    for (region, account_key), ids in groups.items():
+        current = _states(ctx.aws.client("ec2", region, account_key), ids)
+        seen += [f"{labels.get(i, i)} is {current.get(i, 'gone')}" for i in ids]
+    return "; ".join(seen) + "."
+
+
 def _register(action: PowerAction, description: str, example: str) -> None:
     """Register the tool for one power verb: preview builds the plan, handler runs it."""
 
@@ -213,6 +231,7 @@ def _register(action: PowerAction, description: str, example: str) -> None:
         risk=action.risk,
         mutating=True,
         preview=lambda ctx, args: build_plan(ctx, action, args),
+        observe=observe,
     )(handler)
 
 
