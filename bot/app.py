@@ -127,6 +127,10 @@ def create_app(
     sandbox = None
     if aws is None:
         aws, sandbox = _aws_for(settings, clock)
+    if settings.is_sandbox:
+        from tools.architecture.sandbox_pools import seed_sandbox_pools
+
+        seed_sandbox_pools(db, clock)
     registry = load_builtin_tools()
     audit = AuditLog(db, clock)
     extras: dict[str, object] = {}

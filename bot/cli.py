@@ -160,8 +160,21 @@ def serve(
 
 
 @app.command("iam-policy", short_help="Print the IAM policy the registered tools need.")
-def iam_policy() -> None:
-    """Print the IAM policy every registered tool needs (deploy/iam/cloudfabric-policy.json)."""
+def iam_policy(
+    deploy_role: bool = typer.Option(
+        False, "--deploy-role", help="The CloudFormation service role deploys run under instead."
+    ),
+) -> None:
+    """Print the IAM policy every registered tool needs (deploy/iam/cloudfabric-policy.json),
+    or with ``--deploy-role`` the CloudFormation service role architecture deploys run under
+    (deploy/iam/architecture-deploy-role.json).
+    """
+    if deploy_role:
+        from tools.architecture.service_role import service_role_policy, trust_policy
+
+        role = {"AssumeRolePolicyDocument": trust_policy(), "Policy": service_role_policy()}
+        typer.echo(json.dumps(role, indent=2))
+        return
     from tools.iam import policy_document
     from tools.registry import load_builtin_tools
 

@@ -112,9 +112,10 @@ class ConsoleSession:
         reason_words = rest[1:] if approval_id else rest
         reason = " ".join(reason_words) or None
         origin = Origin(workspace_of(self.conversation) or CONSOLE)
-        reply = self.service.decide(
-            self.conversation, self.user, approve, approval_id, reason, origin
-        )
+        with progress.reporting(progress.Throttle(self._progress, interval=2.0)):
+            reply = self.service.decide(
+                self.conversation, self.user, approve, approval_id, reason, origin
+            )
         self.show(reply)
 
     def _looks_like_id(self, word: str) -> bool:

@@ -211,6 +211,22 @@ class Settings(BaseSettings):
     )
     # --- end IPAM -----------------------------------------------------------------------------
 
+    # --- architecture (tools/architecture): CloudFormation deploys ------------------------------
+    architecture_deploy_role_arn: str | None = Field(
+        default=None,
+        description=(
+            "CloudFormation service role deploys run under (deploy/iam/architecture-deploy-role"
+            ".json); the sandbox uses role/CloudFabricDeploy of its account."
+        ),
+    )
+    architecture_poll_seconds: float = Field(
+        default=5.0, description="Seconds between reads of a change set or stack while deploying."
+    )
+    architecture_deploy_timeout_minutes: int = Field(
+        default=60, description="Give up waiting for a stack after this many minutes."
+    )
+    # --- end architecture ---------------------------------------------------------------------
+
     @field_validator("ipam_allowed_ranges", mode="before")
     @classmethod
     def _ipam_ranges_from_csv(cls, value: object) -> object:

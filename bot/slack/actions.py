@@ -7,6 +7,7 @@ from the request's workspace, on its card or in the approver's App Home.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -17,7 +18,9 @@ from approvals.errors import ApprovalRefused
 from approvals.models import ApprovalState
 from approvals.render import APPROVE_ACTION, REJECT_ACTION
 from bot.slack import render
+from bot.slack.progress import ProgressMessage
 from bot.slack.transport import Thread, workspace_of
+from tools import progress
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
@@ -115,7 +118,14 @@ def register(surface: SlackSurface) -> None:
         if not user:
             return
         conversation = conversation_of(surface, approval_id)
-        reply = conversations.decide(conversation, user, approve, approval_id, origin=origin)
+        thread = Thread.of(conversation)
+        shown = (
+            progress.reporting(ProgressMessage(surface.transport, thread))
+            if thread and approve
+            else nullcontext()
+        )
+        with shown:
+            reply = conversations.decide(conversation, user, approve, approval_id, origin=origin)
         deliver_decision(surface, reply, approval_id, user, origin.channel)
         refresh_home_if_there(surface, body, user, origin.workspace)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
+from slack_sdk.models.blocks import Block
 
 from approvals.errors import ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
@@ -50,7 +51,22 @@ def publish_home(surface: SlackSurface, user: str, workspace: str) -> None:
     recent = approvals.find(limit=100, workspace=workspace)
     executed = [r for r in recent if r.lifecycle in EXECUTED][:10]
     view = render.home_view(to_decide[:20], requested[:20], executed)
+    view.blocks[-1:-1] = architectures(surface, user)
     surface.transport.call("views.publish", surface.client.views_publish, user_id=user, view=view)
+
+
+def architectures(surface: SlackSurface, user: str) -> list[Block]:
+    """The architectures section of App Home (newest first).
+
+    Args:
+        surface: the Slack surface.
+        user: Slack user id (whose context lists them).
+    """
+    from tools.architecture.handlers import list_all
+    from tools.architecture.models import ListArgs
+    from tools.architecture.render import home_blocks
+
+    return home_blocks(list_all(surface.cloudfabric.context_for(user), ListArgs()))
 
 
 def register(surface: SlackSurface) -> None:

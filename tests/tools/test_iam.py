@@ -23,3 +23,21 @@ def test_actions_need_approval_and_are_separate_from_reads() -> None:
     assert "ec2:StopInstances" in statements["CloudFabricApprovedActions"]
     assert "ec2:DescribeInstances" in statements["CloudFabricReadOnly"]
     assert not statements["CloudFabricReadOnly"] & statements["CloudFabricApprovedActions"]
+
+
+def test_the_architecture_deploy_role_covers_every_type_the_templates_use() -> None:
+    from tools.architecture.service_role import SERVICE_ROLE_ACTIONS, service_role_policy
+    from tools.architecture.terraform import TRANSLATORS
+
+    assert set(SERVICE_ROLE_ACTIONS) == set(TRANSLATORS), "every type the generator can emit"
+    shipped = json.loads((SHIPPED.parent / "architecture-deploy-role.json").read_text())
+    assert shipped["Policy"] == service_role_policy(), "run `make iam-policy`"
+    principal = shipped["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+    assert principal == {"Service": "cloudformation.amazonaws.com"}
+
+
+def test_deploying_needs_pass_role_and_only_change_set_calls() -> None:
+    registry = load_builtin_tools()
+    deploy = set(registry.get("architecture.deploy").permissions)
+    assert "iam:PassRole" in deploy
+    assert {p.split(":")[0] for p in deploy} == {"cloudformation", "iam", "sts"}

@@ -33,7 +33,9 @@ from core.sandbox import (
 from core.settings import Settings
 from tests.tools.cost.test_live_pricing import price_list_item
 from tests.tools.ipam.test_vpc_ipam_import import EU, TOP
+from tools.architecture.sandbox_pools import seed_sandbox_pools
 from tools.context import ToolContext
+from tools.errors import ToolError
 from tools.iam import iam_action, iam_actions, policy_document
 from tools.registry import ToolSpec, load_builtin_tools
 
@@ -84,6 +86,19 @@ ARGS: dict[str, dict[str, Any]] = {
     "ipam.plan_subnets": {"cidr": "10.1.0.0/20", "az_count": 3},
     "ipam.reconcile": {},
     "ipam.adopt": {},
+    "architecture.propose": {
+        "request": "static marketing site behind a CDN in eu-central-1, 20 GB of assets"
+    },
+    "architecture.refine": {"name": "shop", "change": "add a redis cache"},
+    "architecture.validate": {"name": "shop"},
+    "architecture.estimate": {"name": "shop"},
+    "architecture.diagram": {"name": "shop"},
+    "architecture.export": {"name": "shop"},
+    "architecture.list": {},
+    "architecture.show": {"name": "shop"},
+    "architecture.drift": {"name": "shop"},
+    "architecture.deploy": {"name": "jobs"},
+    "architecture.destroy": {"name": "shop"},
 }
 """What each tool is asked on the sandbox: a question it answers, or a change it can make."""
 
@@ -181,6 +196,22 @@ def _seed_ipam(settings: Settings) -> None:
     db.dispose()
 
 
+def _seed_architectures(settings: Settings) -> None:
+    """The sandbox's IPAM pool tree, ``shop`` proposed and deployed, ``jobs`` proposed only."""
+    db = Database(settings.sql_url)
+    ctx = ToolContext(settings, AwsClients(settings, sandbox=True), db, "alice")
+    seed_sandbox_pools(db, ctx.clock)
+    propose = REGISTRY.get("architecture.propose")
+    shop = "web app with a postgres database in eu-west-1 for staging, 100 requests a second"
+    jobs = "background workers draining a queue in us-east-1 for staging"
+    for name, request in (("shop", shop), ("jobs", jobs)):
+        propose.handler(ctx, propose.args_model(request=request, name=name))
+    deploy = REGISTRY.get("architecture.deploy")
+    assert deploy.preview is not None
+    deploy.handler(ctx, deploy.preview(ctx, deploy.args_model(name="shop")))
+    db.dispose()
+
+
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """The demo estate plus a few more services, and a store holding only IPAM pools."""
@@ -189,12 +220,14 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         data_dir=tmp_path_factory.mktemp("permissions") / "cf",
         aws_mode="sandbox",
         model_provider="offline",
+        architecture_poll_seconds=0.01,
     )
     with mock_aws():
         aws = AwsClients(settings, sandbox=True)
         estate = seed_demo_estate(aws)
         _more_services(aws, estate)
         _seed_ipam(settings)
+        _seed_architectures(settings)
         yield Sandbox(settings, estate, settings.data_dir / "cloudfabric.db")
 
 
@@ -242,10 +275,13 @@ def run_recorded(
     try:
         ctx = ToolContext(run_settings, aws, db, "alice")
         model = spec.args_model(**args)
-        if spec.preview is not None:
-            spec.handler(ctx, spec.preview(ctx, model))
-        else:
-            spec.handler(ctx, model)
+        try:
+            if spec.preview is not None:
+                spec.handler(ctx, spec.preview(ctx, model))
+            else:
+                spec.handler(ctx, model)
+        except ToolError as refused:  # e.g. moto refusing to delete a VPC stack: the calls count
+            print(f"{spec.name} answered with a refusal: {refused}")
     finally:
         db.dispose()
     for stubber in stubbers:
@@ -340,12 +376,27 @@ def test_import_from_amazon_vpc_ipam_is_covered(sandbox: Sandbox, tmp_path: Path
     assert _uncovered(spec, run) == []
 
 
+NOT_REACHED_ON_MOTO = {
+    "cloudformation:DeleteChangeSet": "a change set that differs from the approved plan",
+    "cloudformation:GetTemplate": "a second deploy diffed against the deployed template",
+    "cloudformation:RollbackStack": "a failed update (moto never fails one)",
+    "dynamodb:CreateBackup": "destroy's final backup of a DynamoDB table",
+    "elasticache:CreateSnapshot": "destroy's final snapshot of a Redis cluster",
+    "rds:CreateDBClusterSnapshot": "destroy's final snapshot of an Aurora cluster",
+    "rds:DescribeDBClusterSnapshots": "waiting for that Aurora snapshot",
+    "iam:PassRole": "live deploys under the CloudFormation service role",
+}
+"""Shipped actions of architecture deploys no sandbox run reaches, with the path that needs them;
+tests/tools/architecture/test_deploy_stubbed.py drives those paths on botocore Stubbers."""
+
+
 @pytest.mark.slow
 def test_every_action_of_the_shipped_policy_is_needed_by_some_run(sandbox: Sandbox) -> None:
     if len(sandbox.made) < 10:
         pytest.skip("needs the tool runs of this module (run the whole file)")
     shipped = {a for s in policy_document(REGISTRY)["Statement"] for a in s["Action"]}
-    assert sorted(shipped - set(sandbox.made)) == []
+    unneeded = sorted(shipped - set(sandbox.made) - set(NOT_REACHED_ON_MOTO))
+    assert unneeded == [], ", ".join(unneeded)
 
 
 def test_operation_names_map_to_iam_actions() -> None:

@@ -14,16 +14,16 @@ from decimal import Decimal
 from typing import Any
 
 from tools.cost.catalog_summary import (
-    ELB_AS_OF,
     Price,
     SummaryPrices,
     nearest,
     read_prices,
     suggest,
 )
+from tools.cost.service_prices import ServicePrices
 from tools.errors import InvalidInput
 
-__all__ = ["ELB_AS_OF", "InstanceSpec", "Price", "PriceCatalog", "catalog", "nearest"]
+__all__ = ["InstanceSpec", "Price", "PriceCatalog", "catalog", "nearest"]
 
 RDS_AS_OF = "2024-09-28"
 ELASTICACHE_AS_OF = "2025-03-14"
@@ -66,6 +66,7 @@ class PriceCatalog(SummaryPrices):
         self.elasticache: dict[str, dict[str, dict[str, str]]] = read_prices("elasticache.json")[
             "regions"
         ]
+        self.services = ServicePrices(read_prices("services.json"))
 
     # ----- EC2 ---------------------------------------------------------------------------------
 
@@ -167,6 +168,15 @@ class PriceCatalog(SummaryPrices):
             "snapshot storage",
             "GB-month",
         )
+
+    def elb_hour(self, kind: str, region: str) -> Price:
+        """Load balancer hourly charge (capacity units are usage-based and extra).
+
+        Args:
+            kind: ``application``, ``network``, ``gateway`` or ``classic``.
+            region: AWS region.
+        """
+        return self.services.elb(kind, region, "Hours")
 
     # ----- RDS and ElastiCache -----------------------------------------------------------------
 

@@ -126,6 +126,38 @@ def build_summary(source: Path) -> dict[str, Any]:
     }
 
 
+SERVICE_FILES = {
+    "fargate": "fargate.json",
+    "aurora": "aurora_ondemand.json",
+    "aurora_storage": "aurora_storage.json",
+    "cloudfront": "cloudfront.json",
+    "apigateway": "apigateway.json",
+    "sqs": "sqs.json",
+    "sns": "sns.json",
+    "elb": "elb.json",
+}
+"""Service feeds copied whole (every region, every published key) into ``services.json``."""
+
+
+def build_services(source: Path) -> dict[str, Any]:
+    """Fargate, Aurora, CloudFront, API Gateway, SQS, SNS and ELB (all regions), exact strings.
+
+    Args:
+        source: folder of the shared price files.
+    """
+    body: dict[str, Any] = {"_meta": {}, "as_of": {}}
+    for name, file in SERVICE_FILES.items():
+        loaded = _load(source, file)
+        meta = loaded.pop("_meta")
+        published = meta["aws_publication_date"]
+        if isinstance(published, dict):  # Fargate: one date per feed (ECS, EKS)
+            published = published["ECS"]
+        body["_meta"][name] = meta
+        body["as_of"][name] = published[:10]
+        body[name] = _exact_tree(loaded)
+    return body
+
+
 def main(argv: list[str]) -> None:
     """Write the compact files.
 
@@ -138,6 +170,7 @@ def main(argv: list[str]) -> None:
         "rds.json": build_rds(source),
         "elasticache.json": build_elasticache(source),
         "summary.json": build_summary(source),
+        "services.json": build_services(source),
     }
     for name, body in outputs.items():
         (DATA / name).write_text(json.dumps(body, separators=(",", ":"), sort_keys=True))

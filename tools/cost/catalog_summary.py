@@ -10,35 +10,12 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from tools.cost.price import Price
 from tools.errors import InvalidInput
-
-ELB_AS_OF = "2026 (manual transcription, us-east-1 only)"
-
-
-@dataclass(frozen=True)
-class Price:
-    """One list price.
-
-    Attributes:
-        service: short service name (``ec2``, ``ebs``...).
-        item: what is priced (``m5.large``, ``gp3 storage``...).
-        region: AWS region code.
-        usd: price in USD per ``unit``, exact.
-        unit: billing unit (``hour``, ``GB-month``, ``request``...).
-        as_of: publication date of the AWS feed the figure comes from.
-    """
-
-    service: str
-    item: str
-    region: str
-    usd: Decimal
-    unit: str
-    as_of: str
 
 
 def nearest(word: str, choices: list[str] | set[str], count: int = 3) -> list[str]:
@@ -245,27 +222,6 @@ class SummaryPrices:
             "Public IPv4",
             "public IPv4 address",
             "hour",
-        )
-
-    def elb_hour(self, kind: str, region: str) -> Price:
-        """Load balancer hourly charge (capacity units are usage-based and extra).
-
-        Args:
-            kind: ``application``, ``network``, ``gateway`` or ``classic``.
-            region: AWS region (only us-east-1 is published offline).
-        """
-        short = {"application": "alb", "network": "nlb", "gateway": "gwlb", "classic": "clb"}
-        key = short.get(kind.lower(), kind.lower())
-        if key not in short.values():
-            raise suggest("load balancer kind", kind, set(short))
-        return self._figure(
-            "elb_manual",
-            f"{key}_usd_per_hour",
-            region,
-            what="Load balancer",
-            item=f"{kind} load balancer hour",
-            unit="hour",
-            as_of=ELB_AS_OF,
         )
 
     def dynamodb(self, item: str, region: str) -> Price:

@@ -23,6 +23,13 @@ ResourceKind = Literal[
     "dynamodb_table",
     "elasticache_node",
     "data_transfer",
+    "fargate_task",
+    "aurora_instance",
+    "aurora_storage",
+    "cloudfront_distribution",
+    "api_gateway",
+    "sqs_queue",
+    "sns_topic",
 ]
 
 
@@ -61,12 +68,13 @@ class CostResource(BaseModel):
     )
     public_ip: str | None = Field(default=None, description="Public IPv4 address, if any.")
     arch: str | None = Field(default=None, description="Lambda architecture: x86 or arm.")
-    memory_mb: int | None = Field(default=None, description="Lambda memory in MB.")
+    memory_mb: int | None = Field(default=None, description="Lambda or Fargate memory in MB.")
+    vcpu: Decimal | None = Field(default=None, description="Fargate task vCPU.")
     usage: dict[str, Decimal] = Field(
         default_factory=dict,
         description=(
             "Monthly usage inputs: hours, gb_processed, requests, get_requests, put_requests, "
-            "avg_duration_ms, reads, writes, gb_out."
+            "avg_duration_ms, reads, writes, gb_out, tasks, lcu, io_requests."
         ),
     )
 

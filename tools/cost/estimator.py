@@ -131,12 +131,14 @@ def _nat(bill: _Bill, prices: PriceCatalog) -> None:
 
 def _lb(bill: _Bill, prices: PriceCatalog) -> None:
     r = bill.resource
-    bill.assumptions.append("Capacity units (LCU) are usage-based and not included.")
-    bill.add(
-        f"{r.volume_type or 'application'} load balancer hours",
-        bill.hours(),
-        prices.elb_hour(r.volume_type or "application", r.region),
-    )
+    kind = r.volume_type or "application"
+    bill.add(f"{kind} load balancer hours", bill.hours(), prices.elb_hour(kind, r.region))
+    lcu = r.usage.get("lcu")
+    if lcu is None:
+        bill.assumptions.append("Capacity units (LCU) are usage-based and not included.")
+    elif lcu:
+        lcu_price = prices.services.elb(kind, r.region, "LCU Hours")
+        bill.add(f"{kind} load balancer capacity units ({lcu} LCU)", lcu * bill.hours(), lcu_price)
 
 
 def _s3(bill: _Bill, prices: PriceCatalog) -> None:
@@ -215,6 +217,13 @@ PRICERS: dict[str, Callable[[_Bill, PriceCatalog], None]] = {
     "elasticache_node": _elasticache,
     "data_transfer": _transfer,
 }
+
+
+from tools.cost.estimator_services import SERVICE_PRICERS  # noqa: E402 (uses _Bill above)
+
+PRICERS.update(SERVICE_PRICERS)
+Bill = _Bill
+"""The line-item collector pricers receive (for pricers in other modules)."""
 
 
 def estimate(resource: CostResource, prices: PriceCatalog | None = None) -> ResourceEstimate:

@@ -54,9 +54,10 @@ def priced_orphans(
 
 def prices_as_of() -> dict[str, str]:
     """When the prices orphans are priced with were published, per kind of charge."""
-    published = catalog().as_of
+    prices = catalog()
+    published = prices.as_of
     return {
-        "alb": published["elb_manual"],
+        "alb": prices.services.as_of["elb"],
         "ebs": published["ebs"],
         "public_ipv4": published["vpc"],
     }

@@ -53,6 +53,11 @@ ICONS: dict[str, str] = {
     "apigateway:rest-api": "diagrams.aws.network.APIGateway",
     "iam:role": "diagrams.aws.security.IAMRole",
     "iam:instance-profile": "diagrams.aws.security.IAM",
+    "sqs:queue": "diagrams.aws.integration.SQS",
+    "sns:topic": "diagrams.aws.integration.SNS",
+    "cloudfront:distribution": "diagrams.aws.network.CloudFront",
+    "ecs:task": "diagrams.aws.compute.Fargate",
+    "internet:users": "diagrams.onprem.client.Users",
 }
 """The AWS icon for each resource type; anything else gets a generic one."""
 GENERIC_ICON = "diagrams.aws.general.General"

@@ -82,13 +82,15 @@ def normalise_type(value: str | None) -> str | None:
 
 
 def ensure_inventory(ctx: ToolContext) -> InventoryStore:
-    """The inventory, scanning once first when nothing was ever scanned.
+    """The inventory, scanning the whole estate once first when no scan ever covered it all.
 
     Args:
         ctx: tool context.
     """
+    from tools.discovery.collectors import COLLECTORS
+
     store = InventoryStore(ctx.db)
-    if store.last_scan() is None:
+    if not store.covered(set(COLLECTORS)):
         from tools.discovery.scan import run_scan
 
         run_scan(ctx)

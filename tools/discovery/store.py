@@ -266,6 +266,22 @@ class InventoryStore:
             statement = select(ScanRow).order_by(col(ScanRow.id).desc()).limit(1)
             return session.exec(statement).first()
 
+    def covered(self, services: set[str]) -> bool:
+        """True when some scan looked at every one of ``services`` (a whole-estate scan).
+
+        Scans scoped to a few services (a proposal looking only at VPCs, say) do not count, so
+        a later question about anything else still starts with a full scan.
+
+        Args:
+            services: the collector names a full scan runs.
+        """
+        with self.db.session() as session:
+            statement = select(ScanRow.outcomes).order_by(col(ScanRow.id).desc()).limit(50)
+            for outcomes in session.exec(statement):
+                if services <= {o.get("service") for o in outcomes or []}:
+                    return True
+        return False
+
     def _latest_scan_id(self) -> int | None:
         scan = self.last_scan()
         return scan.id if scan else None

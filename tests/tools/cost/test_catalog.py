@@ -45,7 +45,8 @@ def test_every_answer_carries_its_as_of_date() -> None:
     assert prices.ebs_storage("gp3", "us-east-1").as_of == "2025-10-28"
     assert prices.nat_hour("us-east-1").as_of == "2025-10-28"
     assert prices.rds_instance("db.m5.large", "postgres", True, "us-east-1").as_of == "2024-09-28"
-    assert prices.elb_hour("application", "us-east-1").as_of.startswith("2026")
+    assert prices.elb_hour("application", "us-east-1").as_of == "2025-11-03"
+    assert prices.elb_hour("application", "eu-west-2").usd == Decimal("0.02646")
 
 
 def test_catalog_is_loaded_once_per_process() -> None:
@@ -60,7 +61,7 @@ def test_catalog_is_loaded_once_per_process() -> None:
         (lambda c: c.ebs_storage("gp4", "us-east-1"), "gp3"),
         (lambda c: c.rds_instance("db.m5.larg", "postgres", False, "us-east-1"), "db.m5.large"),
         (lambda c: c.rds_instance("db.m5.large", "oracle", False, "us-east-1"), "postgres"),
-        (lambda c: c.elb_hour("application", "eu-west-1"), "us-east-1"),
+        (lambda c: c.elb_hour("application", "eu-west-9"), "eu-west-1"),
         (lambda c: c.s3_storage("glacier-deep", "us-east-1"), "glacier"),
         (lambda c: c.elasticache_node("cache.m5.larg", "redis", "us-east-1"), "cache.m5.large"),
         (lambda c: c.nat_hour("us-esat-1"), "us-east-1"),

@@ -212,9 +212,42 @@ def test_group_totals_by_region_and_tag() -> None:
     assert by_env["env=(untagged)"] == Decimal("3.65")
 
 
-def test_load_balancer_priced_in_us_east_1_only(shared_prices: Raw) -> None:
-    elb = shared_prices("elb_us-east-1_manual.json")["us-east-1"]
+def test_load_balancer_priced_in_every_region_with_capacity_units(shared_prices: Raw) -> None:
+    feed = shared_prices("elb.json")["regions"]
     alb = CostResource(kind="load_balancer", region="us-east-1", volume_type="application")
-    assert estimate(alb).monthly_usd == H * elb["alb_usd_per_hour"]
-    with pytest.raises(InvalidInput, match="us-east-1"):
-        estimate(alb.model_copy(update={"region": "eu-west-1"}))
+    assert estimate(alb).monthly_usd == H * feed["us-east-1"]["Application Load Balancer Hours"]
+    assert "Capacity units (LCU) are usage-based and not included." in estimate(alb).assumptions
+    london = alb.model_copy(update={"region": "eu-west-2", "usage": {"lcu": Decimal(2)}})
+    hourly = feed["eu-west-2"]["Application Load Balancer Hours"]
+    lcu = feed["eu-west-2"]["Application Load Balancer LCU Hours"]
+    assert estimate(london).monthly_usd == H * hourly + 2 * H * lcu
+    with pytest.raises(InvalidInput, match="eu-west-1"):
+        estimate(alb.model_copy(update={"region": "eu-west-9"}))
+
+
+def test_proposal_services_are_priced_from_their_feeds(shared_prices: Raw) -> None:
+    fargate = shared_prices("fargate.json")["regions"]["eu-west-1"]["ECS"]
+    task = CostResource(
+        kind="fargate_task", region="eu-west-1", vcpu=Decimal(1), memory_mb=2048,
+        usage={"tasks": Decimal(3)},
+    )  # fmt: skip
+    expected = 3 * H * (fargate["perCPU per hour"] + 2 * fargate["perGB per hour"])
+    assert estimate(task).monthly_usd == expected
+    aurora = shared_prices("aurora_ondemand.json")["regions"]["eu-west-1"]["db.r6g.large"]
+    writer = CostResource(kind="aurora_instance", region="eu-west-1", instance_type="db.r6g.large")
+    assert estimate(writer).monthly_usd == H * aurora["Aurora PostgreSQL"]["Standard"]
+    sqs = shared_prices("sqs.json")["regions"]["us-east-1"]["Standard per Requests"]
+    queue = CostResource(kind="sqs_queue", region="us-east-1", usage={"requests": Decimal(10**6)})
+    assert estimate(queue).monthly_usd == 10**6 * sqs
+    edge = shared_prices("cloudfront.json")["edge_location_groups"]["EU"]
+    cdn = CostResource(
+        kind="cloudfront_distribution", region="eu-west-1",
+        usage={"gb_out": Decimal(100), "requests": Decimal(10**6)},
+    )  # fmt: skip
+    out = edge["data_transfer_out_to_internet_per_GB"]["First 10 TB"]
+    assert (
+        estimate(cdn).monthly_usd == 100 * out + 10**6 * edge["requests"]["Request HTTPS Methods"]
+    )
+    api = shared_prices("apigateway.json")["regions"]["us-east-1"]
+    rest = CostResource(kind="api_gateway", region="us-east-1", usage={"requests": Decimal(10**6)})
+    assert estimate(rest).monthly_usd == 10**6 * api["API Calls Number of up to 333 million"]

@@ -76,7 +76,8 @@ def test_idle_load_balancer_only_without_healthy_targets() -> None:
     assert found is not None and found.monthly_savings == Decimal("16.425")
     assert found.resource == "web-alb"
     assert storage.idle_load_balancer(alb, healthy_targets=2) is None
-    assert storage.idle_load_balancer(alb.model_copy(update={"region": "eu-west-1"}), 0) is None
+    ireland = storage.idle_load_balancer(alb.model_copy(update={"region": "eu-west-1"}), 0)
+    assert ireland is not None and ireland.monthly_savings == Decimal("18.396")
 
 
 def test_nat_heavy_traffic_suggests_missing_gateway_endpoints() -> None:

@@ -17,6 +17,7 @@ from tools.context import ToolContext
 from tools.discovery.models import ChangesArgs
 from tools.discovery.resource_models import Resource, ScanResult, ScopeOutcome
 from tools.discovery.scan import run_scan
+from tools.discovery.service import ensure_inventory
 from tools.discovery.store import InventoryStore
 from tools.discovery.tools import changes as list_changes
 
@@ -190,3 +191,15 @@ def test_a_collector_recording_more_is_not_a_change_of_the_resource(db: Database
     changes = [(c.name or c.arn.rsplit("/", 1)[-1], c.changed_fields) for c in store.changes()]
     assert changes == [("vol-00000001", ["config.size_gb", "config.throughput"])]
     assert all(r.config["throughput"] == 125 for r in store.search(type="ec2:volume"))
+
+
+def test_a_scan_of_a_few_services_does_not_stand_in_for_the_whole_estate(
+    scan_ctx: ToolContext, estate: Estate
+) -> None:
+    run_scan(scan_ctx, services=["vpc"])  # what an architecture proposal looks at
+    store = InventoryStore(scan_ctx.db)
+    assert not store.search(name="web-1")
+
+    ensure_inventory(scan_ctx)
+
+    assert store.search(name="web-1")

@@ -1,0 +1,1 @@
+"""Architecture proposals: spec, patterns, validation, cost, diagram, IaC and change-set deploy."""
