@@ -33,6 +33,8 @@ class ToolSpec:
         domain: the package it belongs to.
         description: one line saying what it does.
         example: a sentence a user might type to reach it.
+        examples: more sentences people type to reach it, worded as differently as people do:
+            what the offline model's classifier learns this tool from (at least 15).
         args_model: pydantic model of its arguments.
         result_model: pydantic model of what it returns.
         mutating: True when it changes anything; such tools only run through approvals.
@@ -58,6 +60,7 @@ class ToolSpec:
     render: Renderer
     preview: Preview | None = None
     observe: Observer | None = None
+    examples: tuple[str, ...] = ()
 
     @property
     def function_name(self) -> str:
@@ -100,6 +103,7 @@ class Registry:
         mutating: bool = False,
         preview: Preview | None = None,
         observe: Observer | None = None,
+        examples: Iterable[str] = (),
     ) -> Callable[[F], F]:
         """Decorator registering a handler as a tool.
 
@@ -115,6 +119,7 @@ class Registry:
             mutating: whether the tool changes anything.
             preview: plan builder, required when ``mutating``.
             observe: reads the targets' state back (see ``ToolSpec.observe``).
+            examples: utterances the classifier learns this tool from (see ``ToolSpec``).
         """
 
         def register(handler: F) -> F:
@@ -133,6 +138,7 @@ class Registry:
                     render=render,
                     preview=preview,
                     observe=observe,
+                    examples=tuple(examples),
                 )
             )
             return handler
