@@ -1,4 +1,5 @@
-"""Explain mode: which tool calls a message would cause, executing nothing."""
+"""Explain mode: what a message would cause (tool calls, or the question the model would ask),
+executing nothing."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from agents.offline.decision import Decision
     from agents.providers import ChatProvider
     from core.settings import Settings
     from tools.registry import Registry
 
-Explainer = Callable[[str], list[dict[str, Any]]]
-"""A message -> the tool calls (dotted names, arguments) the model makes for it."""
+Explanation = dict[str, Any]
+"""``{"tool_calls": [...]}``, plus ``question`` and ``choices`` when the model would ask, or
+``answer`` when it would only say something."""
+Explainer = Callable[[str], Explanation]
+"""A message -> its explanation."""
 
 
 def explain_calls(provider: ChatProvider, registry: Registry, text: str) -> list[dict[str, Any]]:
@@ -23,7 +28,20 @@ def explain_calls(provider: ChatProvider, registry: Registry, text: str) -> list
         registry: to map function names back to tool names.
         text: a user message.
     """
+    return explain_message(provider, registry, text)["tool_calls"]
+
+
+def explain_message(provider: ChatProvider, registry: Registry, text: str) -> Explanation:
+    """What the model does about ``text``: its calls, or its question and choices.
+
+    Args:
+        provider: the chat model.
+        registry: to map function names back to tool names.
+        text: a user message.
+    """
     from langchain_core.messages import HumanMessage
+
+    from agents.offline.model import OPTIONS_KEY
 
     answer = provider.invoke([HumanMessage(content=text)])
     calls = []
@@ -32,26 +50,47 @@ def explain_calls(provider: ChatProvider, registry: Registry, text: str) -> list
         with contextlib.suppress(KeyError):
             name = registry.get(name).name
         calls.append({"name": name, "args": call.get("args") or {}})
-    return calls
+    result: Explanation = {"tool_calls": calls}
+    content = answer.content if isinstance(answer.content, str) else ""
+    options = answer.additional_kwargs.get(OPTIONS_KEY)
+    if options:
+        result.update(question=content.split("\n", 1)[0], choices=options)
+    elif not calls and content:
+        result["answer"] = content
+    return result
+
+
+def explanation_of(decision: Decision) -> Explanation:
+    """The explanation of an offline decision (the same shape as ``explain_message``).
+
+    Args:
+        decision: what the offline model decided.
+    """
+    result: Explanation = {"tool_calls": [call.as_dict() for call in decision.calls]}
+    if decision.asks:
+        result.update(question=decision.text, choices=[o.as_dict() for o in decision.options])
+    elif not decision.calls and decision.text:
+        result["answer"] = decision.text
+    return result
 
 
 def explainer(settings: Settings) -> Explainer:
     """What ``cloudfabric explain`` asks for each message.
 
-    The offline model is the offline router behind a chat-model face, so with the offline
-    provider the router answers directly (the same calls, without loading the chat-model
-    machinery); any other provider is asked through ``explain_calls``.
+    With the offline provider the understanding layer answers directly, linking names
+    against the sandbox's estate (the same decision chat makes, without starting the chat
+    machinery); any other provider is asked through ``explain_message``.
 
     Args:
         settings: ``model_provider`` and the provider's options.
     """
     if settings.model_provider == "offline":
-        from agents.offline.router import route
+        from agents.offline.router import decide
 
-        return route
+        return lambda text: explanation_of(decide(text))
     from agents.providers import ChatProvider
     from tools.registry import load_builtin_tools
 
     registry = load_builtin_tools()
     provider = ChatProvider.build(settings, registry)
-    return lambda text: explain_calls(provider, registry, text)
+    return lambda text: explain_message(provider, registry, text)

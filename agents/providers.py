@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from agents.offline.lexicon import Lexicon
 from agents.offline.model import OfflineChatModel
+from agents.offline.understand import Understanding
 from agents.prompts import SYSTEM_PROMPT
 from core.settings import Settings
 from tools.registry import Registry, ToolSpec
@@ -73,7 +76,11 @@ class ChatProvider:
 
     @classmethod
     def build(
-        cls, settings: Settings, registry: Registry, model: BaseChatModel | None = None
+        cls,
+        settings: Settings,
+        registry: Registry,
+        model: BaseChatModel | None = None,
+        lexicon: Callable[[], Lexicon] | None = None,
     ) -> ChatProvider:
         """Choose the provider from settings (or use ``model`` as the primary).
 
@@ -81,8 +88,11 @@ class ChatProvider:
             settings: ``model_provider`` and Bedrock options.
             registry: tools to bind.
             model: an explicit chat model (tests).
+            lexicon: what exists, for the offline model to link names to (default: the
+                sandbox's names).
         """
-        offline = OfflineChatModel()
+        understanding = Understanding(registry, lexicon) if lexicon is not None else None
+        offline = OfflineChatModel(understanding=understanding)
         if model is None:
             if settings.model_provider == "bedrock":
                 model, name = bedrock_model(settings), "bedrock"

@@ -12,6 +12,7 @@ from langchain_core.language_models import BaseChatModel
 from agents.checkpoint import Checkpoints, open_checkpoints
 from agents.conversation import ConversationService, Publisher
 from agents.graph import build_graph
+from agents.offline.estate import EstateLexicon
 from agents.providers import ChatProvider
 from agents.tool_node import ToolRunner
 from approvals.audit import AuditLog
@@ -140,7 +141,9 @@ def create_app(
 
     approvals = _approvals(settings, db, registry, audit, context_for, clock, group_members)
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
-    provider = ChatProvider.build(settings, registry, model)
+    estate = sandbox.estate if sandbox is not None else None
+    lexicon = EstateLexicon(db, estate, sandbox=settings.is_sandbox)
+    provider = ChatProvider.build(settings, registry, model, lexicon)
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
     conversations = ConversationService(

@@ -11,7 +11,8 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -93,16 +94,44 @@ def explain(
     if message is None:
         for line in sys.stdin:
             if line.strip():
-                typer.echo(json.dumps({"tool_calls": explain_one(line.strip())}))
+                typer.echo(json.dumps(explain_one(line.strip())))
         return
-    calls = explain_one(message)
+    explained = explain_one(message)
     if as_json:
-        typer.echo(json.dumps({"tool_calls": calls}))
+        typer.echo(json.dumps(explained))
         return
-    if not calls:
-        typer.echo("No tool call: the message was not understood.")
-    for call in calls:
+    _print_explanation(explained)
+
+
+def _print_explanation(explained: dict[str, Any]) -> None:
+    for call in explained["tool_calls"]:
         typer.echo(f"{call['name']}({json.dumps(call['args'], sort_keys=True)})")
+    if "question" in explained:
+        typer.echo(f"No tool call: it would ask “{explained['question']}”")
+        for number, choice in enumerate(explained["choices"], 1):
+            typer.echo(f"  {number}. {choice['label']}")
+    elif not explained["tool_calls"]:
+        typer.echo(f"No tool call: {explained.get('answer') or 'the message was not understood.'}")
+
+
+@app.command("eval", short_help="Score the offline model on labelled held-out phrasings.")
+def eval_offline(
+    path: Annotated[
+        Path, typer.Argument(help="A .jsonl file or a folder of them (default tests/eval).")
+    ] = Path("tests/eval"),
+    misses: Annotated[int, typer.Option(help="Also print this many wrong phrasings.")] = 0,
+) -> None:
+    """Accuracy of the offline model per domain on phrasings it never learned from, and the
+    most confused pairs."""
+    from agents.offline.evaluate import evaluate, load_rows, summary
+    from agents.offline.router import default_understanding
+
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    report = evaluate(default_understanding(), load_rows(files))
+    for line in summary(report):
+        typer.echo(line)
+    for row, got in report.misses[:misses]:
+        typer.echo(f"  miss: {row.text!r}: want {row.tool} {row.args}, got {got}")
 
 
 @audit_app.command("verify")

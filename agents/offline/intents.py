@@ -1,7 +1,10 @@
-"""Intents: how the offline router recognises a request for one tool and builds its arguments.
+"""Slots: how the offline model builds a tool's arguments from a message, and which of them
+name things that must exist.
 
-Each domain keeps its intents in ``agents/offline/rules/<domain>.py`` as a module-level
-``INTENTS`` list; ``load_intents`` collects them all.
+The classifier (``classifier.py``) decides which tool a message asks for; each domain keeps,
+in ``agents/offline/rules/<domain>.py``, an ``INTENTS`` list whose ``build`` pulls that tool's
+arguments out of the message, and a ``TARGETS`` table saying which argument names existing
+resources (linked against the lexicon). ``load_intents`` and ``load_targets`` collect them.
 """
 
 from __future__ import annotations
@@ -59,6 +62,31 @@ class Intent:
         if score and self.boost:
             score += self.boost(utterance)
         return score
+
+
+@dataclass(frozen=True)
+class Target:
+    """The argument of a tool that names existing things.
+
+    Attributes:
+        arg: the argument's name (``targets``, ``target``, ``resource``, ``pool``, ``name``).
+        kinds: lexicon kinds it may name (empty: any kind).
+        many: the argument is a list.
+        required: the tool needs it (an absent one is asked for when the tool changes things).
+    """
+
+    arg: str
+    kinds: tuple[str, ...] = ()
+    many: bool = False
+    required: bool = True
+
+
+def load_targets() -> dict[str, Target]:
+    """Every rules module's ``TARGETS``: tool name -> its target argument."""
+    targets: dict[str, Target] = {}
+    for module in import_submodules("agents.offline.rules"):
+        targets.update(getattr(module, "TARGETS", {}))
+    return targets
 
 
 def load_intents() -> list[Intent]:

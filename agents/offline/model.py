@@ -1,4 +1,9 @@
-"""A LangChain chat model that answers with the offline router: deterministic, no network."""
+"""A LangChain chat model that answers with the offline understanding layer: no network.
+
+It reads the thread (the last call, a question it asked) so follow-ups work, and when it asks
+a question it keeps the choices on the message (``additional_kwargs["cf_options"]``) for the
+surfaces to show and for the next turn to pick from.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +16,31 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import ConfigDict
 
-from agents.offline.router import route
+from agents.offline.decision import Call, Decision, Option
+from agents.offline.followups import Context
+from agents.offline.understand import Understanding, decide_in_thread
+from agents.offline.wording import NOT_UNDERSTOOD
 
-NOT_UNDERSTOOD = (
-    "I'm not sure what you'd like me to do. Try asking, for example, "
-    "“what instances are running in us-east-1?”, or type *help*."
-)
+OPTIONS_KEY = "cf_options"
+"""Where an asking message keeps its choices."""
+
+__all__ = ["NOT_UNDERSTOOD", "OPTIONS_KEY", "OfflineChatModel", "context_of", "message_for"]
 
 
 class OfflineChatModel(BaseChatModel):
-    """Maps the latest human message to tool calls; summarises tool results briefly."""
+    """Maps the latest human message to tool calls or a question; summarises outcomes briefly."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    understanding: Understanding | None = None
 
     @property
     def _llm_type(self) -> str:
         return "cloudfabric-offline"
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineChatModel:
-        """Tools are known through the registry's intents; binding changes nothing.
+        """Tools are known through the registry's examples; binding changes nothing.
 
         Args:
             tools: ignored.
@@ -47,24 +59,68 @@ class OfflineChatModel(BaseChatModel):
         if isinstance(last, ToolMessage):
             message = AIMessage(content=_summarise(messages))
         else:
-            message = _answer(last)
+            message = message_for(self._decide(last, messages[:-1]))
         return ChatResult(generations=[ChatGeneration(message=message)])
 
+    def _decide(self, last: BaseMessage, earlier: list[BaseMessage]) -> Decision:
+        content = last.content if isinstance(last, HumanMessage) else ""
+        text = content if isinstance(content, str) else json.dumps(content)
+        understanding = self.understanding or _default()
+        return decide_in_thread(understanding, text, context_of(earlier))
 
-def _answer(message: BaseMessage) -> AIMessage:
-    text = message.content if isinstance(message, HumanMessage) else ""
-    calls = route(text if isinstance(text, str) else json.dumps(text))
-    if not calls:
-        return AIMessage(content=NOT_UNDERSTOOD)
-    tool_calls = [
-        {
-            "name": call["name"].replace(".", "_"),
-            "args": call["args"],
-            "id": f"call_{uuid.uuid4().hex[:12]}",
-        }
-        for call in calls
-    ]
-    return AIMessage(content="", tool_calls=tool_calls)
+
+def _default() -> Understanding:
+    from agents.offline.router import default_understanding
+
+    return default_understanding()
+
+
+def message_for(decision: Decision) -> AIMessage:
+    """The chat message for a decision: tool calls, or text with the question's choices.
+
+    Args:
+        decision: what the understanding layer decided.
+    """
+    if decision.calls:
+        return AIMessage(content="", tool_calls=[_tool_call(call) for call in decision.calls])
+    if not decision.asks:
+        return AIMessage(content=decision.text or NOT_UNDERSTOOD)
+    lines = [decision.text, *(f"{i}. {o.label}" for i, o in enumerate(decision.options, 1))]
+    options = [option.as_dict() for option in decision.options]
+    return AIMessage(content="\n".join(lines), additional_kwargs={OPTIONS_KEY: options})
+
+
+def _tool_call(call: Call) -> dict[str, Any]:
+    return {
+        "name": call.tool.replace(".", "_"),
+        "args": call.args,
+        "id": f"call_{uuid.uuid4().hex[:12]}",
+    }
+
+
+def context_of(earlier: list[BaseMessage]) -> Context:
+    """The thread's last tool calls and the question still open, from its messages.
+
+    Args:
+        earlier: the thread's messages before the newest one.
+    """
+    context = Context()
+    for index, message in enumerate(reversed(earlier)):
+        if not isinstance(message, AIMessage):
+            continue
+        options = message.additional_kwargs.get(OPTIONS_KEY)
+        if index <= 1 and options and not context.options:
+            context.options = [Option.from_dict(o) for o in options]
+        if message.tool_calls:
+            context.calls = [_dotted(call) for call in message.tool_calls]
+            break
+    return context
+
+
+def _dotted(call: Any) -> Call:
+    name = str(call["name"])
+    domain, _, verb = name.partition("_")
+    return Call(f"{domain}.{verb}" if verb else name, dict(call.get("args") or {}))
 
 
 def _summarise(messages: list[BaseMessage]) -> str:

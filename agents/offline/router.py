@@ -1,61 +1,42 @@
-"""The offline router: picks the best intent over every domain and builds its tool call."""
+"""The offline router: the understanding layer over the built-in tools and the sandbox's names.
+
+``route`` and ``decide`` answer for one message on its own, linking names against the
+sandbox estate (what ``cloudfabric explain`` and the evaluation use by default); chat builds
+its own ``Understanding`` over the estate it runs against.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from agents.offline.intents import Intent, load_intents
-from agents.offline.utterance import Utterance
-
-
-@dataclass(frozen=True)
-class Routed:
-    """The router's decision.
-
-    Attributes:
-        tool: registered tool name, or ``None`` when nothing matched.
-        args: arguments for the tool.
-        score: how strongly it matched.
-    """
-
-    tool: str | None
-    args: dict[str, Any]
-    score: float
+from agents.offline.decision import Decision
+from agents.offline.training import example_lexicon
+from agents.offline.understand import Understanding
 
 
 @lru_cache(maxsize=1)
-def intents() -> tuple[Intent, ...]:
-    """Every domain's intents, loaded once."""
-    return tuple(load_intents())
+def default_understanding() -> Understanding:
+    """The understanding layer over every built-in tool and the sandbox's names."""
+    from tools.registry import load_builtin_tools
+
+    lexicon = example_lexicon()
+    return Understanding(load_builtin_tools(), lambda: lexicon)
 
 
-def decide(text: str) -> Routed:
-    """The best-scoring intent for ``text``.
+def decide(text: str) -> Decision:
+    """What the offline model does about ``text`` on its own: calls, a question, or a sentence.
 
     Args:
         text: the user's message.
     """
-    utterance = Utterance(text)
-    best: tuple[float, Intent] | None = None
-    for intent in intents():
-        score = intent.score(utterance)
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, intent)
-    if best is None:
-        return Routed(tool=None, args={}, score=0.0)
-    score, intent = best
-    return Routed(tool=intent.tool, args=intent.build(utterance), score=score)
+    return default_understanding().decide(text)
 
 
 def route(text: str) -> list[dict[str, Any]]:
-    """Tool calls the offline model makes for ``text`` (``[]`` when it does not understand).
+    """Tool calls the offline model makes for ``text`` (``[]`` when it asks or declines).
 
     Args:
         text: the user's message.
     """
-    routed = decide(text)
-    if routed.tool is None:
-        return []
-    return [{"name": routed.tool, "args": routed.args}]
+    return [call.as_dict() for call in decide(text).calls]

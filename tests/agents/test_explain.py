@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.explain import explain_calls, explainer
+from agents.explain import explain_message, explainer
 from agents.providers import ChatProvider
 from core.settings import Settings
 from tools.registry import load_builtin_tools
@@ -22,8 +22,8 @@ MESSAGES = [spec.example for spec in REGISTRY.all()] + [
 
 @pytest.mark.parametrize("text", MESSAGES)
 def test_the_router_asked_directly_gives_the_models_calls(text: str) -> None:
-    assert explainer(SETTINGS)(text) == explain_calls(PROVIDER, REGISTRY, text)
+    assert explainer(SETTINGS)(text) == explain_message(PROVIDER, REGISTRY, text)
 
 
 def test_a_message_nobody_understands_causes_no_call() -> None:
-    assert explainer(SETTINGS)("the quick brown fox") == []
+    assert explainer(SETTINGS)("the quick brown fox")["tool_calls"] == []

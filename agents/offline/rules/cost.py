@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent
+from agents.offline.intents import Intent, Target
 from agents.offline.rules import cost_entities as ce
 from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
@@ -414,3 +414,11 @@ INTENTS: list[Intent] = [
         excludes=r"\b(how much|price|cost|where|which|list|show)\b",
     ),
 ]
+
+VOLUMES = Target("targets", ("volume",), many=True)
+TARGETS: dict[str, Target] = {
+    "ec2.modify_instance_type": Target("target", ("instance",)),
+    "ebs.modify_volume_type": VOLUMES,
+    "ebs.snapshot_and_delete_volume": VOLUMES,
+    "ec2.release_address": Target("targets", ("address",), many=True),
+}

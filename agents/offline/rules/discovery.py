@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent
+from agents.offline.intents import Intent, Target
 from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
 
@@ -322,3 +322,13 @@ INTENTS: list[Intent] = [
         ),
     ),
 ]
+
+RESOURCE = Target("resource")
+TARGETS: dict[str, Target] = {
+    "inventory.describe": RESOURCE,
+    "graph.blast_radius": RESOURCE,
+    "graph.dependencies": RESOURCE,
+    "graph.diagram": RESOURCE,
+    "graph.migration_order": RESOURCE,
+    "graph.migration_risk": Target("resource", required=False),
+}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent
+from agents.offline.intents import Intent, Target
 from agents.offline.utterance import Utterance
 
 PLURAL = r"\b(instances|servers|vms|machines|boxes|hosts|nodes|fleet|ec2s?|everything)\b"
@@ -117,3 +117,11 @@ INTENTS: list[Intent] = [
     _power_intent("ec2.start_instances", START_WORDS, 3.0, r"\b(restart|reboot|started)\b"),
     _power_intent("ec2.reboot_instances", REBOOT_WORDS, 3.5, None),
 ]
+
+INSTANCES = Target("targets", ("instance",), many=True)
+TARGETS: dict[str, Target] = {
+    "ec2.describe_instance": Target("target", ("instance",)),
+    "ec2.stop_instances": INSTANCES,
+    "ec2.start_instances": INSTANCES,
+    "ec2.reboot_instances": INSTANCES,
+}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent
+from agents.offline.intents import Intent, Target
 from agents.offline.utterance import ENTITY_LIMIT, REGION_ALIASES, Utterance, whole_number
 from core import patterns
 
@@ -500,3 +500,10 @@ INTENTS: list[Intent] = [
         excludes=r"\b(export|import|peer\w*)\b",
     ),
 ]
+
+POOL = Target("pool", ("pool",))
+TARGETS: dict[str, Target] = {
+    "ipam.analyze": POOL,
+    "ipam.show_pool": POOL,
+    "ipam.picture": POOL,
+}

@@ -1,0 +1,286 @@
+"""The offline understanding layer: right, or ask; never guess a change.
+
+A message is masked and ranked by the classifier; the best tool's arguments are built by its
+slot builder and its targets linked to what exists. Then:
+
+- a weak best, or two tools about as likely, is asked about, offering the likely actions;
+- a change is chosen only for an explicit request whose every target is a real thing;
+  otherwise it asks which one, with the closest names;
+- negations ("don't…") decline, how-to questions get help, hypotheticals ("what would happen
+  if I stopped…") get the blast radius, and questions ("why did web-1 stop?") are answered
+  by a read-only tool: none of them ever files an approval request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pydantic import ValidationError
+
+from agents.offline import wording
+from agents.offline.classifier import OFF_TOPIC, Ranked, ToolClassifier
+from agents.offline.decision import Call, Decision, Option
+from agents.offline.followups import NEVER_MIND as NEVER_MIND_MESSAGE
+from agents.offline.followups import Context, answer_to_question, same_again, with_referents
+from agents.offline.intents import ArgsBuilder, Target, load_intents, load_targets
+from agents.offline.lexicon import Entity, Lexicon
+from agents.offline.linking import Unresolved, link, unresolved
+from agents.offline.masking import mask
+from agents.offline.training import classifier_for
+from agents.offline.utterance import Utterance
+from core import patterns
+from tools.registry import Registry, ToolSpec
+
+WEAK = 0.30
+"""Below this share of confidence the best tool is not taken on its own."""
+MARGIN = 0.12
+"""Two tools closer than this (while the best is not confident) are asked about."""
+CONFIDENT = 0.60
+"""At or above this, the best tool is taken however close the second is."""
+CHANGE_FLOOR = 0.40
+"""A tool that changes things needs at least this share, and a clear lead, to be chosen."""
+
+NEGATION = patterns.compile(
+    r"\b(don'?t|dont|do not|never|no need to|not to|shouldn'?t|mustn'?t|must not|avoid)\b"
+)
+HOW_TO = patterns.compile(
+    r"^\W*(how (do|can|should|would|could) (i|we|you|one)|how to|is it possible to|"
+    r"are you able to|do you support|can you even|what do i (type|say))\b"
+)
+HYPOTHETICAL = patterns.compile(
+    r"\b(what (would|will|could|might) (happen|break)|what if|what breaks|would (it|that|anything)"
+    r" break|if (i|we|someone|you) (were to |was to )?\w+|suppose|hypothetically|impact of|"
+    r"consequences? of|is it safe to|should (i|we))\b"
+)
+QUESTION = patterns.compile(
+    r"^\W*(why|when|who|whom|where|which|what|whats|how|did|does|do|was|were|has|have|had|is|"
+    r"are|isn'?t|wasn'?t)\b"
+)
+
+
+@dataclass
+class Understanding:
+    """Decides what one message asks for, over the registry's tools and what exists.
+
+    Attributes:
+        registry: the tools (with their examples, which the classifier learns from).
+        lexicon: returns what exists now (names to link targets to).
+    """
+
+    registry: Registry
+    lexicon: Callable[[], Lexicon] = field(default=Lexicon)
+
+    @cached_property
+    def classifier(self) -> ToolClassifier:
+        """The classifier learned from the registry's examples (built on first use)."""
+        return classifier_for(self.registry)
+
+    @cached_property
+    def builders(self) -> dict[str, ArgsBuilder]:
+        """Tool name -> its slot builder (the first a rules module declares)."""
+        found: dict[str, ArgsBuilder] = {}
+        for intent in load_intents():
+            found.setdefault(intent.tool, intent.build)
+        return found
+
+    @cached_property
+    def targets(self) -> dict[str, Target]:
+        """Tool name -> the argument that names existing things."""
+        return load_targets()
+
+    def rank(self, text: str, lexicon: Lexicon) -> list[Ranked]:
+        """The likeliest tools (and "none") for ``text``, best first.
+
+        Args:
+            text: the message.
+            lexicon: what exists, for masking names.
+        """
+        return self.classifier.rank(mask(text, lexicon), top=4)
+
+    def decide(self, text: str, lexicon: Lexicon | None = None) -> Decision:
+        """What to do about one message on its own.
+
+        Args:
+            text: the message.
+            lexicon: what exists (default: ask ``self.lexicon``).
+        """
+        known = lexicon if lexicon is not None else self.lexicon()
+        return self.decide_ranked(Utterance(text), self.rank(text, known), known)
+
+    def decide_ranked(self, u: Utterance, ranked: list[Ranked], lexicon: Lexicon) -> Decision:
+        """``decide`` once the message is ranked (the evaluation ranks many at once).
+
+        Args:
+            u: the message.
+            ranked: the classifier's ranking for it.
+            lexicon: what exists.
+        """
+        tools = [r for r in ranked if r.label != OFF_TOPIC and r.label in self.registry]
+        if not tools or _off_topic(ranked):
+            return Decision.say(wording.NOT_UNDERSTOOD)
+        best = self.registry.get(tools[0].label)
+        if best.mutating:
+            gated = self._gate(u, best, tools, lexicon)
+            if gated is not None:
+                return gated
+        if _close_call(tools):
+            return self._ask_between(u, tools[:3], lexicon)
+        return self.build(u, best, lexicon)
+
+    def _gate(
+        self, u: Utterance, spec: ToolSpec, tools: list[Ranked], lexicon: Lexicon
+    ) -> Decision | None:
+        """Keep a change from being chosen on a misunderstanding; ``None`` lets it through."""
+        text = u.lower
+        if NEGATION.search(text):
+            return Decision.say(wording.declined(spec))
+        if HOW_TO.search(text):
+            return Decision.call("help", {"topic": spec.domain})
+        if HYPOTHETICAL.search(text):
+            return self._what_if(u, spec, lexicon)
+        if QUESTION.search(text):
+            return self._read_instead(u, tools, lexicon)
+        weak = tools[0].score < CHANGE_FLOOR
+        if weak or (len(tools) > 1 and tools[0].score - tools[1].score < MARGIN):
+            return self._ask_between(u, tools[:3], lexicon)
+        return None
+
+    def _what_if(self, u: Utterance, spec: ToolSpec, lexicon: Lexicon) -> Decision:
+        """A hypothetical change: what depends on its target, never the change itself."""
+        blast = self.registry.get("graph.blast_radius")
+        built = self.build(u, spec, lexicon)
+        target = self.targets.get(spec.name)
+        if built.calls and target is not None:
+            value = built.calls[0].args.get(target.arg)
+            first = value[0] if isinstance(value, list) and value else value
+            if first:
+                return Decision.call(blast.name, {"resource": str(first)})
+        return self.build(u, blast, lexicon)
+
+    def _read_instead(self, u: Utterance, tools: list[Ranked], lexicon: Lexicon) -> Decision:
+        """A question close to a change is answered by the best read-only tool, or asked."""
+        reads = [r for r in tools if not self.registry.get(r.label).mutating]
+        if reads and reads[0].score >= WEAK / 2:
+            return self.build(u, self.registry.get(reads[0].label), lexicon)
+        return self._ask_between(u, reads[:3], lexicon)
+
+    def build(self, u: Utterance, spec: ToolSpec, lexicon: Lexicon) -> Decision:
+        """The call to ``spec`` with arguments from the message, or the question it needs.
+
+        Args:
+            u: the message.
+            spec: the chosen tool.
+            lexicon: what exists.
+        """
+        builder = self.builders.get(spec.name)
+        args: dict[str, Any] = builder(u) if builder else {}
+        target = self.targets.get(spec.name)
+        if target is not None:
+            args = link(args, target, u.text, lexicon.mentions(u.text), lexicon)
+            missing = unresolved(args, target, lexicon)
+            if missing and _must_ask(spec, missing[0]):
+                return self._ask_target(spec, args, target, missing[0])
+        try:
+            spec.args_model.model_validate(args)
+        except ValidationError as error:
+            return Decision.say(_missing(spec, error))
+        return Decision.call(spec.name, args)
+
+    def _ask_target(
+        self, spec: ToolSpec, args: dict[str, Any], target: Target, missing: Unresolved
+    ) -> Decision:
+        options = [
+            Option(entity.name, Call(spec.name, _with(args, target, missing, entity)))
+            for entity in missing.suggestions
+        ]
+        question = wording.which_one(spec, missing.word, target.kinds, missing.close)
+        return Decision.ask(question, [*options, Option("Never mind")])
+
+    def _ask_between(self, u: Utterance, tools: list[Ranked], lexicon: Lexicon) -> Decision:
+        options: list[Option] = []
+        for ranked in tools:
+            spec = self.registry.get(ranked.label)
+            built = self.build(u, spec, lexicon)
+            if built.calls:
+                target = self.targets.get(spec.name)
+                arg = target.arg if target is not None else None
+                label = wording.option_label(spec, built.calls[0].args, arg)
+                options.append(Option(label, built.calls[0]))
+        if not options:
+            return Decision.say(wording.NOT_UNDERSTOOD)
+        return Decision.ask(
+            wording.unsure([o.label for o in options]), [*options, Option("Never mind")]
+        )
+
+
+def _off_topic(ranked: list[Ranked]) -> bool:
+    return ranked[0].label == OFF_TOPIC and (
+        ranked[0].score >= WEAK or len(ranked) < 2 or ranked[1].score < WEAK
+    )
+
+
+def _close_call(tools: list[Ranked]) -> bool:
+    best = tools[0].score
+    if best >= CONFIDENT:
+        return False
+    return best < WEAK or (len(tools) > 1 and best - tools[1].score < MARGIN)
+
+
+def _must_ask(spec: ToolSpec, missing: Unresolved) -> bool:
+    """Changes ask about any unknown target; reads ask when nothing was named or a name is
+    a near miss, and otherwise let the tool say what it could not find."""
+    return spec.mutating or missing.close or not missing.word
+
+
+def _with(
+    args: dict[str, Any], target: Target, missing: Unresolved, entity: Entity
+) -> dict[str, Any]:
+    value = args.get(target.arg)
+    if target.many:
+        current = [v for v in (value or []) if v != missing.word]
+        return {**args, target.arg: [*current, entity.name]}
+    return {**args, target.arg: entity.name}
+
+
+def _missing(spec: ToolSpec, error: ValidationError) -> str:
+    first = error.errors()[0]
+    field_name = str(first["loc"][0]) if first.get("loc") else "more detail"
+    described = spec.args_model.model_fields.get(field_name)
+    description = described.description if described and described.description else first["msg"]
+    return wording.missing_argument(spec, field_name, description)
+
+
+def decide_in_thread(understanding: Understanding, text: str, context: Context) -> Decision:
+    """What to do about a message, given what the thread said before it.
+
+    Args:
+        understanding: the understanding layer.
+        text: the message.
+        context: the thread's last call and open question.
+    """
+    lexicon = understanding.lexicon()
+    if NEVER_MIND_MESSAGE.match(" ".join(text.lower().split())):
+        return Decision.say(wording.NEVER_MIND)
+    if context.options:
+        picked = answer_to_question(text, context.options)
+        if picked is not None:
+            return picked
+    if context.calls:
+        last = context.calls[-1]
+        target = understanding.targets.get(last.tool)
+        if not _confidently_new(understanding, text, lexicon, last.tool):
+            again = same_again(Utterance(text), last, target, lexicon)
+            if again is not None:
+                return again
+        rewritten = with_referents(text, last, target)
+        if rewritten is not None:
+            return understanding.decide(rewritten, lexicon)
+    return understanding.decide(text, lexicon)
+
+
+def _confidently_new(understanding: Understanding, text: str, lexicon: Lexicon, last: str) -> bool:
+    best = understanding.rank(text, lexicon)[0]
+    return best.label not in (last, OFF_TOPIC) and best.score >= CONFIDENT
