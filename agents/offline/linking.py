@@ -109,7 +109,7 @@ def link(
     named = _named(mentions, target)
     if not named and not ids:
         named = _only_of_kind(text, lexicon, target)
-    if not named:
+    if not named and not ids:
         return args
     chosen = list(dict.fromkeys(ids + named))
     if target.many:
