@@ -46,6 +46,7 @@ from tools.cost.models import (
 )
 from tools.cost.price_lookup import lookup_price
 from tools.cost.spend import actual_spend
+from tools.discovery.examples import ORPHANS
 from tools.discovery.scan import PERMISSIONS as SCAN_PERMISSIONS
 from tools.errors import InvalidInput
 from tools.iam import needs
@@ -254,6 +255,7 @@ def cost_chart(ctx: ToolContext, args: ChartArgs) -> ChartResult:
         "empty load balancers, old snapshots."
     ),
     example="what is unused and costing money?",
+    examples=ORPHANS,
     args=OrphansArgs,
     result=OrphansResult,
     render=render.render_orphans,
