@@ -31,6 +31,9 @@ PROPOSE: tuple[str, ...] = (
     "new architecture: event-driven pipeline with SQS and Lambda, us-east-1",
     "we're launching a blog, design the AWS side for it",
     "plan an architecture for a mobile backend with bursty traffic",
+    "propose an architecture for a web app with a Postgres database",
+    "design an architecture for a serverless backend in us-east-1",
+    "propose a new architecture for the analytics team in eu-west-1",
 )
 
 REFINE: tuple[str, ...] = (
@@ -56,6 +59,9 @@ REFINE: tuple[str, ...] = (
     "change prod-web to use ECS",
     "update the architecture: use Aurora and add Redis",
     "tweak prod-web so it costs less",
+    "change the proposal to use Fargate",
+    "refine prod-web: add a Redis cache",
+    "make the prod-web database Aurora Postgres",
 )
 
 VALIDATE: tuple[str, ...] = (
@@ -81,6 +87,9 @@ VALIDATE: tuple[str, ...] = (
     "check the template of prod-web for errors",
     "sanity-check my architecture",
     "validate architecture prod-web version 1",
+    "validate my latest architecture",
+    "is my architecture secure?",
+    "check prod-web for security findings",
 )
 
 ESTIMATE: tuple[str, ...] = (
@@ -106,6 +115,9 @@ ESTIMATE: tuple[str, ...] = (
     "break down prod-web's estimate by component",
     "how much would the proposal cost to run",
     "cost out prod-web",
+    "monthly estimate for prod-web",
+    "how much does the prod-web architecture cost",
+    "estimate the cost of my latest architecture",
 )
 
 DIAGRAM: tuple[str, ...] = (
@@ -131,6 +143,9 @@ DIAGRAM: tuple[str, ...] = (
     "show prod-web visually",
     "regenerate the prod-web diagram",
     "architecture picture please",
+    "draw prod-web",
+    "architecture diagram please",
+    "draw a diagram of the proposed architecture",
 )
 
 EXPORT: tuple[str, ...] = (
@@ -156,6 +171,9 @@ EXPORT: tuple[str, ...] = (
     "give me the architecture as code",
     "export the design so I can put it in git",
     "prod-web cloudformation template",
+    "export prod-web as terraform HCL and CloudFormation",
+    "export my architecture as cloudformation",
+    "terraform export of the proposal",
 )
 
 LIST: tuple[str, ...] = (
@@ -181,6 +199,9 @@ LIST: tuple[str, ...] = (
     "which architectures are running",
     "list every proposal with its deploy state",
     "overview of our architectures",
+    "list all architectures with their versions",
+    "list my architectures",
+    "show me every architecture we have proposed",
 )
 
 SHOW: tuple[str, ...] = (
@@ -206,6 +227,9 @@ SHOW: tuple[str, ...] = (
     "walk me through prod-web",
     "show me everything about the latest architecture",
     "prod-web's versions?",
+    "show the prod-web architecture in full",
+    "show me my latest architecture",
+    "show prod-web's version history",
 )
 
 DRIFT: tuple[str, ...] = (
@@ -231,6 +255,9 @@ DRIFT: tuple[str, ...] = (
     "show drift for prod-web v2",
     "has someone tampered with prod-web",
     "prod-web drift status",
+    "has prod-web drifted since we deployed it",
+    "drift in the deployed prod-web stack",
+    "check the prod-web stack for drift",
 )
 
 DEPLOY: tuple[str, ...] = (
@@ -256,6 +283,9 @@ DEPLOY: tuple[str, ...] = (
     "update the deployed prod-web to the latest version",
     "deploy my architecture now",
     "deploy the proposal I just made",
+    "deploy the prod-web architecture to AWS",
+    "kick off the deployment of prod-web",
+    "deploy version 2 of my architecture",
 )
 
 DESTROY: tuple[str, ...] = (
@@ -281,4 +311,7 @@ DESTROY: tuple[str, ...] = (
     "go ahead and destroy prod-web",
     "retire prod-web and delete its stack",
     "tear prod-web down",
+    "destroy the prod-web architecture",
+    "delete prod-web and everything it created",
+    "tear down my deployed architecture",
 )
