@@ -33,6 +33,9 @@ PRICE: tuple[str, ...] = (
     "rds mysql db.t3.medium hourly price",
     "what's AWS charging for an r5.large in London",
     "unit price of gp2 in eu-west-1",
+    "what's the list price of an m5.large",
+    "price of a NAT gateway in eu-west-1",
+    "look up the price of gp3 storage in us-east-1",
 )
 
 ESTIMATE: tuple[str, ...] = (
@@ -58,6 +61,9 @@ ESTIMATE: tuple[str, ...] = (
     "ballpark monthly cost for 2 NAT gateways in us-east-1",
     "break the run-rate down by account",
     "what do our resources cost per month, grouped by kind",
+    "estimate our monthly run-rate by region",
+    "what's the run-rate of everything tagged team=web",
+    "estimate the monthly cost of 3 t3.large and an ALB",
 )
 
 TOP_RESOURCES: tuple[str, ...] = (
@@ -83,6 +89,9 @@ TOP_RESOURCES: tuple[str, ...] = (
     "top cost drivers among our resources",
     "costliest resource in us-east-1?",
     "what are the big-ticket items in the estate",
+    "what are the most expensive resources in us-east-1",
+    "top 10 resources by monthly cost",
+    "which resources cost the most per month",
 )
 
 ACTUALS: tuple[str, ...] = (
@@ -108,6 +117,9 @@ ACTUALS: tuple[str, ...] = (
     "spend breakdown by service for september",
     "what did we spend yesterday",
     "cost explorer numbers for last month by region",
+    "how much did we spend last week",
+    "what was our AWS spend in september by account",
+    "actual spend for the last 30 days",
 )
 
 FORECAST: tuple[str, ...] = (
@@ -133,6 +145,9 @@ FORECAST: tuple[str, ...] = (
     "give me a spend forecast",
     "how much will we have spent by month end",
     "what's the forecasted AWS bill",
+    "forecast the bill for this month",
+    "what's the month-end forecast",
+    "projected spend for the current month",
 )
 
 SPIKE: tuple[str, ...] = (
@@ -158,6 +173,9 @@ SPIKE: tuple[str, ...] = (
     "anomaly in our charges, can you explain it",
     "why did NAT gateway costs surge",
     "find the biggest recent jump in spend and explain it",
+    "why did spend spike last week",
+    "explain why the bill jumped in october",
+    "investigate why EC2 costs jumped yesterday",
 )
 
 RECOMMENDATIONS: tuple[str, ...] = (
@@ -183,6 +201,9 @@ RECOMMENDATIONS: tuple[str, ...] = (
     "optimise our costs",
     "cost-cutting opportunities in Ireland",
     "savings report",
+    "how can we save money in eu-west-1",
+    "cost savings recommendations please",
+    "recommendations to reduce our AWS spend",
 )
 
 CHART: tuple[str, ...] = (
@@ -208,4 +229,7 @@ CHART: tuple[str, ...] = (
     "cost chart please",
     "show the spend curve for the last 14 days",
     "draw a breakdown of costs over 30 days",
+    "chart spend by service",
+    "draw a chart of costs by region for the last 60 days",
+    "plot our spend trend for 90 days",
 )
