@@ -31,6 +31,9 @@ SCAN: tuple[str, ...] = (
     "resync aws",
     "run discovery again, I just created some resources",
     "go scan the estate",
+    "run a scan of eu-west-1",
+    "scan all accounts and regions now",
+    "refresh the inventory for account 210987654321",
 )
 
 SEARCH: tuple[str, ...] = (
@@ -57,6 +60,9 @@ SEARCH: tuple[str, ...] = (
     "how many resources are tagged with owner",
     "break down our resources by state",
     "show me the lambdas",
+    "list all lambda functions in eu-west-1",
+    "how many s3 buckets do we have",
+    "find all resources tagged team=web",
 )
 
 DESCRIBE: tuple[str, ...] = (
@@ -83,6 +89,9 @@ DESCRIBE: tuple[str, ...] = (
     "show the relations and tags of cf-demo-assets",
     "tell me about vol-0abc123def4567890",
     "give me the full record for analytics-a",
+    "describe the db-prod RDS instance",
+    "describe the cf-demo-logs bucket",
+    "show me the inventory details of web-alb",
 )
 
 CHANGES: tuple[str, ...] = (
@@ -108,6 +117,9 @@ CHANGES: tuple[str, ...] = (
     "show deletions and additions since tuesday",
     "what changed on the estate today",
     "what changed in scan 7",
+    "what changed in the last 24 hours",
+    "show resources deleted since last week",
+    "list changes since the previous scan",
 )
 
 ORPHANS: tuple[str, ...] = (
@@ -133,6 +145,9 @@ ORPHANS: tuple[str, ...] = (
     "idle EIPs and detached disks?",
     "anything orphaned in N. Virginia?",
     "which load balancers have no targets and still cost money",
+    "find unused resources that cost money",
+    "list orphaned volumes and unused elastic IPs",
+    "unattached EBS volumes in us-east-1?",
 )
 
 DEPENDENCIES: tuple[str, ...] = (
@@ -158,6 +173,9 @@ DEPENDENCIES: tuple[str, ...] = (
     "things that depend on the ssh-open group",
     "show links from legacy-app to other resources",
     "which resources point at thumbnailer",
+    "what does web-alb depend on",
+    "show what depends on db-prod",
+    "list the dependencies of thumbnailer",
 )
 
 BLAST_RADIUS: tuple[str, ...] = (
@@ -183,6 +201,9 @@ BLAST_RADIUS: tuple[str, ...] = (
     "if the shared-tools box died, what breaks?",
     "what's the blast radius if web-alb is deleted, 3 hops max",
     "what stops working when db-prod is down",
+    "what breaks if cf-demo-logs is deleted",
+    "blast radius if prod-igw fails",
+    "what is affected if db-sg goes away",
 )
 
 MIGRATION_ORDER: tuple[str, ...] = (
@@ -208,6 +229,9 @@ MIGRATION_ORDER: tuple[str, ...] = (
     "migration runbook order for prod-vpc",
     "order of operations to relocate analytics-vpc",
     "what's the right order to migrate the prod-vpc estate",
+    "migration order for analytics-vpc",
+    "in what order should we migrate prod-vpc to eu-west-1",
+    "give me the order to migrate everything in analytics-vpc",
 )
 
 MIGRATION_RISK: tuple[str, ...] = (
@@ -233,6 +257,9 @@ MIGRATION_RISK: tuple[str, ...] = (
     "would moving web-tg be risky?",
     "evaluate how risky it is to migrate the db-sg security group",
     "risk of migrating old-data",
+    "migration risk for prod-vpc",
+    "how risky would migrating web-alb be",
+    "score the migration risk of web-1",
 )
 
 DIAGRAM: tuple[str, ...] = (
@@ -258,6 +285,9 @@ DIAGRAM: tuple[str, ...] = (
     "can I see a diagram of analytics-vpc?",
     "draw the prod-public-a subnet",
     "draw the VPC in Ireland, analytics-vpc",
+    "draw a diagram of analytics-vpc",
+    "diagram prod-vpc with its subnets",
+    "draw a network diagram of the prod VPC with icons",
 )
 
 PUBLIC_EXPOSURE: tuple[str, ...] = (
@@ -283,6 +313,9 @@ PUBLIC_EXPOSURE: tuple[str, ...] = (
     "which of our servers are on the public internet",
     "show me everything with a public endpoint",
     "external exposure in both accounts",
+    "what is exposed to the internet in eu-west-1",
+    "list resources exposed to the internet",
+    "which databases and buckets are public",
 )
 
 RISKY_SECURITY_GROUPS: tuple[str, ...] = (
@@ -308,4 +341,7 @@ RISKY_SECURITY_GROUPS: tuple[str, ...] = (
     "find security groups that let anyone ssh in",
     "which inbound rules are open to ::/0",
     "insecure security groups?",
+    "which security groups allow ssh from the internet",
+    "list risky security groups",
+    "security groups open to 0.0.0.0/0 on port 22 in us-east-1",
 )
