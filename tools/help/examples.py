@@ -30,4 +30,6 @@ HELP: tuple[str, ...] = (
     "what can I ask about ec2",
     "getting started guide",
     "hello cloudfabric, what do you do",
+    "what can you do for me",
+    "how do I ask you things",
 )

@@ -53,6 +53,8 @@ SHOW_POOL: tuple[str, ...] = (
     "inspect the shared pool's allocations",
     "show the change log of pool prod",
     "pool us-east-1-prod: show allocations",
+    "show the allocations in pool eu-west-1-prod",
+    "show me the shared pool",
 )
 
 CREATE_POOL: tuple[str, ...] = (
@@ -149,6 +151,8 @@ ANALYZE: tuple[str, ...] = (
     "largest free block in us-east-1-dev",
     "how much headroom does eu-west-1-staging have",
     "analyse utilisation of the us-east-1 pool",
+    "analyse pool eu-west-1-prod",
+    "how full is the shared pool",
 )
 
 FIND_CONFLICTS: tuple[str, ...] = (
@@ -197,6 +201,8 @@ RECONCILE: tuple[str, ...] = (
     "cross-check ipam with the vpcs in Ireland",
     "what's out of sync between ipam and aws",
     "ghost allocations in ipam",
+    "reconcile ipam with the VPCs in us-east-1",
+    "which subnets in AWS are missing from ipam",
 )
 
 CHECK_PEERING: tuple[str, ...] = (
@@ -269,6 +275,8 @@ ADOPT: tuple[str, ...] = (
     "adopt unmanaged vpcs in us-east-1",
     "go ahead and adopt the unmanaged subnets",
     "claim the existing prod-vpc block in us-east-1-prod",
+    "adopt the unmanaged subnets in eu-west-1 into ipam",
+    "adopt analytics-vpc into ipam",
 )
 
 APPLY_TEMPLATE: tuple[str, ...] = (
@@ -365,4 +373,6 @@ PICTURE: tuple[str, ...] = (
     "pool picture for prod-eu",
     "diagram the IP space of eu-west-1-prod",
     "let me see the us-east-1 pool drawn",
+    "draw the eu-west-1-dev pool",
+    "draw a picture of the us-east-1-staging pool's address space",
 )
