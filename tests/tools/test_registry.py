@@ -27,6 +27,10 @@ AWAITING_ROUTER = "architecture."
 """Reached through a hosted model (and tested so end to end) until the offline router, being
 rewritten, learns them from the registry examples and tests/eval/architecture.jsonl."""
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9*]+$")
+MIN_EXAMPLES = 15
+"""Fewest example utterances a tool may carry (the offline classifier learns from them)."""
+NEGATION = re.compile(r"\b(?:not|no|never|don't|do not|dont)\b|n't\b", re.IGNORECASE)
+"""A change is asked for plainly: its examples never say what not to do."""
 
 
 def fields_described(model: type[BaseModel]) -> list[str]:
@@ -83,3 +87,33 @@ def test_function_names_map_back_to_tools() -> None:
     registry = load_builtin_tools()
     for spec in SPECS:
         assert registry.get(spec.function_name) is spec
+
+
+def phrasing(text: str) -> str:
+    """An utterance as compared for sameness: case, spacing and end punctuation ignored."""
+    return " ".join(text.casefold().split()).strip(" ?!.")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_every_tool_has_enough_examples(spec: ToolSpec) -> None:
+    assert len(spec.examples) >= MIN_EXAMPLES, f"{spec.name}: {len(spec.examples)} examples"
+    assert all(e == e.strip() and 3 <= len(e) <= 200 for e in spec.examples), spec.name
+
+
+def test_examples_are_distinct_across_the_registry() -> None:
+    owners: dict[str, set[str]] = {}
+    for spec in SPECS:
+        for text in (spec.example, *spec.examples):
+            owners.setdefault(phrasing(text), set()).add(spec.name)
+    shared = {text: sorted(names) for text, names in owners.items() if len(names) > 1}
+    assert shared == {}
+    for spec in SPECS:
+        seen = [phrasing(e) for e in spec.examples]
+        assert len(seen) == len(set(seen)), f"{spec.name} repeats an example"
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.mutating], ids=lambda s: s.name)
+def test_mutating_examples_are_requests(spec: ToolSpec) -> None:
+    questions = [e for e in spec.examples if e.rstrip().endswith("?")]
+    negated = [e for e in spec.examples if NEGATION.search(e)]
+    assert questions == [] and negated == [], spec.name

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tools.actions import examples
 from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.estimate_models import CostResource
@@ -152,6 +153,7 @@ def find_one_quiet(client: Any, volume_id: str) -> dict[str, Any] | None:
     name="ebs.modify_volume_type",
     description="Change EBS volumes to another type (e.g. gp2 to gp3) without detaching them.",
     example="convert volume vol-0abc to gp3",
+    examples=examples.MODIFY_VOLUME_TYPE,
     args=ModifyVolumeTypeArgs,
     result=ActionResult,
     render=render_action_result,
@@ -225,6 +227,7 @@ def plan_snapshot_delete(ctx: ToolContext, args: SnapshotAndDeleteArgs) -> Actio
     name="ebs.snapshot_and_delete_volume",
     description="Snapshot unattached EBS volumes, then delete them once the snapshot completes.",
     example="snapshot and delete the unattached volume old-data",
+    examples=examples.SNAPSHOT_AND_DELETE_VOLUME,
     args=SnapshotAndDeleteArgs,
     result=ActionResult,
     render=render_action_result,

@@ -13,6 +13,7 @@ from tools.context import ToolContext
 from tools.cost.catalog import catalog
 from tools.cost.estimate_models import HOURS_PER_MONTH
 from tools.ec2 import finder, traffic
+from tools.ec2.examples import REBOOT_INSTANCES, START_INSTANCES, STOP_INSTANCES
 from tools.ec2.models import ActionOutcome, ActionResult, Instance, PowerArgs
 from tools.ec2.render import render_action_result
 from tools.errors import ToolError
@@ -213,7 +214,9 @@ def observe(ctx: ToolContext, plan: ActionPlan) -> str:
     return "; ".join(seen) + "."
 
 
-def _register(action: PowerAction, description: str, example: str) -> None:
+def _register(
+    action: PowerAction, description: str, example: str, examples: tuple[str, ...]
+) -> None:
     """Register the tool for one power verb: preview builds the plan, handler runs it."""
 
     def handler(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
@@ -224,6 +227,7 @@ def _register(action: PowerAction, description: str, example: str) -> None:
         name=action.tool,
         description=description,
         example=example,
+        examples=examples,
         args=PowerArgs,
         result=ActionResult,
         render=render_action_result,
@@ -235,6 +239,21 @@ def _register(action: PowerAction, description: str, example: str) -> None:
     )(handler)
 
 
-_register(STOP, "Stop running EC2 instances (by id or Name tag).", "stop batch-worker")
-_register(START, "Start stopped EC2 instances (by id or Name tag).", "start legacy-app")
-_register(REBOOT, "Reboot running EC2 instances (by id or Name tag).", "reboot web-2")
+_register(
+    STOP,
+    "Stop running EC2 instances (by id or Name tag).",
+    "stop batch-worker",
+    STOP_INSTANCES,
+)
+_register(
+    START,
+    "Start stopped EC2 instances (by id or Name tag).",
+    "start legacy-app",
+    START_INSTANCES,
+)
+_register(
+    REBOOT,
+    "Reboot running EC2 instances (by id or Name tag).",
+    "reboot web-2",
+    REBOOT_INSTANCES,
+)

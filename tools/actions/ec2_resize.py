@@ -12,7 +12,7 @@ from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.catalog import catalog
 from tools.cost.estimate_models import HOURS_PER_MONTH
-from tools.ec2 import finder
+from tools.ec2 import examples, finder
 from tools.ec2.models import ActionOutcome, ActionResult, Instance
 from tools.ec2.render import render_action_result
 from tools.errors import ToolError
@@ -118,6 +118,7 @@ def _current(client: Any, instance_id: str) -> tuple[str, str] | None:
     name="ec2.modify_instance_type",
     description="Change an EC2 instance's type (stops and restarts it when it is running).",
     example="resize legacy-app to m5.large",
+    examples=examples.MODIFY_INSTANCE_TYPE,
     args=ModifyInstanceTypeArgs,
     result=ActionResult,
     render=render_action_result,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from tools.context import ToolContext
 from tools.cost.estimate_models import CostResource
 from tools.cost.estimator import estimate
+from tools.ec2 import examples
 from tools.ec2.finder import ADDRESS_PERMISSIONS, Found, find_one
 from tools.ec2.models import ActionOutcome, ActionResult
 from tools.ec2.render import render_action_result
@@ -97,6 +98,7 @@ def _current(client: Any, allocation_id: str) -> dict[str, Any] | None:
     name="ec2.release_address",
     description="Release Elastic IPs that are not associated with anything.",
     example="release the unused elastic ip spare-ip",
+    examples=examples.RELEASE_ADDRESS,
     args=ReleaseAddressArgs,
     result=ActionResult,
     render=render_action_result,

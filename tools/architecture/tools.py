@@ -8,7 +8,7 @@ role (``service_role.py``): CloudFabric needs ``iam:PassRole`` for it, the role 
 
 from __future__ import annotations
 
-from tools.architecture import handlers, render
+from tools.architecture import examples, handlers, render
 from tools.architecture.deploy_plan import plan_deploy, plan_destroy
 from tools.architecture.deploy_run import execute_deploy
 from tools.architecture.destroy_run import execute_destroy
@@ -71,6 +71,7 @@ DESTROY_PERMISSIONS = [
         "findings, cost, a diagram and CloudFormation/Terraform."
     ),
     example="we need a web app with a Postgres database in eu-west-1 for prod, about 2k requests/s",
+    examples=examples.PROPOSE,
     args=ProposeArgs,
     result=ProposalResult,
     render=render.render_proposal,
@@ -85,6 +86,7 @@ def propose(ctx: ToolContext, args: ProposeArgs) -> ProposalResult:
     name="architecture.refine",
     description="Change a proposed architecture in words and show the diff and the cost change.",
     example="make the database Aurora",
+    examples=examples.REFINE,
     args=RefineArgs,
     result=ProposalResult,
     render=render.render_proposal,
@@ -99,6 +101,7 @@ def refine(ctx: ToolContext, args: RefineArgs) -> ProposalResult:
     name="architecture.validate",
     description="Check an architecture's security and sizing rules and lint its CloudFormation.",
     example="is the prod-web architecture secure?",
+    examples=examples.VALIDATE,
     args=NameArgs,
     result=ValidateResult,
     render=render.render_validate,
@@ -113,6 +116,7 @@ def validate(ctx: ToolContext, args: NameArgs) -> ValidateResult:
     name="architecture.estimate",
     description="Monthly cost of an architecture with line items, assumptions and as-of dates.",
     example="how much would prod-web cost per month?",
+    examples=examples.ESTIMATE,
     args=NameArgs,
     result=EstimateResult,
     render=render.render_estimate,
@@ -127,6 +131,7 @@ def estimate(ctx: ToolContext, args: NameArgs) -> EstimateResult:
     name="architecture.diagram",
     description="Draw an architecture (AZs, tiers, connections) as a PNG with AWS icons.",
     example="draw the prod-web architecture",
+    examples=examples.DIAGRAM,
     args=NameArgs,
     result=FilesResult,
     render=render.render_files,
@@ -141,6 +146,7 @@ def diagram(ctx: ToolContext, args: NameArgs) -> FilesResult:
     name="architecture.export",
     description="Export an architecture as CloudFormation YAML (linted) and Terraform HCL.",
     example="export prod-web as terraform",
+    examples=examples.EXPORT,
     args=ExportArgs,
     result=FilesResult,
     render=render.render_files,
@@ -155,6 +161,7 @@ def export(ctx: ToolContext, args: ExportArgs) -> FilesResult:
     name="architecture.list",
     description="List the proposed architectures with their versions, deploy state and cost.",
     example="which architectures do we have?",
+    examples=examples.LIST,
     args=ListArgs,
     result=ListResult,
     render=render.render_list,
@@ -169,6 +176,7 @@ def list_architectures(ctx: ToolContext, args: ListArgs) -> ListResult:
     name="architecture.show",
     description="Show one architecture in full with its version history.",
     example="show me the prod-web architecture",
+    examples=examples.SHOW,
     args=NameArgs,
     result=ShowResult,
     render=render.render_show,
@@ -183,6 +191,7 @@ def show(ctx: ToolContext, args: NameArgs) -> ShowResult:
     name="architecture.drift",
     description="Compare a deployed architecture's stack with what discovery finds in AWS now.",
     example="has prod-web drifted?",
+    examples=examples.DRIFT,
     args=NameArgs,
     result=DriftResult,
     render=render.render_drift,
@@ -205,6 +214,7 @@ def _preview_destroy(ctx: ToolContext, args: DestroyArgs) -> ActionPlan:
     name="architecture.deploy",
     description="Deploy an architecture version with a CloudFormation change set, after approval.",
     example="deploy prod-web",
+    examples=examples.DEPLOY,
     args=DeployArgs,
     result=DeployResult,
     render=render.render_deploy,
@@ -222,6 +232,7 @@ def deploy(ctx: ToolContext, plan: ActionPlan) -> DeployResult:
     name="architecture.destroy",
     description="Delete a deployed architecture's stack after final snapshots of its data.",
     example="tear down the prod-web architecture",
+    examples=examples.DESTROY,
     args=DestroyArgs,
     result=DeployResult,
     render=render.render_deploy,

@@ -16,6 +16,7 @@ from tools.cost import (
     actuals,
     changes,
     chart,
+    examples,
     forecast,
     live_pricing,
     orphans,
@@ -46,6 +47,7 @@ from tools.cost.models import (
 )
 from tools.cost.price_lookup import lookup_price
 from tools.cost.spend import actual_spend
+from tools.discovery.examples import ORPHANS
 from tools.discovery.scan import PERMISSIONS as SCAN_PERMISSIONS
 from tools.errors import InvalidInput
 from tools.iam import needs
@@ -65,6 +67,7 @@ def _regions(region: str | None) -> list[str] | None:
     name="cost.price",
     description="Look up one AWS public list price (EC2, EBS, S3, RDS, Lambda, NAT, IPv4...).",
     example="how much is an m5.large in eu-central-1?",
+    examples=examples.PRICE,
     args=PriceArgs,
     result=PriceResult,
     render=render.render_price,
@@ -84,6 +87,7 @@ def price(ctx: ToolContext, args: PriceArgs) -> PriceResult:
     name="cost.estimate",
     description="Monthly run-rate of the estate (per resource and group) or of proposed resources.",
     example="what would 3 m5.large and a NAT gateway cost in eu-west-1 a month?",
+    examples=examples.ESTIMATE,
     args=EstimateArgs,
     result=EstimateResult,
     render=render.render_estimate,
@@ -115,6 +119,7 @@ def estimate(ctx: ToolContext, args: EstimateArgs) -> EstimateResult:
     name="cost.top_resources",
     description="The most expensive resources by monthly run-rate at list prices.",
     example="what's my most expensive resource?",
+    examples=examples.TOP_RESOURCES,
     args=TopResourcesArgs,
     result=EstimateResult,
     render=render.render_top,
@@ -141,6 +146,7 @@ def top_resources(ctx: ToolContext, args: TopResourcesArgs) -> EstimateResult:
     name="cost.actuals",
     description="Actual spend from Cost Explorer by service, account, region, tag or usage type.",
     example="how much did we spend last month by service?",
+    examples=examples.ACTUALS,
     args=ActualsArgs,
     result=ActualsResult,
     render=render.render_actuals,
@@ -160,6 +166,7 @@ def spend(ctx: ToolContext, args: ActualsArgs) -> ActualsResult:
     name="cost.investigate_spike",
     description="Explain a jump in spend: what added cost (service, account, usage) and why.",
     example="why did costs jump yesterday?",
+    examples=examples.SPIKE,
     args=SpikeArgs,
     result=SpikeResult,
     render=render.render_spike,
@@ -183,6 +190,7 @@ def investigate_spike(ctx: ToolContext, args: SpikeArgs) -> SpikeResult:
     name="cost.recommendations",
     description="Savings with evidence and a fix: idle or old EC2, gp2, idle volumes and IPs.",
     example="where can we save money?",
+    examples=examples.RECOMMENDATIONS,
     args=RecommendationsArgs,
     result=RecommendationsResult,
     render=render.render_recommendations,
@@ -204,6 +212,7 @@ def recommendations(ctx: ToolContext, args: RecommendationsArgs) -> Recommendati
     name="cost.forecast",
     description="Forecast this month's spend (Cost Explorer, or a stated run-rate projection).",
     example="what will this month's bill be?",
+    examples=examples.FORECAST,
     args=ForecastArgs,
     result=ForecastResult,
     render=render.render_forecast,
@@ -223,6 +232,7 @@ def month_forecast(ctx: ToolContext, args: ForecastArgs) -> ForecastResult:
     name="cost.chart",
     description="Draw a cost trend or breakdown chart (PNG uploaded to the thread).",
     example="chart our daily spend for the last 30 days",
+    examples=examples.CHART,
     args=ChartArgs,
     result=ChartResult,
     render=render.render_chart,
@@ -254,6 +264,7 @@ def cost_chart(ctx: ToolContext, args: ChartArgs) -> ChartResult:
         "empty load balancers, old snapshots."
     ),
     example="what is unused and costing money?",
+    examples=ORPHANS,
     args=OrphansArgs,
     result=OrphansResult,
     render=render.render_orphans,

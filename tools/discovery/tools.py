@@ -8,7 +8,7 @@ The services are imported when a tool runs, so loading the registry stays light.
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.discovery import render
+from tools.discovery import examples, render
 from tools.discovery.models import (
     BlastArgs,
     ChangesArgs,
@@ -40,6 +40,7 @@ from tools.registry import tool
     name="discovery.scan",
     description="Scan the AWS accounts and regions and refresh the inventory and dependency graph.",
     example="scan our aws accounts",
+    examples=examples.SCAN,
     args=ScanArgs,
     result=ScanSummary,
     render=render.render_scan,
@@ -61,6 +62,7 @@ def scan(ctx: ToolContext, args: ScanArgs) -> ScanSummary:
     name="inventory.search",
     description="Find or count inventoried resources by type, region, account, tag, name or state.",
     example="what do we run in eu-west-1?",
+    examples=examples.SEARCH,
     args=SearchArgs,
     result=SearchResult,
     render=render.render_search,
@@ -82,6 +84,7 @@ def search(ctx: ToolContext, args: SearchArgs) -> SearchResult:
     name="inventory.describe",
     description="Describe an inventoried resource: config, tags, relations, first/last seen.",
     example="describe db-prod",
+    examples=examples.DESCRIBE,
     args=ResourceArgs,
     result=DescribeResult,
     render=render.render_describe,
@@ -103,6 +106,7 @@ def describe(ctx: ToolContext, args: ResourceArgs) -> DescribeResult:
     name="inventory.changes",
     description="List resources created, changed or deleted since a time or in the latest scan.",
     example="what changed since the last scan?",
+    examples=examples.CHANGES,
     args=ChangesArgs,
     result=ChangesResult,
     render=render.render_changes,
@@ -126,6 +130,7 @@ def changes(ctx: ToolContext, args: ChangesArgs) -> ChangesResult:
         "Show what a resource depends on, or what depends on it, with the reason for each link."
     ),
     example="what does web-1 depend on?",
+    examples=examples.DEPENDENCIES,
     args=GraphArgs,
     result=GraphResult,
     render=render.render_graph,
@@ -147,6 +152,7 @@ def graph_dependencies(ctx: ToolContext, args: GraphArgs) -> GraphResult:
     name="graph.blast_radius",
     description="Say what breaks if a resource fails, with the path explaining each one.",
     example="what breaks if db-prod fails?",
+    examples=examples.BLAST_RADIUS,
     args=BlastArgs,
     result=GraphResult,
     render=render.render_graph,
@@ -168,6 +174,7 @@ def graph_blast_radius(ctx: ToolContext, args: BlastArgs) -> GraphResult:
     name="graph.migration_order",
     description="Order a VPC's resources for migration: dependencies first, cycles moved together.",
     example="in what order could we migrate prod-vpc?",
+    examples=examples.MIGRATION_ORDER,
     args=MigrationArgs,
     result=MigrationResult,
     render=render.render_migration,
@@ -192,6 +199,7 @@ def graph_migration_order(ctx: ToolContext, args: MigrationArgs) -> MigrationRes
         "exposure), with reasons."
     ),
     example="how risky is it to migrate db-prod?",
+    examples=examples.MIGRATION_RISK,
     args=RiskArgs,
     result=RiskResult,
     render=render.render_risk,
@@ -216,6 +224,7 @@ def graph_migration_risk(ctx: ToolContext, args: RiskArgs) -> RiskResult:
         "and unused groups."
     ),
     example="which security groups are open to the world?",
+    examples=examples.RISKY_SECURITY_GROUPS,
     args=RiskyGroupsArgs,
     result=RiskyGroupsResult,
     render=render.render_risky_groups,
@@ -240,6 +249,7 @@ def security_risky_groups(ctx: ToolContext, args: RiskyGroupsArgs) -> RiskyGroup
         "balancers, databases."
     ),
     example="what is exposed to the internet?",
+    examples=examples.PUBLIC_EXPOSURE,
     args=ScopeArgs,
     result=ExposureResult,
     render=render.render_exposure,
@@ -261,6 +271,7 @@ def security_public_exposure(ctx: ToolContext, args: ScopeArgs) -> ExposureResul
     name="graph.diagram",
     description="Draw a VPC, or a resource and its neighbours, with AWS icons (PNG in the thread).",
     example="draw a diagram of prod-vpc",
+    examples=examples.DIAGRAM,
     args=DiagramArgs,
     result=DiagramResult,
     render=render.render_diagram,

@@ -6,7 +6,7 @@ from typing import Any
 
 from tools.context import ToolContext
 from tools.discovery.read import regions_for
-from tools.ec2 import finder, traffic
+from tools.ec2 import examples, finder, traffic
 from tools.ec2.models import (
     INSTANCE_STATES,
     DescribeInstanceArgs,
@@ -44,6 +44,7 @@ def _filters(args: ListInstancesArgs) -> tuple[list[dict[str, Any]], str]:
     name="ec2.list_instances",
     description="List EC2 instances, filtered by region, state, tags or name.",
     example="what instances are running in us-east-1?",
+    examples=examples.LIST_INSTANCES,
     args=ListInstancesArgs,
     result=InstanceList,
     render=render_instance_list,
@@ -67,6 +68,7 @@ def list_instances(ctx: ToolContext, args: ListInstancesArgs) -> InstanceList:
     name="ec2.describe_instance",
     description="Show details of one EC2 instance, by id or Name tag.",
     example="tell me about web-1",
+    examples=examples.DESCRIBE_INSTANCE,
     args=DescribeInstanceArgs,
     result=InstanceDetail,
     render=render_instance_detail,

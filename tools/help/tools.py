@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import Block
 
 from tools import blocks
 from tools.context import ToolContext
+from tools.help import examples
 from tools.registry import REGISTRY, tool
 
 
@@ -53,6 +54,7 @@ def render_help(result: HelpResult) -> list[Block]:
     name="help",
     description="Explain what CloudFabric can do.",
     example="what can you do?",
+    examples=examples.HELP,
     args=HelpArgs,
     result=HelpResult,
     render=render_help,
