@@ -93,7 +93,12 @@ def is_identifier(value: str) -> bool:
 
 
 def link(
-    args: dict[str, Any], target: Target, text: str, mentions: list[Mention], lexicon: Lexicon
+    args: dict[str, Any],
+    target: Target,
+    text: str,
+    mentions: list[Mention],
+    lexicon: Lexicon,
+    by_kind: bool = True,
 ) -> dict[str, Any]:
     """``args`` with the target argument set to the known things the message names.
 
@@ -103,11 +108,13 @@ def link(
         text: the message.
         mentions: known entities the message names.
         lexicon: what exists.
+        by_kind: a kind named alone may stand for the only thing of that kind (reads only:
+            a change must name its target).
     """
     built = _values(args, target)
     ids = [v for v in built if is_identifier(v)]
     named = _named(mentions, target)
-    if not named and not ids:
+    if not named and not ids and by_kind:
         named = _only_of_kind(text, lexicon, target)
     if not named and not ids:
         return args

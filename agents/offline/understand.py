@@ -46,8 +46,10 @@ CHANGE_FLOOR = 0.40
 """A tool that changes things needs at least this share, and a clear lead, to be chosen."""
 
 NEGATION = patterns.compile(
-    r"\b(don'?t|dont|do not|never|no need to|not to|shouldn'?t|mustn'?t|must not|avoid)\b"
+    r"\b(don'?t|dont|do not|never|no need to|not to|shouldn'?t|mustn'?t|must not|avoid|"
+    r"hold off|no circumstances|not (now|yet)|leave (it|them) (alone|running|be))\b"
 )
+POLITE_REQUEST = patterns.compile(r"^\W*(can|could|would|will) you\b|^\W*(please|pls|kindly)\b")
 HOW_TO = patterns.compile(
     r"^\W*(how (do|can|should|would|could) (i|we|you|one)|how to|is it possible to|"
     r"are you able to|do you support|can you even|what do i (type|say))\b"
@@ -169,7 +171,8 @@ class Understanding:
             return Decision.call("help", {"topic": spec.domain})
         if HYPOTHETICAL.search(text):
             return self._what_if(u, spec, lexicon)
-        if QUESTION.search(text):
+        asked = text.rstrip().endswith("?") and not POLITE_REQUEST.search(text)
+        if QUESTION.search(text) or asked:
             return self._read_instead(u, tools, lexicon)
         weak = tools[0].score < CHANGE_FLOOR
         if weak or (len(tools) > 1 and tools[0].score - tools[1].score < MARGIN):
@@ -207,7 +210,8 @@ class Understanding:
         args: dict[str, Any] = builder(u) if builder else {}
         target = self.targets.get(spec.name)
         if target is not None:
-            args = link(args, target, u.text, lexicon.mentions(u.text), lexicon)
+            mentions = lexicon.mentions(u.text)
+            args = link(args, target, u.text, mentions, lexicon, by_kind=not spec.mutating)
             missing = unresolved(args, target, lexicon)
             if missing and _must_ask(spec, missing[0]):
                 return self._ask_target(spec, args, target, missing[0])

@@ -190,7 +190,7 @@ def _allocate_args(u: Utterance) -> dict[str, Any]:
 
 
 def _release_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = {"cidr": u.cidrs[0] if u.cidrs else ""}
+    args: dict[str, Any] = {"cidr": u.cidrs[0]} if u.cidrs else {}
     name = pool_name(u)
     if name:
         args["pool"] = name
@@ -506,4 +506,5 @@ TARGETS: dict[str, Target] = {
     "ipam.analyze": POOL,
     "ipam.show_pool": POOL,
     "ipam.picture": POOL,
+    "ipam.release": Target("pool", ("pool",), required=False),
 }
