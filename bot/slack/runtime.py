@@ -10,11 +10,11 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from bot.app import CloudFabric, create_app
-from bot.slack.dedupe import dedupe_for
 from bot.slack.identity import SlackUserGroups
 from bot.slack.surface import SlackSurface
 from bot.slack.transport import web_client
 from core.aws import AwsClients
+from core.coordination import dedupe_for
 from core.settings import Settings
 
 log = logging.getLogger(__name__)

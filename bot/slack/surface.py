@@ -16,12 +16,12 @@ from agents.reply import Reply
 from bot.app import CloudFabric
 from bot.slack import actions, commands, deploy_button, events, home, render, views
 from bot.slack.bot_identity import BotIdentityAuthorize
-from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.progress import ProgressMessage
 from bot.slack.transport import SlackTransport, Thread
 from core import patterns
+from core.coordination import Dedupe, MemoryDedupe
 from tools import progress
 
 log = logging.getLogger(__name__)
