@@ -14,7 +14,6 @@ from bot.slack.identity import SlackUserGroups
 from bot.slack.surface import SlackSurface
 from bot.slack.transport import web_client
 from core.aws import AwsClients
-from core.coordination import dedupe_for
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -125,5 +124,5 @@ def build_runtime(
     """
     client = web_client(settings)
     cloudfabric = create_app(settings, aws=aws, model=model, group_members=SlackUserGroups(client))
-    surface = SlackSurface(cloudfabric, client, dedupe_for(settings))
+    surface = SlackSurface(cloudfabric, client)
     return SlackRuntime(cloudfabric, surface)
