@@ -11,7 +11,6 @@ import json
 import logging
 import threading
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from approvals.errors import ApprovalNotFound, ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import render_decided_card, render_pending_card, render_refusal
 from approvals.service import ApprovalService
+from core.coordination import Locks, LockTimeout
 from tools import blocks
 from tools.plan import ActionPlan
 from tools.registry import Registry
@@ -74,6 +74,7 @@ class ConversationService:
         publish: Publisher | None = None,
         *,
         turn_budget: float,
+        locks: Locks,
     ) -> None:
         """Wire the service and subscribe to approval outcomes.
 
@@ -85,6 +86,8 @@ class ConversationService:
             publish: where follow-ups that no caller is waiting for are sent
                 (e.g. a Slack thread when an approval expires).
             turn_budget: seconds a turn may run before it is fenced off (see ``agents.turns``).
+            locks: a turn holds its conversation's lock here while it runs, so no two turns of
+                one conversation run at once, in this process or any other sharing the locks.
         """
         self.graph = graph
         self.provider = provider
@@ -92,7 +95,7 @@ class ConversationService:
         self.approvals = approvals
         self.publish = publish
         self.turn_budget = turn_budget
-        self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+        self.locks = locks
         self._waiting: dict[str, Reply] = {}
         self._deciding = threading.local()
         approvals.subscribe(self._on_final)
@@ -122,16 +125,16 @@ class ConversationService:
         turn = Turn()
         try:
             return turn.run_within(self.turn_budget, work, undo=self._withdraw)
-        except TurnAbandoned:
+        except (TurnAbandoned, LockTimeout):
             text = ran_too_long(self.turn_budget) if turn.started else still_busy(self.turn_budget)
             return Reply(blocks=[blocks.text(text)])
 
     def _invoke(
         self, conversation: str, config: RunnableConfig, graph_input: Callable[[], Any]
     ) -> Reply | None:
-        """One run of the graph in the turn's thread, holding the conversation; None when
-        ``graph_input`` finds nothing to run."""
-        with self._locks[conversation]:
+        """One run of the graph in the turn's thread, holding the conversation's lock (waiting
+        for it no longer than the budget); None when ``graph_input`` finds nothing to run."""
+        with self.locks.hold(f"conversation:{conversation}", self.turn_budget):
             current_turn = turns.current()
             if current_turn is not None:
                 current_turn.begin()

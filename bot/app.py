@@ -23,6 +23,7 @@ from approvals.service import ApprovalService
 from approvals.store import ApprovalStore
 from core.aws import AwsClients
 from core.clock import Clock
+from core.coordination import Coordination, coordination_for
 from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
@@ -42,6 +43,8 @@ class CloudFabric:
         approvals: approval service.
         conversations: the conversation service surfaces drive.
         checkpoints: the agent's checkpointer.
+        coordination: dedupe and locks shared with the other replicas (Redis, PostgreSQL
+            advisory locks or in-process, per settings).
         clock: the one source of "now".
         sandbox: the running sandbox, when in sandbox mode.
     """
@@ -54,6 +57,7 @@ class CloudFabric:
     approvals: ApprovalService
     conversations: ConversationService
     checkpoints: Checkpoints
+    coordination: Coordination
     clock: Clock = field(default_factory=Clock)
     sandbox: Any = None
     scheduler: Any = None
@@ -97,6 +101,7 @@ class CloudFabric:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
         self.checkpoints.close()
+        self.coordination.close()
         self.db.dispose()
         if self.sandbox is not None:
             self.sandbox.stop()
@@ -146,8 +151,15 @@ def create_app(
     provider = ChatProvider.build(settings, registry, model, lexicon)
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
+    coordination = coordination_for(settings)
     conversations = ConversationService(
-        graph, provider, registry, approvals, publish, turn_budget=settings.turn_budget_seconds
+        graph,
+        provider,
+        registry,
+        approvals,
+        publish,
+        turn_budget=settings.turn_budget_seconds,
+        locks=coordination,
     )
     return CloudFabric(
         settings=settings,
@@ -158,6 +170,7 @@ def create_app(
         approvals=approvals,
         conversations=conversations,
         checkpoints=checkpoints,
+        coordination=coordination,
         clock=clock,
         sandbox=sandbox,
         extras=extras,

@@ -131,6 +131,14 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="Redis URL for cache, locks and dedupe; in-process when unset."
     )
+    lock_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "How long a Redis lock (a conversation's) outlives a holder that stopped renewing "
+            "it; renewed every third of it while held."
+        ),
+    )
 
     slack_bot_token: str | None = Field(default=None, description="Slack bot token (xoxb-).")
     slack_signing_secret: str | None = Field(

@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
 
-from bot.slack.dedupe import Dedupe
 from bot.slack.metrics import SlackMetrics
+from core.coordination import Dedupe
 
 log = logging.getLogger(__name__)
 Middleware = Callable[..., BoltResponse | None]

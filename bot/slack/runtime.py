@@ -10,7 +10,6 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from bot.app import CloudFabric, create_app
-from bot.slack.dedupe import dedupe_for
 from bot.slack.identity import SlackUserGroups
 from bot.slack.surface import SlackSurface
 from bot.slack.transport import web_client
@@ -125,5 +124,5 @@ def build_runtime(
     """
     client = web_client(settings)
     cloudfabric = create_app(settings, aws=aws, model=model, group_members=SlackUserGroups(client))
-    surface = SlackSurface(cloudfabric, client, dedupe_for(settings))
+    surface = SlackSurface(cloudfabric, client)
     return SlackRuntime(cloudfabric, surface)

@@ -16,12 +16,12 @@ from agents.reply import Reply
 from bot.app import CloudFabric
 from bot.slack import actions, commands, deploy_button, events, home, render, views
 from bot.slack.bot_identity import BotIdentityAuthorize
-from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.progress import ProgressMessage
 from bot.slack.transport import SlackTransport, Thread
 from core import patterns
+from core.coordination import Dedupe
 from tools import progress
 
 log = logging.getLogger(__name__)
@@ -73,13 +73,14 @@ class SlackSurface:
         Args:
             cloudfabric: the services.
             client: the bot's Web API client (see ``transport.web_client``).
-            dedupe: set of taken events and messages (in-process when not given).
+            dedupe: set of taken events and messages (the process's coordination when not
+                given: Redis with ``CF_REDIS_URL``, else in-process).
             workers: threads running the listeners' work.
         """
         settings = cloudfabric.settings
         self.cloudfabric = cloudfabric
         self.client = client
-        self.dedupe = dedupe or MemoryDedupe()
+        self.dedupe: Dedupe = dedupe or cloudfabric.coordination
         self.metrics = SlackMetrics()
         self.transport = SlackTransport(
             client,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.dedupe import MemoryDedupe, RedisDedupe, dedupe_for
+from core.coordination import MemoryDedupe, RedisDedupe, dedupe_for
 from core.settings import Settings
 
 
