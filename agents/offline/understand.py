@@ -42,6 +42,8 @@ CONFIDENT = 0.60
 """At or above this, the best tool is taken however close the second is."""
 RULE_FLOOR = 2.0
 """Least rules score for the domain rules' match to be promoted over a hesitant classifier."""
+RULE_STRONG = 4.0
+"""A rules score this high is promoted even over a confident classifier."""
 CHANGE_FLOOR = 0.40
 """A tool that changes things needs at least this share, and a clear lead, to be chosen."""
 
@@ -112,20 +114,20 @@ class Understanding:
 
     def with_prior(self, u: Utterance, ranked: list[Ranked]) -> list[Ranked]:
         """The classifier's ranking, with the domain rules' best match promoted when the
-        classifier is not confident: the rules still know phrasings the examples do not.
+        classifier is not confident or the rules are sure: the rules still know phrasings
+        the examples do not.
 
         Args:
             u: the message.
             ranked: the classifier's ranking.
         """
-        if ranked and ranked[0].score >= CONFIDENT:
-            return ranked
         best: tuple[float, str] | None = None
         for intent in self.intents:
             score = intent.score(u)
             if score >= RULE_FLOOR and (best is None or score > best[0]):
                 best = (score, intent.tool)
-        if best is None:
+        confident = bool(ranked) and ranked[0].score >= CONFIDENT
+        if best is None or (confident and best[0] < RULE_STRONG):
             return ranked
         promoted = Ranked(best[1], max(CONFIDENT, ranked[0].score if ranked else 0.0))
         return [promoted, *(r for r in ranked if r.label != best[1])]
