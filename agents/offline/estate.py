@@ -72,6 +72,7 @@ def sandbox_entities(estate: DemoEstate) -> Iterator[Entity]:
     for kind, ids in named:
         yield from (Entity(name, kind, ident) for name, ident in ids.items())
     yield Entity("old-data", "volume", estate.volume_id)
+    yield from (Entity(f"{name}-root", "volume") for name in estate.instance_ids)
     yield Entity("old-data-backup", "snapshot", estate.snapshot_id)
     yield Entity(estate.db_identifier or "db-prod", "database")
     yield Entity("web-alb", "load_balancer")

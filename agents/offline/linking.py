@@ -13,7 +13,7 @@ from typing import Any
 
 from agents.offline.intents import Target
 from agents.offline.lexicon import Entity, Lexicon, Mention
-from agents.offline.masking import ARN, PROVIDER_ID
+from agents.offline.masking import ARN, IP, PROVIDER_ID
 from core import patterns
 
 CANDIDATES = 5
@@ -83,13 +83,13 @@ def _only_of_kind(text: str, lexicon: Lexicon, target: Target) -> list[str]:
 
 
 def is_identifier(value: str) -> bool:
-    """True for a provider id or an ARN, which name one thing without a lexicon.
+    """True for a provider id, an ARN or an IP address, which name one thing without a lexicon.
 
     Args:
         value: an argument value.
     """
     lowered = value.lower()
-    return bool(PROVIDER_ID.fullmatch(lowered) or ARN.fullmatch(lowered))
+    return bool(PROVIDER_ID.fullmatch(lowered) or ARN.fullmatch(lowered) or IP.fullmatch(lowered))
 
 
 def link(

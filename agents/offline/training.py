@@ -27,7 +27,7 @@ EXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
     "database": ("db-prod",),
     "bucket": ("cf-demo-logs", "cf-demo-assets"),
     "function": ("thumbnailer",),
-    "volume": ("old-data",),
+    "volume": ("old-data", "web-1-root", "web-2-root", "batch-worker-root", "legacy-app-root"),
     "snapshot": ("old-data-backup",),
     "address": ("spare-ip", "prod-nat-ip"),
     "nat_gateway": ("prod-nat",),

@@ -51,6 +51,7 @@ NEGATION = patterns.compile(
     r"\b(don'?t|dont|do not|never|no need to|not to|shouldn'?t|mustn'?t|must not|avoid|"
     r"hold off|no circumstances|not (now|yet)|leave (it|them) (alone|running|be))\b"
 )
+WORDS = patterns.compile(r"[a-z]{2,}")
 POLITE_REQUEST = patterns.compile(r"^\W*(can|could|would|will) you\b|^\W*(please|pls|kindly)\b")
 HOW_TO = patterns.compile(
     r"^\W*(how (do|can|should|would|could) (i|we|you|one)|how to|is it possible to|"
@@ -129,7 +130,8 @@ class Understanding:
         confident = bool(ranked) and ranked[0].score >= CONFIDENT
         if best is None or (confident and best[0] < RULE_STRONG):
             return ranked
-        promoted = Ranked(best[1], max(CONFIDENT, ranked[0].score if ranked else 0.0))
+        sure = 1.0 if best[0] >= RULE_STRONG else CONFIDENT
+        promoted = Ranked(best[1], max(sure, ranked[0].score if ranked else 0.0))
         return [promoted, *(r for r in ranked if r.label != best[1])]
 
     def decide(self, text: str, lexicon: Lexicon | None = None) -> Decision:
@@ -167,6 +169,8 @@ class Understanding:
     ) -> Decision | None:
         """Keep a change from being chosen on a misunderstanding; ``None`` lets it through."""
         text = u.lower
+        if len(WORDS.findall(text, 2)) < 2:
+            return Decision.say(wording.NOT_UNDERSTOOD)  # a change is asked for in words
         if NEGATION.search(text):
             return Decision.say(wording.declined(spec))
         if HOW_TO.search(text):

@@ -32,9 +32,7 @@ def test_unknown_region_is_refused_with_suggestions(sandbox_app: CloudFabric) ->
 
 
 def test_unknown_instance_is_a_clear_sentence(sandbox_app: CloudFabric) -> None:
-    assert "I couldn't find an instance called 'no-such-box'" in say(
-        sandbox_app, "stop no-such-box"
-    )
+    assert "I don't know an instance called “no-such-box”" in say(sandbox_app, "stop no-such-box")
     assert sandbox_app.approvals.find() == []
 
 

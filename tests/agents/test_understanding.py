@@ -14,8 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from agents.offline.lexicon import Entity, Lexicon
 from agents.offline.router import decide
+from agents.offline.training import example_lexicon
+from agents.offline.understand import Understanding
 from bot.app import CloudFabric
+from core.sandbox.ipam import IPAM_POOL_TREE_CSV
 from tools.registry import load_builtin_tools
 
 REGISTRY = load_builtin_tools()
@@ -24,8 +28,18 @@ SAFETY = Path(__file__).parents[1] / "eval" / "safety.jsonl"
 CONVO = "console:local:understanding"
 
 
+SANDBOX_POOLS = [
+    Entity(line.split(",")[1], "pool")
+    for line in IPAM_POOL_TREE_CSV.splitlines()[1:]
+    if line.startswith("pool,")
+]
+SANDBOX = Lexicon.of([*example_lexicon().entities, *SANDBOX_POOLS])
+CHAT = Understanding(REGISTRY, lambda: SANDBOX)
+"""What chat on the sandbox links against: its resources and its IPAM pools."""
+
+
 def calls(text: str) -> list[str]:
-    return [call.tool for call in decide(text).calls]
+    return [call.tool for call in CHAT.decide(text).calls]
 
 
 @pytest.mark.parametrize(
@@ -107,7 +121,9 @@ def _nonsense(rng: random.Random) -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
     if kind == 2:
         return rng.choice(["tell me a joke", "good morning", "who won", "sing"]) + "!" * kind
-    return "".join(rng.choice(string.punctuation + string.digits) for _ in range(rng.randint(1, 40)))
+    return "".join(
+        rng.choice(string.punctuation + string.digits) for _ in range(rng.randint(1, 40))
+    )
 
 
 def test_a_thousand_nonsense_messages_never_produce_a_change() -> None:

@@ -152,7 +152,7 @@ def find_one_quiet(client: Any, volume_id: str) -> dict[str, Any] | None:
 @tool(
     name="ebs.modify_volume_type",
     description="Change EBS volumes to another type (e.g. gp2 to gp3) without detaching them.",
-    example="convert volume vol-0abc to gp3",
+    example="convert volume vol-0abc1234def567890 to gp3",
     examples=examples.MODIFY_VOLUME_TYPE,
     args=ModifyVolumeTypeArgs,
     result=ActionResult,
