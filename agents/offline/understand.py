@@ -51,7 +51,7 @@ NEGATION = patterns.compile(
     r"\b(don'?t|dont|do not|never|no need to|not to|shouldn'?t|mustn'?t|must not|avoid|"
     r"hold off|no circumstances|not (now|yet)|leave (it|them) (alone|running|be))\b"
 )
-WORDS = patterns.compile(r"[a-z]{2,}")
+WORDS = patterns.compile(r"[a-z]{3,}")
 POLITE_REQUEST = patterns.compile(r"^\W*(can|could|would|will) you\b|^\W*(please|pls|kindly)\b")
 HOW_TO = patterns.compile(
     r"^\W*(how (do|can|should|would|could) (i|we|you|one)|how to|is it possible to|"
@@ -169,7 +169,7 @@ class Understanding:
     ) -> Decision | None:
         """Keep a change from being chosen on a misunderstanding; ``None`` lets it through."""
         text = u.lower
-        if len(WORDS.findall(text, 2)) < 2:
+        if not WORDS.search(text):
             return Decision.say(wording.NOT_UNDERSTOOD)  # a change is asked for in words
         if NEGATION.search(text):
             return Decision.say(wording.declined(spec))
