@@ -151,3 +151,25 @@ def unresolved(args: dict[str, Any], target: Target, lexicon: Lexicon) -> list[U
         close = [s.entity for s in lexicon.closest(value, target.kinds)]
         missing.append(Unresolved(value, target.kinds, close or known[:CANDIDATES], bool(close)))
     return missing
+
+
+HYPHENATED = patterns.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
+REGION_LIKE = patterns.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-\d")
+
+
+def strangers(text: str, lexicon: Lexicon) -> list[str]:
+    """Hyphenated names in ``text`` that name nothing known (``qa-pool``, ``web-9``).
+
+    A change whose message names something unknown is asked about, never run on the rest.
+    Regions, ids and known names are not strangers.
+
+    Args:
+        text: the message.
+        lexicon: what exists.
+    """
+    found = []
+    for word in HYPHENATED.findall(text.lower(), 50):
+        if word in lexicon.by_name or is_identifier(word) or REGION_LIKE.fullmatch(word):
+            continue
+        found.append(word)
+    return found

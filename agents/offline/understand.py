@@ -27,7 +27,7 @@ from agents.offline.followups import NEVER_MIND as NEVER_MIND_MESSAGE
 from agents.offline.followups import Context, answer_to_question, same_again, with_referents
 from agents.offline.intents import ArgsBuilder, Intent, Target, load_intents, load_targets
 from agents.offline.lexicon import Entity, Lexicon
-from agents.offline.linking import Unresolved, link, unresolved
+from agents.offline.linking import Unresolved, link, strangers, unresolved
 from agents.offline.masking import mask
 from agents.offline.training import classifier_for
 from agents.offline.utterance import Utterance
@@ -130,9 +130,11 @@ class Understanding:
         confident = bool(ranked) and ranked[0].score >= CONFIDENT
         if best is None or (confident and best[0] < RULE_STRONG):
             return ranked
-        sure = 1.0 if best[0] >= RULE_STRONG else CONFIDENT
-        promoted = Ranked(best[1], max(sure, ranked[0].score if ranked else 0.0))
-        return [promoted, *(r for r in ranked if r.label != best[1])]
+        strong = best[0] >= RULE_STRONG
+        promoted = Ranked(best[1], max(1.0 if strong else CONFIDENT, ranked[0].score))
+        weight = 0.5 if strong else 1.0  # sure rules halve the others' weight
+        others = [Ranked(r.label, r.score * weight) for r in ranked if r.label != best[1]]
+        return [promoted, *others]
 
     def decide(self, text: str, lexicon: Lexicon | None = None) -> Decision:
         """What to do about one message on its own.
@@ -215,6 +217,11 @@ class Understanding:
         builder = self.builders.get(spec.name)
         args: dict[str, Any] = builder(u) if builder else {}
         target = self.targets.get(spec.name)
+        if target is not None and spec.mutating:
+            stranger = strangers(u.text, lexicon)
+            if stranger:
+                missing = Unresolved(stranger[0], target.kinds, lexicon.of_kind(target.kinds)[:5])
+                return self._ask_target(spec, args, target, missing)
         if target is not None:
             mentions = lexicon.mentions(u.text)
             args = link(args, target, u.text, mentions, lexicon, by_kind=not spec.mutating)
