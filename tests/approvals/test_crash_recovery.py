@@ -198,7 +198,9 @@ def test_kill_during_the_aws_call_ends_interrupted_with_what_aws_shows(
 
     second.go()  # a fresh CloudFabric on the same database: its first sweep runs at once
     [card] = slack.wait_for(
-        "chat.update", lambda c: c.params.get("ts") == request.card_ts and "cut off" in str(c)
+        "chat.update",
+        lambda c: c.params.get("ts") == request.card_ts and "cut off" in str(c),
+        timeout=30,
     )
     final = store.get(request.id)
     assert final is not None
@@ -262,7 +264,9 @@ def test_kill_between_approval_and_claim_runs_it_once_after_restart(
 
     second.go()
     [card] = slack.wait_for(
-        "chat.update", lambda c: c.params.get("ts") == request.card_ts and "executed" in str(c)
+        "chat.update",
+        lambda c: c.params.get("ts") == request.card_ts and "executed" in str(c),
+        timeout=30,
     )
     final = store.get(request.id)
     assert final is not None
