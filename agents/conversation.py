@@ -263,6 +263,11 @@ class ConversationService:
             text = f"Done — {request.summary.rstrip('.')} (approved by {who}).\n{detail}".strip()
         elif state is ApprovalState.FAILED:
             text = f"Approved by {who}, but it failed: {request.error}"
+        elif state is ApprovalState.INTERRUPTED:
+            text = (
+                f"Approved by {who}, but its run was cut off (the process running it stopped) "
+                f"and was not run again. AWS shows now: {request.observed or 'nothing'}"
+            )
         elif state is ApprovalState.EXPIRED:
             text = f"The request to {request.summary.rstrip('.').lower()} expired; nothing ran."
         else:

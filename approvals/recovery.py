@@ -73,7 +73,7 @@ class Recovery:
                 final = self.executor.run(request.id)
             except AlreadyDecided:
                 continue  # another replica claimed it first
-            self.audit.append("sweep", "resumed", request.id, {"state": final.state})
+            self.audit.append("sweep", "resumed", request.id, _resumed(request, final))
             done.append(final)
         for request in self.store.lease_expired(now):
             interrupted = self.interrupt(request)
@@ -128,3 +128,18 @@ class Recovery:
         except (ToolError, ClientError, BotoCoreError) as error:
             log.warning("reading back %s failed: %s", request.id, error)
             return f"{labels} could not be read back ({type(error).__name__}): check them."
+
+
+def _resumed(approved: ApprovalRequest, final: ApprovalRequest) -> dict[str, str | None]:
+    """The audit detail of a request the sweep ran: how it ended, and the decision it ran on.
+
+    The process that approved it may have died before it audited the decision (that entry is
+    written after the decision commits), so this one names the approver and the plan.
+    """
+    decided_at = approved.decided_at.isoformat() if approved.decided_at else None
+    return {
+        "state": final.state,
+        "approved_by": approved.decided_by,
+        "approved_at": decided_at,
+        "plan_hash": approved.plan_hash,
+    }

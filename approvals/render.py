@@ -27,6 +27,10 @@ STATE_LINES = {
     ApprovalState.REJECTED: ":no_entry: Rejected by {who} at {when}{reason}",
     ApprovalState.CANCELLED: ":leftwards_arrow_with_hook: Cancelled by {who} at {when}{reason}",
     ApprovalState.EXPIRED: ":alarm_clock: Expired at {expires} without a decision.",
+    ApprovalState.INTERRUPTED: (
+        ":warning: Approved by {who} at {when} — its run was cut off (the process running it "
+        "stopped) and was not run again. AWS shows now: {observed}"
+    ),
 }
 
 
@@ -45,6 +49,7 @@ TITLES = {
     ApprovalState.REJECTED: "Rejected",
     ApprovalState.CANCELLED: "Cancelled",
     ApprovalState.EXPIRED: "Expired",
+    ApprovalState.INTERRUPTED: "Approved, cut off",
 }
 
 
@@ -122,6 +127,7 @@ def render_decided_card(
         error=request.error or "",
         reason=reason,
         expires=_when(request.expires_at),
+        observed=request.observed or "nothing could be read back.",
     )
     return [*_plan_blocks(request, plan, who_may_approve), blocks.text(line), *result]
 

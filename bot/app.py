@@ -90,7 +90,7 @@ class CloudFabric:
             id="approval-sweep",
             max_instances=1,
             coalesce=True,
-            next_run_time=self.clock.now(),
+            next_run_time=self.clock.system_now(),  # APScheduler runs on the system clock
         )
         scheduler.start()
         self.scheduler = scheduler

@@ -64,6 +64,15 @@ class Clock:
         """The current instant as POSIX seconds (for APIs that want ``time.time()``)."""
         return self.now().timestamp()
 
+    def system_now(self) -> datetime:
+        """What the system clock reads now, whatever instant this clock was started at.
+
+        Only for libraries that schedule on the system clock themselves (APScheduler compares
+        a job's next run time with its own ``datetime.now``); every "now" of CloudFabric is
+        ``now()``.
+        """
+        return self.now() - self._offset
+
     @property
     def offset(self) -> timedelta:
         """How far this clock is ahead of the system clock (zero unless started elsewhere)."""

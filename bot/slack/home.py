@@ -18,7 +18,7 @@ from bot.slack.transport import workspace_of
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
 
-EXECUTED = (ApprovalState.SUCCEEDED, ApprovalState.FAILED)
+EXECUTED = (ApprovalState.SUCCEEDED, ApprovalState.FAILED, ApprovalState.INTERRUPTED)
 
 
 def may_approve(surface: SlackSurface, user: str, request: ApprovalRequest) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -210,5 +211,26 @@ def test_background_sweeper_expires_and_tells_the_conversation(
         assert "expired; nothing ran" in told[0][1]
         assert app.approvals.get(reply.approvals[0]).state == ApprovalState.EXPIRED
         assert state_of(aws, estate["batch-worker"]) == "running"
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("shift", [timedelta(days=400), timedelta(days=-400)])
+def test_first_sweep_runs_at_start_up_whatever_instant_the_clock_started_at(
+    settings: Settings, aws: AwsClients, estate: dict[str, str], shift: timedelta
+) -> None:
+    # A process started with CF_CLOCK_START (a demo, a child of a test) tells time from there,
+    # while the scheduler behind the sweep runs on the system clock.
+    settings = settings.model_copy(update={"approval_sweep_seconds": 3600})
+    app = create_app(settings, aws=aws, clock=Clock(Clock().now() + shift))
+    try:
+        app.approvals.ttl = timedelta(seconds=-1)
+        request = stop_request(app)
+        app.start_background()  # the next sweep after the first one is an hour away
+        deadline = time.monotonic() + 15
+        while app.approvals.get(request.id).state == ApprovalState.PENDING:
+            assert time.monotonic() < deadline, "no sweep ran at start-up"
+            time.sleep(0.05)
+        assert app.approvals.get(request.id).state == ApprovalState.EXPIRED
     finally:
         app.close()

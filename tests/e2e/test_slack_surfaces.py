@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,26 @@ def test_app_home_shows_pending_approvals_and_approving_there_executes(stack: St
     assert stack.runtime.cloudfabric.approvals.get(approval_id).state == ApprovalState.SUCCEEDED
     assert "Recent executions" in json.dumps(refreshed.params["view"])
     assert approval_id in json.dumps(refreshed.params["view"])
+
+
+def test_app_home_lists_an_interrupted_execution_among_recent_executions(stack: Stack) -> None:
+    stack.post_event(
+        mention("stop web-2", event_id="EvH4", channel="C33", ts="3300.1", user="U0ANN")
+    )
+    approval_id = _card_of(stack, "3300.1")
+    approvals = stack.runtime.cloudfabric.approvals
+    # Approved, then claimed by a replica that died before its lease ran out: the sweep reports it.
+    approved, executing = ApprovalState.APPROVED, ApprovalState.EXECUTING
+    approvals.store.transition(approval_id, ApprovalState.PENDING, approved, decided_by="U0BEN")
+    gone = approvals.clock.now() - timedelta(seconds=1)
+    approvals.store.transition(approval_id, approved, executing, owner="x", lease_expires_at=gone)
+    assert [r.id for r in approvals.recover()] == [approval_id]
+    assert approvals.get(approval_id).state == ApprovalState.INTERRUPTED
+
+    home = _open_home(stack, "U0ANN", "EvH5")
+
+    executions = json.dumps(home["blocks"]).split("Recent executions", 1)[1]
+    assert approval_id in executions and "INTERRUPTED" in executions
 
 
 @pytest.fixture
