@@ -157,7 +157,7 @@ HYPHENATED = patterns.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
 REGION_LIKE = patterns.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-\d")
 
 
-def strangers(text: str, lexicon: Lexicon) -> list[str]:
+def strangers(text: str, lexicon: Lexicon, vocabulary: frozenset[str] = frozenset()) -> list[str]:
     """Hyphenated names in ``text`` that name nothing known (``qa-pool``, ``web-9``).
 
     A change whose message names something unknown is asked about, never run on the rest.
@@ -166,10 +166,12 @@ def strangers(text: str, lexicon: Lexicon) -> list[str]:
     Args:
         text: the message.
         lexicon: what exists.
+        vocabulary: hyphenated words that are words, not names ("power-cycle").
     """
     found = []
     for word in HYPHENATED.findall(text.lower(), 50):
-        if word in lexicon.by_name or is_identifier(word) or REGION_LIKE.fullmatch(word):
+        known = word in lexicon.by_name or word in vocabulary
+        if known or is_identifier(word) or REGION_LIKE.fullmatch(word):
             continue
         found.append(word)
     return found

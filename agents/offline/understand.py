@@ -26,10 +26,10 @@ from agents.offline.decision import Call, Decision, Option
 from agents.offline.followups import NEVER_MIND as NEVER_MIND_MESSAGE
 from agents.offline.followups import Context, answer_to_question, same_again, with_referents
 from agents.offline.intents import ArgsBuilder, Intent, Target, load_intents, load_targets
-from agents.offline.lexicon import Entity, Lexicon
-from agents.offline.linking import Unresolved, link, strangers, unresolved
+from agents.offline.lexicon import Entity, Lexicon, words_of
+from agents.offline.linking import CANDIDATES, Unresolved, link, strangers, unresolved
 from agents.offline.masking import mask
-from agents.offline.training import classifier_for
+from agents.offline.training import classifier_for, example_lexicon
 from agents.offline.utterance import Utterance
 from core import patterns
 from tools.registry import Registry, ToolSpec
@@ -92,6 +92,14 @@ class Understanding:
         for intent in load_intents():
             found.setdefault(intent.tool, intent.build)
         return found
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Hyphenated words the examples use ("power-cycle", "right-size"): words, not names."""
+        words = {
+            w for spec in self.registry.all() for text in spec.examples for w in words_of(text)
+        }
+        return frozenset(w for w in words if "-" in w) - set(example_lexicon().by_name)
 
     @cached_property
     def targets(self) -> dict[str, Target]:
@@ -218,10 +226,11 @@ class Understanding:
         args: dict[str, Any] = builder(u) if builder else {}
         target = self.targets.get(spec.name)
         if target is not None and spec.mutating:
-            stranger = strangers(u.text, lexicon)
+            known = lexicon.of_kind(target.kinds)
+            stranger = strangers(u.text, lexicon, self.vocabulary) if known else []
             if stranger:
-                missing = Unresolved(stranger[0], target.kinds, lexicon.of_kind(target.kinds)[:5])
-                return self._ask_target(spec, args, target, missing)
+                unknown = Unresolved(stranger[0], target.kinds, known[:CANDIDATES])
+                return self._ask_target(spec, args, target, unknown)
         if target is not None:
             mentions = lexicon.mentions(u.text)
             args = link(args, target, u.text, mentions, lexicon, by_kind=not spec.mutating)
