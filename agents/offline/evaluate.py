@@ -121,8 +121,7 @@ def evaluate(understanding: Understanding, rows: list[Row]) -> Report:
     rankings = understanding.classifier.rank_many(masked, top=4)
     report = Report()
     for row, ranked in zip(rows, rankings, strict=True):
-        u = Utterance(row.text)
-        decision = understanding.decide_ranked(u, understanding.with_prior(u, ranked), lexicon)
+        decision = understanding.decide_ranked(Utterance(row.text), ranked, lexicon)
         got = _got(decision)
         right_tool = got == row.tool
         report.add(row, got, right_tool, right_tool and args_match(row.args, decision))

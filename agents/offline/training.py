@@ -38,9 +38,19 @@ EXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
 """The sandbox names examples use, by kind (what ``mask`` replaces while training)."""
 
 
+def sandbox_pools() -> list[str]:
+    """Names of the sandbox's IPAM pools (its seeded pool tree)."""
+    from core.sandbox.ipam import IPAM_POOL_TREE_CSV
+
+    rows = IPAM_POOL_TREE_CSV.strip().splitlines()[1:]
+    return [row.split(",")[1] for row in rows if row.startswith("pool,")]
+
+
+@lru_cache(maxsize=1)
 def example_lexicon() -> Lexicon:
-    """The names the registry's examples use, as a lexicon."""
-    return Lexicon.of(Entity(name, kind) for kind, names in EXAMPLE_NAMES.items() for name in names)
+    """The sandbox's names, which the registry's examples use, as a lexicon."""
+    named = [Entity(name, kind) for kind, names in EXAMPLE_NAMES.items() for name in names]
+    return Lexicon.of([*named, *(Entity(pool, "pool") for pool in sandbox_pools())])
 
 
 def off_topic() -> list[str]:

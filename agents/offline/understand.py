@@ -25,7 +25,7 @@ from agents.offline.classifier import OFF_TOPIC, Ranked, ToolClassifier
 from agents.offline.decision import Call, Decision, Option
 from agents.offline.followups import NEVER_MIND as NEVER_MIND_MESSAGE
 from agents.offline.followups import Context, answer_to_question, same_again, with_referents
-from agents.offline.intents import ArgsBuilder, Intent, Target, load_intents, load_targets
+from agents.offline.intents import ArgsBuilder, Target, load_intents, load_targets
 from agents.offline.lexicon import Entity, Lexicon, words_of
 from agents.offline.linking import CANDIDATES, Unresolved, link, strangers, unresolved
 from agents.offline.masking import mask
@@ -40,10 +40,6 @@ MARGIN = 0.12
 """Two tools closer than this (while the best is not confident) are asked about."""
 CONFIDENT = 0.60
 """At or above this, the best tool is taken however close the second is."""
-RULE_FLOOR = 2.0
-"""Least rules score for the domain rules' match to be promoted over a hesitant classifier."""
-RULE_STRONG = 4.0
-"""A rules score this high is promoted even over a confident classifier."""
 CHANGE_FLOOR = 0.40
 """A tool that changes things needs at least this share, and a clear lead, to be chosen."""
 
@@ -106,11 +102,6 @@ class Understanding:
         """Tool name -> the argument that names existing things."""
         return load_targets()
 
-    @cached_property
-    def intents(self) -> list[Intent]:
-        """The rules modules' intents (their patterns give a prior; see ``with_prior``)."""
-        return [intent for intent in load_intents() if intent.patterns]
-
     def rank(self, text: str, lexicon: Lexicon) -> list[Ranked]:
         """The likeliest tools (and "none") for ``text``, best first.
 
@@ -118,31 +109,7 @@ class Understanding:
             text: the message.
             lexicon: what exists, for masking names.
         """
-        ranked = self.classifier.rank(mask(text, lexicon), top=4)
-        return self.with_prior(Utterance(text), ranked)
-
-    def with_prior(self, u: Utterance, ranked: list[Ranked]) -> list[Ranked]:
-        """The classifier's ranking, with the domain rules' best match promoted when the
-        classifier is not confident or the rules are sure: the rules still know phrasings
-        the examples do not.
-
-        Args:
-            u: the message.
-            ranked: the classifier's ranking.
-        """
-        best: tuple[float, str] | None = None
-        for intent in self.intents:
-            score = intent.score(u)
-            if score >= RULE_FLOOR and (best is None or score > best[0]):
-                best = (score, intent.tool)
-        confident = bool(ranked) and ranked[0].score >= CONFIDENT
-        if best is None or (confident and best[0] < RULE_STRONG):
-            return ranked
-        strong = best[0] >= RULE_STRONG
-        promoted = Ranked(best[1], max(1.0 if strong else CONFIDENT, ranked[0].score))
-        weight = 0.5 if strong else 1.0  # sure rules halve the others' weight
-        others = [Ranked(r.label, r.score * weight) for r in ranked if r.label != best[1]]
-        return [promoted, *others]
+        return self.classifier.rank(mask(text, lexicon), top=4)
 
     def decide(self, text: str, lexicon: Lexicon | None = None) -> Decision:
         """What to do about one message on its own.

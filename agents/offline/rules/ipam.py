@@ -507,4 +507,5 @@ TARGETS: dict[str, Target] = {
     "ipam.show_pool": POOL,
     "ipam.picture": POOL,
     "ipam.release": Target("pool", ("pool",), required=False),
+    "ipam.allocate": Target("pool", ("pool",), required=False),
 }
