@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agents.offline.decision import Decision
+    from agents.offline.understand import Understanding
     from agents.providers import ChatProvider
     from core.settings import Settings
     from tools.registry import Registry
@@ -78,19 +79,36 @@ def explainer(settings: Settings) -> Explainer:
     """What ``cloudfabric explain`` asks for each message.
 
     With the offline provider the understanding layer answers directly, linking names
-    against the sandbox's estate (the same decision chat makes, without starting the chat
-    machinery); any other provider is asked through ``explain_message``.
+    against the estate chat would use: the sandbox's names, or in live mode discovery's
+    inventory, IPAM pools and architectures from the store (the same decision chat makes,
+    without starting the chat machinery); any other provider is asked through
+    ``explain_message``.
 
     Args:
         settings: ``model_provider`` and the provider's options.
     """
-    if settings.model_provider == "offline":
+    if settings.model_provider == "offline" and settings.is_sandbox:
         from agents.offline.router import decide
 
         return lambda text: explanation_of(decide(text))
+    if settings.model_provider == "offline":
+        understanding = _live_understanding(settings)
+        return lambda text: explanation_of(understanding.decide(text))
     from agents.providers import ChatProvider
     from tools.registry import load_builtin_tools
 
     registry = load_builtin_tools()
     provider = ChatProvider.build(settings, registry)
     return lambda text: explain_message(provider, registry, text)
+
+
+def _live_understanding(settings: Settings) -> Understanding:
+    """The understanding layer over the live estate as the store knows it."""
+    from agents.offline.estate import EstateLexicon
+    from agents.offline.understand import Understanding
+    from core.db import Database
+    from tools.registry import load_builtin_tools
+
+    db = Database(settings.sql_url)
+    db.migrate()
+    return Understanding(load_builtin_tools(), EstateLexicon(db))
