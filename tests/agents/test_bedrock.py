@@ -66,16 +66,25 @@ def bedrock_app(settings: Settings, runtime: tuple[Any, Stubber]) -> Iterator[Cl
     built.close()
 
 
-def test_bedrock_tool_call_runs_the_tool_and_answers(bedrock_app, runtime) -> None:
+def test_bedrock_read_is_answered_by_the_rendered_result_in_one_call(bedrock_app, runtime) -> None:
     _, stubber = runtime
     stubber.add_response(
         "converse",
         tool_use("ec2_list_instances", {"region": "us-east-1", "state": "running"}, "t1"),
     )
-    stubber.add_response("converse", text_reply("Four instances are running in us-east-1."))
     reply = bedrock_app.conversations.handle_message(CONVO, "alice", "what runs in virginia?")
     assert "batch-worker" in reply.text and "web-1" in reply.text
-    assert "Four instances are running in us-east-1." in reply.text
+    stubber.assert_no_pending_responses()  # one Converse call: no second one to restate the list
+
+
+def test_a_tool_error_goes_back_to_the_model_for_an_answer(bedrock_app, runtime) -> None:
+    _, stubber = runtime
+    stubber.add_response(
+        "converse", tool_use("ec2_describe_instance", {"target": "no-such-box"}, "t7")
+    )
+    stubber.add_response("converse", text_reply("There is no instance called no-such-box."))
+    reply = bedrock_app.conversations.handle_message(CONVO, "alice", "tell me about no-such-box")
+    assert "There is no instance called no-such-box." in reply.text
     stubber.assert_no_pending_responses()
 
 
