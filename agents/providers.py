@@ -1,57 +1,29 @@
-"""Chat model providers: offline (default) and Amazon Bedrock, with fallback to offline."""
+"""Chat model providers: offline (default) and Amazon Bedrock, with fallback to offline.
+
+A hosted model falls back to the offline router with a visible note when it fails (and is
+left alone for a minute).
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import Runnable
 
+from agents.hosted import bedrock_model, cache_points, system_message
+from agents.notices import model_unavailable
 from agents.offline.model import OfflineChatModel
-from agents.prompts import SYSTEM_PROMPT
+from agents.toolset import DomainSelector, Toolset, tool_schema
 from core.settings import Settings
-from tools.registry import Registry, ToolSpec
+from tools.registry import Registry
 
+__all__ = ["ChatProvider", "bedrock_model", "tool_schema"]
 log = logging.getLogger(__name__)
-
-
-def tool_schema(spec: ToolSpec) -> dict[str, Any]:
-    """The OpenAI-style function schema for a tool (understood by ``bind_tools``).
-
-    Args:
-        spec: the registered tool.
-    """
-    description = f"{spec.description} Example: “{spec.example}”."
-    if spec.mutating:
-        description += " Proposes a change that a person must approve before it runs."
-    return {
-        "type": "function",
-        "function": {
-            "name": spec.function_name,
-            "description": description,
-            "parameters": spec.args_model.model_json_schema(),
-        },
-    }
-
-
-def bedrock_model(settings: Settings, client: Any | None = None) -> BaseChatModel:
-    """``ChatBedrockConverse`` for the configured model id.
-
-    Args:
-        settings: model id and region.
-        client: a ready ``bedrock-runtime`` client (tests pass one with a Stubber).
-    """
-    from langchain_aws import ChatBedrockConverse
-
-    kwargs: dict[str, Any] = {"model": settings.bedrock_model_id, "temperature": 0}
-    if client is not None:
-        kwargs["client"] = client
-    else:
-        kwargs["region_name"] = settings.bedrock_region
-    return ChatBedrockConverse(**kwargs)
 
 
 @dataclass
@@ -59,39 +31,63 @@ class ChatProvider:
     """The model the graph talks to, with the offline router behind it as a fallback.
 
     Attributes:
-        primary: the configured model (may be the offline one itself).
+        primary: the configured model, tools not yet bound (may be the offline one itself).
         fallback: the offline model.
         name: provider name for notes and logs.
+        toolset: the tool schemas bound for each call.
+        system: the system prompt hosted models are given first.
+        select_domains: names the domains a request is about (None: every tool, always).
+        retry_after_seconds: how long a failed primary is left alone.
     """
 
     primary: BaseChatModel
     fallback: BaseChatModel
     name: str
+    toolset: Toolset
+    system: SystemMessage
+    select_domains: DomainSelector | None = None
     retry_after_seconds: float = 60.0
     _down_until: float = 0.0
     _reason: str = "unreachable"
+    _bound: dict[frozenset[str] | None, Runnable[Any, Any]] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, settings: Settings, registry: Registry, model: BaseChatModel | None = None
+        cls,
+        settings: Settings,
+        registry: Registry,
+        model: BaseChatModel | None = None,
+        *,
+        select_domains: DomainSelector | None = None,
     ) -> ChatProvider:
         """Choose the provider from settings (or use ``model`` as the primary).
 
         Args:
-            settings: ``model_provider`` and Bedrock options.
+            settings: ``model_provider`` and the provider's options.
             registry: tools to bind.
             model: an explicit chat model (tests).
+            select_domains: names the domains a request is about, to bind only their tools.
         """
         offline = OfflineChatModel()
+        name = settings.model_provider
         if model is None:
-            if settings.model_provider == "bedrock":
-                model, name = bedrock_model(settings), "bedrock"
-            else:
-                model, name = offline, "offline"
-        else:
-            name = "offline" if isinstance(model, OfflineChatModel) else settings.model_provider
-        schemas = [tool_schema(spec) for spec in registry.all()]
-        return cls(primary=model.bind_tools(schemas), fallback=offline, name=name)  # type: ignore[arg-type]
+            model = _hosted(settings) or offline
+        elif isinstance(model, OfflineChatModel):
+            name = "offline"
+        points = cache_points(settings)
+        return cls(
+            primary=model,
+            fallback=offline,
+            name=name,
+            toolset=Toolset(registry, cache_point=points.tools),
+            system=system_message(points),
+            select_domains=select_domains,
+        )
+
+    @property
+    def offline(self) -> bool:
+        """True when the primary is the offline model itself."""
+        return isinstance(self.primary, OfflineChatModel)
 
     def invoke(self, messages: list[BaseMessage]) -> AIMessage:
         """Ask the primary model; fall back to offline with a visible note when it fails.
@@ -102,29 +98,49 @@ class ChatProvider:
         Args:
             messages: the conversation so far.
         """
-        if isinstance(self.primary, OfflineChatModel):
+        if self.offline:
             return _as_ai(self.primary.invoke(messages))
-        if time.monotonic() >= self._down_until:
-            try:
-                return _as_ai(
-                    self.primary.invoke([SystemMessage(content=SYSTEM_PROMPT), *messages])
-                )
-            except Exception as error:  # noqa: BLE001 - any failure of the remote model falls back
-                log.warning("%s model unavailable, using offline router: %s", self.name, error)
-                self._down_until = time.monotonic() + self.retry_after_seconds
-                self._reason = type(error).__name__
-        return self._fallback(messages)
+        if time.monotonic() < self._down_until:
+            return self._fallback(messages, model_unavailable(self.name, self._reason))
+        try:
+            return _as_ai(self._model_for(messages).invoke([self.system, *messages]))
+        except Exception as error:  # noqa: BLE001 - any failure of the remote model falls back
+            log.warning("%s model unavailable, using offline router: %s", self.name, error)
+            self._down_until = time.monotonic() + self.retry_after_seconds
+            self._reason = type(error).__name__
+        return self._fallback(messages, model_unavailable(self.name, self._reason))
 
-    def _fallback(self, messages: list[BaseMessage]) -> AIMessage:
+    def _model_for(self, messages: list[BaseMessage]) -> Runnable[Any, Any]:
+        """The primary with the tools this call is about bound (bound once per subset)."""
+        domains = self.toolset.choose(self.select_domains, messages)
+        if domains not in self._bound:
+            schemas = self.toolset.schemas(domains)
+            self._bound[domains] = self.primary.bind_tools(schemas)
+        return self._bound[domains]
+
+    def _fallback(self, messages: list[BaseMessage], note: str) -> AIMessage:
+        """The offline answer, with ``note`` unless this turn was given it already."""
         answer = _as_ai(self.fallback.invoke(messages))
-        if not isinstance(messages[-1], HumanMessage):
-            return answer  # the note was given at the start of this turn
-        note = (
-            f"_Note: the {self.name} model is unavailable ({self._reason}); "
-            "answering with the offline router._"
-        )
+        if _noted_this_turn(messages, note):
+            return answer
         content = f"{note}\n{answer.content}" if answer.content else note
         return AIMessage(content=content, tool_calls=answer.tool_calls)
+
+
+def _hosted(settings: Settings) -> BaseChatModel | None:
+    if settings.model_provider == "bedrock":
+        return bedrock_model(settings)
+    return None
+
+
+def _noted_this_turn(messages: list[BaseMessage], note: str) -> bool:
+    """True when an answer since the latest human message carries ``note``."""
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            return False
+        if isinstance(message, AIMessage) and note in str(message.content):
+            return True
+    return False
 
 
 def _as_ai(message: BaseMessage) -> AIMessage:

@@ -14,6 +14,7 @@ from agents.conversation import ConversationService, Publisher
 from agents.graph import build_graph
 from agents.providers import ChatProvider
 from agents.tool_node import ToolRunner
+from agents.toolset import DomainSelector
 from approvals.audit import AuditLog
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
@@ -109,6 +110,7 @@ def create_app(
     group_members: GroupMembers | None = None,
     publish: Publisher | None = None,
     clock: Clock | None = None,
+    select_domains: DomainSelector | None = None,
 ) -> CloudFabric:
     """Build CloudFabric from ``settings``.
 
@@ -120,6 +122,8 @@ def create_app(
         publish: receives follow-up replies no caller waits for.
         clock: the clock (tests); otherwise the system clock, started at
             ``settings.clock_start`` when that is set.
+        select_domains: names the registry domains a message is about, so a hosted model
+            is given only their tools (see ``agents.toolset``); every tool when None.
     """
     clock = clock or Clock(settings.clock_start)
     db = Database(settings.sql_url)
@@ -140,7 +144,7 @@ def create_app(
 
     approvals = _approvals(settings, db, registry, audit, context_for, clock, group_members)
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
-    provider = ChatProvider.build(settings, registry, model)
+    provider = ChatProvider.build(settings, registry, model, select_domains=select_domains)
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
     conversations = ConversationService(

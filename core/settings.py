@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         description="Bedrock model id used when model_provider is 'bedrock'.",
     )
     bedrock_region: str = Field(default="us-east-1", description="Region of the Bedrock runtime.")
+    bedrock_prompt_caching: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description=(
+            "Bedrock prompt caching (a cachePoint after the tool list and after the system "
+            "prompt): 'auto' turns it on for model ids known to support it (Claude 3.7 Sonnet, "
+            "3.5 Haiku, 4.x; Amazon Nova, system prompt only), 'on' forces it, 'off' never."
+        ),
+    )
 
     approval_ttl_minutes: int = Field(
         default=60, description="Minutes before a pending approval expires."
