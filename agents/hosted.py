@@ -1,6 +1,7 @@
-"""Hosted chat models: Amazon Bedrock (Converse), with prompt caching where it is offered.
+"""Hosted chat models: Amazon Bedrock (Converse) and OpenAI-compatible servers.
 
-The client library is imported when a model is built, so the offline default does not load it.
+Their client libraries are imported when a model is built, so the offline default loads
+neither.
 """
 
 from __future__ import annotations
@@ -83,3 +84,24 @@ def bedrock_model(settings: Settings, client: Any | None = None) -> BaseChatMode
     else:
         kwargs["region_name"] = settings.bedrock_region
     return ChatBedrockConverse(**kwargs)
+
+
+def openai_model(settings: Settings) -> BaseChatModel:
+    """``ChatOpenAI`` for an OpenAI-compatible Chat Completions server.
+
+    Args:
+        settings: base URL, API key, model name, timeout and retries.
+    """
+    from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
+
+    # The client refuses to start without a key; servers that need none ignore this one.
+    key = settings.openai_api_key or SecretStr("unset")
+    return ChatOpenAI(
+        model=settings.openai_model,
+        base_url=settings.openai_base_url,
+        api_key=key,
+        timeout=settings.openai_timeout_seconds,
+        max_retries=settings.openai_max_retries,
+        temperature=0,
+    )

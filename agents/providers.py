@@ -1,4 +1,4 @@
-"""Chat model providers: offline (default) and Amazon Bedrock, with fallback to offline.
+"""Chat model providers: offline (default), Amazon Bedrock and OpenAI-compatible servers.
 
 A hosted model falls back to the offline router with a visible note when it fails (and is
 left alone for a minute).
@@ -15,14 +15,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 
-from agents.hosted import bedrock_model, cache_points, system_message
+from agents.hosted import bedrock_model, cache_points, openai_model, system_message
 from agents.notices import model_unavailable
 from agents.offline.model import OfflineChatModel
 from agents.toolset import DomainSelector, Toolset, tool_schema
 from core.settings import Settings
 from tools.registry import Registry
 
-__all__ = ["ChatProvider", "bedrock_model", "tool_schema"]
+__all__ = ["ChatProvider", "bedrock_model", "openai_model", "tool_schema"]
 log = logging.getLogger(__name__)
 
 
@@ -130,6 +130,8 @@ class ChatProvider:
 def _hosted(settings: Settings) -> BaseChatModel | None:
     if settings.model_provider == "bedrock":
         return bedrock_model(settings)
+    if settings.model_provider == "openai":
+        return openai_model(settings)
     return None
 
 

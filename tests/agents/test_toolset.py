@@ -70,7 +70,7 @@ def test_a_cached_list_ends_with_a_cache_point() -> None:
         ("bedrock", "us.amazon.nova-pro-v1:0", "auto", CachePoints(system=True)),
         ("bedrock", "anthropic.claude-3-5-sonnet-20240620-v1:0", "on", CachePoints(True, True)),
         ("bedrock", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", "off", CachePoints()),
-        ("offline", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", "on", CachePoints()),
+        ("openai", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", "on", CachePoints()),
     ],
 )
 def test_cache_points_follow_the_setting_and_the_model(
