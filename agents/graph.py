@@ -13,6 +13,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import interrupt
 
 from agents import turns
+from agents.conversation import workspace_of
 from agents.providers import ChatProvider
 from agents.state import AgentState
 from agents.tool_node import ToolRunner
@@ -43,9 +44,9 @@ def build_graph(
             before reads were answered in one call; the token bench's baseline).
     """
 
-    def model(state: AgentState) -> dict[str, Any]:
+    def model(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         history: list[BaseMessage] = list(state["messages"])
-        answer = provider.invoke(history)
+        answer = provider.invoke(history, workspace_of(_configurable(config)["thread_id"]))
         turns.check()  # a fenced turn's late answer never reaches the conversation
         return {"messages": [answer], "awaiting": []}
 

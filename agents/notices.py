@@ -53,3 +53,11 @@ def model_unavailable(provider: str, reason: str) -> str:
         f"_Note: the {provider} model is unavailable ({reason}); "
         "answering with the offline router._"
     )
+
+
+def model_budget_spent() -> str:
+    """The note on answers given offline because the workspace's daily model budget is spent."""
+    return (
+        "_Note: today's model budget for this workspace is spent; answering offline "
+        "(it renews at midnight UTC)._"
+    )

@@ -1,7 +1,7 @@
 """Chat model providers: offline (default), Amazon Bedrock and OpenAI-compatible servers.
 
 A hosted model falls back to the offline router with a visible note when it fails (and is
-left alone for a minute).
+left alone for a minute), and when its workspace's daily call budget is spent.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 
+from agents.budget import ModelBudget
 from agents.hosted import bedrock_model, cache_points, openai_model, system_message
-from agents.notices import model_unavailable
+from agents.notices import model_budget_spent, model_unavailable
 from agents.offline.model import OfflineChatModel
 from agents.toolset import DomainSelector, Toolset, tool_schema
 from core.settings import Settings
@@ -37,6 +38,7 @@ class ChatProvider:
         toolset: the tool schemas bound for each call.
         system: the system prompt hosted models are given first.
         select_domains: names the domains a request is about (None: every tool, always).
+        budget: hosted calls per workspace per day (None: unlimited).
         retry_after_seconds: how long a failed primary is left alone.
     """
 
@@ -46,6 +48,7 @@ class ChatProvider:
     toolset: Toolset
     system: SystemMessage
     select_domains: DomainSelector | None = None
+    budget: ModelBudget | None = None
     retry_after_seconds: float = 60.0
     _down_until: float = 0.0
     _reason: str = "unreachable"
@@ -59,6 +62,7 @@ class ChatProvider:
         model: BaseChatModel | None = None,
         *,
         select_domains: DomainSelector | None = None,
+        budget: ModelBudget | None = None,
     ) -> ChatProvider:
         """Choose the provider from settings (or use ``model`` as the primary).
 
@@ -67,6 +71,7 @@ class ChatProvider:
             registry: tools to bind.
             model: an explicit chat model (tests).
             select_domains: names the domains a request is about, to bind only their tools.
+            budget: the daily budget of hosted calls per workspace.
         """
         offline = OfflineChatModel()
         name = settings.model_provider
@@ -82,6 +87,7 @@ class ChatProvider:
             toolset=Toolset(registry, cache_point=points.tools),
             system=system_message(points),
             select_domains=select_domains,
+            budget=budget,
         )
 
     @property
@@ -89,19 +95,23 @@ class ChatProvider:
         """True when the primary is the offline model itself."""
         return isinstance(self.primary, OfflineChatModel)
 
-    def invoke(self, messages: list[BaseMessage]) -> AIMessage:
+    def invoke(self, messages: list[BaseMessage], workspace: str | None = None) -> AIMessage:
         """Ask the primary model; fall back to offline with a visible note when it fails.
 
         After a failure the primary is left alone for ``retry_after_seconds``, so one outage
-        does not cost a timeout on every call.
+        does not cost a timeout on every call. A workspace whose daily budget is spent is
+        answered offline.
 
         Args:
             messages: the conversation so far.
+            workspace: whose budget the call spends (None: not counted).
         """
         if self.offline:
             return _as_ai(self.primary.invoke(messages))
         if time.monotonic() < self._down_until:
             return self._fallback(messages, model_unavailable(self.name, self._reason))
+        if self.budget is not None and not self.budget.spend(workspace):
+            return self._fallback(messages, model_budget_spent())
         try:
             return _as_ai(self._model_for(messages).invoke([self.system, *messages]))
         except Exception as error:  # noqa: BLE001 - any failure of the remote model falls back

@@ -9,6 +9,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from agents.budget import ModelBudget
 from agents.checkpoint import Checkpoints, open_checkpoints
 from agents.conversation import ConversationService, Publisher
 from agents.graph import build_graph
@@ -144,7 +145,10 @@ def create_app(
 
     approvals = _approvals(settings, db, registry, audit, context_for, clock, group_members)
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
-    provider = ChatProvider.build(settings, registry, model, select_domains=select_domains)
+    budget = ModelBudget.build(settings, db, clock)
+    provider = ChatProvider.build(
+        settings, registry, model, select_domains=select_domains, budget=budget
+    )
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
     conversations = ConversationService(

@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         ge=0,
         description="Retries of a failed request (5xx, timeouts) before falling back.",
     )
+    model_daily_calls_per_workspace: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Hosted model calls one workspace may make per UTC day (0 = unlimited); once "
+            "spent, that workspace is answered offline until the next UTC day."
+        ),
+    )
 
     approval_ttl_minutes: int = Field(
         default=60, description="Minutes before a pending approval expires."
