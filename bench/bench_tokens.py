@@ -120,7 +120,12 @@ class Scripted:
     bodies: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, params: dict[str, Any], **_: Any) -> None:
-        """Record the request and queue the answer a model would give to it."""
+        """Record the request and queue the answer a model would give to it.
+
+        Args:
+            params: the Converse request's parameters (``provide-client-params``).
+            **_: the event's other arguments.
+        """
         self.bodies.append(json.loads(json.dumps(params)))
         self.stubber.add_response("converse", self._answer(params["messages"][-1]["content"]))
 
@@ -139,7 +144,13 @@ def selector() -> DomainSelector:
 
 
 def use(app: CloudFabric, strategy: Strategy, client: Any) -> None:
-    """Point the app's conversations at a provider and graph built for ``strategy``."""
+    """Point the app's conversations at a provider and graph built for ``strategy``.
+
+    Args:
+        app: the sandbox app.
+        strategy: what to send.
+        client: the stubbed ``bedrock-runtime`` client.
+    """
     caching = "on" if strategy.caching else "off"
     settings = app.settings.model_copy(update={"bedrock_prompt_caching": caching})
     provider = ChatProvider.build(
@@ -156,9 +167,15 @@ def use(app: CloudFabric, strategy: Strategy, client: Any) -> None:
 
 
 def ask_once(app: CloudFabric, strategy: Strategy, index: int, ask: Ask) -> None:
-    """Send one request; approve it as another person when it files an approval."""
-    thread = f"{strategy.name}:{ask.thread or index}"
-    conversation = f"T0BENCH:C0BENCH:{abs(hash(thread))}.1"
+    """Send one request; approve it as another person when it files an approval.
+
+    Args:
+        app: the sandbox app.
+        strategy: names the request's conversation, apart from other strategies'.
+        index: the request's place in ``ASKS`` (its conversation unless it has a thread).
+        ask: the request.
+    """
+    conversation = f"T0BENCH:C{STRATEGIES.index(strategy)}:{ask.thread or index}"
     reply = app.conversations.handle_message(conversation, "U0ALICE", ask.text)
     if reply.approvals:
         app.conversations.decide(conversation, "U0BOB", True, reply.approvals[0])
@@ -167,7 +184,14 @@ def ask_once(app: CloudFabric, strategy: Strategy, index: int, ask: Ask) -> None
 
 
 def run(app: CloudFabric, strategy: Strategy, client: Any, script: Scripted) -> list[CallCost]:
-    """Every request under ``strategy``: the cost of each, in order."""
+    """Every request under ``strategy``: the cost of each, in order.
+
+    Args:
+        app: the sandbox app.
+        strategy: what to send.
+        client: the stubbed ``bedrock-runtime`` client.
+        script: answers the calls and keeps their bodies.
+    """
     use(app, strategy, client)
     ledger = CacheLedger()
     costs = []
@@ -180,7 +204,11 @@ def run(app: CloudFabric, strategy: Strategy, client: Any, script: Scripted) -> 
 
 
 def report(results: dict[Strategy, list[CallCost]]) -> None:
-    """Print the table and whether the default strategy meets the targets."""
+    """Print the table and whether the default strategy meets the targets.
+
+    Args:
+        results: each strategy's request costs, the baseline first.
+    """
     base = sum(c.billed for c in results[STRATEGIES[0]])
     print(f"{len(ASKS)} requests; tokens = characters / 4 of each Converse request body")
     head = "  {:<33}{:>9}{:>9}{:>7}{:>6}{:>8}{:>12}{:>9}{:>12}"
@@ -201,7 +229,11 @@ def report(results: dict[Strategy, list[CallCost]]) -> None:
 
 
 def verdict(costs: list[CallCost]) -> None:
-    """Say whether the default strategy meets the targets."""
+    """Say whether the default strategy meets the targets.
+
+    Args:
+        costs: the default strategy's request costs.
+    """
     median = statistics.median(c.uncached for c in costs)
     ok = median <= TARGET_MEDIAN and costs[ASKS.index(SIMPLE_READ)].calls == 1
     print(
@@ -212,7 +244,11 @@ def verdict(costs: list[CallCost]) -> None:
 
 
 def detail(results: dict[Strategy, list[CallCost]]) -> None:
-    """Print each request's calls and uncached input tokens under every strategy."""
+    """Print each request's calls and uncached input tokens under every strategy.
+
+    Args:
+        results: each strategy's request costs.
+    """
     print("\nper request: calls / uncached input tokens, strategies in the order above")
     for index, ask in enumerate(ASKS):
         cells = "".join(

@@ -40,7 +40,8 @@ def checkpoints(body: dict[str, Any]) -> list[tuple[str, float]]:
         body.get("system", []),
         body.get("messages", []),
     ]
-    found, before = [], []
+    found: list[tuple[str, float]] = []
+    before: list[list[Any]] = []
     for section in sections:
         for index, block in enumerate(section):
             if _is_cache_point(block):
