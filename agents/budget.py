@@ -8,6 +8,7 @@ replica shares it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ from core.clock import Clock
 from core.db import Database
 from core.settings import Settings
 
+log = logging.getLogger(__name__)
 REDIS_KEEP = timedelta(days=2)
 
 
@@ -144,11 +146,16 @@ class ModelBudget:
     def spend(self, workspace: str | None) -> bool:
         """Count one call for ``workspace``; False when its budget for today is spent.
 
-        Calls outside a workspace (``cloudfabric explain``) are not counted.
+        Calls outside a workspace (``cloudfabric explain``) are not counted. When the count
+        cannot be kept (the store is down) the call goes ahead: a budget never blocks answers.
 
         Args:
             workspace: the workspace of the conversation, if any.
         """
         if self.limit <= 0 or workspace is None:
             return True
-        return self.counter.spend(workspace, self.clock.today(), self.limit)
+        try:
+            return self.counter.spend(workspace, self.clock.today(), self.limit)
+        except Exception:  # an unreachable store leaves the call uncounted
+            log.warning("model call budget not counted for %s", workspace, exc_info=True)
+            return True

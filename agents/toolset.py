@@ -8,6 +8,7 @@ that call. When it is unsure it returns None and the model sees every tool.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from tools.registry import Registry, ToolSpec
 
+log = logging.getLogger(__name__)
 DomainSelector = Callable[[str], list[str] | None]
 """The latest human text -> the registry domains it is about, or None when unsure."""
 
@@ -79,8 +81,9 @@ class Toolset:
     ) -> frozenset[str] | None:
         """The domains to bind for a call on ``messages`` (None = all).
 
-        The selector reads the latest human text. Domains of tools already called since then
-        stay bound, so a turn's later calls can read their own tool calls back.
+        The selector reads the latest human text; one that fails counts as unsure. Domains of
+        tools already called since then stay bound, so a turn's later calls can read their own
+        tool calls back.
 
         Args:
             select: the domain selector, if any.
@@ -89,7 +92,12 @@ class Toolset:
         if select is None:
             return None
         text, since = _latest_human(messages)
-        chosen = set(select(text) or ()) & self.domains()
+        try:
+            named = select(text) or ()
+        except Exception:  # a failing selector must not cost the model call
+            log.warning("the domain selector failed; binding every tool", exc_info=True)
+            return None
+        chosen = set(named) & self.domains()
         if not chosen:
             return None
         return frozenset(chosen | self._called_domains(since))

@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from botocore.stub import Stubber
 
-from agents.budget import CallCounter, RedisCallCounter, SqlCallCounter
+from agents.budget import CallCounter, ModelBudget, RedisCallCounter, SqlCallCounter
 from agents.providers import bedrock_model
 from bot.app import create_app
+from core.clock import Clock
 from core.db import Database
 from core.settings import Settings
 from tests.fakes.converse import runtime_client, tool_use
@@ -41,6 +42,18 @@ def test_a_workspace_gets_its_limit_each_day(counter: CallCounter) -> None:
     assert spent == [True, True, False]
     assert counter.spend("T222", monday, 2)  # another workspace has its own
     assert counter.spend("T111", tuesday, 2)
+
+
+class DownCounter:
+    """A store that cannot be reached."""
+
+    def spend(self, workspace: str, day: date, limit: int) -> bool:
+        raise ConnectionError("redis is down")
+
+
+def test_calls_go_ahead_uncounted_when_the_store_is_down() -> None:
+    budget = ModelBudget(limit=1, counter=DownCounter(), clock=Clock())
+    assert budget.spend("T111") and budget.spend("T111")
 
 
 @pytest.fixture

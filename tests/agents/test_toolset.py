@@ -32,6 +32,13 @@ def test_unsure_or_unknown_domains_mean_every_tool() -> None:
     assert TOOLS.choose(lambda text: ["cost", "astrology"], asked) == {"cost"}
 
 
+def test_a_failing_selector_means_every_tool() -> None:
+    def broken(text: str) -> list[str]:
+        raise RuntimeError("classifier not loaded")
+
+    assert TOOLS.choose(broken, [HumanMessage("how much is an m5.large?")]) is None
+
+
 def test_the_selector_reads_the_latest_human_text_and_keeps_this_turns_tools() -> None:
     seen: list[str] = []
     turn = [
