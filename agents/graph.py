@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
@@ -12,6 +13,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import interrupt
 
 from agents import turns
+from agents.conversation import workspace_of
 from agents.providers import ChatProvider
 from agents.state import AgentState
 from agents.tool_node import ToolRunner
@@ -22,19 +24,29 @@ def _configurable(config: RunnableConfig) -> dict[str, Any]:
 
 
 def build_graph(
-    provider: ChatProvider, runner: ToolRunner, checkpointer: BaseCheckpointSaver[Any]
+    provider: ChatProvider,
+    runner: ToolRunner,
+    checkpointer: BaseCheckpointSaver[Any],
+    *,
+    answer_after_reads: bool = False,
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
     """Compile the agent graph.
+
+    A turn whose tool calls all came back as rendered read-only results ends after the
+    tools: the person sees the blocks, and the model is not asked again to restate them.
+    Errors and approval outcomes still go back to the model.
 
     Args:
         provider: the chat model (with fallback).
         runner: executes tool calls and files approval requests.
         checkpointer: where each conversation's state is kept.
+        answer_after_reads: ask the model again after rendered results too (the behaviour
+            before reads were answered in one call; the token bench's baseline).
     """
 
-    def model(state: AgentState) -> dict[str, Any]:
+    def model(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         history: list[BaseMessage] = list(state["messages"])
-        answer = provider.invoke(history)
+        answer = provider.invoke(history, workspace_of(_configurable(config)["thread_id"]))
         turns.check()  # a fenced turn's late answer never reaches the conversation
         return {"messages": [answer], "awaiting": []}
 
@@ -60,7 +72,11 @@ def build_graph(
         return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
 
     def after_tools(state: AgentState) -> str:
-        return "await_approval" if state.get("awaiting") else "model"
+        if state.get("awaiting"):
+            return "await_approval"
+        if not answer_after_reads and _all_rendered(state["messages"]):
+            return END  # the blocks are the answer: no second model call to say so
+        return "model"
 
     graph = StateGraph(AgentState)
     graph.add_node("model", model)
@@ -68,9 +84,24 @@ def build_graph(
     graph.add_node("await_approval", await_approval)
     graph.add_edge(START, "model")
     graph.add_conditional_edges("model", after_model, ["tools", END])
-    graph.add_conditional_edges("tools", after_tools, ["await_approval", "model"])
+    graph.add_conditional_edges("tools", after_tools, ["await_approval", "model", END])
     graph.add_edge("await_approval", "model")
     return graph.compile(checkpointer=checkpointer)
+
+
+def _all_rendered(messages: Sequence[BaseMessage]) -> bool:
+    """True when every tool message after the latest model message is a rendered result."""
+    results: list[ToolMessage] = []
+    for message in reversed(messages):
+        if not isinstance(message, ToolMessage):
+            break
+        results.append(message)
+    return bool(results) and all(_is_rendered(message) for message in results)
+
+
+def _is_rendered(message: ToolMessage) -> bool:
+    artifact = message.artifact if isinstance(message.artifact, dict) else {}
+    return artifact.get("kind") == "result" and message.status != "error"
 
 
 def _outcome_message(item: dict[str, Any], outcome: dict[str, Any]) -> ToolMessage:

@@ -40,3 +40,24 @@ def still_busy(budget: float) -> str:
         f"I'm still on an earlier message in this conversation after {budget:g} seconds, so "
         "I did not run this one. Please send it again in a moment."
     )
+
+
+def model_unavailable(provider: str, reason: str) -> str:
+    """The note on answers given offline because the hosted model failed.
+
+    Args:
+        provider: the hosted provider's name (``bedrock``, ``openai``).
+        reason: what went wrong, in a word (an exception's name).
+    """
+    return (
+        f"_Note: the {provider} model is unavailable ({reason}); "
+        "answering with the offline router._"
+    )
+
+
+def model_budget_spent() -> str:
+    """The note on answers given offline because the workspace's daily model budget is spent."""
+    return (
+        "_Note: today's model budget for this workspace is spent; answering offline "
+        "(it renews at midnight UTC)._"
+    )

@@ -9,12 +9,14 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from agents.budget import ModelBudget
 from agents.checkpoint import Checkpoints, open_checkpoints
 from agents.conversation import ConversationService, Publisher
 from agents.graph import build_graph
 from agents.offline.estate import EstateLexicon
 from agents.providers import ChatProvider
 from agents.tool_node import ToolRunner
+from agents.toolset import DomainSelector
 from approvals.audit import AuditLog
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
@@ -115,6 +117,7 @@ def create_app(
     group_members: GroupMembers | None = None,
     publish: Publisher | None = None,
     clock: Clock | None = None,
+    select_domains: DomainSelector | None = None,
 ) -> CloudFabric:
     """Build CloudFabric from ``settings``.
 
@@ -126,6 +129,8 @@ def create_app(
         publish: receives follow-up replies no caller waits for.
         clock: the clock (tests); otherwise the system clock, started at
             ``settings.clock_start`` when that is set.
+        select_domains: names the registry domains a message is about, so a hosted model
+            is given only their tools (see ``agents.toolset``); every tool when None.
     """
     clock = clock or Clock(settings.clock_start)
     db = Database(settings.sql_url)
@@ -148,7 +153,10 @@ def create_app(
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
     estate = sandbox.estate if sandbox is not None else None
     lexicon = EstateLexicon(db, estate, sandbox=settings.is_sandbox)
-    provider = ChatProvider.build(settings, registry, model, lexicon)
+    budget = ModelBudget.build(settings, db, clock)
+    provider = ChatProvider.build(
+        settings, registry, model, lexicon, select_domains=select_domains, budget=budget
+    )
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
     coordination = coordination_for(settings)

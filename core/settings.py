@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Risk = Literal["low", "medium", "high", "critical"]
@@ -65,14 +65,58 @@ class Settings(BaseSettings):
         default="cloudfabric", description="Appended to the AWS user agent of every call."
     )
 
-    model_provider: Literal["offline", "bedrock"] = Field(
-        default="offline", description="Chat model behind the agent."
+    model_provider: Literal["offline", "bedrock", "openai"] = Field(
+        default="offline",
+        description=(
+            "Chat model behind the agent: the offline router, Amazon Bedrock, or a server "
+            "speaking the OpenAI Chat Completions API; a hosted model falls back to offline."
+        ),
     )
     bedrock_model_id: str = Field(
         default="anthropic.claude-3-5-sonnet-20240620-v1:0",
         description="Bedrock model id used when model_provider is 'bedrock'.",
     )
     bedrock_region: str = Field(default="us-east-1", description="Region of the Bedrock runtime.")
+    bedrock_prompt_caching: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description=(
+            "Bedrock prompt caching (a cachePoint after the tool list and after the system "
+            "prompt): 'auto' turns it on for model ids known to support it (Claude 3.7 Sonnet, "
+            "3.5 Haiku, 4.x; Amazon Nova, system prompt only), 'on' forces it, 'off' never."
+        ),
+    )
+    openai_base_url: str = Field(
+        default="https://api.openai.com/v1",
+        description=(
+            "Base URL of the OpenAI-compatible server (ending before /chat/completions) used "
+            "when model_provider is 'openai'."
+        ),
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        description="API key sent as a bearer token; unset for servers that need none.",
+    )
+    openai_model: str = Field(
+        default="gpt-4o-mini", description="Model name asked of the OpenAI-compatible server."
+    )
+    openai_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds to wait for one answer before falling back to offline.",
+    )
+    openai_max_retries: int = Field(
+        default=1,
+        ge=0,
+        description="Retries of a failed request (5xx, timeouts) before falling back.",
+    )
+    model_daily_calls_per_workspace: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Hosted model calls one workspace may make per UTC day (0 = unlimited); once "
+            "spent, that workspace is answered offline until the next UTC day."
+        ),
+    )
 
     approval_ttl_minutes: int = Field(
         default=60, description="Minutes before a pending approval expires."

@@ -59,14 +59,12 @@ def _script() -> Iterator[AIMessage]:
         content="",
         tool_calls=[{"name": "architecture_propose", "args": {"request": ASK}, "id": "c1"}],
     )
-    yield AIMessage(content="Here is a proposal.")
     yield AIMessage(
         content="",
         tool_calls=[
             {"name": "architecture_refine", "args": {"change": "cheaper please"}, "id": "c2"}
         ],
     )
-    yield AIMessage(content="Cheaper version above.")
 
 
 @pytest.fixture
