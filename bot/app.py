@@ -18,6 +18,7 @@ from approvals.audit import AuditLog
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
 from approvals.recovery import Recovery
+from approvals.render import CardRenderer
 from approvals.service import ApprovalService
 from approvals.store import ApprovalStore
 from core.aws import AwsClients
@@ -39,6 +40,7 @@ class CloudFabric:
         registry: the tools.
         audit: hash-chained audit log.
         approvals: approval service.
+        cards: renders approval cards.
         conversations: the conversation service surfaces drive.
         checkpoints: the agent's checkpointer.
         clock: the one source of "now".
@@ -51,6 +53,7 @@ class CloudFabric:
     registry: Registry
     audit: AuditLog
     approvals: ApprovalService
+    cards: CardRenderer
     conversations: ConversationService
     checkpoints: Checkpoints
     clock: Clock = field(default_factory=Clock)
@@ -143,8 +146,15 @@ def create_app(
     provider = ChatProvider.build(settings, registry, model)
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
+    cards = CardRenderer(approvals.policy, registry)
     conversations = ConversationService(
-        graph, provider, registry, approvals, publish, turn_budget=settings.turn_budget_seconds
+        graph,
+        provider,
+        registry,
+        approvals,
+        publish,
+        turn_budget=settings.turn_budget_seconds,
+        cards=cards,
     )
     return CloudFabric(
         settings=settings,
@@ -153,6 +163,7 @@ def create_app(
         registry=registry,
         audit=audit,
         approvals=approvals,
+        cards=cards,
         conversations=conversations,
         checkpoints=checkpoints,
         clock=clock,

@@ -18,7 +18,7 @@ from agents.conversation import ConversationService, conversation_id, workspace_
 from agents.reply import Reply
 from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound
-from bot.console_text import mrkdwn_to_text
+from bot.console_text import mrkdwn_to_text, reply_text
 from tools import progress
 
 CONSOLE = "console"
@@ -62,10 +62,12 @@ class ConsoleSession:
         Args:
             reply: what to show.
         """
-        prefix = "(only you can see this) " if reply.ephemeral else ""
-        self.out.write(prefix + mrkdwn_to_text(reply.text) + "\n")
-        for path in reply.files:
-            self.out.write(f"(file: {path})\n")
+        self.out.write(reply_text(reply) + "\n")
+        shown: Reply | None = reply
+        while shown is not None:
+            for path in shown.files:
+                self.out.write(f"(file: {path})\n")
+            shown = shown.followup
         self.out.write("\n")
         self.out.flush()
 

@@ -1,9 +1,14 @@
-"""Slack mrkdwn to terminal text: the console shows the same blocks, readably."""
+"""The console's rendering: a reply's parts as terminal text, Slack mrkdwn made readable.
+
+The console shows the same blocks as Slack; approval cards come inline (after a rule).
+"""
 
 from __future__ import annotations
 
+from agents.reply import Reply
 from core import patterns
 from core.patterns import Match, Pattern
+from tools.blocks import divider, to_text
 
 EMOJI = {
     ":white_check_mark:": "✔",
@@ -28,6 +33,7 @@ BOLD = patterns.compile(r"(^|[^\w*])\*([^*\n]+)\*")
 ITALIC = patterns.compile(r"(^|[^\w_])_([^_\n]+)_")
 LINK = patterns.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 BLANK_LINES = patterns.compile(r"\n{3,}")
+ONLY_YOU = "(only you can see this) "
 
 
 def mrkdwn_to_text(text: str) -> str:
@@ -55,3 +61,22 @@ def _unwrap(pattern: Pattern, mark: str, text: str) -> str:
         return f"{match.group(1)}{match.group(2)}"
 
     return pattern.sub(strip, text)
+
+
+def reply_text(reply: Reply) -> str:
+    """A reply as terminal text: the answer, its cards inline, then the follow-up of a decision.
+
+    Args:
+        reply: what the conversation service returned.
+    """
+    prefix = ONLY_YOU if reply.ephemeral else ""
+    return prefix + mrkdwn_to_text(_parts(reply))
+
+
+def _parts(reply: Reply) -> str:
+    parts = [to_text(reply.blocks)] if reply.blocks else []
+    for card in reply.cards:
+        parts.append(to_text([divider(), *card.blocks]) if parts else card.text)
+    if reply.followup is not None:
+        parts.append(_parts(reply.followup))
+    return "\n".join(parts)

@@ -84,6 +84,6 @@ def register(surface: SlackSurface) -> None:
         request = app.approvals.request(
             plan, user, thread.conversation, origin_key=origin, workspace=thread.team
         )
-        surface.transport.post_card(request.id, thread)
+        surface.transport.post_card(app.cards(request), thread)
 
     surface.bolt.action(DEPLOY_ACTION)(surface.handoff(clicked))

@@ -83,7 +83,7 @@ class SlackSurface:
         self.metrics = SlackMetrics()
         self.transport = SlackTransport(
             client,
-            cloudfabric.conversations,
+            cloudfabric.cards,
             cloudfabric.approvals,
             self.metrics,
             settings.slack_approval_channel,
@@ -102,7 +102,7 @@ class SlackSurface:
         for surface in (events, commands, actions, deploy_button, views, home):
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
-        cloudfabric.approvals.subscribe(self.transport.on_final)
+        cloudfabric.approvals.subscribe(self.transport.on_final, caller_decisions=False)
 
     def handoff(self, work: Work) -> Callable[..., None]:
         """A bolt listener that acknowledges at once and runs ``work`` on the worker pool.
