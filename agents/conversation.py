@@ -272,7 +272,7 @@ class ConversationService:
         if "await_approval" in snapshot.next:
             for item in snapshot.values.get("awaiting", []):
                 reply.cards.append(self.cards(self.approvals.get(item["approval_id"])))
-        if not (reply.blocks or reply.cards):
+        if not (reply.blocks or reply.cards or reply.choices):
             reply.blocks.append(blocks.text("Done."))
         return reply
 

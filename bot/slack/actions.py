@@ -64,6 +64,26 @@ def value_of(action: dict[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
+def thread_of(body: dict[str, Any], context: BoltContext) -> Thread | None:
+    """The thread the clicked message is in.
+
+    Args:
+        body: the block_actions payload.
+        context: its bolt context (the workspace, an org-wide install's enterprise included).
+    """
+    message = _object(body.get("message"))
+    team = workspace_of(context)
+    channel = clicked_in(body)
+    ts = (
+        message.get("thread_ts")
+        or message.get("ts")
+        or _object(body.get("container")).get("message_ts")
+    )
+    if not (team and channel and ts):
+        return None
+    return Thread(str(team), str(channel), str(ts))
+
+
 def deliver_decision(surface: SlackSurface, reply: Reply, user: str, channel: str | None) -> None:
     """Show a decision: a refusal to the clicker only, else the card updated in place and the
     agent's follow-up in the thread that asked.

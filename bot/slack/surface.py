@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from agents.reply import Reply
 from bot.app import CloudFabric
-from bot.slack import actions, commands, deploy_button, events, home, render, views
+from bot.slack import actions, choices, commands, deploy_button, events, home, render, views
 from bot.slack.bot_identity import BotIdentityAuthorize
 from bot.slack.dedupe import Dedupe, MemoryDedupe
 from bot.slack.metrics import SlackMetrics
@@ -99,7 +99,7 @@ class SlackSurface:
         )
         self.bolt.use(count_requests(self.metrics))
         self.bolt.use(drop_duplicates(self.dedupe, self.metrics))
-        for surface in (events, commands, actions, deploy_button, views, home):
+        for surface in (events, commands, actions, choices, deploy_button, views, home):
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
         cloudfabric.approvals.subscribe(self.transport.on_final, caller_decisions=False)

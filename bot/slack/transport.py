@@ -1,7 +1,7 @@
 """Posting to Slack: answers into threads, approval cards as their own messages, updates in place.
 
-A reply comes in parts (``agents.reply.Reply``): its blocks go into one thread message, its
-files are uploaded, and every card is a message of its own, posted or updated as
+A reply comes in parts (``agents.reply.Reply``): its blocks and question go into one thread
+message, its files are uploaded, and every card is a message of its own, posted or updated as
 it was rendered (never read or rendered again here).
 
 Every Web API failure is logged with Slack's error code and counted; ``ratelimited`` (HTTP 429)
@@ -197,14 +197,15 @@ class SlackTransport:
     # -- replies --------------------------------------------------------------------------
 
     def post_reply(self, thread: Thread, reply: Reply, user: str | None = None) -> None:
-        """Post an answer in its thread: text, then files, then one message per approval card.
+        """Post an answer in its thread: text and question, then files, then one message per
+        approval card.
 
         Args:
             thread: where the conversation lives.
             reply: the answer.
             user: who asked (told by DM when the channel refuses the answer).
         """
-        items = reply.blocks
+        items = render.reply_blocks(reply.blocks, reply.choices)
         if items and not self._post_or_tell(thread, items, user):
             return
         for path in reply.files:
@@ -331,6 +332,22 @@ class SlackTransport:
         """
         if request.card_channel and request.card_ts:
             self.update_card(self.cards(request))
+
+    def settle_question(
+        self, channel: str, ts: str, shown: list[dict[str, Any]], user: str, label: str
+    ) -> None:
+        """Replace a question's buttons, once answered, by who chose what.
+
+        Args:
+            channel: channel of the question's message.
+            ts: its ts.
+            shown: its blocks as Slack sent them with the click.
+            user: who chose.
+            label: what they chose.
+        """
+        kept = [block for block in shown if block.get("block_id") != render.CHOICES_BLOCK]
+        items: list[Block | dict[str, Any]] = [*kept, render.chosen(user, label)]
+        self.update(channel, ts, items, to_text(Block.parse_all(items)))
 
     def retry_unposted_cards(self, min_age: timedelta = timedelta(seconds=30)) -> int:
         """Post pending cards that Slack refused earlier; returns how many got through.
