@@ -2,14 +2,15 @@
 
 A conversation is one LangGraph thread (``workspace:channel:thread_ts``). Mutating tool calls
 interrupt the graph; when their approval reaches a final state the graph is resumed with the
-outcome and the agent answers in the same conversation.
+outcome and the agent answers in the same conversation. A decision made through ``decide``
+returns that answer as the reply's follow-up; one nobody waits for (an expiry, the crash sweep)
+goes to ``publish``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,6 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
-from slack_sdk.models.blocks import Block
 
 from agents import turns
 from agents.explain import explain_calls
@@ -30,11 +30,10 @@ from agents.turns import Turn, TurnAbandoned
 from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound, ApprovalRefused
 from approvals.models import ApprovalRequest, ApprovalState
-from approvals.render import render_decided_card, render_pending_card, render_refusal
-from approvals.service import ApprovalService
+from approvals.render import CardRenderer, render_refusal, result_blocks
+from approvals.service import ApprovalService, Listener
 from core.coordination import Locks, LockTimeout
 from tools import blocks
-from tools.plan import ActionPlan
 from tools.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -75,8 +74,9 @@ class ConversationService:
         *,
         turn_budget: float,
         locks: Locks,
+        cards: CardRenderer,
     ) -> None:
-        """Wire the service and subscribe to approval outcomes.
+        """Wire the service and subscribe to the outcomes no caller waits for.
 
         Args:
             graph: the compiled, checkpointed agent graph.
@@ -88,6 +88,7 @@ class ConversationService:
             turn_budget: seconds a turn may run before it is fenced off (see ``agents.turns``).
             locks: a turn holds its conversation's lock here while it runs, so no two turns of
                 one conversation run at once, in this process or any other sharing the locks.
+            cards: renders approval cards.
         """
         self.graph = graph
         self.provider = provider
@@ -96,9 +97,8 @@ class ConversationService:
         self.publish = publish
         self.turn_budget = turn_budget
         self.locks = locks
-        self._waiting: dict[str, Reply] = {}
-        self._deciding = threading.local()
-        approvals.subscribe(self._on_final)
+        self.cards = cards
+        approvals.subscribe(self._on_final, caller_decisions=False)
 
     # -- turns ----------------------------------------------------------------------------
 
@@ -172,32 +172,34 @@ class ConversationService:
         approval_id: str | None = None,
         reason: str | None = None,
         origin: Origin | None = None,
+        on_approved: Listener | None = None,
     ) -> Reply:
         """Approve or reject a request (the latest pending one of the conversation by default).
 
         Args:
-            conversation: where the decision was typed or clicked.
+            conversation: where the decision was typed (only needed without ``approval_id``).
             user: who decides.
             approve: True to approve, False to reject.
             approval_id: the request; ``None`` = the latest in ``conversation`` (the console's
                 ``/approve`` with no id). A click always names one: ``''`` is refused.
             reason: rejection reason.
             origin: where the decision was made; checked against where the request was made.
+            on_approved: called with the approved request before it executes.
+
+        Returns:
+            The decided request's card and, once the conversation that asked has every
+            outcome it waits for, its answer as the follow-up; or a refusal for ``user`` only.
         """
         try:
             target = self._latest_id(conversation) if approval_id is None else approval_id
-            self._deciding.id = target
             if approve:
-                request = self.approvals.approve(target, user, origin)
+                request = self.approvals.approve(target, user, origin, on_approved)
             else:
                 request = self.approvals.reject(target, user, reason, origin)
         except ApprovalRefused as refusal:
             return Reply(blocks=render_refusal(str(refusal)), ephemeral=True)
-        finally:
-            self._deciding.id = None
-        reply = Reply(blocks=self.card(request))
-        followup = self._waiting.pop(request.id, None)
-        return reply.extend(followup) if followup else reply
+        followup = self._followup(request)
+        return Reply(cards=[self.cards(request)], followup=followup)
 
     def _latest_id(self, conversation: str) -> str:
         """The newest pending request, else the newest one (so its refusal says why)."""
@@ -208,49 +210,37 @@ class ConversationService:
             raise ApprovalNotFound("There is no approval request in this conversation.")
         return latest.id
 
-    def card(self, request: ApprovalRequest) -> list[Block]:
-        """The approval card for ``request`` in its current state.
-
-        Args:
-            request: any approval request.
-        """
-        plan = ActionPlan.model_validate_json(request.plan_json)
-        who = self.approvals.policy.describe(request.risk)
-        if request.lifecycle is ApprovalState.PENDING:
-            return render_pending_card(request, plan, who)
-        return render_decided_card(request, plan, who, self._result_blocks(request))
-
-    def _result_blocks(self, request: ApprovalRequest) -> list[Block]:
-        if not request.result_json:
-            return []
-        spec = self.registry.get(request.tool)
-        return spec.render(spec.result_model.model_validate_json(request.result_json))
-
     def _on_final(self, request: ApprovalRequest) -> None:
-        """Resume the conversation that asked, once all its awaited approvals are final."""
-        if not request.conversation_id:
-            return
-        followup = self._resume(request.conversation_id)
-        if followup is None:
-            return
-        if getattr(self._deciding, "id", None) == request.id:
-            self._waiting[request.id] = followup
-        elif self.publish:
+        """An outcome nobody waits for (expiry, withdrawal, the crash sweep): its follow-up is
+        published to the conversation that asked."""
+        followup = self._followup(request)
+        if followup is not None and self.publish and request.conversation_id:
             self.publish(request.conversation_id, followup)
 
-    def _resume(self, conversation: str) -> Reply | None:
+    def _followup(self, request: ApprovalRequest) -> Reply | None:
+        """Resume the conversation that asked for the final ``request`` once every approval it
+        awaits is final; its answer, or None when there is nothing to resume yet."""
+        if not request.conversation_id or not request.lifecycle.is_final:
+            return None
+        return self._resume(request.conversation_id, request)
+
+    def _resume(self, conversation: str, known: ApprovalRequest) -> Reply | None:
         config = self._config(conversation, user=None)
         return self._turn(
-            lambda: self._invoke(conversation, config, lambda: self._outcomes(config))
+            lambda: self._invoke(conversation, config, lambda: self._outcomes(config, known))
         )
 
-    def _outcomes(self, config: RunnableConfig) -> Command[Any] | None:
-        """The resume command once every awaited approval is final (else None)."""
+    def _outcomes(self, config: RunnableConfig, known: ApprovalRequest) -> Command[Any] | None:
+        """The resume command once every awaited approval is final (else None); ``known`` is
+        the request just decided, as its decision returned it (not read again)."""
         snapshot = self.graph.get_state(config)
         if "await_approval" not in snapshot.next:
             return None
         awaiting = snapshot.values.get("awaiting", [])
-        requests = [self.approvals.get(item["approval_id"]) for item in awaiting]
+        requests = [
+            known if item["approval_id"] == known.id else self.approvals.get(item["approval_id"])
+            for item in awaiting
+        ]
         if not all(r.lifecycle.is_final for r in requests):
             return None
         return Command(resume={r.id: self._outcome(r) for r in requests})
@@ -259,7 +249,7 @@ class ConversationService:
         state = request.lifecycle
         who = request.decided_by or "nobody"
         if state is ApprovalState.SUCCEEDED:
-            detail = blocks.to_text(self._result_blocks(request))
+            detail = blocks.to_text(result_blocks(request, self.registry))
             text = f"Done — {request.summary.rstrip('.')} (approved by {who}).\n{detail}".strip()
         elif state is ApprovalState.FAILED:
             text = f"Approved by {who}, but it failed: {request.error}"
@@ -288,10 +278,8 @@ class ConversationService:
                 reply.blocks.append(blocks.text(_text(message)))
         if "await_approval" in snapshot.next:
             for item in snapshot.values.get("awaiting", []):
-                request = self.approvals.get(item["approval_id"])
-                reply.blocks += [blocks.divider(), *self.card(request)]
-                reply.approvals.append(request.id)
-        if not reply.blocks:
+                reply.cards.append(self.cards(self.approvals.get(item["approval_id"])))
+        if not (reply.blocks or reply.cards or reply.choices):
             reply.blocks.append(blocks.text("Done."))
         return reply
 

@@ -1,15 +1,23 @@
-"""Block Kit for approval cards: pending (with buttons) and decided (updated in place)."""
+"""Block Kit for approval cards: pending (with buttons) and decided (updated in place).
+
+``render_card`` is the one place a card is rendered from its request; a ``Card`` keeps the
+request it was rendered from beside its blocks, so a surface posts or updates it without reading
+the request or rendering it again.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from approvals.models import ApprovalRequest, ApprovalState
+from approvals.policy import ApprovalPolicy
 from core.clock import as_utc
 from tools import blocks
 from tools.plan import ActionPlan
+from tools.registry import Registry
 
 APPROVE_ACTION = "approval_approve"
 REJECT_ACTION = "approval_reject"
@@ -130,6 +138,78 @@ def render_decided_card(
         observed=request.observed or "nothing could be read back.",
     )
     return [*_plan_blocks(request, plan, who_may_approve), blocks.text(line), *result]
+
+
+@dataclass(frozen=True)
+class Card:
+    """An approval card as rendered once: the request as it was then, and its blocks.
+
+    Attributes:
+        request: the approval request the card shows (its id is the card's identity).
+        blocks: the card's Block Kit blocks.
+    """
+
+    request: ApprovalRequest
+    blocks: list[Block]
+
+    @property
+    def approval_id(self) -> str:
+        """The id of the request the card shows."""
+        return self.request.id
+
+    @property
+    def text(self) -> str:
+        """The card as plain text."""
+        return blocks.to_text(self.blocks)
+
+
+def result_blocks(request: ApprovalRequest, registry: Registry) -> list[Block]:
+    """The executed tool's result as its domain renders it (empty when nothing ran).
+
+    Args:
+        request: any approval request.
+        registry: where the tool's result model and renderer are found.
+    """
+    if not request.result_json:
+        return []
+    spec = registry.get(request.tool)
+    return spec.render(spec.result_model.model_validate_json(request.result_json))
+
+
+def render_card(request: ApprovalRequest, policy: ApprovalPolicy, registry: Registry) -> Card:
+    """The card of ``request`` in its current state: with buttons while pending, else decided.
+
+    Args:
+        request: any approval request.
+        policy: says who may approve it.
+        registry: renders the result of an executed request.
+    """
+    plan = ActionPlan.model_validate_json(request.plan_json)
+    who = policy.describe(request.risk)
+    if request.lifecycle is ApprovalState.PENDING:
+        return Card(request, render_pending_card(request, plan, who))
+    return Card(request, render_decided_card(request, plan, who, result_blocks(request, registry)))
+
+
+@dataclass(frozen=True)
+class CardRenderer:
+    """``render_card`` bound to the process's policy and tool registry.
+
+    Attributes:
+        policy: who may approve what.
+        registry: the tools (to render execution results).
+    """
+
+    policy: ApprovalPolicy
+    registry: Registry
+
+    def __call__(self, request: ApprovalRequest) -> Card:
+        """The card of ``request`` as it is now.
+
+        Args:
+            request: any approval request.
+        """
+        return render_card(request, self.policy, self.registry)
 
 
 def render_refusal(message: str) -> list[Block]:

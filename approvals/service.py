@@ -193,7 +193,11 @@ class ApprovalService:
     # -- deciding -------------------------------------------------------------------------
 
     def approve(
-        self, approval_id: str, approver: str, origin: Origin | None = None
+        self,
+        approval_id: str,
+        approver: str,
+        origin: Origin | None = None,
+        on_approved: Listener | None = None,
     ) -> ApprovalRequest:
         """Approve and execute; exactly one of any number of racing calls gets through.
 
@@ -205,6 +209,8 @@ class ApprovalService:
             approver: who clicked.
             origin: where the decision was made (every surface gives it); None only for
                 in-process callers that are not a surface.
+            on_approved: called with the approved request before it executes (a surface
+                learns there which conversation to show the execution's progress in).
         """
         with self._audited_refusals(approver, approval_id):
             check_id(approval_id)
@@ -215,7 +221,7 @@ class ApprovalService:
             if approved is None:
                 raise self._refusal(approval_id, approver, origin)
         self.audit.append(approver, "approved", approval_id, {"plan_hash": approved.plan_hash})
-        for listener in self._approved:
+        for listener in [*self._approved, *([on_approved] if on_approved else [])]:
             _safely(listener, approved)
         final = self.executor.run(approval_id)
         self._emit(final, by_caller=True)

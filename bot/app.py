@@ -21,6 +21,7 @@ from approvals.audit import AuditLog
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
 from approvals.recovery import Recovery
+from approvals.render import CardRenderer
 from approvals.service import ApprovalService
 from approvals.store import ApprovalStore
 from core.aws import AwsClients
@@ -43,6 +44,7 @@ class CloudFabric:
         registry: the tools.
         audit: hash-chained audit log.
         approvals: approval service.
+        cards: renders approval cards.
         conversations: the conversation service surfaces drive.
         checkpoints: the agent's checkpointer.
         coordination: dedupe and locks shared with the other replicas (Redis, PostgreSQL
@@ -57,6 +59,7 @@ class CloudFabric:
     registry: Registry
     audit: AuditLog
     approvals: ApprovalService
+    cards: CardRenderer
     conversations: ConversationService
     checkpoints: Checkpoints
     coordination: Coordination
@@ -160,6 +163,7 @@ def create_app(
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
     coordination = coordination_for(settings)
+    cards = CardRenderer(approvals.policy, registry)
     conversations = ConversationService(
         graph,
         provider,
@@ -168,6 +172,7 @@ def create_app(
         publish,
         turn_budget=settings.turn_budget_seconds,
         locks=coordination,
+        cards=cards,
     )
     return CloudFabric(
         settings=settings,
@@ -176,6 +181,7 @@ def create_app(
         registry=registry,
         audit=audit,
         approvals=approvals,
+        cards=cards,
         conversations=conversations,
         checkpoints=checkpoints,
         coordination=coordination,

@@ -1,7 +1,8 @@
 """The console channel: the same conversation service as Slack, in a terminal.
 
 Commands: ``/as <user>``, ``/approve [id]``, ``/reject [id] [reason]``, ``/quit``. Anything else
-is a message to the agent. When stdin is not a terminal it reads one message per line.
+is a message to the agent; when the agent has just asked a question, typing an option's number
+answers with that option. When stdin is not a terminal it reads one message per line.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from agents.conversation import ConversationService, conversation_id, workspace_of
-from agents.reply import Reply
+from agents.reply import Question, Reply
 from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound
-from bot.console_text import mrkdwn_to_text
+from bot.console_text import chose, mrkdwn_to_text, reply_text
 from tools import progress
 
 CONSOLE = "console"
@@ -37,6 +38,7 @@ class ConsoleSession:
         user: the current identity (changed with ``/as``).
         out: where replies are written.
         conversation: the conversation id of this session.
+        question: the question the agent asked last, answered by typing an option's number.
     """
 
     service: ConversationService
@@ -45,6 +47,7 @@ class ConsoleSession:
     conversation: str = field(
         default_factory=lambda: conversation_id(CONSOLE, "local", uuid.uuid4().hex[:8])
     )
+    question: Question | None = None
 
     def publish(self, conversation: str, reply: Reply) -> None:
         """Show a follow-up that arrived on its own (e.g. an expiry).
@@ -62,10 +65,13 @@ class ConsoleSession:
         Args:
             reply: what to show.
         """
-        prefix = "(only you can see this) " if reply.ephemeral else ""
-        self.out.write(prefix + mrkdwn_to_text(reply.text) + "\n")
-        for path in reply.files:
-            self.out.write(f"(file: {path})\n")
+        self.out.write(reply_text(reply) + "\n")
+        shown: Reply | None = reply
+        while shown is not None:
+            for path in shown.files:
+                self.out.write(f"(file: {path})\n")
+            self.question = shown.choices or self.question
+            shown = shown.followup
         self.out.write("\n")
         self.out.flush()
 
@@ -80,10 +86,23 @@ class ConsoleSession:
             return True
         if line.startswith("/"):
             return self._command(line)
+        line = self._answer(line)
         with progress.reporting(progress.Throttle(self._progress, interval=2.0)):
             reply = self.service.handle_message(self.conversation, self.user, line)
         self.show(reply)
         return True
+
+    def _answer(self, line: str) -> str:
+        """The message ``line`` says: an option of the last question when it is its number."""
+        question, self.question = self.question, None
+        if question is None or not line.isdigit():
+            return line
+        number = int(line)
+        if not 1 <= number <= len(question.choices):
+            return line
+        choice = question.choices[number - 1]
+        self.out.write(chose(choice.label) + "\n")
+        return choice.message
 
     def _progress(self, line: str) -> bool:
         self.out.write(f"  {mrkdwn_to_text(line)}\n")

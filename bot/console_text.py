@@ -1,9 +1,15 @@
-"""Slack mrkdwn to terminal text: the console shows the same blocks, readably."""
+"""The console's rendering: a reply's parts as terminal text, Slack mrkdwn made readable.
+
+The console shows the same blocks as Slack; approval cards come inline (after a rule) and a
+question as numbered options, answered by typing the number.
+"""
 
 from __future__ import annotations
 
+from agents.reply import Question, Reply
 from core import patterns
 from core.patterns import Match, Pattern
+from tools.blocks import divider, to_text
 
 EMOJI = {
     ":white_check_mark:": "✔",
@@ -28,6 +34,8 @@ BOLD = patterns.compile(r"(^|[^\w*])\*([^*\n]+)\*")
 ITALIC = patterns.compile(r"(^|[^\w_])_([^_\n]+)_")
 LINK = patterns.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 BLANK_LINES = patterns.compile(r"\n{3,}")
+ONLY_YOU = "(only you can see this) "
+ANSWER_BY_NUMBER = "(type a number to answer)"
 
 
 def mrkdwn_to_text(text: str) -> str:
@@ -55,3 +63,44 @@ def _unwrap(pattern: Pattern, mark: str, text: str) -> str:
         return f"{match.group(1)}{match.group(2)}"
 
     return pattern.sub(strip, text)
+
+
+def reply_text(reply: Reply) -> str:
+    """A reply as terminal text: the answer, its question as numbered options, its cards
+    inline, then the follow-up of a decision.
+
+    Args:
+        reply: what the conversation service returned.
+    """
+    prefix = ONLY_YOU if reply.ephemeral else ""
+    return prefix + mrkdwn_to_text(_parts(reply))
+
+
+def _parts(reply: Reply) -> str:
+    parts = [to_text(reply.blocks)] if reply.blocks else []
+    if reply.choices is not None:
+        parts.append(numbered(reply.choices))
+    for card in reply.cards:
+        parts.append(to_text([divider(), *card.blocks]) if parts else card.text)
+    if reply.followup is not None:
+        parts.append(_parts(reply.followup))
+    return "\n".join(parts)
+
+
+def numbered(question: Question) -> str:
+    """A question with its choices numbered from 1.
+
+    Args:
+        question: the agent's question.
+    """
+    options = [f"  {n}. {choice.label}" for n, choice in enumerate(question.choices, start=1)]
+    return "\n".join([question.prompt, *options, ANSWER_BY_NUMBER])
+
+
+def chose(label: str) -> str:
+    """The line echoing a choice typed as its number.
+
+    Args:
+        label: the choice's label.
+    """
+    return f"(you chose: {label})"

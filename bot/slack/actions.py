@@ -7,7 +7,6 @@ from the request's workspace, on its card or in the approver's App Home.
 from __future__ import annotations
 
 import logging
-from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -15,7 +14,7 @@ from slack_bolt import BoltContext
 from agents.reply import Reply
 from approvals.binding import Origin, check_origin
 from approvals.errors import ApprovalRefused
-from approvals.models import ApprovalState
+from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import APPROVE_ACTION, REJECT_ACTION
 from bot.slack import render
 from bot.slack.progress import ProgressMessage
@@ -65,44 +64,63 @@ def value_of(action: dict[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
-def conversation_of(surface: SlackSurface, approval_id: str) -> str:
-    """The conversation that asked for ``approval_id`` ('' when unknown).
+def thread_of(body: dict[str, Any], context: BoltContext) -> Thread | None:
+    """The thread the clicked message is in.
 
     Args:
-        surface: the Slack surface.
-        approval_id: the request.
+        body: the block_actions payload.
+        context: its bolt context (the workspace, an org-wide install's enterprise included).
     """
-    try:
-        return surface.cloudfabric.approvals.get(approval_id).conversation_id or ""
-    except ApprovalRefused:
-        return ""
+    message = _object(body.get("message"))
+    team = workspace_of(context)
+    channel = clicked_in(body)
+    ts = (
+        message.get("thread_ts")
+        or message.get("ts")
+        or _object(body.get("container")).get("message_ts")
+    )
+    if not (team and channel and ts):
+        return None
+    return Thread(str(team), str(channel), str(ts))
 
 
-def deliver_decision(
-    surface: SlackSurface, reply: Reply, approval_id: str, user: str, channel: str | None
-) -> None:
-    """Show a decision's outcome: a refusal to the clicker only, else the agent's follow-up.
-
-    The card itself is updated in place by the approval listener.
+def deliver_decision(surface: SlackSurface, reply: Reply, user: str, channel: str | None) -> None:
+    """Show a decision: a refusal to the clicker only, else the card updated in place and the
+    agent's follow-up in the thread that asked.
 
     Args:
         surface: the Slack surface.
         reply: what ``ConversationService.decide`` returned.
-        approval_id: the request.
         user: who clicked.
         channel: where they clicked.
     """
     if reply.ephemeral:
         surface.transport.ephemeral(channel, user, reply)
-        return
-    request = surface.cloudfabric.approvals.get(approval_id)
-    card_length = len(surface.cloudfabric.conversations.card(request))
-    followup = Reply(
-        blocks=reply.blocks[card_length:], approvals=reply.approvals, files=reply.files
-    )
-    thread = Thread.of(request.conversation_id or "")
-    if thread is not None and (followup.blocks or followup.files):
-        surface.transport.post_reply(thread, followup)
+    else:
+        surface.transport.post_decision(reply)
+
+
+def approve_showing_progress(
+    surface: SlackSurface, user: str, approval_id: str, origin: Origin
+) -> Reply:
+    """Approve, showing the execution's progress in the thread of the conversation that asked
+    (learnt from the approved request itself, so nothing is read for it).
+
+    Args:
+        surface: the Slack surface.
+        user: who clicked.
+        approval_id: the request the button names.
+        origin: where the click was made.
+    """
+    shown = ProgressMessage(surface.transport)
+
+    def follow(request: ApprovalRequest) -> None:
+        shown.follow(Thread.of(request.conversation_id or ""))
+
+    with progress.reporting(shown):
+        return surface.cloudfabric.conversations.decide(
+            "", user, True, approval_id, origin=origin, on_approved=follow
+        )
 
 
 def register(surface: SlackSurface) -> None:
@@ -117,16 +135,11 @@ def register(surface: SlackSurface) -> None:
         user = str(_object(body.get("user")).get("id") or "")
         if not user:
             return
-        conversation = conversation_of(surface, approval_id)
-        thread = Thread.of(conversation)
-        shown = (
-            progress.reporting(ProgressMessage(surface.transport, thread))
-            if thread and approve
-            else nullcontext()
-        )
-        with shown:
-            reply = conversations.decide(conversation, user, approve, approval_id, origin=origin)
-        deliver_decision(surface, reply, approval_id, user, origin.channel)
+        if approve:
+            reply = approve_showing_progress(surface, user, approval_id, origin)
+        else:
+            reply = conversations.decide("", user, False, approval_id, origin=origin)
+        deliver_decision(surface, reply, user, origin.channel)
         refresh_home_if_there(surface, body, user, origin.workspace)
 
     def approve(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:

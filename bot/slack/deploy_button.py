@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 
 from agents.reply import Reply
-from bot.slack.actions import clicked_in
-from bot.slack.transport import Thread, workspace_of
+from bot.slack.actions import clicked_in, thread_of
 from tools import blocks
 from tools.architecture.models import DeployArgs
 from tools.architecture.render import DEPLOY_ACTION
@@ -21,26 +20,6 @@ from tools.errors import ToolError
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
-
-
-def thread_of(body: dict[str, Any], context: BoltContext) -> Thread | None:
-    """The thread the clicked message is in.
-
-    Args:
-        body: the block_actions payload.
-        context: its bolt context (the workspace, an org-wide install's enterprise included).
-    """
-    message = body.get("message") or {}
-    team = workspace_of(context)
-    channel = clicked_in(body)
-    ts = (
-        message.get("thread_ts")
-        or message.get("ts")
-        or (body.get("container") or {}).get("message_ts")
-    )
-    if not (team and channel and ts):
-        return None
-    return Thread(str(team), str(channel), str(ts))
 
 
 def parse_value(value: str) -> DeployArgs:
@@ -84,6 +63,6 @@ def register(surface: SlackSurface) -> None:
         request = app.approvals.request(
             plan, user, thread.conversation, origin_key=origin, workspace=thread.team
         )
-        surface.transport.post_card(request.id, thread)
+        surface.transport.post_card(app.cards(request), thread)
 
     surface.bolt.action(DEPLOY_ACTION)(surface.handoff(clicked))

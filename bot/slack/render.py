@@ -1,4 +1,5 @@
-"""User-facing strings and Block Kit of the Slack surface (home tab, reject modal, notices)."""
+"""User-facing strings and Block Kit of the Slack surface (home tab, reject modal, questions,
+notices)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from agents.reply import Question
 from approvals.models import ApprovalRequest
 from approvals.render import APPROVE_ACTION, REJECT_ACTION
 from tools import blocks
@@ -23,6 +25,60 @@ REJECT_VIEW = "approval_reject_reason"
 REASON_BLOCK = "reason"
 REASON_ACTION = "reason_input"
 HELP_WORDS = ("", "help", "?")
+CHOICE_ACTION = "reply_choice"
+CHOICES_BLOCK = "reply_choices"
+BUTTON_TEXT_LIMIT = 75  # Slack's limit for a button's text
+
+
+def choice_action(index: int) -> str:
+    """The action id of a question's ``index``-th button (unique within its block).
+
+    Args:
+        index: the choice's position, from 0.
+    """
+    return f"{CHOICE_ACTION}:{index}"
+
+
+def _button_text(label: str) -> str:
+    if len(label) <= BUTTON_TEXT_LIMIT:
+        return label
+    return label[: BUTTON_TEXT_LIMIT - 1] + "…"
+
+
+def question_blocks(question: Question) -> list[Block]:
+    """A question as its prompt and one button per choice; a button carries the message that
+    choosing it says.
+
+    Args:
+        question: the agent's question.
+    """
+    buttons = [
+        ButtonElement(
+            text=_button_text(choice.label), action_id=choice_action(i), value=choice.message
+        )
+        for i, choice in enumerate(question.choices)
+    ]
+    return [blocks.text(question.prompt), ActionsBlock(block_id=CHOICES_BLOCK, elements=buttons)]
+
+
+def reply_blocks(answer: Sequence[Block], question: Question | None) -> list[Block]:
+    """The thread message of a reply: its answer, then its question with buttons.
+
+    Args:
+        answer: the reply's blocks.
+        question: the question it asks, if any.
+    """
+    return [*answer, *(question_blocks(question) if question is not None else [])]
+
+
+def chosen(user: str, label: str) -> Block:
+    """What replaces a question's buttons once someone has answered it.
+
+    Args:
+        user: Slack user id who chose.
+        label: the choice's label.
+    """
+    return blocks.note(f"<@{user}> chose *{label}*")
 
 
 def slash_question(user: str, text: str) -> list[Block]:

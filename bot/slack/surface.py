@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from agents.reply import Reply
 from bot.app import CloudFabric
-from bot.slack import actions, commands, deploy_button, events, home, render, views
+from bot.slack import actions, choices, commands, deploy_button, events, home, render, views
 from bot.slack.bot_identity import BotIdentityAuthorize
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
@@ -84,7 +84,7 @@ class SlackSurface:
         self.metrics = SlackMetrics()
         self.transport = SlackTransport(
             client,
-            cloudfabric.conversations,
+            cloudfabric.cards,
             cloudfabric.approvals,
             self.metrics,
             settings.slack_approval_channel,
@@ -100,10 +100,10 @@ class SlackSurface:
         )
         self.bolt.use(count_requests(self.metrics))
         self.bolt.use(drop_duplicates(self.dedupe, self.metrics))
-        for surface in (events, commands, actions, deploy_button, views, home):
+        for surface in (events, commands, actions, choices, deploy_button, views, home):
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
-        cloudfabric.approvals.subscribe(self.transport.on_final)
+        cloudfabric.approvals.subscribe(self.transport.on_final, caller_decisions=False)
 
     def handoff(self, work: Work) -> Callable[..., None]:
         """A bolt listener that acknowledges at once and runs ``work`` on the worker pool.

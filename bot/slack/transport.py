@@ -1,5 +1,9 @@
 """Posting to Slack: answers into threads, approval cards as their own messages, updates in place.
 
+A reply comes in parts (``agents.reply.Reply``): its blocks and question go into one thread
+message, its files are uploaded, and every card is a message of its own, posted or updated as
+it was rendered (never read or rendered again here).
+
 Every Web API failure is logged with Slack's error code and counted; ``ratelimited`` (HTTP 429)
 is retried after ``Retry-After`` by the client's retry handler before it gets here.
 """
@@ -7,7 +11,7 @@ is retried after ``Retry-After`` by the client's retry handler before it gets he
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,13 +24,15 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.models.blocks import Block
 from slack_sdk.web import SlackResponse
 
-from agents.conversation import ConversationService, conversation_id
+from agents.conversation import conversation_id
 from agents.reply import Reply
 from approvals.models import ApprovalRequest, ApprovalState
+from approvals.render import Card, CardRenderer
 from approvals.service import ApprovalService
 from bot.slack import render
 from bot.slack.metrics import SlackMetrics
 from core.settings import Settings
+from tools.blocks import to_text
 
 log = logging.getLogger(__name__)
 UNDELIVERABLE = ("channel_not_found", "not_in_channel", "is_archived", "channel_is_archived")
@@ -95,7 +101,7 @@ class SlackTransport:
     def __init__(
         self,
         client: WebClient,
-        conversations: ConversationService,
+        cards: CardRenderer,
         approvals: ApprovalService,
         metrics: SlackMetrics,
         approval_channel: str | None = None,
@@ -104,13 +110,13 @@ class SlackTransport:
 
         Args:
             client: the bot's Web API client.
-            conversations: renders approval cards.
+            cards: renders the cards of requests no reply brought (expiry, retries).
             approvals: approval requests (to record where cards are).
             metrics: counts failed calls.
             approval_channel: post cards there instead of the thread, when set.
         """
         self.client = client
-        self.conversations = conversations
+        self.cards = cards
         self.approvals = approvals
         self.metrics = metrics
         self.approval_channel = approval_channel
@@ -191,27 +197,42 @@ class SlackTransport:
     # -- replies --------------------------------------------------------------------------
 
     def post_reply(self, thread: Thread, reply: Reply, user: str | None = None) -> None:
-        """Post an answer in its thread: text, then files, then one message per approval card.
+        """Post an answer in its thread: text and question, then files, then one message per
+        approval card.
 
         Args:
             thread: where the conversation lives.
             reply: the answer.
             user: who asked (told by DM when the channel refuses the answer).
         """
-        body, cards = self.split_cards(reply)
-        if body.blocks and not self._post_or_tell(thread, body, user):
+        items = render.reply_blocks(reply.blocks, reply.choices)
+        if items and not self._post_or_tell(thread, items, user):
             return
         for path in reply.files:
             self.upload(thread, path)
-        for approval_id in cards:
-            self.post_card(approval_id, thread)
+        for card in reply.cards:
+            self.post_card(card, thread)
 
-    def _post_or_tell(self, thread: Thread, body: Reply, user: str | None) -> bool:
+    def post_decision(self, reply: Reply) -> None:
+        """Show a decision: its card updated in place, then the follow-up in the thread of the
+        conversation that asked for the request.
+
+        Args:
+            reply: what ``ConversationService.decide`` returned (not a refusal).
+        """
+        for card in reply.cards:
+            self.update_card(card)
+        threads = (Thread.of(card.request.conversation_id or "") for card in reply.cards)
+        thread = next((t for t in threads if t is not None), None)
+        if thread is not None and reply.followup is not None:
+            self.post_reply(thread, reply.followup)
+
+    def _post_or_tell(self, thread: Thread, items: list[Block], user: str | None) -> bool:
         try:
             response = self.client.chat_postMessage(
                 channel=thread.channel,
-                blocks=body.blocks,
-                text=body.text[:3000],
+                blocks=items,
+                text=to_text(items)[:3000],
                 thread_ts=thread.ts,
             )
             return bool(response.get("ok"))
@@ -221,7 +242,7 @@ class SlackTransport:
             self.metrics.api_errors.labels("chat.postMessage", error).inc()
             if user and error in UNDELIVERABLE:
                 notice = render.undeliverable(thread.channel, error)
-                self.post(user, notice, Reply(blocks=notice).text)
+                self.post(user, notice, to_text(notice))
             return False
 
     def upload(self, thread: Thread, path: Path) -> None:
@@ -240,82 +261,50 @@ class SlackTransport:
             title=path.name,
         )
 
-    def split_cards(self, reply: Reply) -> tuple[Reply, list[str]]:
-        """Separate the approval cards at the end of ``reply`` from the rest.
-
-        Args:
-            reply: a conversation reply.
-
-        Returns:
-            The reply without the cards, and the ids of the cards removed.
-        """
-        items = list(reply.blocks)
-        dicts = [block.to_dict() for block in items]
-        cards: list[str] = []
-        for approval_id in reply.approvals:
-            card = [b.to_dict() for b in self.conversations.card(self.approvals.get(approval_id))]
-            start = _find(dicts, card)
-            if start is None:
-                continue
-            end = start + len(card)
-            if start > 0 and dicts[start - 1].get("type") == "divider":
-                start -= 1
-            del dicts[start:end], items[start:end]
-            cards.append(approval_id)
-        return Reply(blocks=items, files=reply.files), cards
-
     # -- approval cards -------------------------------------------------------------------
 
-    def post_card(self, approval_id: str, thread: Thread, tell_requester: bool = True) -> bool:
+    def post_card(self, card: Card, thread: Thread, tell_requester: bool = True) -> bool:
         """Post an approval card as its own message and remember where it is.
 
         Args:
-            approval_id: the request.
+            card: the rendered card.
             thread: the conversation's thread.
             tell_requester: DM the requester when Slack refuses the card.
 
         Returns:
             True when Slack took the card; otherwise it stays unposted and is retried.
         """
-        request = self.approvals.get(approval_id)
+        request = card.request
         channel, thread_ts = (
-            (self.approval_channel, None)
-            if self.approval_channel
-            else (
-                thread.channel,
-                thread.ts,
-            )
+            (self.approval_channel, None) if self.approval_channel else (thread.channel, thread.ts)
         )
-        assert channel is not None
         try:
             response = self.client.chat_postMessage(
-                channel=channel,
-                blocks=self.conversations.card(request),
-                text=request.summary,
-                thread_ts=thread_ts,
+                channel=channel, blocks=card.blocks, text=request.summary, thread_ts=thread_ts
             )
         except SlackApiError as failure:
             error = str(failure.response.get("error", "unknown_error"))
-            log.warning("approval card %s not posted in %s: %s", approval_id, channel, error)
+            log.warning("approval card %s not posted in %s: %s", request.id, channel, error)
             self.metrics.api_errors.labels("chat.postMessage", error).inc()
             if tell_requester:
-                notice = render.card_not_posted(channel, error, approval_id)
-                self.post(request.requester, notice, Reply(blocks=notice).text)
+                notice = render.card_not_posted(channel, error, request.id)
+                self.post(request.requester, notice, to_text(notice))
             return False
-        ts = str(response["ts"])
-        self.approvals.record_card(approval_id, channel, ts)
+        self.approvals.record_card(request.id, channel, str(response["ts"]))
         if self.approval_channel:
             note = render.card_elsewhere(self.approval_channel)
-            self.post(thread.channel, note, Reply(blocks=note).text, thread.ts)
+            self.post(thread.channel, note, to_text(note), thread.ts)
         return True
 
-    def update(self, channel: str, ts: str, items: list[Block], text: str) -> bool:
+    def update(
+        self, channel: str, ts: str, items: Sequence[Block | dict[str, Any]], text: str
+    ) -> bool:
         """Edit a posted message in place; False when Slack refused.
 
         Args:
             channel: channel id.
             ts: the message's ts.
-            items: its new Block Kit blocks.
+            items: its new Block Kit blocks (objects, or dicts as Slack sent them).
             text: new notification fallback text.
         """
         response = self.call(
@@ -324,24 +313,41 @@ class SlackTransport:
         )  # fmt: skip
         return response is not None
 
-    def update_card(self, request: ApprovalRequest) -> None:
-        """Replace a posted card by its current state (buttons gone once decided).
+    def update_card(self, card: Card) -> None:
+        """Replace a posted card by ``card`` (buttons gone once decided).
 
         Args:
-            request: the request, as it is now.
+            card: the card as rendered for the request's current state.
         """
-        if not (request.card_channel and request.card_ts):
-            return
-        card = self.conversations.card(request)
-        self.update(request.card_channel, request.card_ts, card, request.summary)
+        request = card.request
+        if request.card_channel and request.card_ts:
+            self.update(request.card_channel, request.card_ts, card.blocks, request.summary)
 
     def on_final(self, request: ApprovalRequest) -> None:
-        """Approval listener: update the card in place when a request reaches a final state.
+        """Approval listener for outcomes no click waits for (expiry, withdrawal, the crash
+        sweep): update the card in place.
 
         Args:
-            request: the final request.
+            request: the final request, as its last transition returned it.
         """
-        self.update_card(self.approvals.get(request.id))
+        if request.card_channel and request.card_ts:
+            self.update_card(self.cards(request))
+
+    def settle_question(
+        self, channel: str, ts: str, shown: list[dict[str, Any]], user: str, label: str
+    ) -> None:
+        """Replace a question's buttons, once answered, by who chose what.
+
+        Args:
+            channel: channel of the question's message.
+            ts: its ts.
+            shown: its blocks as Slack sent them with the click.
+            user: who chose.
+            label: what they chose.
+        """
+        kept = [block for block in shown if block.get("block_id") != render.CHOICES_BLOCK]
+        items: list[Block | dict[str, Any]] = [*kept, render.chosen(user, label)]
+        self.update(channel, ts, items, to_text(Block.parse_all(items)))
 
     def retry_unposted_cards(self, min_age: timedelta = timedelta(seconds=30)) -> int:
         """Post pending cards that Slack refused earlier; returns how many got through.
@@ -355,7 +361,7 @@ class SlackTransport:
             thread = Thread.of(request.conversation_id or "")
             if request.card_ts or thread is None or request.created_at > cutoff:
                 continue
-            posted += self.post_card(request.id, thread, tell_requester=False)
+            posted += self.post_card(self.cards(request), thread, tell_requester=False)
         return posted
 
     def publish(self, conversation: str, reply: Reply) -> None:
@@ -368,10 +374,3 @@ class SlackTransport:
         thread = Thread.of(conversation)
         if thread is not None:
             self.post_reply(thread, reply)
-
-
-def _find(haystack: list[dict[str, Any]], needle: list[dict[str, Any]]) -> int | None:
-    for start in range(len(haystack) - len(needle), -1, -1):
-        if haystack[start : start + len(needle)] == needle:
-            return start
-    return None

@@ -9,7 +9,7 @@ from slack_bolt import BoltContext
 
 from approvals.binding import Origin
 from bot.slack import render
-from bot.slack.actions import conversation_of, deliver_decision, refresh_home_if_there
+from bot.slack.actions import deliver_decision, refresh_home_if_there
 from bot.slack.transport import workspace_of
 
 if TYPE_CHECKING:
@@ -54,11 +54,10 @@ def register(surface: SlackSurface) -> None:
         channel = str(metadata.get("channel") or "") or None
         origin = Origin(workspace_of(context) or "", channel)
         user = body["user"]["id"]
-        conversation = conversation_of(surface, approval_id)
         reply = surface.cloudfabric.conversations.decide(
-            conversation, user, False, approval_id, reason_of(view), origin
+            "", user, False, approval_id, reason_of(view), origin
         )
-        deliver_decision(surface, reply, approval_id, user, channel)
+        deliver_decision(surface, reply, user, channel)
         if channel is None:
             refresh_home_if_there(surface, {"container": {"type": "view"}}, user, origin.workspace)
 

@@ -26,7 +26,7 @@ def test_pending_approval_resumes_after_a_restart(
     ids = small_estate(aws)
     first = create_app(store_settings, aws=aws)
     reply = first.conversations.handle_message(CONVO, "alice", "stop batch-worker")
-    assert len(reply.approvals) == 1
+    assert len(reply.cards) == 1
     first.close()
 
     second = create_app(store_settings, aws=aws)  # a new process would look the same

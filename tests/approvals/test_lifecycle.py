@@ -202,14 +202,14 @@ def test_background_sweeper_expires_and_tells_the_conversation(
         with app.db.session() as session:
             session.execute(
                 update(ApprovalRequest)
-                .where(ApprovalRequest.id == reply.approvals[0])  # type: ignore[arg-type]
+                .where(ApprovalRequest.id == reply.cards[0].approval_id)  # type: ignore[arg-type]
                 .values(expires_at=Clock().now() - timedelta(seconds=1))
             )
         app.start_background()
         assert arrived.wait(timeout=20), "the sweeper never expired the request"
         assert told[0][0] == "test:c:2"
         assert "expired; nothing ran" in told[0][1]
-        assert app.approvals.get(reply.approvals[0]).state == ApprovalState.EXPIRED
+        assert app.approvals.get(reply.cards[0].approval_id).state == ApprovalState.EXPIRED
         assert state_of(aws, estate["batch-worker"]) == "running"
     finally:
         app.close()

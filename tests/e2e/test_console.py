@@ -1,4 +1,5 @@
-"""The console conversation of the README, scripted, on the sandbox — and the real CLI."""
+"""The console conversation of the README, scripted, on the sandbox — and the real CLI; a question
+answered by typing its number."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from bot.app import CloudFabric
 from bot.console import ConsoleSession, run_console
 from tests.conftest import child_env
+from tests.e2e.questions import EU, humans, question_reply
 from tests.estate import state_of
 
 SCRIPT = [
@@ -116,3 +118,20 @@ def test_a_slack_request_cannot_be_decided_from_the_console(sandbox_app: CloudFa
 
     assert "another workspace" in console.out.getvalue()
     assert sandbox_app.approvals.get(pending.id).state == "PENDING"
+
+
+def test_console_numbers_the_choices_and_typing_one_answers(sandbox_app: CloudFabric) -> None:
+    out = io.StringIO()
+    session = ConsoleSession(sandbox_app.conversations, user="alice", out=out)
+
+    session.show(question_reply())
+
+    shown = out.getvalue()
+    assert "Which region do you mean?\n  1. us-east-1\n  2. eu-west-1\n" in shown
+    session.handle("2")
+    assert "(you chose: eu-west-1)" in out.getvalue()
+    assert "analytics-1" in out.getvalue()[len(shown) :]
+    assert humans(sandbox_app, session.conversation) == [EU]
+
+    session.handle("2")  # the question was answered: now it is just a message
+    assert humans(sandbox_app, session.conversation) == [EU, "2"]

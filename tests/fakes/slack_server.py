@@ -41,6 +41,7 @@ class Call:
     params: dict[str, Any]
     token: str | None
     at: float = field(default_factory=time.monotonic)
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,14 +170,17 @@ class _Handler(BaseHTTPRequestHandler):
         params = _params(raw, self.headers.get("Content-Type", ""))
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or None
         failure = self.state._take_failure(method)
-        self.state.record(Call(method, params, token))
-        time.sleep(self.state.delays.get(method, 0.0))  # a slow Slack, when told to be
         if failure is not None:
             body = {"ok": False, "error": failure.error}
+        else:
+            body = _answer(self.state, method, params)
+        self.state.record(Call(method, params, token, response=body))
+        time.sleep(self.state.delays.get(method, 0.0))  # a slow Slack, when told to be
+        if failure is not None:
             headers = {"Retry-After": "1"} if failure.status == 429 else {}
             self._json(failure.status, body, headers)
             return
-        self._json(200, _answer(self.state, method, params))
+        self._json(200, body)
 
     def _json(
         self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None

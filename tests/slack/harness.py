@@ -25,7 +25,7 @@ from core.clock import Clock
 from core.sandbox import Sandbox
 from core.settings import Settings
 from tests.conftest import SHARED
-from tests.fakes.slack_server import TEAM_ID, FakeSlack, fixture
+from tests.fakes.slack_server import TEAM_ID, Call, FakeSlack, fixture
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's public docs example
 BOT_TOKEN = "xoxb-test-token"
@@ -189,6 +189,32 @@ def as_org_wide(body: dict[str, Any], enterprise: str = "E111") -> dict[str, Any
     for authorization in authorizations:
         authorization["enterprise_id"] = enterprise
     return {**body, "enterprise_id": enterprise, "authorizations": authorizations}
+
+
+def choice_click(posted: Call, index: int, *, user: str, team: str = TEAM_ID) -> dict[str, Any]:
+    """A click on the ``index``-th button of a message the app posted, as Slack builds it from
+    that message (``interactive_block_actions_button_with_message.json``).
+
+    Args:
+        posted: the recorded ``chat.postMessage`` call (with Slack's answer).
+        index: which button, counted over the message's actions blocks.
+        user: who clicked.
+        team: the clicker's workspace.
+    """
+    body = copy.deepcopy(fixture("interactive_block_actions_button_with_message.json"))
+    message = posted.response["message"]
+    block_id, button = [
+        (block.get("block_id"), element)
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ][index]
+    body["user"]["id"], body["team"]["id"] = user, team
+    body["channel"]["id"] = body["container"]["channel_id"] = posted.response["channel"]
+    body["container"]["message_ts"] = message["ts"]
+    body["message"] = message
+    body["actions"] = [{**button, "block_id": block_id, "action_ts": f"{message['ts']}{index}"}]
+    return body
 
 
 def view_submission(
