@@ -24,8 +24,9 @@ from langgraph.types import Command
 from agents import turns
 from agents.explain import explain_calls
 from agents.notices import MESSAGE_LIMIT, ran_too_long, still_busy, too_long
+from agents.offline.model import OPTIONS_KEY
 from agents.providers import ChatProvider
-from agents.reply import Reply
+from agents.reply import Choice, Question, Reply
 from agents.turns import Turn, TurnAbandoned
 from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound, ApprovalRefused
@@ -274,6 +275,8 @@ class ConversationService:
         for message in new:
             if isinstance(message, ToolMessage):
                 reply.extend(self._tool_reply(message))
+            elif isinstance(message, AIMessage) and message.additional_kwargs.get(OPTIONS_KEY):
+                reply.choices = question_of(message)
             elif isinstance(message, AIMessage) and _text(message):
                 reply.blocks.append(blocks.text(_text(message)))
         if "await_approval" in snapshot.next:
@@ -325,3 +328,16 @@ def _text(message: AIMessage) -> str:
 
 def _json(raw: str | None) -> Any:
     return json.loads(raw) if raw else None
+
+
+def question_of(message: AIMessage) -> Question:
+    """The question an asking message carries, with its options as choices.
+
+    Choosing one says its label in the thread; the offline model then picks that option's call.
+
+    Args:
+        message: a message of the offline model with ``OPTIONS_KEY``.
+    """
+    options = message.additional_kwargs[OPTIONS_KEY]
+    choices = [Choice(label=o["label"], message=o["label"]) for o in options][:25]
+    return Question(prompt=_text(message) or "Which one?", choices=choices)

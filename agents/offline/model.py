@@ -85,9 +85,8 @@ def message_for(decision: Decision) -> AIMessage:
         return AIMessage(content="", tool_calls=[_tool_call(call) for call in decision.calls])
     if not decision.asks:
         return AIMessage(content=decision.text or NOT_UNDERSTOOD)
-    lines = [decision.text, *(f"{i}. {o.label}" for i, o in enumerate(decision.options, 1))]
     options = [option.as_dict() for option in decision.options]
-    return AIMessage(content="\n".join(lines), additional_kwargs={OPTIONS_KEY: options})
+    return AIMessage(content=decision.text, additional_kwargs={OPTIONS_KEY: options})
 
 
 def _tool_call(call: Call) -> dict[str, Any]:

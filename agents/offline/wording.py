@@ -11,6 +11,8 @@ NOT_UNDERSTOOD = (
     "I'm not sure what you'd like me to do. Try asking, for example, "
     "“what instances are running in us-east-1?”, or type *help*."
 )
+LABEL_LIMIT = 75
+"""Longest choice label (a Slack button shows at most 75 characters)."""
 NEVER_MIND = "OK, I've dropped that. Nothing was changed."
 NOTHING_TO_REPEAT = "There's nothing earlier in this thread for me to apply that to."
 KIND_NAMES = {
@@ -48,6 +50,7 @@ def option_label(spec: ToolSpec, args: dict[str, Any], target_arg: str | None) -
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     label = f"{label}: {value}" if value else label
+    label = label if len(label) <= LABEL_LIMIT else label[: LABEL_LIMIT - 1] + "…"
     return label[:1].upper() + label[1:]
 
 

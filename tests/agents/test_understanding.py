@@ -146,15 +146,16 @@ def test_follow_ups_in_a_thread_reuse_the_last_call(sandbox_app: CloudFabric) ->
 def test_stop_it_refers_to_the_instance_just_discussed(sandbox_app: CloudFabric) -> None:
     say(sandbox_app, "tell me about batch-worker")
     reply = sandbox_app.conversations.handle_message(CONVO, "alice", "stop it")
-    [request] = [sandbox_app.approvals.get(approval) for approval in reply.approvals]
+    [request] = [sandbox_app.approvals.get(card.approval_id) for card in reply.cards]
     assert "batch-worker" in request.plan_json
 
 
 def test_a_question_is_answered_by_number_or_dropped(sandbox_app: CloudFabric) -> None:
-    question = say(sandbox_app, "stop web-9")
-    assert "1. web-1" in question
+    asked = sandbox_app.conversations.handle_message(CONVO, "alice", "stop web-9")
+    assert asked.choices is not None
+    assert [c.label for c in asked.choices.choices][:2] == ["web-1", "web-2"]
     reply = sandbox_app.conversations.handle_message(CONVO, "alice", "1")
-    [request] = [sandbox_app.approvals.get(approval) for approval in reply.approvals]
+    [request] = [sandbox_app.approvals.get(card.approval_id) for card in reply.cards]
     assert "web-1" in request.plan_json
     say(sandbox_app, "stop web-9")
     assert "Nothing was changed" in say(sandbox_app, "never mind")
