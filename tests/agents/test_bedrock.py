@@ -158,7 +158,7 @@ def test_a_selected_domain_binds_only_its_tools_and_help_for_the_whole_turn(
     finally:
         app.close()
 
-    assert len(asked.approvals) == 1 and "batch-worker is stopping." in decided.text
+    assert len(asked.cards) == 1 and "batch-worker is stopping." in decided.text
     assert "I can list, stop and price things." in unsure.text
     ec2_and_help = sorted(
         [s.function_name for s in app.registry.all() if s.domain == "ec2"] + ["help"]

@@ -32,7 +32,7 @@ def test_a_turn_takes_the_lock_of_its_conversation(sandbox_app: CloudFabric) -> 
     recording = Recording(sandbox_app.coordination)
     sandbox_app.conversations.locks = recording
     answer = sandbox_app.conversations.handle_message(CONVO, "alice", "stop batch-worker")
-    assert answer.approvals
+    assert answer.cards
     assert recording.taken == [f"conversation:{CONVO}"]
 
     sandbox_app.conversations.decide(CONVO, "bob", False, reason="not now")

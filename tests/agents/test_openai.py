@@ -71,7 +71,7 @@ def test_a_stop_files_an_approval_card_and_the_outcome_is_told(
     server.reply(tool_calls(("ec2_stop_instances", {"targets": ["batch-worker"]})))
     reply = openai_app.conversations.handle_message(CONVO, "alice", "stop the batch worker")
 
-    assert len(reply.approvals) == 1
+    assert len(reply.cards) == 1
     assert "Approval needed: Stop batch-worker" in reply.text
     batch = openai_app.sandbox.estate.instance_ids["batch-worker"]
     assert state_of(openai_app.aws, batch) == "running"  # nothing runs before approval
