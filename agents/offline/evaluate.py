@@ -16,7 +16,7 @@ from typing import Any
 
 from agents.offline.decision import Decision
 from agents.offline.masking import mask
-from agents.offline.understand import Understanding
+from agents.offline.understand import CLASSIFIED_CHARS, Understanding
 from agents.offline.utterance import Utterance
 
 ASKED = "(asked)"
@@ -117,7 +117,7 @@ def evaluate(understanding: Understanding, rows: list[Row]) -> Report:
         rows: labelled phrasings.
     """
     lexicon = understanding.lexicon()
-    masked = [mask(row.text, lexicon) for row in rows]
+    masked = [mask(row.text[:CLASSIFIED_CHARS], lexicon) for row in rows]
     rankings = understanding.classifier.rank_many(masked, top=4)
     report = Report()
     for row, ranked in zip(rows, rankings, strict=True):

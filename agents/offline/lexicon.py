@@ -7,15 +7,22 @@ sentence: a name is matched exactly first (case-insensitively), then fuzzily wit
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from core import patterns
+from itertools import islice
 
 FUZZY_CUTOFF = 80.0
 """Least rapidfuzz ratio (0-100) for a word to be offered back as a known name."""
-WORD = patterns.compile(r"[\w/$][\w.:/$,-]*")
+WORD_CHARS = string.ascii_letters + string.digits + "_./:$,-"
+SEPARATE = bytes.maketrans(
+    bytes(c for c in range(256) if chr(c) not in WORD_CHARS),
+    b" " * (256 - len(WORD_CHARS)),
+)
+"""Every byte that cannot be part of a word becomes a space."""
+MOST_WORDS = 5_000
+"""Words of a message looked at for names: a request names its targets near the start."""
 LONGEST_NAME_WORDS = 3
 
 
@@ -68,12 +75,17 @@ class Suggestion:
 
 
 def words_of(text: str) -> list[str]:
-    """Lower-cased words of ``text``, trailing punctuation removed (``web-1?`` -> ``web-1``).
+    """Lower-cased words of ``text`` (letters, digits and ``_./:$,-``; ASCII, as RE2's ``\\w``),
+    trailing punctuation removed (``web-1?`` -> ``web-1``): the first ``MOST_WORDS`` of them.
+
+    Byte translation and ``split`` run in C, in time linear in the text.
 
     Args:
         text: a message.
     """
-    return [w.rstrip(".:/,-").lower() for w in WORD.findall(text, 20_000)]
+    ascii_text = text.lower().encode("ascii", "replace").translate(SEPARATE).decode("ascii")
+    words = (w.lstrip(".:,-").rstrip(".:/,-") for w in ascii_text.split(maxsplit=MOST_WORDS))
+    return [w for w in islice(words, MOST_WORDS) if w]
 
 
 @dataclass

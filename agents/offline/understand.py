@@ -34,6 +34,9 @@ from agents.offline.utterance import Utterance
 from core import patterns
 from tools.registry import Registry, ToolSpec
 
+CLASSIFIED_CHARS = 2_000
+"""How much of a message the classifier reads: what a request asks for is said at its start,
+and a 40,000-character message then costs no more to classify than a short one."""
 WEAK = 0.30
 """Below this share of confidence the best tool is not taken on its own."""
 MARGIN = 0.12
@@ -109,7 +112,7 @@ class Understanding:
             text: the message.
             lexicon: what exists, for masking names.
         """
-        return self.classifier.rank(mask(text, lexicon), top=4)
+        return self.classifier.rank(mask(text[:CLASSIFIED_CHARS], lexicon), top=4)
 
     def decide(self, text: str, lexicon: Lexicon | None = None) -> Decision:
         """What to do about one message on its own.
