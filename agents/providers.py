@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +28,6 @@ from langchain_core.runnables import Runnable
 from agents.budget import ModelBudget
 from agents.hosted import bedrock_model, cache_points, openai_model, system_message
 from agents.notices import model_budget_spent, model_unavailable
-from agents.offline.lexicon import Lexicon
 from agents.offline.model import OfflineChatModel
 from agents.offline.understand import Understanding
 from agents.toolset import DomainSelector, Toolset, tool_schema
@@ -73,7 +71,7 @@ class ChatProvider:
         settings: Settings,
         registry: Registry,
         model: BaseChatModel | None = None,
-        lexicon: Callable[[], Lexicon] | None = None,
+        understanding: Understanding | None = None,
         *,
         select_domains: DomainSelector | None = None,
         budget: ModelBudget | None = None,
@@ -84,12 +82,11 @@ class ChatProvider:
             settings: ``model_provider`` and the provider's options.
             registry: tools to bind.
             model: an explicit chat model (tests).
-            lexicon: what exists, for the offline model to link names to (default: the
-                sandbox's names).
+            understanding: the offline model's understanding layer over the estate chat runs
+                against (default: the built-in tools and the sandbox's names).
             select_domains: names the domains a request is about, to bind only their tools.
             budget: the daily budget of hosted calls per workspace.
         """
-        understanding = Understanding(registry, lexicon) if lexicon is not None else None
         offline = OfflineChatModel(understanding=understanding)
         name = settings.model_provider
         if model is None:

@@ -138,9 +138,11 @@ class Scripted:
 
 
 def selector() -> DomainSelector:
-    """The bench's stand-in for the domain classifier: a table of its requests."""
-    table = {ask.text: list(ask.domains) for ask in ASKS}
-    return table.get
+    """The domain chooser chat uses: the offline classifier's one or two likeliest domains, or
+    ``None`` (every tool) when it is unsure."""
+    from agents.offline.router import default_understanding
+
+    return default_understanding().domains_for
 
 
 def use(app: CloudFabric, strategy: Strategy, client: Any) -> None:
@@ -257,6 +259,20 @@ def detail(results: dict[Strategy, list[CallCost]]) -> None:
         print(f"  {ask.text[:42]:<44}{cells}")
 
 
+def scoped() -> None:
+    """Say how often the classifier named the domain each request is about."""
+    choose = selector()
+    picked = [choose(ask.text) for ask in ASKS]
+    right = sum(
+        1 for ask, domains in zip(ASKS, picked, strict=True) if domains == list(ask.domains)
+    )
+    unsure = sum(1 for domains in picked if domains is None)
+    print(
+        f"domain chooser: {right}/{len(ASKS)} requests scoped to exactly their domain(s), "
+        f"{unsure} unsure (bound every tool)"
+    )
+
+
 def main() -> None:
     """Build one sandbox app and run every strategy through it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -280,6 +296,7 @@ def main() -> None:
             finally:
                 app.close()
         report(results)
+        scoped()
         if args.detail:
             detail(results)
 

@@ -14,6 +14,7 @@ from agents.checkpoint import Checkpoints, open_checkpoints
 from agents.conversation import ConversationService, Publisher
 from agents.graph import build_graph
 from agents.offline.estate import EstateLexicon
+from agents.offline.understand import Understanding
 from agents.providers import ChatProvider
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
@@ -155,10 +156,15 @@ def create_app(
     approvals = _approvals(settings, db, registry, audit, context_for, clock, group_members)
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
     estate = sandbox.estate if sandbox is not None else None
-    lexicon = EstateLexicon(db, estate, sandbox=settings.is_sandbox)
+    understanding = Understanding(registry, EstateLexicon(db, estate, sandbox=settings.is_sandbox))
     budget = ModelBudget.build(settings, db, clock)
     provider = ChatProvider.build(
-        settings, registry, model, lexicon, select_domains=select_domains, budget=budget
+        settings,
+        registry,
+        model,
+        understanding,
+        select_domains=select_domains or understanding.domains_for,
+        budget=budget,
     )
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)

@@ -114,6 +114,24 @@ class Understanding:
         """
         return self.classifier.rank(mask(text[:CLASSIFIED_CHARS], lexicon), top=4)
 
+    def domains_for(self, text: str) -> list[str] | None:
+        """The one or two registry domains ``text`` is about, for a hosted model to be given
+        only their tools; ``None`` when the classifier is unsure (every tool is then bound).
+
+        Args:
+            text: the latest message.
+        """
+        ranked = [r for r in self.rank(text, self.lexicon()) if r.label != OFF_TOPIC]
+        domains: list[str] = []
+        share = 0.0
+        for candidate in ranked[:2]:
+            domain = candidate.label.split(".", 1)[0]
+            domains += [] if domain in domains else [domain]
+            share += candidate.score
+            if share >= CONFIDENT:
+                return domains
+        return None
+
     def decide(self, text: str, lexicon: Lexicon | None = None) -> Decision:
         """What to do about one message on its own.
 
