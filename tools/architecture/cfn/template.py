@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import yaml
 
-from tools.architecture.cfn import compute, data
+from tools.architecture.cfn import compute, data, edge
 from tools.architecture.cfn.access import add_security_groups
 from tools.architecture.cfn.base import Json, Template
 from tools.architecture.cfn.network import add_network
@@ -25,8 +25,8 @@ STAGES: tuple[tuple[str, Builder], ...] = (
     ("lambda", compute.add_lambda),
     ("asg", compute.add_asg),
     ("fargate", compute.add_fargate),
-    ("apigateway", compute.add_api),
-    ("cloudfront", compute.add_cdn),
+    ("apigateway", edge.add_api),
+    ("cloudfront", edge.add_cdn),
 )
 """Kinds in the order their resources are added: what others reference comes first."""
 
