@@ -179,8 +179,8 @@ def ask_once(app: CloudFabric, strategy: Strategy, index: int, ask: Ask) -> None
     """
     conversation = f"T0BENCH:C{STRATEGIES.index(strategy)}:{ask.thread or index}"
     reply = app.conversations.handle_message(conversation, "U0ALICE", ask.text)
-    if reply.approvals:
-        app.conversations.decide(conversation, "U0BOB", True, reply.approvals[0])
+    if reply.cards:
+        app.conversations.decide(conversation, "U0BOB", True, reply.cards[0].approval_id)
         batch = app.sandbox.estate.instance_ids["batch-worker"]
         app.aws.client("ec2", "us-east-1").start_instances(InstanceIds=[batch])
 
