@@ -51,6 +51,7 @@ def calls(text: str) -> list[str]:
         ("impact of losing the load balancer", "graph.blast_radius"),
         ("how do I use this bot", "help"),
         ("what would happen if I stopped db-prod", "graph.blast_radius"),
+        ("what's the private IP of web-1", "ec2.describe_instance"),
     ],
 )
 def test_what_was_misunderstood_before_now_reaches_the_right_read(text: str, tool: str) -> None:
@@ -59,7 +60,7 @@ def test_what_was_misunderstood_before_now_reaches_the_right_read(text: str, too
 
 def test_entities_are_linked_by_name_not_by_position() -> None:
     assert decide("what type is legacy-app?").calls[0].args["target"] == "legacy-app"
-    assert decide("what's the private IP of web-1").calls[0].args.get("target") in (None, "web-1")
+    assert decide("what's the private IP of web-1").calls[0].args["target"] == "web-1"
     assert decide("impact of losing the load balancer").calls[0].args == {"resource": "web-alb"}
 
 
