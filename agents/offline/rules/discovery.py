@@ -7,6 +7,8 @@ from typing import Any
 from agents.offline.slots import Slots, Target
 from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
+from tools.discovery.service import normalise_type
+from tools.errors import InvalidInput
 
 ARN = patterns.compile(r"\barn:aws[\w-]*:[^\s,;'\"]+")
 PROVIDER_ID = patterns.compile(
@@ -77,12 +79,28 @@ def _scan_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-def _search_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = _region(u)
+def _resource_type(u: Utterance) -> str | None:
+    """The resource type the message names, as the inventory's filter (``s3:bucket``).
+
+    A word the inventory does not know stays as typed: the tool says what it accepts.
+
+    Args:
+        u: the message.
+    """
     for pattern, word in TYPE_WORDS.items():
         if u.has(pattern):
-            args["type"] = word
-            break
+            try:
+                return normalise_type(word) or word
+            except InvalidInput:
+                return word
+    return None
+
+
+def _search_args(u: Utterance) -> dict[str, Any]:
+    args: dict[str, Any] = _region(u)
+    kind = _resource_type(u)
+    if kind:
+        args["type"] = kind
     accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
     if accounts:
         args["account"] = accounts[0]
