@@ -12,72 +12,14 @@ from agents.offline.slots import Slots, Target
 from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
 
-FIX_VOCABULARY = frozenset(
-    {
-        "resize",
-        "rightsize",
-        "downsize",
-        "upsize",
-        "upgrade",
-        "downgrade",
-        "change",
-        "switch",
-        "move",
-        "modify",
-        "convert",
-        "make",
-        "migrate",
-        "turn",
-        "type",
-        "volume",
-        "volumes",
-        "disk",
-        "disks",
-        "ebs",
-        "snapshot",
-        "snapshotting",
-        "delete",
-        "remove",
-        "release",
-        "free",
-        "drop",
-        "clean",
-        "cleanup",
-        "get",
-        "rid",
-        "archive",
-        "back",
-        "backup",
-        "elastic",
-        "ip",
-        "ips",
-        "eip",
-        "eips",
-        "address",
-        "addresses",
-        "public",
-        "unattached",
-        "unused",
-        "idle",
-        "spare",
-        "to",
-        "from",
-        "into",
-        "then",
-        "after",
-        "it",
-        "generation",
-        "current",
-        "give",
-        "let",
-        "go",
-        "as",
-        "an",
-        "unassociated",
-        "associated",
-        "attached",
-    }
-)
+_FIX_WORDS = """
+    resize rightsize downsize upsize upgrade downgrade change switch move modify convert make
+    migrate turn type volume volumes disk disks ebs snapshot snapshotting delete remove release
+    free drop clean cleanup get rid archive back backup elastic ip ips eip eips address addresses
+    public unattached unused idle spare to from into then after it generation current give let
+    go as an unassociated associated attached"""
+FIX_VOCABULARY = frozenset(_FIX_WORDS.split())
+"""Words of a change request that never name the resource to change."""
 
 
 def _region(u: Utterance) -> dict[str, Any]:
