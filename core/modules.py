@@ -1,7 +1,8 @@
 """The one way CloudFabric finds its parts: the modules a package holds, imported by name.
 
 A new domain plugs in by being there: ``tools/<domain>/tools.py`` registers its tools,
-``tools/actions/<service>.py`` its actions, ``agents/offline/rules/<domain>.py`` its phrasings.
+``tools/actions/<service>.py`` its actions, ``agents/offline/rules/<domain>.py`` the slot
+builders that read its tools' arguments from a message.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from typing import Any
 
 from agents.offline import wording
 from agents.offline.decision import Call, Decision, Option
-from agents.offline.intents import Target
 from agents.offline.lexicon import Lexicon
+from agents.offline.slots import Target
 from agents.offline.utterance import Utterance
 from core import patterns
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.offline.intents import Target
 from agents.offline.lexicon import Entity, Lexicon, Mention
 from agents.offline.masking import ARN, IP, PROVIDER_ID
+from agents.offline.slots import Target
 from core import patterns
 
 CANDIDATES = 5

@@ -25,10 +25,10 @@ from agents.offline.classifier import OFF_TOPIC, Ranked, ToolClassifier
 from agents.offline.decision import Call, Decision, Option
 from agents.offline.followups import NEVER_MIND as NEVER_MIND_MESSAGE
 from agents.offline.followups import Context, answer_to_question, same_again, with_referents
-from agents.offline.intents import ArgsBuilder, Target, load_intents, load_targets
 from agents.offline.lexicon import Entity, Lexicon, words_of
 from agents.offline.linking import CANDIDATES, Unresolved, link, strangers, unresolved
 from agents.offline.masking import mask
+from agents.offline.slots import ArgsBuilder, Target, load_slots, load_targets
 from agents.offline.training import classifier_for, example_lexicon
 from agents.offline.utterance import Utterance
 from core import patterns
@@ -86,11 +86,8 @@ class Understanding:
 
     @cached_property
     def builders(self) -> dict[str, ArgsBuilder]:
-        """Tool name -> its slot builder (the first a rules module declares)."""
-        found: dict[str, ArgsBuilder] = {}
-        for intent in load_intents():
-            found.setdefault(intent.tool, intent.build)
-        return found
+        """Tool name -> its slot builder (what ``agents/offline/rules`` declares)."""
+        return load_slots()
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:

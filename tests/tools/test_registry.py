@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from pydantic import BaseModel
@@ -23,9 +24,6 @@ STORE_ONLY = (
 )
 """Tools whose state lives only in CloudFabric's own store: they may call no AWS API at all,
 and their changes (IPAM pools and allocations) need no AWS write permission."""
-AWAITING_ROUTER = "architecture."
-"""Reached through a hosted model (and tested so end to end) until the offline router, being
-rewritten, learns them from the registry examples and tests/eval/architecture.jsonl."""
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9*]+$")
 MIN_EXAMPLES = 15
 """Fewest example utterances a tool may carry (the offline classifier learns from them)."""
@@ -70,10 +68,26 @@ def test_read_only_tools_have_no_preview(spec: ToolSpec) -> None:
 
 
 def test_every_tool_is_reachable_by_the_offline_router() -> None:
-    from agents.offline.router import intents
+    from agents.offline.slots import load_slots
 
-    routed = {intent.tool for intent in intents()}
-    assert {s.name for s in SPECS if not s.name.startswith(AWAITING_ROUTER)} <= routed
+    builders = load_slots()
+    assert set(builders) <= {s.name for s in SPECS}, "slots declared for unknown tools"
+    needs_slots = [
+        s.name
+        for s in SPECS
+        if s.name not in builders
+        and any(field.is_required() for field in s.args_model.model_fields.values())
+    ]
+    assert not needs_slots, f"tools with required arguments but no slot builder: {needs_slots}"
+
+
+def test_slots_declared_twice_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agents.offline import slots
+
+    twice = SimpleNamespace(__name__="rules.twice", SLOTS=[slots.Slots("help", lambda u: {})] * 2)
+    monkeypatch.setattr(slots, "import_submodules", lambda package: [twice])
+    with pytest.raises(slots.DuplicateSlots):
+        slots.load_slots()
 
 
 def test_registering_a_name_twice_is_refused() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent, Target
+from agents.offline.slots import Slots, Target
 from agents.offline.utterance import Utterance
 from core import patterns
 
@@ -16,7 +16,6 @@ VERSION = patterns.compile(r"\b(?:v|version\s*)(\d{1,4})\b")
 NAME_SHAPE = patterns.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\b")
 TERRAFORM = patterns.compile(r"\b(terraform|hcl|tf|opentofu)\b")
 CLOUDFORMATION = patterns.compile(r"\b(cloudformation|cfn|cloud formation|yaml template)\b")
-ENVIRONMENTS = {"prod": "prod", "production": "prod", "staging": "staging", "dev": "dev"}
 
 
 def _name(u: Utterance) -> dict[str, Any]:
@@ -53,18 +52,14 @@ def _destroy(u: Utterance) -> dict[str, Any]:
     return {"name": _name(u).get("name", "")}
 
 
-def _slots(tool: str, build: Any) -> Intent:
-    return Intent(tool=tool, patterns=(), build=build)
-
-
-INTENTS: list[Intent] = [
-    _slots("architecture.propose", _propose),
-    _slots("architecture.refine", _refine),
-    _slots("architecture.list", lambda u: {}),
-    _slots("architecture.export", _export),
-    _slots("architecture.destroy", _destroy),
+SLOTS: list[Slots] = [
+    Slots("architecture.propose", _propose),
+    Slots("architecture.refine", _refine),
+    Slots("architecture.list", lambda u: {}),
+    Slots("architecture.export", _export),
+    Slots("architecture.destroy", _destroy),
     *(
-        _slots(f"architecture.{verb}", _name)
+        Slots(f"architecture.{verb}", _name)
         for verb in ("deploy", "diagram", "drift", "estimate", "show", "validate")
     ),
 ]

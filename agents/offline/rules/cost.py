@@ -1,126 +1,25 @@
-"""How people ask about cost: prices, run-rates, spend, spikes, savings, forecasts, charts."""
+"""Arguments of the cost tools and the fixes they recommend, read from the message.
+
+What to price, which period, how to group, which resource to change and to what.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent, Target
 from agents.offline.rules import cost_entities as ce
+from agents.offline.slots import Slots, Target
 from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
 from core import patterns
 
-MONEY = (
-    r"\b(cost|costs|costing|price|prices|pricing|priced|spend|spent|spending|bill|billing|"
-    r"expensive|pricey|priciest|money|dollars?|\$|budget|charges?|run[- ]?rate)\b"
-)
-PRICE_ASK = (
-    r"\b(how much (is|are|does|do)|price of|pricing (of|for)|(hourly|list) (price|rate)|"
-    r"per (hour|gb|month|request)|what does .* cost|what('s| is) the (price|cost|rate))\b"
-)
-PRICEABLE = (
-    r"\b(gp2|gp3|io1|io2|st1|sc1|nat( gateway)?|ipv4|elastic ip|public ip|alb|nlb|load balancer|"
-    r"lambda|s3|dynamodb|snapshots?|data transfer|egress|iops|throughput)\b|"
-    + ce.INSTANCE_TYPE.pattern
-)
-# "us" but not "us-east-1": RE2 has no look-ahead, so the character after "us" is matched.
-OURS = r"\b(our|my|we|we're|the estate|account'?s?)\b|\bus(?:[^\w-]|$)"
-SPIKE = (
-    r"\b(jump(ed)?|spike[ds]?|spiking|surge[ds]?|went up|go up|increase[ds]?|higher|"
-    r"more than usual|anomal(y|ies)|doubled|tripled|shot up|rose|rising)\b"
-)
-SAVE = (
-    r"\b(save|saving|savings|cut|reduce|reducing|lower|optimi[sz]e|optimi[sz]ation|waste|"
-    r"wasting|wasted|idle|unused|rightsiz\w*|cheaper|trim)\b"
-)
-TOP = (
-    r"\b(most expensive|priciest|most costly|costs? the most|biggest (cost|spend)|"
-    r"top \d* ?(cost|spend|expensive)|eating (our|the|my) budget|rank\w* .*by cost)\b"
-)
-SPENT = (
-    r"\b(how much (did|have) (we|i)|what did (we|i) spend|spent|"
-    r"spend(ing)? (by|per|for|on|last|this|so far|over)|actual (spend|cost)s?|cost explorer|"
-    r"our (aws )?bill|the bill (so far|this|last))\b"
-)
-FORECAST = (
-    r"\b(forecast\w*|project(ed|ion)|predict\w*|on track|end of (the )?month|month[- ]end|"
-    r"will (we|i|it|the bill|our bill) (spend|be|cost|come))\b|\bwill\b.{0,30}\b(bill|spend|cost)\b"
-)
-RELEASE = r"\b(release|free( up)?|delete|remove|drop|give back|let go of|get rid of|deallocate)\b"
-RESIZE = (
-    r"\b(resize|rightsize|downsize|upsize|upgrade|downgrade|change|switch|move|modify|convert|"
-    r"make|migrate)\b"
-)
-# An EC2 type standing on its own: not the tail of ``db.m5.large`` or ``cache.t3.micro``.
-EC2_TYPE = (
-    r"(?:^|[^\w.])[a-z][a-z0-9-]*\d[a-z0-9-]*\."
-    r"(nano|micro|small|medium|large|\d*xlarge|metal)\b"
-)
-FIX_VOCABULARY = frozenset(
-    {
-        "resize",
-        "rightsize",
-        "downsize",
-        "upsize",
-        "upgrade",
-        "downgrade",
-        "change",
-        "switch",
-        "move",
-        "modify",
-        "convert",
-        "make",
-        "migrate",
-        "turn",
-        "type",
-        "volume",
-        "volumes",
-        "disk",
-        "disks",
-        "ebs",
-        "snapshot",
-        "snapshotting",
-        "delete",
-        "remove",
-        "release",
-        "free",
-        "drop",
-        "clean",
-        "cleanup",
-        "get",
-        "rid",
-        "archive",
-        "back",
-        "backup",
-        "elastic",
-        "ip",
-        "ips",
-        "eip",
-        "eips",
-        "address",
-        "addresses",
-        "public",
-        "unattached",
-        "unused",
-        "idle",
-        "spare",
-        "to",
-        "from",
-        "into",
-        "then",
-        "after",
-        "it",
-        "generation",
-        "current",
-        "give",
-        "let",
-        "go",
-        "as",
-        "an",
-        "unassociated",
-        "associated",
-        "attached",
-    }
-)
+_FIX_WORDS = """
+    resize rightsize downsize upsize upgrade downgrade change switch move modify convert make
+    migrate turn type volume volumes disk disks ebs snapshot snapshotting delete remove release
+    free drop clean cleanup get rid archive back backup elastic ip ips eip eips address addresses
+    public unattached unused idle spare to from into then after it generation current give let
+    go as an unassociated associated attached"""
+FIX_VOCABULARY = frozenset(_FIX_WORDS.split())
+"""Words of a change request that never name the resource to change."""
 
 
 def _region(u: Utterance) -> dict[str, Any]:
@@ -283,136 +182,19 @@ def _release_args(u: Utterance) -> dict[str, Any]:
     return {"targets": ids + names, **_region(u)}
 
 
-NOT_PRICE = (
-    OURS
-    + r"|\b(estimate|run[- ]?rate|spend|spent|would|\d+\s*x|\d+ (m|t|c|r)\d)|"
-    + SAVE
-    + "|"
-    + SPIKE
-    + r"|\b(resize|convert|change|release|delete|chart|forecast)\b"
-)
-NOT_ESTIMATE = (
-    r"\b(forecast|project(ed|ion)?|end of (the )?month|month[- ]end|this month'?s bill)\b|" + SPIKE
-)
-NOT_ACTUALS = (
-    SPIKE
-    + "|"
-    + SAVE
-    + r"|\b(forecast|project(ed|ion)|will|chart|graph|plot|save|savings|expensive|estimate)\b"
-)
-VOLUME_TYPES = r"\b(gp2|gp3|io1|io2|st1|sc1)\b"
-ADDRESS = r"\b(elastic ips?|eips?|ip address(es)?|public ips?|address(es)?)\b|eipalloc-"
-CHART = r"\b(chart|graph|plot|visuali[sz]e|picture|diagram|pie)\b"
-
-INTENTS: list[Intent] = [
-    Intent(
-        tool="cost.price",
-        patterns=(
-            (PRICE_ASK, 3.0),
-            (MONEY, 1.0),
-            (PRICEABLE, 1.5),
-            (r"\b(list price|on[- ]demand)\b", 1.0),
-        ),
-        build=_price_args,
-        requires=PRICEABLE,
-        excludes=NOT_PRICE,
-    ),
-    Intent(
-        tool="cost.estimate",
-        patterns=(
-            (r"\b(estimate|estimated cost|run[- ]?rate|what would .* cost|how much would)\b", 3.5),
-            (r"\b(per|a|each|every) month\b|\bmonthly\b", 1.0),
-            (r"\b\d+\s*x?\s*[a-z]+\d[a-z0-9-]*\.", 1.5),
-            (MONEY, 0.5),
-        ),
-        build=_estimate_args,
-        excludes=NOT_ESTIMATE,
-    ),
-    Intent(
-        tool="cost.top_resources",
-        patterns=((TOP, 5.0), (r"\b(resources?|things|items|instances|services)\b", 0.5)),
-        build=_top_args,
-    ),
-    Intent(
-        tool="cost.actuals",
-        patterns=(
-            (SPENT, 4.0),
-            (r"\b(last|past|previous|this) (\d+ )?(days?|weeks?|months?|quarter|year)\b", 1.0),
-            (r"\b(by|per) (service|account|region|usage|team|tag)\b", 1.0),
-            (MONEY, 0.5),
-        ),
-        build=_actuals_args,
-        excludes=NOT_ACTUALS,
-    ),
-    Intent(
-        tool="cost.investigate_spike",
-        patterns=(
-            (SPIKE, 3.0),
-            (MONEY, 1.5),
-            (r"\b(why|what caused|cause|explain|investigate|drove|driving|behind)\b", 1.5),
-        ),
-        build=_spike_args,
-        requires=SPIKE,
-    ),
-    Intent(
-        tool="cost.recommendations",
-        patterns=(
-            (SAVE, 3.0),
-            (MONEY + r"|\b(aws|resources?)\b", 1.0),
-            (r"\b(where|how|what|any|find|show|suggest\w*|recommend\w*|ideas?)\b", 0.5),
-        ),
-        build=lambda u: _region(u),
-        requires=SAVE,
-        excludes=r"\b(resize|convert|release|delete|snapshot|stop|start)\b",
-    ),
-    Intent(
-        tool="cost.forecast",
-        patterns=((FORECAST, 4.0), (MONEY + r"|\b(month|monthly)\b", 1.0)),
-        build=lambda u: {},
-        excludes=r"\b(chart|graph|plot)\b",
-    ),
-    Intent(
-        tool="cost.chart",
-        patterns=((CHART + r"|\bbar chart\b", 4.0), (MONEY + r"|\btrend\b", 1.5)),
-        build=_chart_args,
-        requires=CHART,
-    ),
-    Intent(
-        tool="ec2.modify_instance_type",
-        patterns=((RESIZE, 2.5), (r"\binstance type\b|\bto (an? )?[a-z]+\d[a-z0-9-]*\.", 2.0)),
-        build=_resize_args,
-        requires=EC2_TYPE,
-        excludes=r"\b(how much|price|cost|what would|estimate|volume|disk|gp[23])\b",
-    ),
-    Intent(
-        tool="ebs.modify_volume_type",
-        patterns=(
-            (r"\b(change|switch|move|modify|convert|make|migrate|turn|upgrade)\b", 2.5),
-            (r"\b(to|into|an?) (gp3|gp2|io1|io2|st1|sc1)\b", 2.5),
-            (r"\b(volumes?|disks?|ebs|vol-)", 1.0),
-        ),
-        build=_modify_volume_args,
-        requires=VOLUME_TYPES,
-        excludes=r"\b(how much|price|cost|delete|remove|release|where|save)\b",
-    ),
-    Intent(
-        tool="ebs.snapshot_and_delete_volume",
-        patterns=(
-            (r"\b(delete|remove|get rid of|clean ?up|drop|archive|back ?up and)\b", 2.5),
-            (r"\bsnapshot", 1.5),
-            (r"\b(volumes?|disks?|ebs)\b|\bvol-", 2.0),
-        ),
-        build=_delete_volume_args,
-        requires=r"\b(volumes?|disks?|ebs)\b|\bvol-",
-        excludes=r"\b(how much|price|where|which|list|show|gp3 |elastic ip|eip)\b",
-    ),
-    Intent(
-        tool="ec2.release_address",
-        patterns=((RELEASE, 2.5), (ADDRESS, 3.0)),
-        build=_release_args,
-        requires=ADDRESS,
-        excludes=r"\b(how much|price|cost|where|which|list|show)\b",
-    ),
+SLOTS: list[Slots] = [
+    Slots("cost.price", _price_args),
+    Slots("cost.estimate", _estimate_args),
+    Slots("cost.top_resources", _top_args),
+    Slots("cost.actuals", _actuals_args),
+    Slots("cost.investigate_spike", _spike_args),
+    Slots("cost.recommendations", _region),
+    Slots("cost.forecast", lambda u: {}),
+    Slots("cost.chart", _chart_args),
+    Slots("ec2.modify_instance_type", _resize_args),
+    Slots("ebs.modify_volume_type", _modify_volume_args),
+    Slots("ebs.snapshot_and_delete_volume", _delete_volume_args),
+    Slots("ec2.release_address", _release_args),
 ]
 
 VOLUMES = Target("targets", ("volume",), many=True)

@@ -1,27 +1,12 @@
-"""How people ask about EC2 instances: list, describe, stop, start, reboot."""
+"""Arguments of the EC2 instance tools, read from the message: filters, targets, a region."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent, Target
+from agents.offline.slots import Slots, Target
 from agents.offline.utterance import Utterance
 
-PLURAL = r"\b(instances|servers|vms|machines|boxes|hosts|nodes|fleet|ec2s?|everything)\b"
-SINGULAR = r"\b(instance|server|vm|machine|box|host|node)\b"
-QUESTION_START = (
-    r"^(list|show|which|what|whats|what's|display|how many|are there|is there|any|give me|"
-    r"get me|tell me|find|count|enumerate)\b"
-)
-STOP_WORDS = (
-    r"\b(stop|shut ?down|shut\b.*\bdown|halt|power(ed)? (off|down)|turn\b.*\boff|kill|pause)\b"
-)
-START_WORDS = (
-    r"\b(start|boot\b.*\bup|boot|power (it )?on|turn\b.*\bon|bring\b.*\b(up|back)|spin\b.*\bup|"
-    r"wake|fire up|resume)\b"
-)
-REBOOT_WORDS = r"\b(reboot|restart|bounce|power[- ]?cycle|cycle)\b"
-DESCRIBE_WORDS = r"\b(describe|details?|about|info(rmation)?|inspect|status of|state of|look ?up)\b"
 VERB_VOCABULARY = frozenset(
     {"fire", "bounce", "cycle", "power-cycle", "powercycle", "spin", "wake", "bring", "inspect"}
 )
@@ -33,10 +18,6 @@ def _region(u: Utterance) -> dict[str, Any]:
 
 def _targets(u: Utterance) -> list[str]:
     return u.instance_ids + [n for n in u.names(VERB_VOCABULARY) if n not in u.instance_ids]
-
-
-def _has_target(u: Utterance) -> float:
-    return 2.0 if _targets(u) else 0.0
 
 
 def _state_synonyms(u: Utterance) -> list[str]:
@@ -70,52 +51,12 @@ def _power_args(u: Utterance) -> dict[str, Any]:
     return {"targets": _targets(u), **_region(u)}
 
 
-def _list_boost(u: Utterance) -> float:
-    return -2.0 if _targets(u) and not u.has(PLURAL) else 0.0
-
-
-def _power_intent(tool: str, words: str, weight: float, not_with: str | None) -> Intent:
-    """An intent for one power verb: its words, a target, and never a question."""
-    excludes = QUESTION_START + (f"|{not_with}" if not_with else "")
-    return Intent(
-        tool=tool,
-        patterns=((words, weight), (SINGULAR + "|" + PLURAL, 0.5)),
-        build=_power_args,
-        boost=_has_target,
-        excludes=excludes,
-    )
-
-
-INTENTS: list[Intent] = [
-    Intent(
-        tool="ec2.list_instances",
-        patterns=(
-            (PLURAL, 2.0),
-            (QUESTION_START, 1.0),
-            (r"\b(running|stopped|pending|up|on)\b", 0.5),
-            (r"\bwhat('s| is)? (running|up)\b", 2.0),
-        ),
-        build=_list_args,
-        boost=_list_boost,
-        excludes=r"\b(cost|price|spend|bill|cidr|ipam|pool|security group|depend|blast)\b",
-    ),
-    Intent(
-        tool="ec2.describe_instance",
-        patterns=(
-            (
-                r"\b(describe|details?|about|info(rmation)?|inspect|status of|state of|look ?up)\b",
-                2.0,
-            ),
-            (r"\b(tell me|show( me)?|what is|what's|whats|how is|is)\b", 0.5),
-            (SINGULAR, 0.5),
-        ),
-        build=_describe_args,
-        boost=_has_target,
-        excludes=r"\b(cost|price|spend|cidr|ipam|pool|depend|blast)\b|" + PLURAL,
-    ),
-    _power_intent("ec2.stop_instances", STOP_WORDS, 3.0, r"\b(stopped|restart|reboot)\b"),
-    _power_intent("ec2.start_instances", START_WORDS, 3.0, r"\b(restart|reboot|started)\b"),
-    _power_intent("ec2.reboot_instances", REBOOT_WORDS, 3.5, None),
+SLOTS: list[Slots] = [
+    Slots("ec2.list_instances", _list_args),
+    Slots("ec2.describe_instance", _describe_args),
+    Slots("ec2.stop_instances", _power_args),
+    Slots("ec2.start_instances", _power_args),
+    Slots("ec2.reboot_instances", _power_args),
 ]
 
 INSTANCES = Target("targets", ("instance",), many=True)

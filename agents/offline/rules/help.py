@@ -1,10 +1,10 @@
-"""How people ask what the bot can do."""
+"""Arguments of ``help``, read from the message: the topic after "with", if any."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent
+from agents.offline.slots import Slots
 from agents.offline.utterance import Utterance
 
 
@@ -13,20 +13,4 @@ def _help_args(u: Utterance) -> dict[str, Any]:
     return {"topic": topic} if topic else {}
 
 
-INTENTS: list[Intent] = [
-    Intent(
-        tool="help",
-        patterns=(
-            (r"^\s*(help|\?|commands|menu)\s*[?!.]*$", 5.0),
-            (r"\bhelp\b", 2.5),
-            (r"\bwhat (else )?can (you|i|cloudfabric) do\b", 4.0),
-            (
-                r"\b(capabilities|what are you able|how do i use you|what do you (do|support))\b",
-                4.0,
-            ),
-            (r"\b(commands|features|options)\b", 1.5),
-            (r"^(hi|hello|hey)\b", 1.0),
-        ),
-        build=_help_args,
-    ),
-]
+SLOTS: list[Slots] = [Slots("help", _help_args)]

@@ -1,10 +1,10 @@
-"""How people ask about IP address management: pools, allocations, analysis, AWS reconciliation."""
+"""Arguments of the IPAM tools, read from the message: pools, CIDRs, sizes, purposes, VPCs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.intents import Intent, Target
+from agents.offline.slots import Slots, Target
 from agents.offline.utterance import ENTITY_LIMIT, REGION_ALIASES, Utterance, whole_number
 from core import patterns
 
@@ -34,7 +34,10 @@ NOT_NAMES = _words(
     detail run usage describe analyse analyze show open check display inspect view export
     render plot draw chart visualise visualize dump download"""
 )
-IPAM_NOUNS = r"\b(ipam|pools?|cidrs?|address(ing)? (space|plan)|ip space|prefix(es)?)\b"
+PEERING_VOCABULARY = _words(
+    "peer peered peering peerable vpc vpcs between possible could we set up check if whether "
+    "would work connect link together overlap overlapping allowed"
+)
 POOL_AFTER = patterns.compile(
     r"\bpool\s+(?:named\s+|called\s+)?[\"'`\x{201c}\x{2018}]?([a-z0-9][\w.-]*)"
 )
@@ -253,7 +256,6 @@ TEMPLATE_NAMES = {
     "flat": "flat",
     "hybrid": "hybrid",
 }
-PICTURE = r"\b(picture|draw|visuali[sz]e|diagram|png|image|chart|plot|map of|graphic)\b"
 
 
 def _import_args(u: Utterance) -> dict[str, Any]:
@@ -306,199 +308,22 @@ def _picture_args(u: Utterance) -> dict[str, Any]:
     return {"pool": pool_name(u) or ""}
 
 
-PEERING_VOCABULARY = _words(
-    "peer peered peering peerable vpc vpcs between possible could we set up check if whether "
-    "would work connect link together overlap overlapping allowed"
-)
-LIST_START = r"^(list|show|which|what|display|give me|get me|tell me|enumerate)\b"
-ANALYSIS = (
-    r"\b(how full|full|utili[sz]ation|usage|analy[sz]e|analysis|fragment\w*|runway|run(s)? out|"
-    r"free blocks?|gaps?|largest free|space (is )?left|left in|headroom|capacity|room left|"
-    r"exhaust\w*)\b"
-)
-RECONCILE = (
-    r"\b(reconcil\w*|unmanaged|stale|drift\w*|not in (our |the )?ipam|"
-    r"missing from (our |the )?ipam|"
-    r"compare (ipam|aws)|ipam (vs|versus|against) aws|aws (vs|versus|against) ipam|"
-    r"in aws but not|gone from aws|never be peered|not peerable)\b"
-)
-MUTATE = r"\b(allocate|reserve|release|create|add|adopt|import|apply|delete|make|new)\b"
-
-INTENTS: list[Intent] = [
-    Intent(
-        tool="ipam.pools",
-        patterns=(
-            (r"\b(ipam|address|ip|cidr) pools\b|\bpools\b|\bpool list\b", 3.0),
-            (LIST_START, 1.0),
-            (r"\bipam\b", 1.0),
-            (r"\bwhat pools\b|\bpools (do|have|exist)\b|\ball (the )?pools\b", 1.0),
-        ),
-        build=_pools_args,
-        excludes=ANALYSIS + "|" + MUTATE + r"|\boverlap\w*|conflict\w*|templates?\b",
-    ),
-    Intent(
-        tool="ipam.show_pool",
-        patterns=(
-            (r"\bpool\b", 2.5),
-            (
-                r"\b(show|describe|details?|what'?s in|whats in|inside|open|look at|contents?|"
-                r"allocations?|taken|allocated in|blocks)\b",
-                1.5,
-            ),
-        ),
-        build=_pool_args,
-        boost=lambda u: 1.5 if pool_name(u) else -5.0,
-        excludes=ANALYSIS
-        + "|"
-        + MUTATE
-        + r"|\boverlap\w*|conflict\w*|\bpools\b|template|pool list",
-    ),
-    Intent(
-        tool="ipam.analyze",
-        patterns=((ANALYSIS, 3.0), (r"\bpool\b", 2.0), (IPAM_NOUNS, 0.5)),
-        build=_pool_args,
-        boost=lambda u: 1.0 if pool_name(u) else -5.0,
-        excludes=r"\b(allocate|release|create|adopt|import|subnets? (plan|layout))\b|plan subnets",
-    ),
-    Intent(
-        tool="ipam.find_conflicts",
-        patterns=(
-            (r"\b(overlap\w*|conflict\w*|clash\w*|collid\w*|complian\w*|violat\w*|rules?)\b", 3.0),
-            (
-                r"\b(ipam|pools?|cidrs?|allocations?|address(ing)? (plan|space)|blocks?|ranges?)\b",
-                2.0,
-            ),
-        ),
-        build=_conflict_args,
-        excludes=r"\b(vpcs?|aws|peer\w*)\b|vpc-",
-    ),
-    Intent(
-        tool="ipam.reconcile",
-        patterns=(
-            (RECONCILE, 4.0),
-            (r"\bwhich vpcs (overlap|conflict|clash)\b|\bvpcs (that )?overlap\b", 4.0),
-            (r"\b(vpcs?|subnets?|aws)\b", 1.0),
-            (r"\bipam\b", 1.0),
-        ),
-        build=_regions_args,
-        excludes=r"\badopt\w*|\bbring\b.*\bunder\b|\btake over\b",
-    ),
-    Intent(
-        tool="ipam.check_peering",
-        patterns=(
-            (r"\bpeer\w*\b", 4.0),
-            (
-                r"\b(vpc-[0-9a-f]+|[\w.-]+-vpc)\b.*\b(and|with|to)\b.*\b(vpc-[0-9a-f]+|[\w.-]+-vpc)\b",
-                2.0,
-            ),
-            (r"\bdo\b.*\boverlap\b", 1.0),
-        ),
-        build=_peering_args,
-        boost=lambda u: 1.0 if len(_vpc_names(u)) >= 2 else 0.0,
-        excludes=r"\b(never|which vpcs|all vpcs|not peerable)\b",
-    ),
-    Intent(
-        tool="ipam.plan_subnets",
-        patterns=(
-            (r"\bsubnets?\b", 2.0),
-            (r"\b(plan|layout|lay out|design|carve|split|divide|break)\b", 2.5),
-            (r"\b(azs?|availability zones?|tiers?)\b", 1.5),
-        ),
-        build=_subnet_plan_args,
-        requires=r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+",
-        excludes=r"\b(allocate|release|reserve|give me|need a|adopt)\b",
-    ),
-    Intent(
-        tool="ipam.create_pool",
-        patterns=(
-            (r"\b(create|add|new|make|set up|define|start)\b", 2.5),
-            (r"\bpool\b", 3.0),
-        ),
-        build=_create_pool_args,
-        boost=lambda u: 1.0 if u.cidrs else 0.0,
-        excludes=r"\b(template|import|adopt|allocate|reserve|release|need|give|free|grab|tree|"
-        r"wizard|schema|hierarchical|regional|flat|hybrid|cloud[- ]native)\b",
-    ),
-    Intent(
-        tool="ipam.allocate",
-        patterns=(
-            (
-                r"\b(allocate|allocation for|reserve|carve( out)?|assign|grab|hand out|set aside|"
-                r"give me|get me|i need|we need|need (a|an|room)|earmark|get a|request)\b",
-                3.0,
-            ),
-            (r"(?:^|[^\d.])/\d{1,3}\b|\broom for\b|\bhosts\b", 1.5),
-            (r"\b(vpc|subnet|block|cidr|range|pool|prefix)\b", 1.0),
-        ),
-        build=_allocate_args,
-        requires=r"/\d{1,3}\b|\b(hosts?|ips|cidr|block|range|prefix|subnet|vpc|ipam|pool|addresses)\b",
-        excludes=r"\b(release|free up|unreserve|deallocate|plan|layout|lay out|peer\w*|"
-        r"create (a |an )?(new )?pool|template|import|adopt)\b",
-    ),
-    Intent(
-        tool="ipam.release",
-        patterns=(
-            (
-                r"\b(release|free up|give back|deallocate|de-allocate|return|unreserve|"
-                r"no longer need|drop|delete|remove|reclaim)\b",
-                3.5,
-            ),
-            (r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+", 2.0),
-        ),
-        build=_release_args,
-        requires=r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+",
-        excludes=r"\b(pool (named|called)|delete (the )?pool)\b",
-    ),
-    Intent(
-        tool="ipam.adopt",
-        patterns=(
-            (
-                r"\b(adopt\w*|take over|start (managing|tracking)|bring\b.*\b(under|into)|"
-                r"track)\b",
-                4.0,
-            ),
-            (r"\b(unmanaged|vpcs?|subnets?|networks?|ipam)\b", 1.5),
-        ),
-        build=_adopt_args,
-        excludes=r"\b(template)\b",
-    ),
-    Intent(
-        tool="ipam.import",
-        patterns=(
-            (r"\b(import|bulk[- ]load|load|ingest|upload)\b", 4.0),
-            (r"\b(csv|json|pools?|ipam|rows|allocations|following|these|this)\b", 1.5),
-        ),
-        build=_import_args,
-        excludes=r"\b(adopt\w*|unmanaged|export)\b",
-    ),
-    Intent(
-        tool="ipam.export",
-        patterns=(
-            (r"\b(export|dump|download|back ?up)\b", 4.0),
-            (r"\b(terraform|tf|hcl|csv|json|locals)\b", 1.5),
-            (r"\b(pools?|ipam|address plan|allocations)\b", 1.5),
-        ),
-        build=_export_args,
-        excludes=r"\bimport\b",
-    ),
-    Intent(
-        tool="ipam.apply_template",
-        patterns=(
-            (r"\b(cloud[- ]?native|hierarch\w*|regional|per-region|flat|hybrid)\b", 4.0),
-            (r"\b(template|tree|layout|wizard|schema|structure|design)\b", 2.0),
-            (r"\b(ipam|pools?|address plan)\b", 1.0),
-        ),
-        build=_template_args,
-        requires=r"\d+\.\d+\.\d+\.\d+/\d+|[0-9a-f:]+:[0-9a-f:]*/\d+",
-        excludes=r"\b(subnets?|allocate|release|import|export)\b",
-    ),
-    Intent(
-        tool="ipam.picture",
-        patterns=((PICTURE, 4.0), (r"\bpool\b|address space", 2.0)),
-        build=_picture_args,
-        boost=lambda u: 1.0 if pool_name(u) else -5.0,
-        excludes=r"\b(export|import|peer\w*)\b",
-    ),
+SLOTS: list[Slots] = [
+    Slots("ipam.pools", _pools_args),
+    Slots("ipam.show_pool", _pool_args),
+    Slots("ipam.analyze", _pool_args),
+    Slots("ipam.find_conflicts", _conflict_args),
+    Slots("ipam.reconcile", _regions_args),
+    Slots("ipam.check_peering", _peering_args),
+    Slots("ipam.plan_subnets", _subnet_plan_args),
+    Slots("ipam.create_pool", _create_pool_args),
+    Slots("ipam.allocate", _allocate_args),
+    Slots("ipam.release", _release_args),
+    Slots("ipam.adopt", _adopt_args),
+    Slots("ipam.import", _import_args),
+    Slots("ipam.export", _export_args),
+    Slots("ipam.apply_template", _template_args),
+    Slots("ipam.picture", _picture_args),
 ]
 
 POOL = Target("pool", ("pool",))
