@@ -47,7 +47,7 @@ SHOW_POOL: tuple[str, ...] = (
     "pool details for eu-west-1-dev",
     "list the blocks in the shared pool",
     "show the reservations in us-east-1-staging",
-    "which free blocks are left in eu-west-1-prod",
+    "which blocks are reserved in eu-west-1-prod",
     "describe ipam pool us-east-1",
     "what's in the eu-west-1 pool",
     "show me the allocation list of prod-eu",
@@ -58,6 +58,10 @@ SHOW_POOL: tuple[str, ...] = (
     "pool us-east-1-prod: show allocations",
     "show the allocations in pool eu-west-1-prod",
     "show me the shared pool",
+    "describe pool us-east-1-prod",
+    "describe the shared pool",
+    "describe the eu-west-1-dev ipam pool",
+    "describe pool cloud in detail",
 )
 
 CREATE_POOL: tuple[str, ...] = (
@@ -156,6 +160,10 @@ ANALYZE: tuple[str, ...] = (
     "analyse utilisation of the us-east-1 pool",
     "analyse pool eu-west-1-prod",
     "how full is the shared pool",
+    "free blocks left in us-east-1-prod",
+    "list the free blocks of pool shared",
+    "which free ranges does eu-west-1-dev still have",
+    "free space blocks in pool cloud",
 )
 
 FIND_CONFLICTS: tuple[str, ...] = (
@@ -180,6 +188,9 @@ FIND_CONFLICTS: tuple[str, ...] = (
     "are any ipam blocks double-booked",
     "list ipam rule violations",
     "scan the ipam store for conflicts",
+    "pool overlaps in the ipam plan",
+    "any ipam pools whose cidrs collide",
+    "inside ipam, which allocations collide with each other",
 )
 
 RECONCILE: tuple[str, ...] = (
@@ -206,6 +217,18 @@ RECONCILE: tuple[str, ...] = (
     "ghost allocations in ipam",
     "reconcile ipam with the VPCs in us-east-1",
     "which subnets in AWS are missing from ipam",
+    "do any of our VPCs overlap each other",
+    "overlapping VPC CIDRs in AWS",
+    "vpcs whose ranges overlap in eu-west-1",
+    "ipam drift against aws",
+    "has ipam drifted from what's in aws",
+    "drift between ipam and the real vpcs",
+    "which vpcs could never peer because their ranges overlap",
+    "VPCs that can't ever be peered with each other",
+    "ipam drift report",
+    "any drift in our ipam?",
+    "display the drift between ipam and aws in us-east-1",
+    "ipam drift for eu-west-1",
 )
 
 CHECK_PEERING: tuple[str, ...] = (
@@ -230,6 +253,8 @@ CHECK_PEERING: tuple[str, ...] = (
     "can analytics-vpc be peered to the shared services VPC",
     "test whether we could peer prod-vpc with analytics-vpc",
     "overlap check for peering analytics-vpc with prod-vpc",
+    "can prod-vpc and shared-vpc ever be peered",
+    "could analytics-vpc and prod-vpc never peer because of overlap",
 )
 
 PLAN_SUBNETS: tuple[str, ...] = (
@@ -280,4 +305,9 @@ ADOPT: tuple[str, ...] = (
     "claim the existing prod-vpc block in us-east-1-prod",
     "adopt the unmanaged subnets in eu-west-1 into ipam",
     "adopt analytics-vpc into ipam",
+    "adopt prod-vpc and shared-vpc into ipam",
+    "take over analytics-vpc in ipam",
+    "have ipam take over shared-vpc",
+    "take prod-vpc and shared-vpc under ipam control",
+    "bring prod-vpc and analytics-vpc into ipam",
 )

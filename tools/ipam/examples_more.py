@@ -81,6 +81,10 @@ EXPORT: tuple[str, ...] = (
     "export us-east-1 pools to csv",
     "get a json file of every pool and allocation",
     "export ipam",
+    "export the us-east-1-prod pool as hcl",
+    "hcl for our ipam pools",
+    "terraform hcl of the shared pool",
+    "export pool cloud in hcl",
 )
 
 
@@ -108,4 +112,10 @@ PICTURE: tuple[str, ...] = (
     "let me see the us-east-1 pool drawn",
     "draw the eu-west-1-dev pool",
     "draw a picture of the us-east-1-staging pool's address space",
+    "chart pool us-east-1-prod",
+    "chart the address space of the shared pool",
+    "plot the eu-west-1-dev pool",
+    "plot pool cloud's free and used space",
+    "diagram of the us-east-1 pool",
+    "diagram pool shared",
 )
