@@ -317,6 +317,7 @@ DIAGRAM: tuple[str, ...] = (
     "render shared-vpc as an image",
     "an image of web-alb and its neighbours",
     "map out prod-vpc and everything in it",
+    "aws architecture picture of analytics-vpc as it runs",
 )
 
 PUBLIC_EXPOSURE: tuple[str, ...] = (
