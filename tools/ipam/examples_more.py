@@ -8,7 +8,6 @@ cost chart or a VPC diagram.
 
 from __future__ import annotations
 
-
 APPLY_TEMPLATE: tuple[str, ...] = (
     "set up a regional ipam for 10.0.0.0/8",
     "apply the flat template with 10.0.0.0/12",
