@@ -62,7 +62,7 @@ DESCRIBE_INSTANCE: tuple[str, ...] = (
     "web-2 instance details please",
     "show the tags on instance legacy-app",
     "give me everything about the web-1 box",
-    "describe web-2",
+    "describe web-2 for me",
     "describe batch-worker in eu-west-1",
     "describe the legacy-app box",
     "please describe i-0abc123def4567890 in us-east-1",
