@@ -29,6 +29,10 @@ MODIFY_VOLUME_TYPE: tuple[str, ...] = (
     "set vol-0abc123def4567890 to gp3",
     "switch web-1's root volume vol-0123456789abcdef0 to gp3",
     "migrate volumes vol-0abc123def4567890 and vol-0fedcba9876543210 to gp3",
+    "change the old-data disk to gp3",
+    "move volume old-data onto io2",
+    "switch the disk vol-0abc123def4567890 to st1",
+    "put the old-data ebs volume on gp3 in us-east-1",
 )
 
 SNAPSHOT_AND_DELETE_VOLUME: tuple[str, ...] = (
@@ -54,4 +58,12 @@ SNAPSHOT_AND_DELETE_VOLUME: tuple[str, ...] = (
     "go ahead and snapshot and delete old-data",
     "decommission volume old-data with a final snapshot",
     "snapshot and delete vol-0abc123def4567890 in N. Virginia",
+    "delete the ebs volume vol-0abc123def4567890",
+    "delete old-data",
+    "delete volume old-data in eu-west-1",
+    "drop volume vol-0123456789abcdef0",
+    "drop the unused old-data volume",
+    "get rid of the old-data disk",
+    "remove the old-data ebs volume",
+    "delete the disk old-data in us-east-1",
 )

@@ -118,6 +118,9 @@ ESTIMATE: tuple[str, ...] = (
     "monthly estimate for prod-web",
     "how much does the prod-web architecture cost",
     "estimate the cost of my latest architecture",
+    "estimate what my proposal would cost per month",
+    "what's the estimated monthly cost of the design I proposed",
+    "cost estimate for the prod-web design",
 )
 
 DIAGRAM: tuple[str, ...] = (
@@ -146,6 +149,8 @@ DIAGRAM: tuple[str, ...] = (
     "draw prod-web",
     "architecture diagram please",
     "draw a diagram of the proposed architecture",
+    "diagram the design prod-web",
+    "sketch my proposal with its tiers",
 )
 
 EXPORT: tuple[str, ...] = (
@@ -258,6 +263,8 @@ DRIFT: tuple[str, ...] = (
     "has prod-web drifted since we deployed it",
     "drift in the deployed prod-web stack",
     "check the prod-web stack for drift",
+    "has the prod-web stack drifted from its template",
+    "cloudformation drift for prod-web",
 )
 
 DEPLOY: tuple[str, ...] = (

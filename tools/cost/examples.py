@@ -64,6 +64,11 @@ ESTIMATE: tuple[str, ...] = (
     "estimate our monthly run-rate by region",
     "what's the run-rate of everything tagged team=web",
     "estimate the monthly cost of 3 t3.large and an ALB",
+    "cost estimate of the estate grouped by type",
+    "a monthly cost estimate per resource kind",
+    "estimate costs by resource type in us-east-1",
+    "cost estimate for everything we run",
+    "give me our monthly estimate by account",
 )
 
 TOP_RESOURCES: tuple[str, ...] = (
@@ -92,6 +97,9 @@ TOP_RESOURCES: tuple[str, ...] = (
     "what are the most expensive resources in us-east-1",
     "top 10 resources by monthly cost",
     "which resources cost the most per month",
+    "which resources have the highest monthly cost",
+    "name our five costliest resources",
+    "list the top spenders among our resources",
 )
 
 ACTUALS: tuple[str, ...] = (
@@ -120,6 +128,17 @@ ACTUALS: tuple[str, ...] = (
     "how much did we spend last week",
     "what was our AWS spend in september by account",
     "actual spend for the last 30 days",
+    "spend per day by usage type",
+    "daily costs by usage type this month",
+    "daily spend grouped by service",
+    "what were our actual costs over the last 60 days",
+    "actual AWS costs for the past quarter",
+    "actual charges for the past 30 days by service",
+    "usage type breakdown of the bill",
+    "show the bill broken down by account",
+    "bill per linked account for october",
+    "show me the AWS bill per region",
+    "our bill by service for last month",
 )
 
 FORECAST: tuple[str, ...] = (
@@ -204,6 +223,21 @@ RECOMMENDATIONS: tuple[str, ...] = (
     "how can we save money in eu-west-1",
     "cost savings recommendations please",
     "recommendations to reduce our AWS spend",
+    "where is money being wasted",
+    "find wasted spend in eu-west-1",
+    "waste report for us-east-1",
+    "what's wasting money in Ireland",
+    "which idle resources are burning money",
+    "is anything idle costing us money",
+    "unused or oversized resources wasting our budget",
+    "any waste we can cut?",
+    "idle instances and volumes eating into the bill",
+    "idle resources we keep paying for",
+    "list idle resources and what fixing them saves",
+    "idle resources costing us in eu-west-1",
+    "list the resources wasting money",
+    "unused capacity that's wasting money in eu-west-1",
+    "show what's wasting money and how to fix it",
 )
 
 CHART: tuple[str, ...] = (
@@ -232,4 +266,10 @@ CHART: tuple[str, ...] = (
     "chart spend by service",
     "draw a chart of costs by region for the last 60 days",
     "plot our spend trend for 90 days",
+    "visualize our AWS bill over time",
+    "a picture of where our spend goes",
+    "turn the bill into a chart",
+    "a visual of spend by service",
+    "visualise this month's AWS bill",
+    "visualise the spend by account",
 )

@@ -34,6 +34,10 @@ SCAN: tuple[str, ...] = (
     "run a scan of eu-west-1",
     "scan all accounts and regions now",
     "refresh the inventory for account 210987654321",
+    "discover everything in both accounts",
+    "discover what we have across all regions",
+    "run discovery over every account and region",
+    "discover the resources in eu-west-1 again",
 )
 
 SEARCH: tuple[str, ...] = (
@@ -84,7 +88,7 @@ DESCRIBE: tuple[str, ...] = (
     "when did we last see analytics-vpc in a scan",
     "show details of the spare-ip elastic ip",
     "what engine and size is db-prod?",
-    "describe the shared-tools resource",
+    "describe the prod-nat resource",
     "what is ssh-open?",
     "show the relations and tags of cf-demo-assets",
     "tell me about vol-0abc123def4567890",
@@ -92,6 +96,13 @@ DESCRIBE: tuple[str, ...] = (
     "describe the db-prod RDS instance",
     "describe the cf-demo-logs bucket",
     "show me the inventory details of web-alb",
+    "details for the db-sg security group",
+    "details of the ssh-open group",
+    "info on the web-alb load balancer",
+    "look up the db-prod database",
+    "look up prod-nat",
+    "describe the snapshot old-data-backup",
+    "details of the route table prod-public-rt",
 )
 
 CHANGES: tuple[str, ...] = (
@@ -131,7 +142,7 @@ ORPHANS: tuple[str, ...] = (
     "old snapshots we could delete?",
     "empty load balancers with no targets",
     "zombie resources costing money",
-    "could you please find waste: unattached EBS, idle EIPs, old snapshots",
+    "could you please find leftovers: unattached EBS, idle EIPs, old snapshots",
     "orphans in account 210987654321",
     "what's lying around unused in eu-west-1",
     "which volumes aren't attached to anything",
@@ -148,6 +159,11 @@ ORPHANS: tuple[str, ...] = (
     "find unused resources that cost money",
     "list orphaned volumes and unused elastic IPs",
     "unattached EBS volumes in us-east-1?",
+    "list resources nobody is using",
+    "detached volumes and unassociated IPs",
+    "load balancers that serve no targets",
+    "which snapshots have outlived their volumes",
+    "leftover disks and addresses in us-east-1",
 )
 
 DEPENDENCIES: tuple[str, ...] = (
@@ -176,6 +192,12 @@ DEPENDENCIES: tuple[str, ...] = (
     "what does web-alb depend on",
     "show what depends on db-prod",
     "list the dependencies of thumbnailer",
+    "who is using web-sg?",
+    "which resources use the ssh-open security group",
+    "what uses the web-sg group",
+    "which instances sit behind the db-sg security group",
+    "who references security group ssh-open",
+    "who uses prod-private-a",
 )
 
 BLAST_RADIUS: tuple[str, ...] = (
@@ -288,6 +310,14 @@ DIAGRAM: tuple[str, ...] = (
     "draw a diagram of analytics-vpc",
     "diagram prod-vpc with its subnets",
     "draw a network diagram of the prod VPC with icons",
+    "map the neighbourhood of db-prod",
+    "map out what surrounds prod-nat",
+    "lay out the resources near web-tg in a diagram",
+    "make an image of analytics-vpc's network",
+    "render shared-vpc as an image",
+    "an image of web-alb and its neighbours",
+    "map out prod-vpc and everything in it",
+    "aws architecture picture of analytics-vpc as it runs",
 )
 
 PUBLIC_EXPOSURE: tuple[str, ...] = (

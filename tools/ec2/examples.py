@@ -32,6 +32,10 @@ LIST_INSTANCES: tuple[str, ...] = (
     "which instances are named batch*",
     "show my EC2 hosts, running only",
     "what's up and running on EC2 in Ireland?",
+    "list hosts with env:staging",
+    "which hosts carry the tag owner:platform",
+    "show the hosts tagged team:data in eu-west-1",
+    "hosts with project:search?",
 )
 
 DESCRIBE_INSTANCE: tuple[str, ...] = (
@@ -58,6 +62,20 @@ DESCRIBE_INSTANCE: tuple[str, ...] = (
     "web-2 instance details please",
     "show the tags on instance legacy-app",
     "give me everything about the web-1 box",
+    "describe web-2 for me",
+    "describe batch-worker in eu-west-1",
+    "describe the legacy-app box",
+    "please describe i-0abc123def4567890 in us-east-1",
+    "quick info on analytics-1, please",
+    "I'd like info on the web-1 server",
+    "any info on legacy-app?",
+    "look up batch-worker for me",
+    "can you look up web-2 and tell me its state",
+    "look up analytics-1 in Ireland",
+    "details of the web-1 server",
+    "details on the box named batch-worker",
+    "the machine called legacy-app: what is it running on",
+    "show me the server named analytics-1",
 )
 
 MODIFY_INSTANCE_TYPE: tuple[str, ...] = (
@@ -133,6 +151,11 @@ START_INSTANCES: tuple[str, ...] = (
     "go ahead and start legacy-app",
     "start ec2 instance batch-worker",
     "kick off the legacy-app box",
+    "switch web-2 on",
+    "power batch-worker on again",
+    "start up analytics-1",
+    "bring web-1 up in us-east-1",
+    "turn legacy-app on, we need it today",
 )
 
 REBOOT_INSTANCES: tuple[str, ...] = (

@@ -32,4 +32,13 @@ HELP: tuple[str, ...] = (
     "hello cloudfabric, what do you do",
     "what can you do for me",
     "how do I ask you things",
+    "list the commands you understand",
+    "commands?",
+    "show me the command list",
+    "how do I look at our spend with you",
+    "how do I ask you to restart a server",
+    "what can you do with security groups",
+    "what topics can you tell me about",
+    "which commands work here",
+    "how do I get going with cloudfabric",
 )

@@ -1,8 +1,11 @@
 """How people ask for the IPAM tools, one tuple per tool: what the offline classifier learns from.
 
 Pools are named as in the sandbox tree (cloud, us-east-1-prod, eu-west-1-dev, shared...). A CIDR
-given back to a pool is ``RELEASE``; an Elastic IP is ``ec2.release_address``. Drawing a pool is
-``PICTURE``; a VPC is ``graph.diagram``, an architecture ``architecture.diagram``.
+given back to a pool is ``RELEASE``; an Elastic IP is ``ec2.release_address``. Overlaps inside
+the plan (pools, allocations) are ``FIND_CONFLICTS``; how the plan compares with the VPCs in AWS
+(unmanaged, stale, overlapping or never-peerable VPCs, "ipam drift") is ``RECONCILE``; two named
+VPCs are ``CHECK_PEERING``. Templates, imports, exports and pictures of pools are in
+``tools.ipam.examples_more``.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ SHOW_POOL: tuple[str, ...] = (
     "pool details for eu-west-1-dev",
     "list the blocks in the shared pool",
     "show the reservations in us-east-1-staging",
-    "which free blocks are left in eu-west-1-prod",
+    "which blocks are reserved in eu-west-1-prod",
     "describe ipam pool us-east-1",
     "what's in the eu-west-1 pool",
     "show me the allocation list of prod-eu",
@@ -55,6 +58,10 @@ SHOW_POOL: tuple[str, ...] = (
     "pool us-east-1-prod: show allocations",
     "show the allocations in pool eu-west-1-prod",
     "show me the shared pool",
+    "describe pool us-east-1-prod",
+    "describe the shared pool",
+    "describe the eu-west-1-dev ipam pool",
+    "describe pool cloud in detail",
 )
 
 CREATE_POOL: tuple[str, ...] = (
@@ -153,6 +160,10 @@ ANALYZE: tuple[str, ...] = (
     "analyse utilisation of the us-east-1 pool",
     "analyse pool eu-west-1-prod",
     "how full is the shared pool",
+    "free blocks left in us-east-1-prod",
+    "list the free blocks of pool shared",
+    "which free ranges does eu-west-1-dev still have",
+    "free space blocks in pool cloud",
 )
 
 FIND_CONFLICTS: tuple[str, ...] = (
@@ -177,6 +188,9 @@ FIND_CONFLICTS: tuple[str, ...] = (
     "are any ipam blocks double-booked",
     "list ipam rule violations",
     "scan the ipam store for conflicts",
+    "pool overlaps in the ipam plan",
+    "any ipam pools whose cidrs collide",
+    "inside ipam, which allocations collide with each other",
 )
 
 RECONCILE: tuple[str, ...] = (
@@ -203,6 +217,18 @@ RECONCILE: tuple[str, ...] = (
     "ghost allocations in ipam",
     "reconcile ipam with the VPCs in us-east-1",
     "which subnets in AWS are missing from ipam",
+    "do any of our VPCs overlap each other",
+    "overlapping VPC CIDRs in AWS",
+    "vpcs whose ranges overlap in eu-west-1",
+    "ipam drift against aws",
+    "has ipam drifted from what's in aws",
+    "drift between ipam and the real vpcs",
+    "which vpcs could never peer because their ranges overlap",
+    "VPCs that can't ever be peered with each other",
+    "ipam drift report",
+    "any drift in our ipam?",
+    "display the drift between ipam and aws in us-east-1",
+    "ipam drift for eu-west-1",
 )
 
 CHECK_PEERING: tuple[str, ...] = (
@@ -227,6 +253,8 @@ CHECK_PEERING: tuple[str, ...] = (
     "can analytics-vpc be peered to the shared services VPC",
     "test whether we could peer prod-vpc with analytics-vpc",
     "overlap check for peering analytics-vpc with prod-vpc",
+    "can prod-vpc and shared-vpc ever be peered",
+    "could analytics-vpc and prod-vpc never peer because of overlap",
 )
 
 PLAN_SUBNETS: tuple[str, ...] = (
@@ -277,102 +305,9 @@ ADOPT: tuple[str, ...] = (
     "claim the existing prod-vpc block in us-east-1-prod",
     "adopt the unmanaged subnets in eu-west-1 into ipam",
     "adopt analytics-vpc into ipam",
-)
-
-APPLY_TEMPLATE: tuple[str, ...] = (
-    "set up a regional ipam for 10.0.0.0/8",
-    "apply the flat template with 10.0.0.0/12",
-    "@cloudfabric create a hierarchical pool tree for 10.0.0.0/8 in us-east-1 and us-west-2",
-    "bootstrap ipam with the cloud-native template on 10.64.0.0/10",
-    "build a hybrid ipam for 10.0.0.0/8 keeping 10.200.0.0/16 for on-prem",
-    "please lay down a regional pool hierarchy for 172.16.0.0/12",
-    "could you please apply the hierarchical template to 10.0.0.0/8 for prod, staging and dev",
-    "create the pool structure from a template: regional, 10.128.0.0/9",
-    "initialise ipam using the hierarchical layout for 10.0.0.0/8",
-    "scaffold pools per region and environment from 10.0.0.0/8",
-    "set up ipam from scratch with the flat template on 10.0.0.0/16",
-    "apply template hybrid cidr 10.0.0.0/8 on-prem 192.168.0.0/16",
-    "create a cloud-native ipam tree for 10.0.0.0/12 in us-east-1 and eu-west-1",
-    "generate the pool tree for eu-west-1 and us-west-2 from 10.32.0.0/11 hierarchically",
-    "roll out the regional ipam template with top pool named corp on 10.0.0.0/8",
-    "set up our IPAM schema: hierarchical, 10.0.0.0/8, envs prod and dev",
-    "stand up a new ipam hierarchy for 100.64.0.0/10",
-    "apply the cloud-native ipam template to 10.0.0.0/8",
-    "use the hybrid template with 10.0.0.0/8 and reserve 10.255.0.0/16 for the data centre",
-    "template a flat ipam for 172.16.0.0/12 called lab",
-    "create pools for every region and environment under 10.0.0.0/8",
-)
-
-IMPORT: tuple[str, ...] = (
-    "import these pools from csv: kind,name,parent,cidr pool,corp,,10.0.0.0/8",
-    "load pools from this JSON",
-    "@cloudfabric import our Amazon VPC IPAM pools from us-east-1",
-    "import allocations from the attached csv",
-    "bulk import these ipam pools",
-    "please import the pools and allocations in this JSON file",
-    "pull our existing Amazon IPAM into cloudfabric",
-    "could you please import this spreadsheet of CIDR allocations",
-    "import from aws ipam in eu-west-1",
-    "load this pool list: name,parent,cidr edge,cloud,10.40.0.0/16",
-    "move our pools over from the old IPAM spreadsheet",
-    "import pools.csv",
-    "ingest these allocations as JSON",
-    "import amazon-ipam pools into our store",
-    "import the csv below into ipam",
-    "create pools from this JSON dump",
-    "import the IP address plan from our Infoblox export csv",
-    "dry run an import of this csv",
-    "import pools from the Amazon VPC IPAM in the 123456789012 account",
-    "load allocations: kind,name,parent,cidr allocation,ci-vpc,us-east-1-dev,10.4.8.0/22",
-    "upload and import our IP plan csv",
-)
-
-EXPORT: tuple[str, ...] = (
-    "export ipam as csv",
-    "dump the pools to json",
-    "@cloudfabric export pools and allocations as terraform",
-    "download our ip allocations as csv",
-    "export the us-east-1-prod pool tree as json",
-    "give me terraform locals for the eu-west-1 pools",
-    "could you please export all ipam data to a csv file",
-    "export pool shared with its children",
-    "terraform for our ipam pools",
-    "back up ipam to json",
-    "csv export of allocations",
-    "export the pool hierarchy under cloud",
-    "generate aws_vpc_ipam_pool resources for our pools",
-    "send me the ipam pools as a spreadsheet",
-    "export eu-west-1-prod allocations as terraform-locals",
-    "ipam export json please",
-    "dump all pools",
-    "write out the IP plan as terraform",
-    "export us-east-1 pools to csv",
-    "get a json file of every pool and allocation",
-    "export ipam",
-)
-
-PICTURE: tuple[str, ...] = (
-    "draw the us-east-1-prod pool",
-    "picture of the eu-west-1-prod address space",
-    "@cloudfabric visualise the shared pool",
-    "show the cloud pool as an image",
-    "draw the address map of prod-eu",
-    "could you please draw the us-east-1-dev pool's allocated and free space",
-    "visualize pool eu-west-1-staging",
-    "png of the us-east-1 pool",
-    "sketch how the eu-west-1 pool is carved up",
-    "draw pool shared",
-    "address space diagram for us-east-1-prod",
-    "show me a picture of free vs allocated blocks in eu-west-1-dev",
-    "draw the ipam pool cloud",
-    "image of the prod pool utilisation",
-    "visual map of the us-east-1-staging cidr space",
-    "render the eu-west-1-prod pool",
-    "draw what's reserved and free in the shared pool",
-    "plot the address layout of us-east-1-dev",
-    "pool picture for prod-eu",
-    "diagram the IP space of eu-west-1-prod",
-    "let me see the us-east-1 pool drawn",
-    "draw the eu-west-1-dev pool",
-    "draw a picture of the us-east-1-staging pool's address space",
+    "adopt prod-vpc and shared-vpc into ipam",
+    "take over analytics-vpc in ipam",
+    "have ipam take over shared-vpc",
+    "take prod-vpc and shared-vpc under ipam control",
+    "bring prod-vpc and analytics-vpc into ipam",
 )

@@ -8,7 +8,7 @@ The services (and with them the SQL tables) are imported when a tool runs, not w
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.ipam import aws_networks, examples, render, vpc_ipam
+from tools.ipam import aws_networks, examples, examples_more, render, vpc_ipam
 from tools.ipam.models import (
     AllocateArgs,
     ChangeReport,
@@ -282,7 +282,7 @@ def adopt(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     description="Create a pool tree from a template (flat, regional, hierarchical, cloud-native, "
     "hybrid); the preview shows the tree.",
     example="set up a hierarchical ipam for 10.0.0.0/8 across us-east-1 and eu-west-1",
-    examples=examples.APPLY_TEMPLATE,
+    examples=examples_more.APPLY_TEMPLATE,
     args=TemplateArgs,
     result=ChangeReport,
     render=render.render_change_report,
@@ -302,7 +302,7 @@ def apply_template(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     name="ipam.import",
     description="Import pools and allocations from CSV or JSON (dry run lists every bad row).",
     example="import these pools: name,parent,cidr ...",
-    examples=examples.IMPORT,
+    examples=examples_more.IMPORT,
     args=ImportArgs,
     result=ChangeReport,
     render=render.render_change_report,
@@ -322,7 +322,7 @@ def import_pools(ctx: ToolContext, plan: ActionPlan) -> ChangeReport:
     name="ipam.export",
     description="Export pools and allocations as CSV, JSON or Terraform.",
     example="export the ipam pools as terraform",
-    examples=examples.EXPORT,
+    examples=examples_more.EXPORT,
     args=ExportArgs,
     result=ExportResult,
     render=render.render_export,
@@ -339,7 +339,7 @@ def export_pools(ctx: ToolContext, args: ExportArgs) -> ExportResult:
     name="ipam.picture",
     description="Draw a pool's address space (allocated, reserved, free) as a PNG.",
     example="draw the prod pool",
-    examples=examples.PICTURE,
+    examples=examples_more.PICTURE,
     args=PictureArgs,
     result=PictureResult,
     render=render.render_picture,
