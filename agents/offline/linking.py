@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.offline.lexicon import Entity, Lexicon, Mention
+from agents.offline.lexicon import Entity, Lexicon, Mention, words_of
 from agents.offline.masking import ARN, IP, PROVIDER_ID
 from agents.offline.slots import Target
 from core import patterns
@@ -65,8 +65,17 @@ def _fits(entity: Entity, target: Target) -> bool:
     return not target.kinds or entity.kind in target.kinds
 
 
-def _named(mentions: list[Mention], target: Target) -> list[str]:
-    return list(dict.fromkeys(m.entity.name for m in mentions if _fits(m.entity, target)))
+def _named(mentions: list[Mention], target: Target, text: str) -> list[str]:
+    """Names of the target's kinds the message mentions; a region's code is taken for a thing
+    named after it (the ``eu-west-1`` pool) only when the message says which kind it means."""
+    names = [m.entity.name for m in mentions if _fits(m.entity, target)]
+    return list(dict.fromkeys(n for n in names if not _just_a_region(n, target, text)))
+
+
+def _just_a_region(name: str, target: Target, text: str) -> bool:
+    if not REGION_LIKE.fullmatch(name.lower()):
+        return False
+    return not any(kind.replace("_", " ") in text.lower() for kind in target.kinds)
 
 
 def _only_of_kind(text: str, lexicon: Lexicon, target: Target) -> list[str]:
@@ -113,7 +122,7 @@ def link(
     """
     built = _values(args, target)
     ids = [v for v in built if is_identifier(v)]
-    named = _named(mentions, target)
+    named = _named(mentions, target, text)
     if not named and not ids and by_kind:
         named = _only_of_kind(text, lexicon, target)
     if not named and not ids:
@@ -157,21 +166,34 @@ HYPHENATED = patterns.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
 REGION_LIKE = patterns.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-\d")
 
 
-def strangers(text: str, lexicon: Lexicon, vocabulary: frozenset[str] = frozenset()) -> list[str]:
-    """Hyphenated names in ``text`` that name nothing known (``qa-pool``, ``web-9``).
+def strangers(
+    text: str, lexicon: Lexicon, target: Target, vocabulary: frozenset[str] = frozenset()
+) -> list[str]:
+    """Hyphenated names in ``text`` that name nothing known (``web-9``, ``the qa-pool``).
 
     A change whose message names something unknown is asked about, never run on the rest.
+    For a target the tool can do without (an allocation's pool), only a name said to be of
+    that kind counts ("the qa-pool", "pool qa-east"): other new names are what is being made.
     Regions, ids and known names are not strangers.
 
     Args:
         text: the message.
         lexicon: what exists.
+        target: the tool's target argument.
         vocabulary: hyphenated words that are words, not names ("power-cycle").
     """
+    words = words_of(text)
+    kinds = [kind.replace("_", " ") for kind in target.kinds]
     found = []
-    for word in HYPHENATED.findall(text.lower(), 50):
-        known = word in lexicon.by_name or word in vocabulary
-        if known or is_identifier(word) or REGION_LIKE.fullmatch(word):
+    for index, word in enumerate(words[:500]):
+        if not HYPHENATED.fullmatch(word) or _known(word, lexicon, vocabulary):
             continue
-        found.append(word)
+        nearby = " ".join(words[max(index - 1, 0) : index + 2])
+        if target.required or any(kind in nearby for kind in kinds):
+            found.append(word)
     return found
+
+
+def _known(word: str, lexicon: Lexicon, vocabulary: frozenset[str]) -> bool:
+    listed = word in lexicon.by_name or word in vocabulary
+    return listed or is_identifier(word) or bool(REGION_LIKE.fullmatch(word))

@@ -98,6 +98,6 @@ def _names_masked(words: list[str], lexicon: Lexicon) -> list[str]:
             out.append(words[index])
             index += 1
             continue
-        out.append(f"z{mention.entity.kind}")
+        out.append("zregion" if REGION.fullmatch(words[index]) else f"z{mention.entity.kind}")
         index += mention.words
     return out

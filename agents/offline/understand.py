@@ -212,7 +212,7 @@ class Understanding:
         target = self.targets.get(spec.name)
         if target is not None and spec.mutating:
             known = lexicon.of_kind(target.kinds)
-            stranger = strangers(u.text, lexicon, self.vocabulary) if known else []
+            stranger = strangers(u.text, lexicon, target, self.vocabulary) if known else []
             if stranger:
                 unknown = Unresolved(stranger[0], target.kinds, known[:CANDIDATES])
                 return self._ask_target(spec, args, target, unknown)

@@ -224,17 +224,25 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "ipam.allocate",
         {"region": "eu-west-1", "prefix_length": 22, "purpose": "payments vpc"},
     ),
-    ("allocate a /24 from pool prod-eu", "ipam.allocate", {"pool": "prod-eu", "prefix_length": 24}),
-    ("I need room for 500 hosts in the dev pool", "ipam.allocate", {"pool": "dev", "hosts": 500}),
     (
-        "reserve 10.1.8.0/22 in pool prod-eu for the future",
+        "allocate a /24 from pool eu-west-1-prod",
         "ipam.allocate",
-        {"pool": "prod-eu", "cidr": "10.1.8.0/22", "kind": "reservation"},
+        {"pool": "eu-west-1-prod", "prefix_length": 24},
     ),
     (
-        "allocate 10.2.4.0/24 from the dev-us pool for k8s",
+        "I need room for 500 hosts in the us-east-1-dev pool",
         "ipam.allocate",
-        {"pool": "dev-us", "cidr": "10.2.4.0/24", "purpose": "k8s"},
+        {"pool": "us-east-1-dev", "hosts": 500},
+    ),
+    (
+        "reserve 10.1.8.0/22 in pool eu-west-1-prod for the future",
+        "ipam.allocate",
+        {"pool": "eu-west-1-prod", "cidr": "10.1.8.0/22", "kind": "reservation"},
+    ),
+    (
+        "allocate 10.2.4.0/24 from the us-east-1-dev pool for k8s",
+        "ipam.allocate",
+        {"pool": "us-east-1-dev", "cidr": "10.2.4.0/24", "purpose": "k8s"},
     ),
     (
         "carve out a /20 for analytics in us-east-1",
@@ -252,14 +260,14 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"environment": "prod", "hosts": 2000},
     ),
     (
-        "assign a /23 to team payments from pool prod-eu, first fit",
+        "assign a /23 to team payments from pool eu-west-1-prod, first fit",
         "ipam.allocate",
-        {"pool": "prod-eu", "prefix_length": 23, "strategy": "first"},
+        {"pool": "eu-west-1-prod", "prefix_length": 23, "strategy": "first"},
     ),
     (
-        "grab the next free /24 in the dev pool",
+        "grab the next free /24 in the us-east-1-dev pool",
         "ipam.allocate",
-        {"pool": "dev", "prefix_length": 24},
+        {"pool": "us-east-1-dev", "prefix_length": 24},
     ),
     (
         "allocate a /16 for the data-lake vpc in staging",
@@ -269,14 +277,14 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     # ipam.release
     ("release 10.1.0.0/22", "ipam.release", {"cidr": "10.1.0.0/22"}),
     (
-        "free up 10.2.4.0/24 in pool dev-us",
+        "free up 10.2.4.0/24 in pool us-east-1-dev",
         "ipam.release",
-        {"cidr": "10.2.4.0/24", "pool": "dev-us"},
+        {"cidr": "10.2.4.0/24", "pool": "us-east-1-dev"},
     ),
     (
-        "give back 10.1.8.0/22 to the prod pool",
+        "give back 10.1.8.0/22 to the us-east-1-prod pool",
         "ipam.release",
-        {"cidr": "10.1.8.0/22", "pool": "prod"},
+        {"cidr": "10.1.8.0/22", "pool": "us-east-1-prod"},
     ),
     ("deallocate 10.0.4.0/24", "ipam.release", {"cidr": "10.0.4.0/24"}),
     ("return 10.3.0.0/16 to ipam", "ipam.release", {"cidr": "10.3.0.0/16"}),
@@ -284,9 +292,9 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("unreserve 10.1.8.0/22", "ipam.release", {"cidr": "10.1.8.0/22"}),
     ("drop the allocation 10.2.0.0/23", "ipam.release", {"cidr": "10.2.0.0/23"}),
     (
-        "release the block 10.5.0.0/20 from pool lab",
+        "release the block 10.5.0.0/20 from pool shared",
         "ipam.release",
-        {"cidr": "10.5.0.0/20", "pool": "lab"},
+        {"cidr": "10.5.0.0/20", "pool": "shared"},
     ),
     ("delete allocation 2600:1f18:4000::/56", "ipam.release", {"cidr": "2600:1f18:4000::/56"}),
     # ipam.adopt
