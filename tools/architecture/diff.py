@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from pydantic import BaseModel, Field
-
+from tools.architecture.diff_models import SpecDiff
 from tools.architecture.estimate import estimate_spec
 from tools.architecture.spec import ArchitectureSpec, Component
 
@@ -24,26 +21,6 @@ COMPARED = (
     "port",
     "open_to_world",
 )
-
-
-class SpecDiff(BaseModel):
-    """The difference between two versions."""
-
-    added: list[str] = Field(default_factory=list, description="Components added.")
-    removed: list[str] = Field(default_factory=list, description="Components removed.")
-    changed: list[str] = Field(default_factory=list, description="What changed, one line each.")
-    monthly_before: Decimal = Field(description="Estimated monthly total before.")
-    monthly_after: Decimal = Field(description="Estimated monthly total after.")
-
-    @property
-    def monthly_delta(self) -> Decimal:
-        """After minus before (negative = cheaper)."""
-        return self.monthly_after - self.monthly_before
-
-    @property
-    def empty(self) -> bool:
-        """True when nothing changed."""
-        return not (self.added or self.removed or self.changed)
 
 
 def _label(c: Component) -> str:

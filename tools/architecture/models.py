@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tools.architecture.diff import SpecDiff
-from tools.architecture.estimate import Estimate
+from tools.architecture.diff_models import SpecDiff
+from tools.architecture.estimate_models import Estimate
+from tools.architecture.finding_models import Finding
 from tools.architecture.spec import ArchitectureSpec, Environment
-from tools.architecture.validate import Finding
 
 
 class ProposeArgs(BaseModel):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tools.architecture.cfn import build_template, to_yaml
 from tools.architecture.diagram import draw_spec
-from tools.architecture.diff import SpecDiff
+from tools.architecture.diff_models import SpecDiff
 from tools.architecture.estimate import estimate_spec
 from tools.architecture.models import ProposalResult
 from tools.architecture.service import Stored

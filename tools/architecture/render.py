@@ -7,8 +7,9 @@ from decimal import Decimal
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from tools import blocks
-from tools.architecture.diff import SpecDiff
-from tools.architecture.estimate import Estimate
+from tools.architecture.diff_models import SpecDiff
+from tools.architecture.estimate_models import Estimate
+from tools.architecture.finding_models import Finding
 from tools.architecture.models import (
     DeployResult,
     DriftResult,
@@ -20,7 +21,6 @@ from tools.architecture.models import (
     ValidateResult,
 )
 from tools.architecture.spec import ArchitectureSpec
-from tools.architecture.validate import Finding
 from tools.cost.estimate_models import money
 
 DEPLOY_ACTION = "architecture_deploy"

@@ -4,15 +4,13 @@ Specs live in CloudFabric's store, so most tools call no AWS API. ``propose`` ma
 (to avoid overlapping blocks), ``drift`` scans the stack's region, and the mutating tools call
 CloudFormation; each declares exactly those calls. Deploys run under a CloudFormation service
 role (``service_role.py``): CloudFabric needs ``iam:PassRole`` for it, the role needs the rest.
+The services (templates, networks, the store, CloudFormation) are imported when a tool runs, so
+loading the registry stays light.
 """
 
 from __future__ import annotations
 
-from tools.architecture import examples, handlers, render
-from tools.architecture.deploy_plan import plan_deploy, plan_destroy
-from tools.architecture.deploy_run import execute_deploy
-from tools.architecture.destroy_run import execute_destroy
-from tools.architecture.drift import drift as find_drift
+from tools.architecture import examples, render
 from tools.architecture.models import (
     DeployArgs,
     DeployResult,
@@ -79,6 +77,8 @@ DESTROY_PERMISSIONS = [
 )
 def propose(ctx: ToolContext, args: ProposeArgs) -> ProposalResult:
     """Propose a new architecture."""
+    from tools.architecture import handlers
+
     return handlers.propose(ctx, args)
 
 
@@ -94,6 +94,8 @@ def propose(ctx: ToolContext, args: ProposeArgs) -> ProposalResult:
 )
 def refine(ctx: ToolContext, args: RefineArgs) -> ProposalResult:
     """Refine an architecture."""
+    from tools.architecture import handlers
+
     return handlers.refine(ctx, args)
 
 
@@ -109,6 +111,8 @@ def refine(ctx: ToolContext, args: RefineArgs) -> ProposalResult:
 )
 def validate(ctx: ToolContext, args: NameArgs) -> ValidateResult:
     """Validate an architecture."""
+    from tools.architecture import handlers
+
     return handlers.check(ctx, args)
 
 
@@ -124,6 +128,8 @@ def validate(ctx: ToolContext, args: NameArgs) -> ValidateResult:
 )
 def estimate(ctx: ToolContext, args: NameArgs) -> EstimateResult:
     """Estimate an architecture."""
+    from tools.architecture import handlers
+
     return handlers.price(ctx, args)
 
 
@@ -139,6 +145,8 @@ def estimate(ctx: ToolContext, args: NameArgs) -> EstimateResult:
 )
 def diagram(ctx: ToolContext, args: NameArgs) -> FilesResult:
     """Draw an architecture."""
+    from tools.architecture import handlers
+
     return handlers.picture(ctx, args)
 
 
@@ -154,6 +162,8 @@ def diagram(ctx: ToolContext, args: NameArgs) -> FilesResult:
 )
 def export(ctx: ToolContext, args: ExportArgs) -> FilesResult:
     """Export an architecture."""
+    from tools.architecture import handlers
+
     return handlers.export(ctx, args)
 
 
@@ -169,6 +179,8 @@ def export(ctx: ToolContext, args: ExportArgs) -> FilesResult:
 )
 def list_architectures(ctx: ToolContext, args: ListArgs) -> ListResult:
     """List architectures."""
+    from tools.architecture import handlers
+
     return handlers.list_all(ctx, args)
 
 
@@ -184,6 +196,8 @@ def list_architectures(ctx: ToolContext, args: ListArgs) -> ListResult:
 )
 def show(ctx: ToolContext, args: NameArgs) -> ShowResult:
     """Show an architecture."""
+    from tools.architecture import handlers
+
     return handlers.show(ctx, args)
 
 
@@ -199,14 +213,20 @@ def show(ctx: ToolContext, args: NameArgs) -> ShowResult:
 )
 def drift(ctx: ToolContext, args: NameArgs) -> DriftResult:
     """Find drift."""
+    from tools.architecture.drift import drift as find_drift
+
     return find_drift(ctx, args.name)
 
 
 def _preview_deploy(ctx: ToolContext, args: DeployArgs) -> ActionPlan:
+    from tools.architecture.deploy_plan import plan_deploy
+
     return plan_deploy(ctx, args.name, args.version)
 
 
 def _preview_destroy(ctx: ToolContext, args: DestroyArgs) -> ActionPlan:
+    from tools.architecture.deploy_plan import plan_destroy
+
     return plan_destroy(ctx, args.name)
 
 
@@ -225,6 +245,8 @@ def _preview_destroy(ctx: ToolContext, args: DestroyArgs) -> ActionPlan:
 )
 def deploy(ctx: ToolContext, plan: ActionPlan) -> DeployResult:
     """Create, check and execute the change set of the approved plan."""
+    from tools.architecture.deploy_run import execute_deploy
+
     return execute_deploy(ctx, plan)
 
 
@@ -243,4 +265,6 @@ def deploy(ctx: ToolContext, plan: ActionPlan) -> DeployResult:
 )
 def destroy(ctx: ToolContext, plan: ActionPlan) -> DeployResult:
     """Snapshot and delete the stack of the approved plan."""
+    from tools.architecture.destroy_run import execute_destroy
+
     return execute_destroy(ctx, plan)

@@ -8,11 +8,10 @@ finding cannot be deployed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
-
-from pydantic import BaseModel, Field
+from typing import Any
 
 from tools.architecture.cfn import build_template
+from tools.architecture.finding_models import Finding
 from tools.architecture.network import BlockChoice, layout, usable
 from tools.architecture.spec import (
     ADMIN_PORTS,
@@ -25,19 +24,6 @@ from tools.architecture.spec import (
     Tier,
 )
 from tools.errors import InvalidInput
-
-Severity = Literal["critical", "high", "warning"]
-
-
-class Finding(BaseModel):
-    """One problem, why it matters and how it is fixed."""
-
-    rule: str = Field(description="Rule id, e.g. 'no-public-database'.")
-    severity: Severity = Field(description="critical findings block deploy.")
-    component: str = Field(description="Component (or 'network') it is about.")
-    reason: str = Field(description="What is wrong and why it matters.")
-    fix: str = Field(description="What the corrected spec does instead.")
-
 
 Rule = Callable[[ArchitectureSpec], list[Finding]]
 
