@@ -90,6 +90,9 @@ CREATE_POOL: tuple[str, ...] = (
 
 ALLOCATE: tuple[str, ...] = (
     "allocate a /24 from us-east-1-dev",
+    "allocate 10.4.16.0/24 from the us-east-1-dev pool for the batch team",
+    "take 10.16.8.0/22 out of eu-west-1-prod for payments",
+    "carve 10.8.4.0/24 from pool us-east-1-staging for ci runners",
     "I need a /22 for the checkout VPC in us-east-1 prod",
     "@cloudfabric reserve 10.16.8.0/24 in eu-west-1-prod",
     "grab a /20 from eu-west-1-prod for the data platform",
