@@ -24,7 +24,13 @@ from agents.offline import wording
 from agents.offline.classifier import OFF_TOPIC, Ranked, ToolClassifier
 from agents.offline.decision import Call, Decision, Option
 from agents.offline.followups import NEVER_MIND as NEVER_MIND_MESSAGE
-from agents.offline.followups import Context, answer_to_question, same_again, with_referents
+from agents.offline.followups import (
+    PRONOUN,
+    Context,
+    answer_to_question,
+    same_again,
+    with_referents,
+)
 from agents.offline.lexicon import Entity, Lexicon, words_of
 from agents.offline.linking import CANDIDATES, Unresolved, link, strangers, unresolved
 from agents.offline.masking import mask
@@ -129,15 +135,36 @@ class Understanding:
                 return domains
         return None
 
-    def decide(self, text: str, lexicon: Lexicon | None = None) -> Decision:
-        """What to do about one message on its own.
+    def decide(
+        self, text: str, lexicon: Lexicon | None = None, domain: str | None = None
+    ) -> Decision:
+        """What to do about one message (on its own, or in a thread about ``domain``).
 
         Args:
             text: the message.
             lexicon: what exists (default: ask ``self.lexicon``).
+            domain: the domain the thread's last call was in: a read of that domain close to
+                the best is taken ("cheaper please" after a proposal refines it).
         """
         known = lexicon if lexicon is not None else self.lexicon()
-        return self.decide_ranked(Utterance(text), self.rank(text, known), known)
+        ranked = self.rank(text, known)
+        if domain is not None:
+            share = 0.0 if PRONOUN.search(text.lower()) else 0.5  # "draw it": it is the thread's
+            ranked = self._in_thread(ranked, domain, share)
+        return self.decide_ranked(Utterance(text), ranked, known)
+
+    def _in_thread(self, ranked: list[Ranked], domain: str, share: float) -> list[Ranked]:
+        best = ranked[0]
+        for candidate in ranked[1:]:
+            spec = self.registry.get(candidate.label) if candidate.label in self.registry else None
+            if spec is None or spec.domain != domain or spec.mutating:
+                continue
+            if best.label != OFF_TOPIC and self.registry.get(best.label).domain == domain:
+                return ranked
+            if candidate.score > best.score * share:
+                lifted = Ranked(candidate.label, max(CONFIDENT, best.score))
+                return [lifted, *(r for r in ranked if r.label != candidate.label)]
+        return ranked
 
     def decide_ranked(self, u: Utterance, ranked: list[Ranked], lexicon: Lexicon) -> Decision:
         """``decide`` once the message is ranked (the evaluation ranks many at once).
@@ -315,8 +342,8 @@ def decide_in_thread(understanding: Understanding, text: str, context: Context) 
             if again is not None:
                 return again
         rewritten = with_referents(text, last, target)
-        if rewritten is not None:
-            return understanding.decide(rewritten, lexicon)
+        domain = last.tool.split(".", 1)[0]
+        return understanding.decide(rewritten or text, lexicon, domain)
     return understanding.decide(text, lexicon)
 
 
