@@ -1,23 +1,20 @@
 """Slack end to end on the sandbox: propose -> refine -> Deploy button -> approve -> deployed.
 
-The offline router does not know the architecture tools yet, so the messages reach them through
-a scripted chat model (the hosted-model path: the same graph, tool runner, approval service and
-Slack surface run for real). From the Deploy button on, nothing is scripted: signed
-``block_actions`` payloads drive the approval card and the executor deploys into moto.
+Nothing is scripted: the offline model understands the request and the follow-up in the
+thread, signed ``block_actions`` payloads drive the Deploy button and the approval card, and
+the executor deploys into moto.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from approvals.models import ApprovalState
 from approvals.render import APPROVE_ACTION
@@ -41,42 +38,16 @@ ASK = "We need a web app with a Postgres database in eu-west-1 for prod, about 2
 THREAD = "2000.1"
 
 
-class ScriptedModel(GenericFakeChatModel):
-    """A chat model that answers with the next scripted message (tool calls included)."""
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedModel:
-        """Tools are in the script; binding changes nothing.
-
-        Args:
-            tools: ignored.
-            **kwargs: ignored.
-        """
-        return self
-
-
-def _script() -> Iterator[AIMessage]:
-    yield AIMessage(
-        content="",
-        tool_calls=[{"name": "architecture_propose", "args": {"request": ASK}, "id": "c1"}],
-    )
-    yield AIMessage(
-        content="",
-        tool_calls=[
-            {"name": "architecture_refine", "args": {"change": "cheaper please"}, "id": "c2"}
-        ],
-    )
-
-
 @pytest.fixture
 def stack(tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack) -> Iterator[Stack]:
-    """A Slack stack whose chat model follows the script."""
+    """A Slack stack on the sandbox with the offline model."""
     from fastapi.testclient import TestClient
 
     from bot.http import create_http_app
     from bot.slack.runtime import build_runtime
 
     settings = slack_settings(tmp_path / "cf", slack, architecture_poll_seconds=0.01)
-    runtime = build_runtime(settings, aws=sandbox_aws, model=ScriptedModel(messages=_script()))
+    runtime = build_runtime(settings, aws=sandbox_aws)
     with TestClient(create_http_app(runtime)) as http:
         eventually(lambda: runtime.surface.identity.known)
         yield Stack(runtime, http, slack)
