@@ -24,17 +24,12 @@ import json
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
 from fastapi.testclient import TestClient
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, mention, sign
@@ -45,49 +40,10 @@ REQUESTS = (
     "static marketing site behind a CDN, 20 GB of assets",
     "background workers draining a queue, 200 jobs per second in eu-west-1 for staging",
     "an ETL data pipeline ingesting 500 GB of CSV files for prod",
-    "customer portal on containers with MySQL and a Redis cache, production, 300 rps",
+    "we need a customer portal on containers with MySQL and a Redis cache, production, 300 rps",
 )
 TARGET_P95_S = 2.0
 DESIGN_GOAL_S, DEPLOY_GOAL_S = 300.0, 120.0
-
-
-class ProposingModel(BaseChatModel):
-    """Calls ``architecture.propose`` for messages starting with ``design:``, else answers."""
-
-    @property
-    def _llm_type(self) -> str:
-        return "bench-proposer"
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ProposingModel:
-        """Nothing to bind.
-
-        Args:
-            tools: ignored.
-            **kwargs: ignored.
-        """
-        return self
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        last = messages[-1]
-        text = str(last.content) if isinstance(last, HumanMessage) else ""
-        if isinstance(last, ToolMessage):
-            message = AIMessage(content="Proposal above.")
-        elif text.startswith("design:"):
-            call = {
-                "name": "architecture_propose",
-                "args": {"request": text[7:]},
-                "id": uuid.uuid4().hex,
-            }
-            message = AIMessage(content="", tool_calls=[call])
-        else:
-            message = AIMessage(content="Hello, ask me to design something.")
-        return ChatResult(generations=[ChatGeneration(message=message)])
 
 
 def _p95(values: list[float]) -> float:
@@ -129,7 +85,7 @@ def proposal_latency(runs: int) -> tuple[list[float], list[float], Any, FakeSlac
         slack_api_url=slack.api_url,
         architecture_poll_seconds=0.01,
     )
-    runtime = build_runtime(settings, model=ProposingModel())
+    runtime = build_runtime(settings)
     proposals: list[float] = []
     plain: list[float] = []
     with TestClient(create_http_app(runtime)) as http:
@@ -137,7 +93,7 @@ def proposal_latency(runs: int) -> tuple[list[float], list[float], Any, FakeSlac
         for i in range(runs):
             request = REQUESTS[i % len(REQUESTS)]
             card = lambda c: "Deploy" in json.dumps(c.params.get("blocks"))  # noqa: E731
-            proposals.append(_timed_turn(http, slack, f"design:{request}", f"{10 + i}.1", card))
+            proposals.append(_timed_turn(http, slack, request, f"{10 + i}.1", card))
             plain.append(_timed_turn(http, slack, "hello again", f"{500 + i}.1", lambda c: True))
     return proposals, plain, runtime, slack
 

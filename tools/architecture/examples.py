@@ -2,7 +2,15 @@
 
 An architecture is a proposal kept in CloudFabric's store (``prod-web``, "my latest", "the
 proposal"), not what runs in AWS today: describing a need is ``PROPOSE``, changing a proposal in
-words ``REFINE``; its cost, picture and code are ``ESTIMATE``, ``DIAGRAM`` and ``EXPORT`` (the
+words ``REFINE``; its cost, picture and code are ``ESTIMATE``, ``DIAGRAM`` and ``EXPORT`` (
+    "payments api on containers with mysql and a cache layer, 500 rps",
+    "a blog on ec2 with mysql, dev, 20 rps",
+    "reporting portal with postgres and redis, staging, 100 requests per second",
+    "partner dashboard on fargate with aurora and an elasticache cluster, prod",
+    "an internal wiki on ECS with postgres, staging, 50 rps",
+    "order tracking app on containers with MySQL and Redis in production",
+    "inventory service on fargate with dynamodb in us-east-1",
+    "a booking site with a mysql database and a cache, dev, eu-west-1",the
 estate's run-rate, a VPC drawing and IPAM exports belong to cost, graph and ipam).
 """
 
