@@ -32,7 +32,7 @@ import boto3
 from fastapi.testclient import TestClient
 
 from tests.fakes.slack_server import FakeSlack
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, mention, sign
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, eventually, mention, sign
 
 REQUESTS = (
     "We need a web app with a Postgres database in eu-west-1 for prod, about 2k requests/s.",
@@ -89,6 +89,7 @@ def proposal_latency(runs: int) -> tuple[list[float], list[float], Any, FakeSlac
     proposals: list[float] = []
     plain: list[float] = []
     with TestClient(create_http_app(runtime)) as http:
+        eventually(lambda: runtime.surface.identity.known)  # /slack/events answers 503 until then
         _timed_turn(http, slack, "hello", "1.0", lambda c: True)  # warm the process
         for i in range(runs):
             request = REQUESTS[i % len(REQUESTS)]
