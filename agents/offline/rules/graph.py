@@ -11,9 +11,10 @@ from agents.offline.utterance import Utterance, whole_number
 from core import patterns
 
 ACTIVE = patterns.compile(
-    r"\b(?:depends? on|depend upon|rel(?:y|ies) on|uses?|needs?|references?|refers to|points? to|"
-    r"calls?|talks? to|connects? to|(?:is|are) attached to|runs? (?:on|in|inside)|lives? in|"
-    r"sits? in|(?:is|are|gets?|was|were) (?:built|running|hosted|deployed|placed|sitting|living) "
+    r"\b(?:depends? on|depend upon|rel(?:y|ies) on|uses?|needs?|references?|refers to|"
+    r"points? (?:to|at)|calls?|talks? to|connects? to|(?:is|are) attached to|"
+    r"runs? (?:on|in|inside)|lives? in|sits? in|"
+    r"(?:is|are|gets?|was|were) (?:built|running|hosted|deployed|placed|sitting|living) "
     r"(?:on|in|inside|into))\b"
 )
 """A verb of needing: the resource before it is the one that needs ('what does X use'),

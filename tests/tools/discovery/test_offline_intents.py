@@ -264,6 +264,7 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("what is built in prod-vpc", "graph.dependencies", {"direction": "dependents"}),
     ("what runs on analytics-vpc", "graph.dependencies", {"direction": "dependents"}),
     ("inbound links to web-alb", "graph.dependencies", {"direction": "dependents"}),
+    ("which resources point at thumbnailer", "graph.dependencies", {"direction": "dependents"}),
     ("everything upstream of db-sg", "graph.dependencies", {"direction": "dependents"}),
     ("is db-prod used by anything?", "graph.dependencies", {"direction": "dependents"}),
     ("what does web-2 depend on", "graph.dependencies", {"direction": "dependencies"}),
