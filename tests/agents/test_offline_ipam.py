@@ -531,6 +531,13 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
         "ipam.create_pool",
         {"name": "perf-eu", "region": "eu-west-1", "environment": "perf"},
     ),
+    # a region named like a sandbox pool (us-east-1) is the region, not the pool
+    (
+        "allocate a /21 for search in us-east-1",
+        "ipam.allocate",
+        {"region": "us-east-1", "pool": None, "prefix_length": 21},
+    ),
+    ("allocate a /21 from the us-east-1 pool", "ipam.allocate", {"pool": "us-east-1"}),
     # ipam.plan_subnets: each tier's own host count, and the AZ count in its forms
     (
         "plan subnets for 10.10.0.0/16: public 50, app 400, db 50 hosts",
