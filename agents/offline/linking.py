@@ -78,6 +78,17 @@ def _just_a_region(name: str, target: Target, text: str) -> bool:
     return not any(kind.replace("_", " ") in text.lower() for kind in target.kinds)
 
 
+def _elsewhere(args: dict[str, Any], target: Target) -> set[str]:
+    """Words the slot builder put in other arguments (a region, an account): not the target,
+    even when something is named like them (the ``us-east-1`` pool)."""
+    taken: set[str] = set()
+    for key, value in args.items():
+        values = value if isinstance(value, list) else [value]
+        if key != target.arg:
+            taken |= {v.lower() for v in values if isinstance(v, str)}
+    return taken
+
+
 def _only_of_kind(text: str, lexicon: Lexicon, target: Target) -> list[str]:
     """The one entity of a kind the message names by its kind alone ("the load balancer")."""
     lowered = text.lower()
@@ -122,7 +133,8 @@ def link(
     """
     built = _values(args, target)
     ids = [v for v in built if is_identifier(v)]
-    named = _named(mentions, target, text)
+    taken = _elsewhere(args, target)
+    named = [name for name in _named(mentions, target, text) if name.lower() not in taken]
     if not named and not ids and by_kind:
         named = _only_of_kind(text, lexicon, target)
     if not named and not ids:

@@ -49,6 +49,10 @@ MARGIN = 0.12
 """Two tools closer than this (while the best is not confident) are asked about."""
 CONFIDENT = 0.60
 """At or above this, the best tool is taken however close the second is."""
+SCOPE_SURE = 0.90
+"""A hosted model is given only the best tool's domain when the classifier is this sure."""
+SCOPE_ALSO = 0.05
+"""The runner-up's domain is given too when it has at least this share."""
 CHANGE_FLOOR = 0.40
 """A tool that changes things needs at least this share, and a clear lead, to be chosen."""
 
@@ -119,21 +123,17 @@ class Understanding:
 
     def domains_for(self, text: str) -> list[str] | None:
         """The one or two registry domains ``text`` is about, for a hosted model to be given
-        only their tools; ``None`` when the classifier is unsure (every tool is then bound).
+        only their tools; ``None`` (every tool) unless the classifier is very sure, since a
+        hosted model cannot call a tool it was not given.
 
         Args:
             text: the latest message.
         """
         ranked = [r for r in self.rank(text, self.lexicon()) if r.label != OFF_TOPIC]
-        domains: list[str] = []
-        share = 0.0
-        for candidate in ranked[:2]:
-            domain = candidate.label.split(".", 1)[0]
-            domains += [] if domain in domains else [domain]
-            share += candidate.score
-            if share >= CONFIDENT:
-                return domains
-        return None
+        if not ranked or ranked[0].score < SCOPE_SURE:
+            return None
+        close = [r for r in ranked[:2] if r is ranked[0] or r.score >= SCOPE_ALSO]
+        return list(dict.fromkeys(r.label.split(".", 1)[0] for r in close))
 
     def decide(
         self, text: str, lexicon: Lexicon | None = None, domain: str | None = None

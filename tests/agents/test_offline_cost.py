@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from agents.offline.router import route
+from agents.offline.router import default_understanding, route
+from agents.offline.training import example_lexicon
+from agents.offline.utterance import Utterance
 
 pytestmark = pytest.mark.time_sensitive
 
@@ -164,6 +166,61 @@ def test_phrasing_routes_to_tool_with_args(text: str, tool: str, expected: dict[
     assert calls[0]["name"] == tool, text
     for key, value in expected.items():
         assert calls[0]["args"].get(key) == value, (text, key, calls[0]["args"])
+
+
+# (utterance, tool, args that must be present): the tool's slots, whichever tool the classifier picks
+SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    # cost.investigate_spike: the period reader cost.actuals uses, or two ISO days
+    ("why was the bill so high yesterday", "cost.investigate_spike", {"period": "yesterday"}),
+    ("explain last week's jump in spend", "cost.investigate_spike", {"period": "last_week"}),
+    ("why is spend up this week?", "cost.investigate_spike", {"period": "this_week"}),
+    ("what pushed this month's costs up", "cost.investigate_spike", {"period": "this_month"}),
+    ("why did we overspend last month", "cost.investigate_spike", {"period": "last_month"}),
+    ("costs keep climbing since Wednesday, why?", "cost.investigate_spike", {"period": "since:wednesday"}),
+    ("dig into the spend surge in March", "cost.investigate_spike", {"period": "month:3"}),
+    ("what made costs rise over the last 4 days", "cost.investigate_spike", {"period": "days:4"}),
+    ("investigate the spike between 2027-02-03 and 2027-02-09", "cost.investigate_spike", {"start": "2027-02-03", "end": "2027-02-09"}),
+    ("why did costs go up from 2027-05-20 to 2027-05-22?", "cost.investigate_spike", {"start": "2027-05-20", "end": "2027-05-22"}),
+    ("anomaly on 2027-01-15: what happened", "cost.investigate_spike", {"start": "2027-01-15"}),
+    # cost.chart: a count of days; a named dimension is a breakdown unless a trend is asked for
+    ("chart the bill for 180 days", "cost.chart", {"days": 180, "kind": "trend"}),
+    ("plot spend over 14 days", "cost.chart", {"days": 14}),
+    ("graph the last 21 days of costs", "cost.chart", {"days": 21}),
+    ("a 60-day spend chart", "cost.chart", {"days": 60}),
+    ("chart costs for the past 6 weeks", "cost.chart", {"days": 42}),
+    ("chart spend split by region", "cost.chart", {"kind": "breakdown", "group_by": "region"}),
+    ("graph costs per team for 45 days", "cost.chart", {"kind": "breakdown", "group_by": "tag:team", "days": 45}),
+    ("visualise spend by linked account", "cost.chart", {"kind": "breakdown", "group_by": "account"}),
+    ("breakdown chart of usage types", "cost.chart", {"kind": "breakdown"}),
+    ("daily spend trend by region", "cost.chart", {"kind": "trend", "group_by": "region"}),
+    ("plot our spend over time", "cost.chart", {"kind": "trend", "group_by": "service"}),
+    # cost.actuals reads the same days and periods
+    ("what did we spend over 45 days", "cost.actuals", {"days": 45}),
+    ("spend since Friday", "cost.actuals", {"period": "since:friday"}),
+]  # fmt: skip
+
+
+def args_for(tool: str, text: str) -> dict[str, Any]:
+    """The arguments ``tool`` gets from ``text``: its slots, linked, and valid."""
+    understanding = default_understanding()
+    spec = understanding.registry.get(tool)
+    decision = understanding.build(Utterance(text), spec, example_lexicon())
+    assert decision.calls, (text, decision)
+    return decision.calls[0].args
+
+
+@pytest.mark.parametrize(("text", "tool", "expected"), SLOT_CASES)
+def test_slots_read_the_arguments(text: str, tool: str, expected: dict[str, Any]) -> None:
+    args = args_for(tool, text)
+    for key, value in expected.items():
+        assert args.get(key) == value, (text, key, args)
+
+
+def test_spike_and_actuals_read_one_period_vocabulary() -> None:
+    for text in ("last week", "since tuesday", "in october", "this month", "yesterday"):
+        spike = args_for("cost.investigate_spike", f"why did costs jump {text}")
+        actuals = args_for("cost.actuals", f"how much did we spend {text}")
+        assert spike["period"] == actuals["period"], text
 
 
 def test_every_cost_tool_has_at_least_ten_phrasings() -> None:

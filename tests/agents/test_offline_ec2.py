@@ -169,6 +169,35 @@ def test_every_spine_tool_has_at_least_ten_phrasings() -> None:
     assert all(counts.get(name, 0) >= 10 for name in spine), counts
 
 
+HELP_TOPICS = [
+    ("help costs", "cost"),
+    ("what can you do with costs", "cost"),
+    ("what can I ask about the graph", "graph"),
+    ("help me with ipam", "ipam"),
+    ("what can you do about the inventory?", "inventory"),
+    ("help with volumes", "ebs"),
+    ("what can I ask you about instances", "ec2"),
+    ("help me understand billing", "cost"),
+    ("help with scans", "discovery"),
+    ("what can you do for architecture", "architecture"),
+]
+
+
+@pytest.mark.parametrize(("text", "topic"), HELP_TOPICS)
+def test_help_topic_is_the_domain_asked_about(text: str, topic: str) -> None:
+    assert explain_calls(PROVIDER, REGISTRY, text) == [{"name": "help", "args": {"topic": topic}}]
+
+
+@pytest.mark.parametrize("text", ["help", "help me please", "what can you do for me", "help with?"])
+def test_help_without_a_topic_lists_everything(text: str) -> None:
+    assert explain_calls(PROVIDER, REGISTRY, text) == [{"name": "help", "args": {}}]
+
+
+def test_every_help_topic_is_a_registry_domain() -> None:
+    domains = {spec.domain for spec in REGISTRY.all()}
+    assert {topic for _, topic in HELP_TOPICS} <= domains
+
+
 def test_gibberish_makes_no_tool_call() -> None:
     assert explain_calls(PROVIDER, REGISTRY, "the quick brown fox") == []
 

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from agents.offline.router import route
+from agents.offline.router import default_understanding, route
+from agents.offline.training import example_lexicon
+from agents.offline.utterance import Utterance
 from tools.registry import load_builtin_tools
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
@@ -371,10 +373,10 @@ CASES += [
     ),
     # ipam.export
     ("export the ipam pools as terraform", "ipam.export", {"format": "terraform"}),
-    ("export pools to csv", "ipam.export", {}),
+    ("export pools to csv", "ipam.export", {"format": "csv"}),
     ("export the ipam as json", "ipam.export", {"format": "json"}),
     ("dump the address plan as terraform locals", "ipam.export", {"format": "terraform-locals"}),
-    ("download the pools csv", "ipam.export", {}),
+    ("download the pools csv", "ipam.export", {"format": "csv"}),
     ("export pool prod-eu as terraform", "ipam.export", {"format": "terraform", "pool": "prod-eu"}),
     ("export ipam", "ipam.export", {}),
     ("export hcl for the global pool", "ipam.export", {"format": "terraform", "pool": "global"}),
@@ -456,6 +458,137 @@ CASES += [
 @pytest.mark.parametrize(("text", "tool", "args"), CASES)
 def test_phrasing_routes_to_ipam_tool_with_args(text: str, tool: str, args: dict[str, Any]) -> None:
     assert route(text) == [{"name": tool, "args": args}]
+
+
+# (utterance, tool, args that must be present): the tool's own slots, whatever the ranking
+SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    # ipam.import: a live Amazon VPC IPAM as the source, or pasted content with its format
+    ("import everything from amazon ipam", "ipam.import", {"format": "amazon-ipam"}),
+    (
+        "read our AWS IPAM (service) into cloudfabric, it lives in eu-central-1",
+        "ipam.import",
+        {"format": "amazon-ipam", "ipam_region": "eu-central-1"},
+    ),
+    (
+        "sync pools from the VPC IPAM in ap-southeast-2",
+        "ipam.import",
+        {"format": "amazon-ipam", "ipam_region": "ap-southeast-2"},
+    ),
+    ("pull in the aws-ipam pools", "ipam.import", {"format": "amazon-ipam"}),
+    (
+        "import from amazon ipam:\nname,cidr\nedge,10.50.0.0/16",
+        "ipam.import",
+        {"content": "name,cidr\nedge,10.50.0.0/16", "format": "csv"},
+    ),
+    (
+        'load this json: {"pools": [{"name": "edge", "cidr": "10.50.0.0/16"}]}',
+        "ipam.import",
+        {"content": '{"pools": [{"name": "edge", "cidr": "10.50.0.0/16"}]}', "format": "json"},
+    ),
+    # ipam.export: the format from its words, the pool named (region-shaped names too)
+    ("export the address plan in csv format", "ipam.export", {"format": "csv"}),
+    ("give me the ipam as a json file", "ipam.export", {"format": "json"}),
+    ("export ipam to tf", "ipam.export", {"format": "terraform"}),
+    ("hcl for the pools please", "ipam.export", {"format": "terraform"}),
+    ("export as terraform locals", "ipam.export", {"format": "terraform-locals"}),
+    (
+        "export the us-east-1-staging pool as json",
+        "ipam.export",
+        {"format": "json", "pool": "us-east-1-staging"},
+    ),
+    ("export pool eu-west-1 to csv", "ipam.export", {"format": "csv", "pool": "eu-west-1"}),
+    (
+        "export eu-west-1-dev as terraform",
+        "ipam.export",
+        {"format": "terraform", "pool": "eu-west-1-dev"},
+    ),
+    (
+        "export everything below cloud as hcl",
+        "ipam.export",
+        {"format": "terraform", "pool": "cloud"},
+    ),
+    ("dump the shared pool to csv", "ipam.export", {"format": "csv", "pool": "shared"}),
+    # ipam.create_pool: region-shaped names, the parent apart from the region, env as written
+    (
+        "create pool us-west-2 with 10.32.0.0/12 under cloud",
+        "ipam.create_pool",
+        {"name": "us-west-2", "cidrs": ["10.32.0.0/12"], "parent": "cloud"},
+    ),
+    (
+        "new pool eu-west-1-qa 10.28.0.0/14 parent eu-west-1 env qa",
+        "ipam.create_pool",
+        {"name": "eu-west-1-qa", "parent": "eu-west-1", "environment": "qa"},
+    ),
+    (
+        "add a pool called eu-west-1-uat with 10.29.0.0/16 inside eu-west-1 for uat",
+        "ipam.create_pool",
+        {"name": "eu-west-1-uat", "parent": "eu-west-1", "environment": "uat"},
+    ),
+    (
+        "create pool ml-qa with 10.2.0.0/16 in pool us-east-1 in us-east-1 for qa",
+        "ipam.create_pool",
+        {"name": "ml-qa", "parent": "us-east-1", "region": "us-east-1", "environment": "qa"},
+    ),
+    (
+        "make a pool batch-dev 10.6.0.0/16 under us-east-1-dev, qa environment",
+        "ipam.create_pool",
+        {"name": "batch-dev", "parent": "us-east-1-dev", "environment": "qa"},
+    ),
+    (
+        "create a pool named perf-eu with 10.30.0.0/16 in ireland, environment=perf",
+        "ipam.create_pool",
+        {"name": "perf-eu", "region": "eu-west-1", "environment": "perf"},
+    ),
+    # a region named like a sandbox pool (us-east-1) is the region, not the pool
+    (
+        "allocate a /21 for search in us-east-1",
+        "ipam.allocate",
+        {"region": "us-east-1", "pool": None, "prefix_length": 21},
+    ),
+    ("allocate a /21 from the us-east-1 pool", "ipam.allocate", {"pool": "us-east-1"}),
+    # ipam.plan_subnets: each tier's own host count, and the AZ count in its forms
+    (
+        "plan subnets for 10.10.0.0/16: public 50, app 400, db 50 hosts",
+        "ipam.plan_subnets",
+        {"cidr": "10.10.0.0/16", "tiers": {"public": 50, "app": 400, "db": 50}},
+    ),
+    (
+        "subnet layout for 10.11.0.0/18 with web 200, app 1000, data 100 over 3 AZs",
+        "ipam.plan_subnets",
+        {"tiers": {"web": 200, "app": 1000, "data": 100}, "az_count": 3},
+    ),
+    (
+        "carve 10.12.0.0/20 into a 3-az plan: public: 60, private: 2,000",
+        "ipam.plan_subnets",
+        {"tiers": {"public": 60, "private": 2000}, "az_count": 3},
+    ),
+    (
+        "split 10.13.0.0/19 across three availability zones, 120 hosts for web and 300 for app",
+        "ipam.plan_subnets",
+        {"az_count": 3, "tiers": {"web": 120, "app": 300}},
+    ),
+    (
+        "subnets for 10.14.0.0/20 in eu-west-1 over 2 azs with 3 private subnets",
+        "ipam.plan_subnets",
+        {"az_count": 2, "region": "eu-west-1", "tiers": {"private": 1000}},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "expected"), SLOT_CASES)
+def test_slots_read_the_arguments(text: str, tool: str, expected: dict[str, Any]) -> None:
+    understanding = default_understanding()
+    spec = understanding.registry.get(tool)
+    decision = understanding.build(Utterance(text), spec, example_lexicon())
+    assert decision.calls, (text, decision)
+    args = decision.calls[0].args
+    for key, value in expected.items():
+        assert args.get(key) == value, (text, key, args)
+
+
+def test_a_new_pool_named_like_a_region_sets_no_region_of_its_own() -> None:
+    args = route("create pool us-west-2 with 10.32.0.0/12 under cloud")[0]["args"]
+    assert args == {"name": "us-west-2", "cidrs": ["10.32.0.0/12"], "parent": "cloud"}
 
 
 def test_every_ipam_tool_has_at_least_ten_phrasings_and_valid_args() -> None:

@@ -139,17 +139,22 @@ def _actuals_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-def _spike_args(u: Utterance) -> dict[str, Any]:
-    return ce.day_mentioned(u)
+BREAKDOWN_WORDS = r"\b(breakdown|broken down|break down|pie|bar|split|share|shares|proportions?)\b"
+TREND_WORDS = r"\b(trend|trends|trending|over time|line|daily|per day|day by day|timeline)\b"
 
 
 def _chart_args(u: Utterance) -> dict[str, Any]:
-    kind = (
-        "breakdown"
-        if u.has(r"\b(breakdown|pie|bar|split|share|by (account|region|service|tag))\b")
-        else "trend"
-    )
-    return {"kind": kind, "days": ce.days_back(u), "group_by": ce.grouping(u, "service")}
+    """A breakdown when asked for one or when a dimension is named without a trend word: the
+    trend chart is daily spend split by the same ``group_by``, so "daily spend by region" is a
+    trend and "spend by region" (or "per team") a breakdown."""
+    named = ce.grouping(u, "")
+    if u.has(BREAKDOWN_WORDS):
+        kind = "breakdown"
+    elif u.has(TREND_WORDS):
+        kind = "trend"
+    else:
+        kind = "breakdown" if named else "trend"
+    return {"kind": kind, "days": ce.days_back(u), "group_by": named or "service"}
 
 
 def _resize_args(u: Utterance) -> dict[str, Any]:
@@ -187,7 +192,7 @@ SLOTS: list[Slots] = [
     Slots("cost.estimate", _estimate_args),
     Slots("cost.top_resources", _top_args),
     Slots("cost.actuals", _actuals_args),
-    Slots("cost.investigate_spike", _spike_args),
+    Slots("cost.investigate_spike", ce.window_mentioned),
     Slots("cost.recommendations", _region),
     Slots("cost.forecast", lambda u: {}),
     Slots("cost.chart", _chart_args),

@@ -110,6 +110,20 @@ def grouping(u: Utterance, default: str) -> str:
     return default
 
 
+DAY_COUNT = patterns.compile(r"\b(\d[\d,]*)[ -]?(day|week|month)s?\b")
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+
+
+def day_count(u: Utterance) -> int | None:
+    """A number of days said as a count ("last 21 days", "for 180 days", "over 2 weeks").
+
+    Args:
+        u: the message.
+    """
+    match = DAY_COUNT.search(u.lower)
+    return whole_number(match.group(1)) * UNIT_DAYS[match.group(2)] if match else None
+
+
 def days_back(u: Utterance, default: int = 30) -> int:
     """Length of the period asked about ("last 7 days", "last week", "last quarter"...).
 
@@ -117,9 +131,9 @@ def days_back(u: Utterance, default: int = 30) -> int:
         u: the message.
         default: when nothing is said.
     """
-    match = patterns.search(r"\b(?:last|past|previous)\s+(\d+)\s+(day|week|month)s?\b", u.lower)
-    if match:
-        return whole_number(match.group(1)) * {"day": 1, "week": 7, "month": 30}[match.group(2)]
+    count = day_count(u)
+    if count is not None:
+        return count
     for pattern, days in (
         (r"\b(last|past|this) week\b", 7), (r"\byesterday\b", 2),
         (r"\b(last|past) quarter\b|\b90 days\b", 90), (r"\b(last|past|this) year\b", 365),
@@ -129,22 +143,25 @@ def days_back(u: Utterance, default: int = 30) -> int:
     return default
 
 
-def day_mentioned(u: Utterance) -> dict[str, str]:
-    """An explicit day as spike arguments: ``2026-11-19``, or "yesterday"/"today" as a period.
+def window_mentioned(u: Utterance) -> dict[str, str]:
+    """The days a spike question is about: ISO days as ``start``/``end``, else a period.
 
-    Relative days stay relative (``{"period": "yesterday"}``): the tool resolves them on the
-    clock, so the router never needs to know the date.
+    "between 2026-11-01 and 2026-11-07" -> start and end (in date order); one day -> start;
+    words ("last week", "since monday", "in october", "last 3 days") -> the calendar period
+    ``period_mentioned`` reads (or ``days:<n>``). Relative periods stay relative: the tool
+    resolves them on the clock, so the router never needs to know the date.
 
     Args:
         u: the message.
     """
-    match = ISO_DAY.search(u.lower)
-    if match:
-        return {"start": match.group(1)}
-    for word in ("yesterday", "today"):
-        if u.has(rf"\b{word}\b"):
-            return {"period": word}
-    return {}
+    days = sorted(dict.fromkeys(ISO_DAY.findall(u.lower, ENTITY_LIMIT)))
+    if days:
+        return {"start": days[0], "end": days[-1]} if len(days) > 1 else {"start": days[0]}
+    period = period_mentioned(u)
+    if period:
+        return {"period": period}
+    count = day_count(u)
+    return {"period": f"days:{count}"} if count else {}
 
 
 MONTH_NAMES = (
@@ -159,6 +176,7 @@ CALENDAR_PERIODS = (
     (r"\blast year\b|\bprevious year\b", "last_year"),
     (r"\bthis year\b|\byear to date\b|\bytd\b", "this_year"),
     (r"\byesterday\b", "yesterday"),
+    (r"\btoday\b", "today"),
 )  # fmt: skip
 SINCE_WEEKDAY = patterns.compile(
     r"\bsince (?:last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
@@ -175,7 +193,7 @@ def period_mentioned(u: Utterance) -> str | None:
     Args:
         u: the message.
     """
-    if u.has(r"\b(?:last|past|previous)\s+\d+\s+(?:day|week|month)s?\b"):
+    if DAY_COUNT.search(u.lower):
         return None
     since = SINCE_WEEKDAY.search(u.lower)
     if since:

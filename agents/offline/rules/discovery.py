@@ -1,11 +1,12 @@
-"""Arguments of the inventory, graph and exposure tools, read from the message."""
+"""Arguments of the scan, inventory and exposure tools, read from the message (and the resource
+reading the graph tools share, in ``rules/graph.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from agents.offline.slots import Slots, Target
-from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
+from agents.offline.utterance import ENTITY_LIMIT, OPEN_QUOTES, Utterance, whole_number
 from core import patterns
 from tools.discovery.service import normalise_type
 from tools.errors import InvalidInput
@@ -15,7 +16,6 @@ PROVIDER_ID = patterns.compile(
     r"\b(?:i|sg|vol|subnet|vpc|eni|eipalloc|nat|igw|rtb|snap|pcx|vpce)-[0-9a-f]{6,17}\b"
 )
 ACCOUNT = patterns.compile(r"\b\d{12}\b")
-HOURS = patterns.compile(r"\b(?:last|past)\s+(\d+)\s*(hours?|h|days?|d|weeks?)\b")
 TYPE_WORDS: dict[str, str] = {
     r"\bbuckets?\b": "bucket",
     r"\b(rds|databases?|dbs)\b": "rds",
@@ -45,28 +45,94 @@ _VOCABULARY_TEXT = """
     gateway nat route describe details detail tell know inventory look up info out would be
     an by which services service down resources resource everything draw drawing diagram picture
     visualise visualize sketch png image map topology neighbours neighbors neighbourhood
-    neighborhood around network architecture hop hops up to most"""
+    neighborhood around network architecture hop hops up to most references reference
+    referencing refers built runs running hosted deployed sitting lives living inbound outbound
+    incoming outgoing consumers callers calls talks points direct directly immediate only depth
+    layers layer steps step links two three four five six single top riskiest worst things"""
 VOCABULARY = frozenset(_VOCABULARY_TEXT.split())
+RESOURCE_KINDS = (
+    "instance", "volume", "snapshot", "vpc", "subnet", "security_group", "load_balancer",
+    "target_group", "database", "bucket", "function", "address", "nat_gateway",
+    "internet_gateway", "route_table", "role", "table", "cluster",
+)  # fmt: skip
+"""Lexicon kinds the inventory graph holds (not IPAM pools, architectures or accounts)."""
+NAME_SHAPED = patterns.compile(r"[-_\d]")
 
 
-def _region(u: Utterance) -> dict[str, Any]:
+def region(u: Utterance) -> dict[str, Any]:
+    """The first region mentioned, as a ``region`` argument.
+
+    Args:
+        u: the message.
+    """
     return {"region": u.regions[0]} if u.regions else {}
 
 
-def _resource(u: Utterance) -> str:
-    """The resource the message is about: ARN, provider id, quoted or hyphenated name."""
+def _identifier(u: Utterance) -> str | None:
     for pattern in (ARN, PROVIDER_ID):
         found = pattern.search(u.text)
         if found:
-            return found.group(0).rstrip("?.!,")
+            return str(found.group(0)).rstrip("?.!,")
+    return None
+
+
+def _shaped_names(u: Utterance) -> list[str]:
+    accounts = set(ACCOUNT.findall(u.text, ENTITY_LIMIT))
+    names = [n.strip("?.!,") for n in u.names(VOCABULARY)]
+    return [n for n in names if NAME_SHAPED.search(n) and n not in accounts]
+
+
+def resource(u: Utterance) -> str:
+    """The resource the message is about: ARN, provider id, quoted or hyphenated name, or
+    else the first word left that is not vocabulary (linking then checks it).
+
+    Args:
+        u: the message.
+    """
+    found = _identifier(u)
+    if found:
+        return found
     names = u.names(VOCABULARY)
-    shaped = [n for n in names if patterns.search(r"[-_\d]", n)]
-    chosen = (u.quoted or shaped or names or [""])[0]
+    chosen = (u.quoted or _shaped_names(u) or names or [""])[0]
     return chosen.strip("?.!,")
 
 
+def real_resource(u: Utterance) -> str | None:
+    """A resource named unmistakably (ARN, id, quoted or name-shaped), never a plain word.
+
+    Args:
+        u: the message.
+    """
+    return _identifier(u) or next(iter(u.quoted + _shaped_names(u)), None)
+
+
 def _with_resource(u: Utterance) -> dict[str, Any]:
-    return {"resource": _resource(u)}
+    return {"resource": resource(u)}
+
+
+def _scope(u: Utterance) -> dict[str, Any]:
+    """A region and an account (12 digits), as the inventory tools' filters."""
+    args = region(u)
+    accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
+    if accounts:
+        args["account"] = accounts[0]
+    return args
+
+
+SERVICE_WORDS: dict[str, str] = {
+    "ec2": r"\bec2\b|\binstances?\b|\bvolumes?\b|\bsnapshots?\b|\belastic ips?\b|\beips?\b",
+    "vpc": r"\bvpcs?\b|\bsubnets?\b|\bsecurity groups?\b|\bnat gateways?\b|\bnetworking\b",
+    "elbv2": r"\belbv2\b|\belbs?\b|\balbs?\b|\bnlbs?\b|\bload ?balancers?\b|\btarget groups?\b",
+    "rds": r"\brds\b|\bdatabases?\b|\baurora\b",
+    "s3": r"\bs3\b|\bbuckets?\b",
+    "lambda": r"\blambdas?\b|\bfunctions?\b",
+    "iam": r"\biam\b|\broles?\b",
+    "ecs": r"\becs\b|\bcontainers?\b|\bfargate\b",
+    "dynamodb": r"\bdynamo(?:db)?\b",
+    "elasticache": r"\belasticache\b|\bredis\b|\bmemcached\b",
+    "apigateway": r"\bapi ?gateways?\b|\bapigw\b|\bapis\b",
+}
+"""Scan collector name -> the words that name its service or what it reads."""
 
 
 def _scan_args(u: Utterance) -> dict[str, Any]:
@@ -75,7 +141,10 @@ def _scan_args(u: Utterance) -> dict[str, Any]:
         args["regions"] = u.regions
     accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
     if accounts:
-        args["accounts"] = accounts
+        args["accounts"] = list(dict.fromkeys(accounts))
+    services = [name for name, pattern in SERVICE_WORDS.items() if u.has(pattern)]
+    if services:
+        args["services"] = services
     return args
 
 
@@ -96,68 +165,138 @@ def _resource_type(u: Utterance) -> str | None:
     return None
 
 
+QUOTE = f"[{OPEN_QUOTES}]?"
+NAME_SAID = patterns.compile(
+    r"\b(?:named|called|name (?:contains|containing|like|matching|has|with)|names? containing|"
+    rf"whose names? (?:contains?|has|includes?)|matching|containing)\s+{QUOTE}([\w.*-]+)"
+)
+NAME_INSIDE = patterns.compile(rf"\bwith\s+{QUOTE}([\w.*-]+){QUOTE}\s+in (?:the|their|its) names?")
+SEARCH_FOR = patterns.compile(
+    r"\b(?:search|look|grep|hunt)(?:ing)?(?: the)?(?: inventory| estate)?(?: for)\s+"
+    rf"(?:the )?{QUOTE}([\w.*-]+)"
+)
+NOT_SEARCHED = frozenset(
+    {"all", "any", "anything", "everything", "resources", "resource", "things", "stuff", "items"}
+)
+
+
+def _name_filter(u: Utterance) -> str | None:
+    """A substring of names: quoted, after "named"/"called", "with X in the name", "search for"."""
+    if u.quoted:
+        return u.quoted[0]
+    for pattern in (NAME_SAID, NAME_INSIDE, SEARCH_FOR):
+        match = pattern.search(u.lower)
+        word = str(match.group(1)) if match else ""
+        if word and word not in NOT_SEARCHED and _resource_type(Utterance(word)) is None:
+            return word
+    return None
+
+
+GROUP_KEYS = {"type": "type", "kind": "type", "service": "service", "region": "region"}
+GROUP_KEYS |= {"account": "account", "state": "state", "status": "state"}
+GROUP = patterns.compile(
+    r"\b(?:grouped by|group by|broken down by|split by|counts? by|per|by|for each|in each|"
+    r"for every|in every|each)\s+(?:resource\s+)?(type|kind|service|region|account|state|status)"
+    r"(?:e?s)?\b"
+)
+TAG_GROUP = patterns.compile(
+    r"\b(?:grouped by|group by|broken down by|split by|per|for each|in each|by tag)\s+"
+    r"(?:tag\s+)?([a-z][\w.:-]*)"
+)
+NOT_GROUPS = frozenset({"the", "a", "an", "name", "resource", "day", "hour", "page", "tag"})
+
+
+def _group_by(u: Utterance) -> str | None:
+    """Counts per type, region, account or state ("in each region"), or per tag ("per team")."""
+    match = GROUP.search(u.lower)
+    if match:
+        return GROUP_KEYS[match.group(1)]
+    tag = TAG_GROUP.search(u.lower)
+    return f"tag:{tag.group(1)}" if tag and tag.group(1) not in NOT_GROUPS else None
+
+
 def _search_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = _region(u)
+    args: dict[str, Any] = _scope(u)
     kind = _resource_type(u)
     if kind:
         args["type"] = kind
-    accounts = ACCOUNT.findall(u.text, ENTITY_LIMIT)
-    if accounts:
-        args["account"] = accounts[0]
     if u.tags:
         args["tags"] = dict(u.tags)
-    group = patterns.search(
-        r"\b(?:per|by|grouped by|broken down by)\s+(type|region|account|state|\w+)", u.lower
-    )
+    group = _group_by(u)
     if group:
-        key = group.group(1)
-        args["group_by"] = key if key in ("type", "region", "account", "state") else f"tag:{key}"
-    named = patterns.search(r"\bnamed\s+([\w.-]+)", u.text)
-    if named:
-        args["name"] = named.group(1)
+        args["group_by"] = group
+    name = _name_filter(u)
+    if name:
+        args["name"] = name
     return args
+
+
+UNIT_HOURS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+TIME_UNIT = r"(minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|w)"
+SINCE = patterns.compile(
+    rf"\b(?:last|past|previous)\s+(?:(\d+(?:\.\d+)?)\s*)?{TIME_UNIT}\b|"
+    rf"\b(\d+(?:\.\d+)?)\s*{TIME_UNIT}\s+ago\b"
+)
+SCAN_ID = patterns.compile(
+    r"\bscan\s*(?:#|no\.?|number|id)?\s*#?\s*(\d+)(\s*(?:minutes?|mins?|hours?|hrs?|h|days?|"
+    r"d|weeks?|w)\b)?"
+)
+
+
+def _since_hours(u: Utterance) -> float | None:
+    """Hours back: "past hour", "last 3 hours", "last 2 days", "90 minutes ago"."""
+    match = SINCE.search(u.lower)
+    if match:
+        count = match.group(1) or match.group(3) or "1"
+        unit = (match.group(2) or match.group(4))[0]
+        return float(count) * UNIT_HOURS[unit]
+    if u.has(r"\b(yesterday|last day|today)\b"):
+        return 24.0
+    if u.has(r"\b(this|last|past) week\b"):
+        return 168.0
+    return None
 
 
 def _changes_args(u: Utterance) -> dict[str, Any]:
-    found = HOURS.search(u.lower)
-    if found:
-        unit = found.group(2)[0]
-        factor = {"h": 1, "d": 24, "w": 168}[unit]
-        return {"since_hours": float(found.group(1)) * factor}
-    if u.has(r"\b(yesterday|last day|today)\b"):
-        return {"since_hours": 24.0}
-    if u.has(r"\b(this|last|past) week\b"):
-        return {"since_hours": 168.0}
-    return {}
-
-
-def _dependency_args(u: Utterance) -> dict[str, Any]:
-    dependents = u.has(
-        r"\b(what|which|who)\b.*\b(depends? on|relies on|rely on|uses|needs)\s+\S+|dependents|"
-        r"\b(rel(y|ies) on|use|uses)\b.*\b(it|this)\b"
-    ) and not u.has(r"\bwhat does\b")
-    args: dict[str, Any] = {**_with_resource(u)}
-    args["direction"] = "dependents" if dependents or u.has(r"\bdependents\b") else "dependencies"
-    depth = patterns.search(r"\b(\d+) (levels?|hops?)\b", u.lower)
-    if depth:
-        args["depth"] = whole_number(depth.group(1))
+    args: dict[str, Any] = {}
+    scan = SCAN_ID.search(u.lower)
+    if scan and not scan.group(2):
+        args["scan_id"] = whole_number(scan.group(1))
+    hours = _since_hours(u)
+    if hours:
+        args["since_hours"] = hours
     return args
 
 
-def _diagram_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = {**_with_resource(u)}
-    depth = patterns.search(r"\b(\d+) (levels?|hops?|links?)\b", u.lower)
-    if depth:
-        args["depth"] = whole_number(depth.group(1))
-    limit = patterns.search(r"\b(?:up to|at most|max(?:imum)?|limit(?: of)?) (\d+)\b", u.lower)
-    if limit:
-        args["limit"] = whole_number(limit.group(1))
+AGE_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
+AGE = patterns.compile(
+    r"\b(?:older than|over|more than|at least|above|beyond|past)\s+(\d+|an?|one)\s*"
+    r"(days?|d|weeks?|months?|years?)\b|\b(\d+)\+?\s*(days?|weeks?|months?|years?)[ -]old\b"
+)
+
+
+def _orphans_args(u: Utterance) -> dict[str, Any]:
+    args = _scope(u)
+    age = AGE.search(u.lower)
+    if age:
+        count = age.group(1) or age.group(3)
+        unit = (age.group(2) or age.group(4))[0]
+        number = 1 if count in ("a", "an", "one") else whole_number(count)
+        args["snapshot_max_age_days"] = number * AGE_UNITS[unit]
     return args
 
 
-def _risk_args(u: Utterance) -> dict[str, Any]:
-    ref = _resource(u)
-    return {"resource": ref} if ref else _region(u)
+IN_USE_ONLY = patterns.compile(
+    r"\b(?:skip|skipping|exclude|excluding|ignore|ignoring|without|omit|omitting|leave out|"
+    r"leaving out|hide|hiding|drop|no)\b[^.?!]{0,40}\b(?:unused|unattached|idle|orphan(?:ed|s)?|"
+    r"dangling)\b|\bonly\b[^.?!]{0,40}\b(?:in use|in-use|used|attached|active)\b|"
+    r"\b(?:in use|in-use|attached|used)(?: ones| groups| sgs)? only\b"
+)
+"""Unused groups left out: "skip unused", "ignore the unattached ones", "only in-use groups"."""
+
+
+def _risky_groups_args(u: Utterance) -> dict[str, Any]:
+    return {**_scope(u), "include_unused": not IN_USE_ONLY.search(u.lower)}
 
 
 SLOTS: list[Slots] = [
@@ -165,22 +304,11 @@ SLOTS: list[Slots] = [
     Slots("inventory.search", _search_args),
     Slots("inventory.describe", _with_resource),
     Slots("inventory.changes", _changes_args),
-    Slots("graph.dependencies", _dependency_args),
-    Slots("graph.blast_radius", _with_resource),
-    Slots("graph.migration_order", _with_resource),
-    Slots("graph.migration_risk", _risk_args),
-    Slots("security.risky_security_groups", lambda u: {**_region(u), "include_unused": True}),
-    Slots("security.public_exposure", _region),
-    Slots("graph.diagram", _diagram_args),
-    Slots("inventory.orphans", _region),
+    Slots("security.risky_security_groups", _risky_groups_args),
+    Slots("security.public_exposure", region),
+    Slots("inventory.orphans", _orphans_args),
 ]
 
-RESOURCE = Target("resource")
 TARGETS: dict[str, Target] = {
-    "inventory.describe": RESOURCE,
-    "graph.blast_radius": RESOURCE,
-    "graph.dependencies": RESOURCE,
-    "graph.diagram": RESOURCE,
-    "graph.migration_order": RESOURCE,
-    "graph.migration_risk": Target("resource", required=False),
+    "inventory.describe": Target("resource"),
 }

@@ -16,7 +16,11 @@ ENVIRONMENTS = {
     "dev": "dev",
     "development": "dev",
     "test": "test",
-    "qa": "test",
+    "testing": "test",
+    "qa": "qa",
+    "uat": "uat",
+    "preprod": "preprod",
+    "pre-prod": "preprod",
     "shared": "shared",
     "sandbox": "sandbox",
 }
@@ -46,18 +50,20 @@ VPC_NAME = patterns.compile(r"\b(vpc-[0-9a-f]{4,17}|subnet-[0-9a-f]{4,17}|[a-z0-
 HOSTS = patterns.compile(
     r"\b(\d[\d,]*)\s*(?:hosts?|ips|ip addresses|addresses|machines|nodes|pods)\b"
 )
-AZS = patterns.compile(r"\b(\d)\s*(?:azs?|availability zones?|zones)\b")
-WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-TIERS = ("public", "private", "data", "app", "web", "db", "database", "isolated")
 
 
-def _clean(name: str) -> str | None:
+def clean_name(name: str) -> str | None:
+    """``name`` as a pool name, or None for a word that is not one (a CIDR, "the", "ireland").
+
+    Region codes stay: pools are often named after their region (``us-east-1``).
+
+    Args:
+        name: a word next to "pool".
+    """
     name = name.strip(".,;:!?'\"`\u201c\u201d\u2018\u2019")
-    if not name or name in NOT_NAMES:
+    if not name or name in NOT_NAMES or name in REGION_ALIASES:
         return None
-    if name in REGION_ALIASES or patterns.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", name):
-        return None
-    if patterns.fullmatch(r"\d+|/\d+", name) or "/" in name:
+    if patterns.fullmatch(r"[\d.:]+", name) or "/" in name:
         return None
     return name
 
@@ -72,7 +78,7 @@ def pool_name(u: Utterance) -> str | None:
         return u.quoted[0]
     for pattern in (POOL_BEFORE, POOL_AFTER):
         for match in pattern.finditer(u.lower, ENTITY_LIMIT):
-            name = _clean(match.group(1))
+            name = clean_name(match.group(1))
             if name:
                 return name
     return None
@@ -145,7 +151,12 @@ def _adopt_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-def _hosts(u: Utterance) -> int | None:
+def hosts(u: Utterance) -> int | None:
+    """A number of hosts asked for ("room for 500 hosts"), if any.
+
+    Args:
+        u: the message.
+    """
     match = HOSTS.search(u.lower)
     return whole_number(match.group(1)) if match else None
 
@@ -178,8 +189,8 @@ def _allocate_args(u: Utterance) -> dict[str, Any]:
         args["cidr"] = u.cidrs[0]
     elif u.prefix_lengths:
         args["prefix_length"] = u.prefix_lengths[0]
-    elif _hosts(u) is not None:
-        args["hosts"] = _hosts(u)
+    elif hosts(u) is not None:
+        args["hosts"] = hosts(u)
     purpose = _purpose(u)
     if purpose:
         args["purpose"] = purpose
@@ -200,110 +211,6 @@ def _release_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-def _create_pool_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = {"name": "", "cidrs": u.cidrs}
-    named = patterns.search(r"\bpool\s+(?:named\s+|called\s+)?[\"'`]?([a-z0-9][\w.-]*)", u.lower)
-    if u.quoted:
-        args["name"] = u.quoted[0]
-    elif named and _clean(named.group(1)):
-        args["name"] = named.group(1)
-    parent = patterns.search(
-        r"\b(?:under|inside|within|child of|beneath|in pool|from pool)\s+(?:the\s+)?"
-        r"(?:pool\s+)?([a-z0-9][\w.-]*)",
-        u.lower,
-    ) or patterns.search(r"\bin (?:the )?([a-z0-9][\w.-]*) pool\b", u.lower)
-    if parent and _clean(parent.group(1)) and parent.group(1) != args["name"]:
-        args["parent"] = parent.group(1)
-    if u.regions:
-        args["region"] = u.regions[0]
-    env = patterns.search(rf"\b(?:env(?:ironment)?\s*[=:]?\s*|for\s+)({ENV_WORDS})\b", u.lower)
-    if env:
-        args["environment"] = ENVIRONMENTS[env.group(1)]
-    owner = patterns.search(r"\bowned by\s+([\w.-]+)|\bowner\s*[=:]?\s*([\w.-]+)", u.lower)
-    if owner:
-        args["owner"] = owner.group(1) or owner.group(2)
-    return args
-
-
-def _subnet_plan_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = {"cidr": u.cidrs[0] if u.cidrs else ""}
-    azs = AZS.search(u.lower) or patterns.search(
-        rf"\b({'|'.join(WORD_NUMBERS)})\s*(?:azs?|availability zones?|zones)\b", u.lower
-    )
-    if azs:
-        value = azs.group(1)
-        args["az_count"] = WORD_NUMBERS.get(value) or whole_number(value)
-    tiers = [t for t in TIERS if patterns.search(rf"\b{t}\b", u.lower)]
-    hosts = _hosts(u)
-    if tiers or hosts:
-        defaults = {"public": 100, "private": 1000, "data": 100}
-        chosen = tiers or list(defaults)
-        args["tiers"] = {t: hosts or defaults.get(t, 250) for t in chosen}
-    if u.regions:
-        args["region"] = u.regions[0]
-    return args
-
-
-FENCED = patterns.compile(r"```(?:\w+\n)?(.*?)```", patterns.DOTALL)
-TEMPLATE_NAMES = {
-    "cloud-native": "cloud-native",
-    "cloud native": "cloud-native",
-    "cloudnative": "cloud-native",
-    "hierarchical": "hierarchical",
-    "hierarchy": "hierarchical",
-    "regional": "regional",
-    "per-region": "regional",
-    "flat": "flat",
-    "hybrid": "hybrid",
-}
-
-
-def _import_args(u: Utterance) -> dict[str, Any]:
-    fenced = FENCED.search(u.text)
-    if fenced:
-        content = fenced.group(1).strip()
-    elif "\n" in u.text.strip():
-        content = u.text.strip().split("\n", 1)[1].strip()
-    else:
-        content = u.text.split(":", 1)[1].strip() if ":" in u.text else ""
-    fmt = "json" if content[:1] in "[{" and content else "csv"
-    return {"content": content, "format": fmt}
-
-
-def _export_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = {}
-    if u.has(r"\blocals?\b"):
-        args["format"] = "terraform-locals"
-    elif u.has(r"\b(terraform|tf|hcl)\b"):
-        args["format"] = "terraform"
-    elif u.has(r"\bjson\b"):
-        args["format"] = "json"
-    name = pool_name(u)
-    if name:
-        args["pool"] = name
-    return args
-
-
-def _template_args(u: Utterance) -> dict[str, Any]:
-    template = next(
-        (value for key, value in TEMPLATE_NAMES.items() if patterns.search(rf"\b{key}\b", u.lower)),
-        "",
-    )
-    args: dict[str, Any] = {"template": template, "cidr": u.cidrs[0] if u.cidrs else ""}
-    if u.regions:
-        args["regions"] = u.regions
-    mentioned = patterns.compile(rf"\b({ENV_WORDS})\b").findall(u.lower, ENTITY_LIMIT)
-    envs = [ENVIRONMENTS[m] for m in mentioned]
-    if envs:
-        args["environments"] = list(dict.fromkeys(envs))
-    named = patterns.search(r"\b(?:named|called)\s+([a-z0-9][\w.-]*)", u.lower)
-    if named:
-        args["name"] = named.group(1)
-    if len(u.cidrs) > 1 and u.has(r"\bon[- ]?prem\w*|data ?cent(er|re)"):
-        args["on_prem_cidr"] = u.cidrs[1]
-    return args
-
-
 def _picture_args(u: Utterance) -> dict[str, Any]:
     return {"pool": pool_name(u) or ""}
 
@@ -315,14 +222,9 @@ SLOTS: list[Slots] = [
     Slots("ipam.find_conflicts", _conflict_args),
     Slots("ipam.reconcile", _regions_args),
     Slots("ipam.check_peering", _peering_args),
-    Slots("ipam.plan_subnets", _subnet_plan_args),
-    Slots("ipam.create_pool", _create_pool_args),
     Slots("ipam.allocate", _allocate_args),
     Slots("ipam.release", _release_args),
     Slots("ipam.adopt", _adopt_args),
-    Slots("ipam.import", _import_args),
-    Slots("ipam.export", _export_args),
-    Slots("ipam.apply_template", _template_args),
     Slots("ipam.picture", _picture_args),
 ]
 

@@ -6,7 +6,11 @@ from typing import Any
 
 import pytest
 
-from agents.offline.router import route
+from agents.offline.router import default_understanding, route
+from agents.offline.rules.discovery import SERVICE_WORDS
+from agents.offline.training import example_lexicon
+from agents.offline.utterance import Utterance
+from tools.discovery.collectors import COLLECTORS
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
     # graph.diagram
@@ -230,6 +234,154 @@ def test_phrasing_routes_to_the_tool(text: str, tool: str, expected: dict[str, A
     args = calls[0]["args"]
     for key, value in expected.items():
         assert args.get(key) == value, (key, args)
+
+
+# (utterance, tool, args that must be present): the tool's own slots, whatever the ranking
+SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    # discovery.scan: the services named, as the scan's collector names
+    (
+        "scan ec2 and rds in eu-west-1",
+        "discovery.scan",
+        {"services": ["ec2", "rds"], "regions": ["eu-west-1"]},
+    ),
+    (
+        "rescan our s3 buckets and lambda functions in account 123456789012",
+        "discovery.scan",
+        {"services": ["s3", "lambda"], "accounts": ["123456789012"]},
+    ),
+    ("refresh the load balancers and iam only", "discovery.scan", {"services": ["elbv2", "iam"]}),
+    (
+        "scan ecs, dynamodb, elasticache and api gateway",
+        "discovery.scan",
+        {"services": ["ecs", "dynamodb", "elasticache", "apigateway"]},
+    ),
+    ("re-scan elbv2 in frankfurt", "discovery.scan", {"services": ["elbv2"]}),
+    ("scan everything in all our accounts", "discovery.scan", {"services": None}),
+    # graph.dependencies: which way, and how far
+    ("what depends on db-prod", "graph.dependencies", {"direction": "dependents"}),
+    ("what uses web-tg?", "graph.dependencies", {"resource": "web-tg", "direction": "dependents"}),
+    ("who references the web-sg group", "graph.dependencies", {"direction": "dependents"}),
+    ("what is built in prod-vpc", "graph.dependencies", {"direction": "dependents"}),
+    ("what runs on analytics-vpc", "graph.dependencies", {"direction": "dependents"}),
+    ("inbound links to web-alb", "graph.dependencies", {"direction": "dependents"}),
+    ("which resources point at thumbnailer", "graph.dependencies", {"direction": "dependents"}),
+    ("everything upstream of db-sg", "graph.dependencies", {"direction": "dependents"}),
+    ("is db-prod used by anything?", "graph.dependencies", {"direction": "dependents"}),
+    ("what does web-2 depend on", "graph.dependencies", {"direction": "dependencies"}),
+    ("what does thumbnailer need?", "graph.dependencies", {"direction": "dependencies"}),
+    ("what does web-alb use", "graph.dependencies", {"direction": "dependencies"}),
+    ("show what web-1 relies on", "graph.dependencies", {"direction": "dependencies"}),
+    (
+        "which things do we have that need prod-nat",
+        "graph.dependencies",
+        {"resource": "prod-nat", "direction": "dependents"},
+    ),
+    ("what depends on web-sg, one hop", "graph.dependencies", {"depth": 1}),
+    ("dependencies of web-1, 1 level", "graph.dependencies", {"depth": 1}),
+    ("what db-prod needs, 2 levels deep", "graph.dependencies", {"depth": 2}),
+    ("what uses prod-vpc within three hops", "graph.dependencies", {"depth": 3}),
+    # graph.migration_risk: a region is a region, "top N", and only real names as the resource
+    (
+        "migration risk in us-east-1, top 5",
+        "graph.migration_risk",
+        {"region": "us-east-1", "top": 5, "resource": None},
+    ),
+    (
+        "top 3 riskiest resources to move in eu-west-1",
+        "graph.migration_risk",
+        {"region": "eu-west-1", "top": 3, "resource": None},
+    ),
+    ("what are the riskiest things to migrate", "graph.migration_risk", {"resource": None}),
+    ("score the migration risk of web-alb", "graph.migration_risk", {"resource": "web-alb"}),
+    ("migration risk of thumbnailer", "graph.migration_risk", {"resource": "thumbnailer"}),
+    # inventory.orphans: snapshot age, account, region
+    (
+        "orphans with snapshots older than 45 days in account 123456789012",
+        "inventory.orphans",
+        {"snapshot_max_age_days": 45, "account": "123456789012"},
+    ),
+    (
+        "unused resources in eu-west-1, snapshots over 90 days",
+        "inventory.orphans",
+        {"snapshot_max_age_days": 90, "region": "eu-west-1"},
+    ),
+    (
+        "orphaned stuff incl. snapshots 30+ days old",
+        "inventory.orphans",
+        {"snapshot_max_age_days": 30},
+    ),
+    (
+        "snapshots older than 2 weeks nobody uses",
+        "inventory.orphans",
+        {"snapshot_max_age_days": 14},
+    ),
+    # inventory.search: a name substring, and counts per dimension
+    ("search inventory for 'pay'", "inventory.search", {"name": "pay"}),
+    ("search for checkout", "inventory.search", {"name": "checkout"}),
+    ("find resources called api-gw", "inventory.search", {"name": "api-gw"}),
+    ("list anything with batch in the name", "inventory.search", {"name": "batch"}),
+    ("resources whose name contains legacy", "inventory.search", {"name": "legacy"}),
+    ("search the inventory for buckets", "inventory.search", {"type": "s3:bucket", "name": None}),
+    ("count resources per account", "inventory.search", {"group_by": "account"}),
+    ("how many resources in each region", "inventory.search", {"group_by": "region"}),
+    ("instances by state", "inventory.search", {"group_by": "state"}),
+    ("resources by type in eu-west-1", "inventory.search", {"group_by": "type"}),
+    ("resources grouped by owner", "inventory.search", {"group_by": "tag:owner"}),
+    # inventory.changes: one scan, or hours back
+    ("changes in scan 12", "inventory.changes", {"scan_id": 12}),
+    ("what did scan #7 find that changed", "inventory.changes", {"scan_id": 7}),
+    ("what changed in the past hour", "inventory.changes", {"since_hours": 1.0}),
+    ("changes over the last 3 hours", "inventory.changes", {"since_hours": 3.0}),
+    ("what changed in the last 2 days", "inventory.changes", {"since_hours": 48.0}),
+    ("anything changed in the last 30 minutes", "inventory.changes", {"since_hours": 0.5}),
+    (
+        "changes since the scan 2 hours ago",
+        "inventory.changes",
+        {"since_hours": 2.0, "scan_id": None},
+    ),
+    # security.risky_security_groups: account, and whether unused groups are listed
+    (
+        "risky security groups in account 123456789012",
+        "security.risky_security_groups",
+        {"account": "123456789012", "include_unused": True},
+    ),
+    (
+        "open security groups, skip the unused ones",
+        "security.risky_security_groups",
+        {"include_unused": False},
+    ),
+    (
+        "world-open sgs excluding unattached groups",
+        "security.risky_security_groups",
+        {"include_unused": False},
+    ),
+    (
+        "only in-use security groups open to the internet",
+        "security.risky_security_groups",
+        {"include_unused": False},
+    ),
+    (
+        "risky groups, ignore unused",
+        "security.risky_security_groups",
+        {"include_unused": False},
+    ),
+    ("find unused security groups", "security.risky_security_groups", {"include_unused": True}),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "expected"), SLOT_CASES, ids=[c[0] for c in SLOT_CASES])
+def test_slots_read_the_arguments(text: str, tool: str, expected: dict[str, Any]) -> None:
+    understanding = default_understanding()
+    spec = understanding.registry.get(tool)
+    decision = understanding.build(Utterance(text), spec, example_lexicon())
+    assert decision.calls, (text, decision)
+    args = decision.calls[0].args
+    for key, value in expected.items():
+        assert args.get(key) == value, (key, args)
+
+
+def test_scan_services_are_the_collectors_names() -> None:
+    assert set(SERVICE_WORDS) == set(COLLECTORS)
 
 
 def test_every_discovery_tool_has_ten_phrasings() -> None:
