@@ -91,4 +91,4 @@ def _pipeline() -> Any:
             ),
         ]
     )
-    return make_pipeline(features, LinearSVC(C=0.8, class_weight="balanced"))
+    return make_pipeline(features, LinearSVC(C=0.8, class_weight="balanced", random_state=0))
