@@ -2,15 +2,7 @@
 
 An architecture is a proposal kept in CloudFabric's store (``prod-web``, "my latest", "the
 proposal"), not what runs in AWS today: describing a need is ``PROPOSE``, changing a proposal in
-words ``REFINE``; its cost, picture and code are ``ESTIMATE``, ``DIAGRAM`` and ``EXPORT`` (
-    "payments api on containers with mysql and a cache layer, 500 rps",
-    "a blog on ec2 with mysql, dev, 20 rps",
-    "reporting portal with postgres and redis, staging, 100 requests per second",
-    "partner dashboard on fargate with aurora and an elasticache cluster, prod",
-    "an internal wiki on ECS with postgres, staging, 50 rps",
-    "order tracking app on containers with MySQL and Redis in production",
-    "inventory service on fargate with dynamodb in us-east-1",
-    "a booking site with a mysql database and a cache, dev, eu-west-1",the
+words ``REFINE``; its cost, picture and code are ``ESTIMATE``, ``DIAGRAM`` and ``EXPORT`` (the
 estate's run-rate, a VPC drawing and IPAM exports belong to cost, graph and ipam).
 """
 
@@ -42,6 +34,14 @@ PROPOSE: tuple[str, ...] = (
     "propose an architecture for a web app with a Postgres database",
     "design an architecture for a serverless backend in us-east-1",
     "propose a new architecture for the analytics team in eu-west-1",
+    "payments api on containers with mysql and a cache layer, 500 rps",
+    "a blog on ec2 with mysql, dev, 20 rps",
+    "reporting portal with postgres and redis, staging, 100 requests per second",
+    "partner dashboard on fargate with aurora and an elasticache cluster, prod",
+    "an internal wiki on ECS with postgres, staging, 50 rps",
+    "order tracking app on containers with MySQL and Redis in production",
+    "inventory service on fargate with dynamodb in us-east-1",
+    "a booking site with a mysql database and a cache, dev, eu-west-1",
 )
 
 REFINE: tuple[str, ...] = (
