@@ -39,6 +39,19 @@ SCAN: tuple[str, ...] = (
     "discover what we have across all regions",
     "run discovery over every account and region",
     "discover the resources in eu-west-1 again",
+    "rescan pls",
+    "the inventory is out of date, can you refresh it",
+    "scan us-east-1 again, I just launched stuff",
+    "kick off discovery across all accounts",
+    "refresh the graph before I look at dependencies",
+    "scan only rds in eu-west-1",
+    "do a fresh crawl of account 123456789012",
+    "re-run discovery",
+    "rescan Ireland",
+    "update the inventory for both regions",
+    "full rescan of everything please",
+    "I just created a bunch of things in eu-west-1 with terraform, can you rescan so the "
+    "inventory picks them up",
 )
 
 SEARCH: tuple[str, ...] = (
@@ -68,6 +81,18 @@ SEARCH: tuple[str, ...] = (
     "list all lambda functions in eu-west-1",
     "how many s3 buckets do we have",
     "find all resources tagged team=web",
+    "how many databases do we have across both accounts",
+    "find anything with payments in its name",
+    "count of resources per account",
+    "list every nat gateway",
+    "which subnets exist in eu-west-1",
+    "what's tagged owner=platform",
+    "list all elastic ips we have",
+    "show me all the security groups",
+    "how many snapshots do we have in total",
+    "inventory: load balancers in Ireland",
+    "which resources live in account 123456789012",
+    "I'm doing an audit for finance, how many resources do we have per account and region",
 )
 
 DESCRIBE: tuple[str, ...] = (
@@ -104,6 +129,18 @@ DESCRIBE: tuple[str, ...] = (
     "look up prod-nat",
     "describe the snapshot old-data-backup",
     "details of the route table prod-public-rt",
+    "what's db-prod?",
+    "tell me everything about web-alb",
+    "config of prod-vpc?",
+    "show the record for the cf-demo-assets bucket",
+    "what tags are on db-prod",
+    "when did we first see prod-nat",
+    "details on subnet analytics-a",
+    "what rules does web-sg have",
+    "describe thumbnailer",
+    "info on the db-sg group, including tags",
+    "what is prod-public-rt and what's it attached to",
+    "someone asked me about the cf-demo-logs bucket in standup, what do we actually know about it",
 )
 
 CHANGES: tuple[str, ...] = (
@@ -132,6 +169,18 @@ CHANGES: tuple[str, ...] = (
     "what changed in the last 24 hours",
     "show resources deleted since last week",
     "list changes since the previous scan",
+    "anything new since the last scan?",
+    "what got created in the last 3 days",
+    "changes since yesterday's scan, please",
+    "what's been deleted since the weekend",
+    "what was added this week",
+    "diff the estate against last week",
+    "recent additions and deletions?",
+    "summary of changes from scan 9",
+    "what moved in our inventory overnight",
+    "has anything been modified in the last hour",
+    "what changed since the previous scan, created and deleted",
+    "I was on holiday last week, what's changed in the estate since then",
 )
 
 ORPHANS: tuple[str, ...] = (
@@ -165,6 +214,18 @@ ORPHANS: tuple[str, ...] = (
     "load balancers that serve no targets",
     "which snapshots have outlived their volumes",
     "leftover disks and addresses in us-east-1",
+    "any orphaned volumes?",
+    "dangling EIPs?",
+    "forgotten stuff we're still paying for",
+    "find unattached EBS in eu-west-1",
+    "old snapshots hanging around",
+    "show me resources that are just sitting there unused",
+    "ALBs with no targets?",
+    "clean-up list: unattached disks, idle IPs",
+    "what's left over from old projects and still costs money",
+    "orphans?",
+    "anything abandoned in account 123456789012",
+    "we're doing spring cleaning, find the forgotten volumes and unattached IPs that still cost us",
 )
 
 PUBLIC_EXPOSURE: tuple[str, ...] = (
@@ -193,6 +254,18 @@ PUBLIC_EXPOSURE: tuple[str, ...] = (
     "what is exposed to the internet in eu-west-1",
     "list resources exposed to the internet",
     "which databases and buckets are public",
+    "what can people on the internet get to",
+    "public stuff?",
+    "anything internet-facing we might have missed",
+    "can db-prod be reached from outside?",
+    "which instances are publicly exposed in eu-west-1",
+    "list our public endpoints across both accounts",
+    "is any bucket publicly readable",
+    "exposure check before the pen test",
+    "what could an attacker hit from the internet",
+    "internet-facing load balancers and public IPs in us-east-1",
+    "is web-alb public-facing?",
+    "the auditors want a list of everything reachable from the internet in both accounts",
 )
 
 RISKY_SECURITY_GROUPS: tuple[str, ...] = (
@@ -221,4 +294,17 @@ RISKY_SECURITY_GROUPS: tuple[str, ...] = (
     "which security groups allow ssh from the internet",
     "list risky security groups",
     "security groups open to 0.0.0.0/0 on port 22 in us-east-1",
+    "sg audit?",
+    "any SGs open to 0.0.0.0/0?",
+    "find security groups allowing all traffic from anywhere",
+    "which groups expose 3306 to the world",
+    "check our security groups for wide open ingress",
+    "unused SGs in eu-west-1",
+    "is port 22 open anywhere",
+    "are any security groups allowing RDP from the internet",
+    "review security group rules for anything risky",
+    "dangerous firewall rules?",
+    "is web-sg too permissive?",
+    "before the pen test next week, can you check whether any security group lets ssh or rdp in "
+    "from anywhere",
 )
