@@ -155,12 +155,14 @@ class Understanding:
 
     def _in_thread(self, ranked: list[Ranked], domain: str, share: float) -> list[Ranked]:
         best = ranked[0]
+        if best.label in self.registry and self.registry.get(best.label).domain == domain:
+            if self.registry.get(best.label).mutating:
+                return ranked
+            return [Ranked(best.label, max(CONFIDENT, best.score)), *ranked[1:]]
         for candidate in ranked[1:]:
             spec = self.registry.get(candidate.label) if candidate.label in self.registry else None
             if spec is None or spec.domain != domain or spec.mutating:
                 continue
-            if best.label != OFF_TOPIC and self.registry.get(best.label).domain == domain:
-                return ranked
             if candidate.score > best.score * share:
                 lifted = Ranked(candidate.label, max(CONFIDENT, best.score))
                 return [lifted, *(r for r in ranked if r.label != candidate.label)]

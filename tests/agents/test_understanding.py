@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from agents.offline.classifier import OFF_TOPIC, Ranked
 from agents.offline.lexicon import Entity, Lexicon
 from agents.offline.router import decide
 from agents.offline.training import example_lexicon
-from agents.offline.understand import Understanding
+from agents.offline.understand import CONFIDENT, Understanding
 from bot.app import CloudFabric
 from core.sandbox.ipam import IPAM_POOL_TREE_CSV
 from tools.registry import load_builtin_tools
@@ -142,6 +143,18 @@ def test_follow_ups_in_a_thread_reuse_the_last_call(sandbox_app: CloudFabric) ->
     assert "web-1" in first and "analytics-1" not in first
     again = say(sandbox_app, "and in eu-west-1?")
     assert "analytics-1" in again and "web-1" not in again
+
+
+def test_a_thread_takes_its_own_read_when_it_already_ranks_first() -> None:
+    unsure = [
+        Ranked("architecture.refine", 0.28),
+        Ranked("cost.recommendations", 0.21),
+        Ranked(OFF_TOPIC, 0.03),
+    ]
+    taken = CHAT._in_thread(unsure, "architecture", 0.5)
+    assert taken[0] == Ranked("architecture.refine", CONFIDENT) and taken[1:] == unsure[1:]
+    change = [Ranked("architecture.deploy", 0.3), Ranked("architecture.refine", 0.25)]
+    assert CHAT._in_thread(change, "architecture", 0.5) == change
 
 
 def test_stop_it_refers_to_the_instance_just_discussed(sandbox_app: CloudFabric) -> None:

@@ -33,6 +33,12 @@ MODIFY_VOLUME_TYPE: tuple[str, ...] = (
     "move volume old-data onto io2",
     "switch the disk vol-0abc123def4567890 to st1",
     "put the old-data ebs volume on gp3 in us-east-1",
+    "gp3 for old-data please",
+    "convert web-1-root to gp3",
+    "move vol-0123456789abcdef0 from gp2 to gp3",
+    "change old-data to io2",
+    "switch batch-worker-root over to gp3",
+    "upgrade legacy-app-root from gp2 to gp3",
 )
 
 SNAPSHOT_AND_DELETE_VOLUME: tuple[str, ...] = (
@@ -66,4 +72,10 @@ SNAPSHOT_AND_DELETE_VOLUME: tuple[str, ...] = (
     "get rid of the old-data disk",
     "remove the old-data ebs volume",
     "delete the disk old-data in us-east-1",
+    "snapshot the orphaned old-data volume and delete it",
+    "delete vol-0123456789abcdef0 after backing it up",
+    "remove the unattached disk old-data, snapshot first",
+    "take a snapshot of old-data then remove it",
+    "clean up vol-0abc123def4567890: snapshot, then delete",
+    "archive and delete the old-data volume",
 )

@@ -10,7 +10,7 @@ loading the registry stays light.
 
 from __future__ import annotations
 
-from tools.architecture import examples, render
+from tools.architecture import examples, examples_more, render
 from tools.architecture.models import (
     DeployArgs,
     DeployResult,
@@ -171,7 +171,7 @@ def export(ctx: ToolContext, args: ExportArgs) -> FilesResult:
     name="architecture.list",
     description="List the proposed architectures with their versions, deploy state and cost.",
     example="which architectures do we have?",
-    examples=examples.LIST,
+    examples=examples_more.LIST,
     args=ListArgs,
     result=ListResult,
     render=render.render_list,
@@ -188,7 +188,7 @@ def list_architectures(ctx: ToolContext, args: ListArgs) -> ListResult:
     name="architecture.show",
     description="Show one architecture in full with its version history.",
     example="show me the prod-web architecture",
-    examples=examples.SHOW,
+    examples=examples_more.SHOW,
     args=NameArgs,
     result=ShowResult,
     render=render.render_show,
@@ -205,7 +205,7 @@ def show(ctx: ToolContext, args: NameArgs) -> ShowResult:
     name="architecture.drift",
     description="Compare a deployed architecture's stack with what discovery finds in AWS now.",
     example="has prod-web drifted?",
-    examples=examples.DRIFT,
+    examples=examples_more.DRIFT,
     args=NameArgs,
     result=DriftResult,
     render=render.render_drift,
@@ -234,7 +234,7 @@ def _preview_destroy(ctx: ToolContext, args: DestroyArgs) -> ActionPlan:
     name="architecture.deploy",
     description="Deploy an architecture version with a CloudFormation change set, after approval.",
     example="deploy prod-web",
-    examples=examples.DEPLOY,
+    examples=examples_more.DEPLOY,
     args=DeployArgs,
     result=DeployResult,
     render=render.render_deploy,
@@ -254,7 +254,7 @@ def deploy(ctx: ToolContext, plan: ActionPlan) -> DeployResult:
     name="architecture.destroy",
     description="Delete a deployed architecture's stack after final snapshots of its data.",
     example="tear down the prod-web architecture",
-    examples=examples.DESTROY,
+    examples=examples_more.DESTROY,
     args=DestroyArgs,
     result=DeployResult,
     render=render.render_deploy,

@@ -36,6 +36,18 @@ PRICE: tuple[str, ...] = (
     "what's the list price of an m5.large",
     "price of a NAT gateway in eu-west-1",
     "look up the price of gp3 storage in us-east-1",
+    "t3.medium price?",
+    "on-demand hourly for c6i.large in eu-west-1",
+    "how much is gp3 per GB in Ireland",
+    "what's the per-hour cost of a NAT gateway in us-east-1",
+    "price of an elastic ip",
+    "lambda arm pricing per GB-second",
+    "rds postgres db.m5.large multi-az hourly rate",
+    "what does S3 glacier cost per GB",
+    "list price for a network load balancer",
+    "price check: r6g.xlarge in London",
+    "cost of io2 storage per GB-month",
+    "quick one, what does AWS charge per hour for an m7g.large in Frankfurt",
 )
 
 ESTIMATE: tuple[str, ...] = (
@@ -69,6 +81,18 @@ ESTIMATE: tuple[str, ...] = (
     "estimate costs by resource type in us-east-1",
     "cost estimate for everything we run",
     "give me our monthly estimate by account",
+    "monthly burn?",
+    "what would 3 m5.large plus a NAT gateway cost per month",
+    "how much are we burning per month in eu-west-1",
+    "run-rate by team tag",
+    "monthly cost of everything tagged env=staging",
+    "if I spin up 10 t3.medium in us-east-1 what's that a month",
+    "estimate 2 TB of gp3 and a db.r6g.large per month",
+    "what's the estate's monthly run-rate per account",
+    "current monthly run rate at list price",
+    "price out an ALB, 2 c5.xlarge and 500 GB of S3 monthly",
+    "what's our infrastructure costing per month, by resource type",
+    "we're thinking of adding 4 more c5.2xlarge for the batch jobs, what would that add per month",
 )
 
 TOP_RESOURCES: tuple[str, ...] = (
@@ -100,6 +124,18 @@ TOP_RESOURCES: tuple[str, ...] = (
     "which resources have the highest monthly cost",
     "name our five costliest resources",
     "list the top spenders among our resources",
+    "top spenders?",
+    "what are the 3 most expensive things in eu-west-1",
+    "which resources cost the most, top 10",
+    "biggest line items in the estate by monthly cost",
+    "what's the priciest resource we run",
+    "rank the costliest resources in us-east-1",
+    "which resources make up most of the run-rate",
+    "which single box costs the most",
+    "top 15 most expensive resources",
+    "most expensive stuff in Ireland?",
+    "what are the heavy hitters by cost",
+    "finance asked which individual resources are driving our run-rate, top 10 please",
 )
 
 ACTUALS: tuple[str, ...] = (
@@ -139,6 +175,18 @@ ACTUALS: tuple[str, ...] = (
     "bill per linked account for october",
     "show me the AWS bill per region",
     "our bill by service for last month",
+    "cost by team last month",
+    "what did we spend last quarter",
+    "how much did rds cost us in september",
+    "spend this month so far, by service",
+    "month-to-date spend?",
+    "what was the bill in august by account",
+    "how much did we pay for data transfer last month",
+    "daily spend over the last 14 days",
+    "costs grouped by region for last week",
+    "show me what we spent per service over the past 90 days",
+    "how much did the data team's resources cost last month",
+    "finance wants last month's numbers split by account, how much did we actually spend",
 )
 
 FORECAST: tuple[str, ...] = (
@@ -167,6 +215,18 @@ FORECAST: tuple[str, ...] = (
     "forecast the bill for this month",
     "what's the month-end forecast",
     "projected spend for the current month",
+    "where will we land this month",
+    "end-of-month projection?",
+    "are we going to blow the budget this month",
+    "forecast the month-end bill",
+    "what's the bill going to be by the end of the month",
+    "projected total for this month",
+    "estimated spend for the rest of this month",
+    "how much will we spend in total this month",
+    "predicted AWS bill for the month",
+    "month-end number?",
+    "what's the forecast looking like",
+    "the budget is 20k this month, where is the bill going to end up",
 )
 
 SPIKE: tuple[str, ...] = (
@@ -195,6 +255,18 @@ SPIKE: tuple[str, ...] = (
     "why did spend spike last week",
     "explain why the bill jumped in october",
     "investigate why EC2 costs jumped yesterday",
+    "why's the bill so high this week",
+    "spend jumped yesterday, what happened",
+    "what's behind the increase in EC2 costs since friday",
+    "cost anomaly on monday, root cause?",
+    "why did our costs go up so much last month",
+    "investigate the jump in data transfer charges",
+    "something spiked our bill over the weekend, find it",
+    "what made spending double on thursday",
+    "why are NAT costs suddenly higher",
+    "explain the cost increase this week",
+    "spike in spend, what drove it",
+    "the cost alert fired this morning, can you figure out what made spend jump yesterday",
 )
 
 RECOMMENDATIONS: tuple[str, ...] = (
@@ -238,6 +310,18 @@ RECOMMENDATIONS: tuple[str, ...] = (
     "list the resources wasting money",
     "unused capacity that's wasting money in eu-west-1",
     "show what's wasting money and how to fix it",
+    "how do we get the bill down",
+    "rightsizing recommendations?",
+    "anything we should downsize",
+    "quick wins to save money in us-east-1",
+    "gp2 to gp3 candidates?",
+    "what can we switch off to save money",
+    "cost optimisation report for eu-west-1",
+    "ways to cut spend, with evidence",
+    "where can we save the most",
+    "are we overprovisioned anywhere",
+    "savings?",
+    "we've been asked to cut the AWS bill by 15%, where should we start",
 )
 
 CHART: tuple[str, ...] = (
@@ -272,4 +356,16 @@ CHART: tuple[str, ...] = (
     "a visual of spend by service",
     "visualise this month's AWS bill",
     "visualise the spend by account",
+    "graph spend by service for the last 30 days",
+    "chart of daily costs pls",
+    "spend trend as a picture",
+    "plot spend by account for 60 days",
+    "can you chart our AWS costs over the past quarter",
+    "breakdown chart of costs by region",
+    "line chart of daily spend this month",
+    "make a graph of costs by usage type",
+    "visual of the cost trend for the last 2 weeks",
+    "plot spend by tag team",
+    "bar chart of cost per service, last 90 days",
+    "for the monthly review I need a chart of spend by service over the last 90 days",
 )

@@ -8,7 +8,7 @@ The services are imported when a tool runs, so loading the registry stays light.
 from __future__ import annotations
 
 from tools.context import ToolContext
-from tools.discovery import examples, render
+from tools.discovery import examples, examples_more, render
 from tools.discovery.models import (
     BlastArgs,
     ChangesArgs,
@@ -130,7 +130,7 @@ def changes(ctx: ToolContext, args: ChangesArgs) -> ChangesResult:
         "Show what a resource depends on, or what depends on it, with the reason for each link."
     ),
     example="what does web-1 depend on?",
-    examples=examples.DEPENDENCIES,
+    examples=examples_more.DEPENDENCIES,
     args=GraphArgs,
     result=GraphResult,
     render=render.render_graph,
@@ -152,7 +152,7 @@ def graph_dependencies(ctx: ToolContext, args: GraphArgs) -> GraphResult:
     name="graph.blast_radius",
     description="Say what breaks if a resource fails, with the path explaining each one.",
     example="what breaks if db-prod fails?",
-    examples=examples.BLAST_RADIUS,
+    examples=examples_more.BLAST_RADIUS,
     args=BlastArgs,
     result=GraphResult,
     render=render.render_graph,
@@ -174,7 +174,7 @@ def graph_blast_radius(ctx: ToolContext, args: BlastArgs) -> GraphResult:
     name="graph.migration_order",
     description="Order a VPC's resources for migration: dependencies first, cycles moved together.",
     example="in what order could we migrate prod-vpc?",
-    examples=examples.MIGRATION_ORDER,
+    examples=examples_more.MIGRATION_ORDER,
     args=MigrationArgs,
     result=MigrationResult,
     render=render.render_migration,
@@ -199,7 +199,7 @@ def graph_migration_order(ctx: ToolContext, args: MigrationArgs) -> MigrationRes
         "exposure), with reasons."
     ),
     example="how risky is it to migrate db-prod?",
-    examples=examples.MIGRATION_RISK,
+    examples=examples_more.MIGRATION_RISK,
     args=RiskArgs,
     result=RiskResult,
     render=render.render_risk,
@@ -271,7 +271,7 @@ def security_public_exposure(ctx: ToolContext, args: ScopeArgs) -> ExposureResul
     name="graph.diagram",
     description="Draw a VPC, or a resource and its neighbours, with AWS icons (PNG in the thread).",
     example="draw a diagram of prod-vpc",
-    examples=examples.DIAGRAM,
+    examples=examples_more.DIAGRAM,
     args=DiagramArgs,
     result=DiagramResult,
     render=render.render_diagram,

@@ -36,6 +36,12 @@ LIST_INSTANCES: tuple[str, ...] = (
     "which hosts carry the tag owner:platform",
     "show the hosts tagged team:data in eu-west-1",
     "hosts with project:search?",
+    "what instances have we got in us-east-1",
+    "list stopped boxes",
+    "ec2 list for Ireland",
+    "running servers tagged team=web?",
+    "show all VMs across accounts",
+    "which instances are up in eu-west-1 right now",
 )
 
 DESCRIBE_INSTANCE: tuple[str, ...] = (
@@ -76,6 +82,12 @@ DESCRIBE_INSTANCE: tuple[str, ...] = (
     "details on the box named batch-worker",
     "the machine called legacy-app: what is it running on",
     "show me the server named analytics-1",
+    "what's web-1's instance type and IP",
+    "is batch-worker up?",
+    "web-2 details?",
+    "tell me about the analytics-1 box",
+    "which AZ is legacy-app in",
+    "what does i-0123456789abcdef0 look like",
 )
 
 MODIFY_INSTANCE_TYPE: tuple[str, ...] = (
@@ -101,6 +113,12 @@ MODIFY_INSTANCE_TYPE: tuple[str, ...] = (
     "migrate legacy-app from m4.large to m6i.large",
     "change web-1 instance size to t3.medium",
     "resize instance i-0abc123def4567890 in Ireland to m5.large",
+    "resize analytics-1 to r6i.xlarge",
+    "web-2 needs more cpu, change it to c5.large",
+    "downgrade batch-worker to t3.small",
+    "move web-1 to an m6i.large",
+    "change legacy-app's size to t3.large",
+    "please upsize web-2 to t3.xlarge",
 )
 
 STOP_INSTANCES: tuple[str, ...] = (
@@ -126,6 +144,12 @@ STOP_INSTANCES: tuple[str, ...] = (
     "power off analytics-1 and batch-worker",
     "go ahead and stop web-2",
     "stop ec2 instance batch-worker",
+    "please stop batch-worker",
+    "shut web-1 down",
+    "turn analytics-1 off for the weekend",
+    "stop web-2 in us-east-1",
+    "power down i-0abc123def4567890",
+    "stop the batch-worker box to save money",
 )
 
 START_INSTANCES: tuple[str, ...] = (
@@ -156,6 +180,12 @@ START_INSTANCES: tuple[str, ...] = (
     "start up analytics-1",
     "bring web-1 up in us-east-1",
     "turn legacy-app on, we need it today",
+    "start web-2 again",
+    "bring batch-worker back online",
+    "turn analytics-1 back on",
+    "power on i-0123456789abcdef0",
+    "start the web-1 server in us-east-1",
+    "legacy-app needs to be running, start it",
 )
 
 REBOOT_INSTANCES: tuple[str, ...] = (
@@ -181,6 +211,12 @@ REBOOT_INSTANCES: tuple[str, ...] = (
     "power cycle analytics-1",
     "reboot ec2 instance web-1 in us-east-1",
     "go ahead and bounce batch-worker",
+    "reboot legacy-app",
+    "restart batch-worker, it's stuck",
+    "bounce analytics-1",
+    "reboot web-2 please",
+    "restart i-0abc123def4567890 in eu-west-1",
+    "give batch-worker a restart",
 )
 
 RELEASE_ADDRESS: tuple[str, ...] = (
@@ -206,4 +242,10 @@ RELEASE_ADDRESS: tuple[str, ...] = (
     "go ahead and release spare-ip",
     "clean up the spare-ip elastic ip by releasing it",
     "release EIP 3.91.20.145",
+    "release the idle EIP spare-ip",
+    "free spare-ip",
+    "release eipalloc-0123456789abcdef0",
+    "give back the unused elastic ip 54.210.17.8",
+    "release the elastic ip called spare-ip in us-east-1",
+    "spare-ip is unattached, release it",
 )

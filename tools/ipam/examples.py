@@ -32,6 +32,11 @@ POOLS: tuple[str, ...] = (
     "list all the pools with their CIDRs",
     "what pools are there in N. Virginia?",
     "pools per region please",
+    "which pools have we got",
+    "show me the ipam pools in us-east-1",
+    "pools?",
+    "list all address pools and their utilisation",
+    "what prod pools exist",
 )
 
 SHOW_POOL: tuple[str, ...] = (
@@ -62,6 +67,12 @@ SHOW_POOL: tuple[str, ...] = (
     "describe the shared pool",
     "describe the eu-west-1-dev ipam pool",
     "describe pool cloud in detail",
+    "what's been allocated from us-east-1-dev",
+    "show me the shared pool's allocations and reservations",
+    "eu-west-1-prod pool details",
+    "who owns the blocks in us-east-1-staging",
+    "what's in the cloud pool right now",
+    "recent activity in pool eu-west-1-dev",
 )
 
 CREATE_POOL: tuple[str, ...] = (
@@ -86,6 +97,11 @@ CREATE_POOL: tuple[str, ...] = (
     "create pool dev-eu-2 with 10.25.0.0/16 under eu-west-1-dev, environment dev",
     "set up a new ip pool qa-eu with 10.21.0.0/16 under eu-west-1-staging",
     "create a pool named lab with 10.9.0.0/16 under us-east-1-staging",
+    "create pool test-eu with 10.26.0.0/16 under eu-west-1-dev",
+    "new pool called payments-dev, 10.4.64.0/18, parent us-east-1-dev",
+    "add a child pool web-prod 10.1.64.0/18 to us-east-1-prod",
+    "make an ipam pool for the data team: data-prod, 10.16.128.0/17 in eu-west-1-prod",
+    "spin up a new pool sandbox with 10.10.0.0/16 under cloud",
 )
 
 ALLOCATE: tuple[str, ...] = (
@@ -113,6 +129,12 @@ ALLOCATE: tuple[str, ...] = (
     "new VPC block please: /20 from us-east-1-dev, owner platform",
     "take a /24 from eu-west-1-prod, best fit, for the reporting vpc",
     "pick a free /16 out of cloud for ap-southeast-1",
+    "allocate a /24 for the new analytics vpc from eu-west-1-staging",
+    "need a /20 from us-east-1-prod for checkout",
+    "reserve 10.4.8.0/24 in us-east-1-dev for the build farm",
+    "grab the next /22 out of eu-west-1-dev",
+    "allocate enough space for 1000 hosts from us-east-1-prod",
+    "carve a /23 from the shared pool for the transit vpc",
 )
 
 RELEASE: tuple[str, ...] = (
@@ -137,6 +159,11 @@ RELEASE: tuple[str, ...] = (
     "return the reserved range 10.9.0.0/24",
     "delete the allocation 10.24.8.0/22 in eu-west-1-dev",
     "release the 10.1.8.0/21 block",
+    "release 10.4.8.0/22 from us-east-1-dev",
+    "give 10.16.8.0/22 back to eu-west-1-prod",
+    "free up the reservation 10.20.0.0/24",
+    "return 10.8.4.0/24 to us-east-1-staging",
+    "deallocate 10.24.0.0/22, that vpc is gone",
 )
 
 ANALYZE: tuple[str, ...] = (
@@ -167,6 +194,12 @@ ANALYZE: tuple[str, ...] = (
     "list the free blocks of pool shared",
     "which free ranges does eu-west-1-dev still have",
     "free space blocks in pool cloud",
+    "how much space is left in us-east-1-prod",
+    "utilisation report for eu-west-1-dev",
+    "are we about to run out of ips in the shared pool",
+    "fragmentation and runway of us-east-1-prod",
+    "runway and utilisation of the cloud pool",
+    "analyse eu-west-1-staging",
 )
 
 FIND_CONFLICTS: tuple[str, ...] = (
@@ -194,6 +227,12 @@ FIND_CONFLICTS: tuple[str, ...] = (
     "pool overlaps in the ipam plan",
     "any ipam pools whose cidrs collide",
     "inside ipam, which allocations collide with each other",
+    "any overlaps?",
+    "are our allocations compliant with the pool rules",
+    "duplicate cidrs in ipam?",
+    "check ipam for conflicting allocations and rule violations",
+    "overlapping blocks in eu-west-1-prod",
+    "find clashing ranges across the pools",
 )
 
 RECONCILE: tuple[str, ...] = (
@@ -232,6 +271,12 @@ RECONCILE: tuple[str, ...] = (
     "any drift in our ipam?",
     "display the drift between ipam and aws in us-east-1",
     "ipam drift for eu-west-1",
+    "is ipam out of sync with aws?",
+    "which vpcs aren't in ipam",
+    "reconcile the ipam plan with the live vpcs",
+    "stale ipam allocations?",
+    "compare our ip plan with what's actually in aws in eu-west-1",
+    "unmanaged vpcs and subnets in us-east-1",
 )
 
 CHECK_PEERING: tuple[str, ...] = (
@@ -258,6 +303,11 @@ CHECK_PEERING: tuple[str, ...] = (
     "overlap check for peering analytics-vpc with prod-vpc",
     "can prod-vpc and shared-vpc ever be peered",
     "could analytics-vpc and prod-vpc never peer because of overlap",
+    "can analytics-vpc peer with prod-vpc?",
+    "peering prod-vpc and shared-vpc, any overlap?",
+    "would shared-vpc and analytics-vpc clash if we peered them",
+    "check whether prod-vpc can be peered with vpc-0123456789abcdef0",
+    "are analytics-vpc and shared-vpc peerable",
 )
 
 PLAN_SUBNETS: tuple[str, ...] = (
@@ -282,6 +332,11 @@ PLAN_SUBNETS: tuple[str, ...] = (
     "give me subnet cidrs for 10.6.0.0/20 across 3 AZs",
     "plan private and isolated subnets for 10.18.0.0/19",
     "split 10.7.0.0/20 into 6 subnets over 3 AZs",
+    "subnets for 10.12.0.0/20 across 3 AZs",
+    "carve 10.30.0.0/16 into public, private and data subnets over 2 AZs",
+    "how to split 10.14.0.0/22 into subnets",
+    "plan a subnet layout for 10.40.0.0/19 with 300 hosts per private subnet",
+    "subnet design for a new vpc 10.22.0.0/20 in eu-west-1",
 )
 
 ADOPT: tuple[str, ...] = (
@@ -313,4 +368,10 @@ ADOPT: tuple[str, ...] = (
     "have ipam take over shared-vpc",
     "take prod-vpc and shared-vpc under ipam control",
     "bring prod-vpc and analytics-vpc into ipam",
+    "adopt shared-vpc",
+    "bring the unmanaged vpcs in eu-west-1 under ipam",
+    "adopt prod-private-a into ipam",
+    "put analytics-vpc under ipam control",
+    "adopt all the untracked subnets in us-east-1",
+    "let ipam manage prod-vpc from now on",
 )

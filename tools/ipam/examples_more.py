@@ -30,6 +30,11 @@ APPLY_TEMPLATE: tuple[str, ...] = (
     "use the hybrid template with 10.0.0.0/8 and reserve 10.255.0.0/16 for the data centre",
     "template a flat ipam for 172.16.0.0/12 called lab",
     "create pools for every region and environment under 10.0.0.0/8",
+    "set up ipam with the regional template on 10.0.0.0/8",
+    "apply the hierarchical template for 10.0.0.0/8 with prod, staging and dev",
+    "bootstrap a flat ipam on 172.16.0.0/12",
+    "create the pool tree for 10.0.0.0/8 using the cloud-native template",
+    "lay out a hybrid ipam for 10.0.0.0/8 with 10.250.0.0/16 kept for on-prem",
 )
 
 
@@ -55,6 +60,11 @@ IMPORT: tuple[str, ...] = (
     "import pools from the Amazon VPC IPAM in the 123456789012 account",
     "load allocations: kind,name,parent,cidr allocation,ci-vpc,us-east-1-dev,10.4.8.0/22",
     "upload and import our IP plan csv",
+    "import this csv into ipam",
+    "load our pools from the attached json",
+    "import the pools from amazon ipam in us-east-1",
+    "bulk load these allocations from csv",
+    "do a dry run import of this pool json",
 )
 
 
@@ -84,6 +94,11 @@ EXPORT: tuple[str, ...] = (
     "hcl for our ipam pools",
     "terraform hcl of the shared pool",
     "export pool cloud in hcl",
+    "export all pools as json",
+    "give me the ipam data as csv",
+    "terraform export of the ipam pools",
+    "export the shared pool and its allocations as csv",
+    "download pools as json",
 )
 
 
@@ -117,4 +132,9 @@ PICTURE: tuple[str, ...] = (
     "plot pool cloud's free and used space",
     "diagram of the us-east-1 pool",
     "diagram pool shared",
+    "draw pool us-east-1-dev",
+    "picture of the shared pool's space",
+    "visualise the eu-west-1-prod pool's address space",
+    "show the cloud pool's address map as a png",
+    "draw the free and used blocks of us-east-1-staging",
 )
