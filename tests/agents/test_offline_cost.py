@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from agents.offline.router import default_understanding, route
-from agents.offline.training import example_lexicon
-from agents.offline.utterance import Utterance
+from agents.offline.router import route
+from tests.agents.slots import args_for, assert_slots
 
 pytestmark = pytest.mark.time_sensitive
 
@@ -200,20 +199,9 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-def args_for(tool: str, text: str) -> dict[str, Any]:
-    """The arguments ``tool`` gets from ``text``: its slots, linked, and valid."""
-    understanding = default_understanding()
-    spec = understanding.registry.get(tool)
-    decision = understanding.build(Utterance(text), spec, example_lexicon())
-    assert decision.calls, (text, decision)
-    return decision.calls[0].args
-
-
 @pytest.mark.parametrize(("text", "tool", "expected"), SLOT_CASES)
 def test_slots_read_the_arguments(text: str, tool: str, expected: dict[str, Any]) -> None:
-    args = args_for(tool, text)
-    for key, value in expected.items():
-        assert args.get(key) == value, (text, key, args)
+    assert_slots(text, tool, expected)
 
 
 def test_spike_and_actuals_read_one_period_vocabulary() -> None:

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from agents.offline.router import default_understanding, route
-from agents.offline.training import example_lexicon
-from agents.offline.utterance import Utterance
+from agents.offline.router import route
+from tests.agents.slots import assert_slots
 from tools.registry import load_builtin_tools
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
@@ -577,13 +576,7 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
 
 @pytest.mark.parametrize(("text", "tool", "expected"), SLOT_CASES)
 def test_slots_read_the_arguments(text: str, tool: str, expected: dict[str, Any]) -> None:
-    understanding = default_understanding()
-    spec = understanding.registry.get(tool)
-    decision = understanding.build(Utterance(text), spec, example_lexicon())
-    assert decision.calls, (text, decision)
-    args = decision.calls[0].args
-    for key, value in expected.items():
-        assert args.get(key) == value, (text, key, args)
+    assert_slots(text, tool, expected)
 
 
 def test_a_new_pool_named_like_a_region_sets_no_region_of_its_own() -> None:

@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from agents.offline.router import default_understanding, route
+from agents.offline.router import route
 from agents.offline.rules.discovery import SERVICE_WORDS
-from agents.offline.training import example_lexicon
-from agents.offline.utterance import Utterance
+from tests.agents.slots import assert_slots
 from tools.discovery.collectors import COLLECTORS
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
@@ -371,13 +370,7 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
 
 @pytest.mark.parametrize(("text", "tool", "expected"), SLOT_CASES, ids=[c[0] for c in SLOT_CASES])
 def test_slots_read_the_arguments(text: str, tool: str, expected: dict[str, Any]) -> None:
-    understanding = default_understanding()
-    spec = understanding.registry.get(tool)
-    decision = understanding.build(Utterance(text), spec, example_lexicon())
-    assert decision.calls, (text, decision)
-    args = decision.calls[0].args
-    for key, value in expected.items():
-        assert args.get(key) == value, (key, args)
+    assert_slots(text, tool, expected)
 
 
 def test_scan_services_are_the_collectors_names() -> None:
