@@ -102,9 +102,13 @@ class CloudFabric:
         self.scheduler = scheduler
 
     def close(self) -> None:
-        """Stop background work, release connections and stop the sandbox."""
+        """Stop background work, release connections and stop the sandbox.
+
+        A sweep still running (an expiry telling its conversation, a recovered execution) is
+        waited for: closing the checkpoints or the store under it would break it mid-write.
+        """
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=True)
             self.scheduler = None
         self.checkpoints.close()
         self.coordination.close()
