@@ -123,11 +123,12 @@ def eval_offline(
 ) -> None:
     """Accuracy of the offline model per domain on phrasings it never learned from, and the
     most confused pairs."""
-    from agents.offline.evaluate import evaluate, load_rows, summary
+    from agents.offline.evaluate import evaluate, load_rows, load_world, summary
     from agents.offline.router import default_understanding
 
     files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    report = evaluate(default_understanding(), load_rows(files))
+    world = load_world((path if path.is_dir() else path.parent) / "world.json")
+    report = evaluate(default_understanding(), load_rows(files), world)
     for line in summary(report):
         typer.echo(line)
     for row, got in report.misses[:misses]:

@@ -2,7 +2,13 @@
 
 Each JSON line is ``{"text": ..., "tool": ..., "args": {...}}``: a phrasing is right when the
 model calls that tool with every labelled argument (strings compared without case, lists as
-sets). ``cloudfabric eval`` prints accuracy overall and per domain, and the most confused pairs.
+sets). A follow-up carries ``"after": "<the thread's previous message>"``: that message is
+decided first, and the row is decided in its thread, as chat would. ``cloudfabric eval`` prints
+accuracy overall and per domain, and the most confused pairs.
+
+The phrasings were written against a workspace that holds a few more things than the sandbox
+(architectures designed earlier, say): ``world.json`` beside them lists those by kind, and they
+are added to the lexicon while scoring, so "destroy billing" is scored where billing exists.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from agents.offline.decision import Decision
+from agents.offline.followups import Context
+from agents.offline.lexicon import Entity, Lexicon
 from agents.offline.masking import mask
-from agents.offline.understand import CLASSIFIED_CHARS, Understanding
+from agents.offline.understand import CLASSIFIED_CHARS, Understanding, decide_in_thread
 from agents.offline.utterance import Utterance
 
 ASKED = "(asked)"
@@ -33,11 +41,13 @@ class Row:
         text: what a person typed.
         tool: the tool it asks for.
         args: the arguments a right answer must carry.
+        after: the thread's previous message, for a follow-up ("" for a first message).
     """
 
     text: str
     tool: str
     args: dict[str, Any] = field(default_factory=dict)
+    after: str = ""
 
     @property
     def domain(self) -> str:
@@ -105,27 +115,50 @@ def load_rows(paths: Iterable[Path]) -> list[Row]:
         for line in path.read_text(encoding="utf-8").splitlines():
             data = json.loads(line) if line.strip() else None
             if data and data.get("tool"):
-                rows.append(Row(data["text"], data["tool"], dict(data.get("args") or {})))
+                args = dict(data.get("args") or {})
+                rows.append(Row(data["text"], data["tool"], args, str(data.get("after") or "")))
     return rows
 
 
-def evaluate(understanding: Understanding, rows: list[Row]) -> Report:
-    """Score ``rows`` against what the model decides for each phrasing on its own.
+def load_world(path: Path) -> list[Entity]:
+    """The entities a ``world.json`` lists (``{"<kind>": ["<name>", ...]}``); none if absent.
+
+    Args:
+        path: the file.
+    """
+    if not path.is_file():
+        return []
+    listed: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
+    return [Entity(name, kind) for kind, names in listed.items() for name in names]
+
+
+def evaluate(understanding: Understanding, rows: list[Row], world: Iterable[Entity] = ()) -> Report:
+    """Score ``rows`` against what the model decides for each phrasing (in its thread).
 
     Args:
         understanding: the model.
         rows: labelled phrasings.
+        world: things that exist besides what ``understanding`` knows.
     """
-    lexicon = understanding.lexicon()
+    lexicon = Lexicon.of([*understanding.lexicon().entities, *world])
     masked = [mask(row.text[:CLASSIFIED_CHARS], lexicon) for row in rows]
     rankings = understanding.classifier.rank_many(masked, top=4)
     report = Report()
     for row, ranked in zip(rows, rankings, strict=True):
-        decision = understanding.decide_ranked(Utterance(row.text), ranked, lexicon)
+        if row.after:
+            decision = _followed_up(understanding, row, lexicon)
+        else:
+            decision = understanding.decide_ranked(Utterance(row.text), ranked, lexicon)
         got = _got(decision)
         right_tool = got == row.tool
         report.add(row, got, right_tool, right_tool and args_match(row.args, decision))
     return report
+
+
+def _followed_up(understanding: Understanding, row: Row, lexicon: Lexicon) -> Decision:
+    first = understanding.decide(row.after, lexicon)
+    context = Context(calls=list(first.calls), options=list(first.options))
+    return decide_in_thread(understanding, row.text, context, lexicon)
 
 
 def _got(decision: Decision) -> str:

@@ -14,7 +14,7 @@ slot builder and its targets linked to what exists. Then:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -321,15 +321,18 @@ def _missing(spec: ToolSpec, error: ValidationError) -> str:
     return wording.missing_argument(spec, field_name, description)
 
 
-def decide_in_thread(understanding: Understanding, text: str, context: Context) -> Decision:
+def decide_in_thread(
+    understanding: Understanding, text: str, context: Context, lexicon: Lexicon | None = None
+) -> Decision:
     """What to do about a message, given what the thread said before it.
 
     Args:
         understanding: the understanding layer.
         text: the message.
         context: the thread's last call and open question.
+        lexicon: what exists (default: ask ``understanding.lexicon``).
     """
-    lexicon = understanding.lexicon()
+    lexicon = lexicon if lexicon is not None else understanding.lexicon()
     if NEVER_MIND_MESSAGE.match(" ".join(text.lower().split())):
         return Decision.say(wording.NEVER_MIND)
     if context.options:
@@ -345,8 +348,19 @@ def decide_in_thread(understanding: Understanding, text: str, context: Context) 
                 return again
         rewritten = with_referents(text, last, target)
         domain = last.tool.split(".", 1)[0]
-        return understanding.decide(rewritten or text, lexicon, domain)
+        decision = understanding.decide(rewritten or text, lexicon, domain)
+        return _as_said(decision, rewritten, text) if rewritten else decision
     return understanding.decide(text, lexicon)
+
+
+def _as_said(decision: Decision, rewritten: str, said: str) -> Decision:
+    """Free-text arguments keep the person's words: "make it cheaper" stays as said, while
+    the target argument carries the name "it" stood for."""
+    calls = tuple(
+        Call(call.tool, {k: said if v == rewritten else v for k, v in call.args.items()})
+        for call in decision.calls
+    )
+    return replace(decision, calls=calls)
 
 
 def _confidently_new(understanding: Understanding, text: str, lexicon: Lexicon, last: str) -> bool:

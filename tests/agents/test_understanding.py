@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from agents.offline.classifier import OFF_TOPIC, Ranked
+from agents.offline.followups import Context
 from agents.offline.lexicon import Entity, Lexicon
 from agents.offline.router import decide
 from agents.offline.training import example_lexicon
-from agents.offline.understand import CONFIDENT, Understanding
+from agents.offline.understand import CONFIDENT, Understanding, decide_in_thread
 from bot.app import CloudFabric
 from core.sandbox.ipam import IPAM_POOL_TREE_CSV
 from tools.registry import load_builtin_tools
@@ -174,3 +175,11 @@ def test_a_question_is_answered_by_number_or_dropped(sandbox_app: CloudFabric) -
     say(sandbox_app, "stop web-9")
     assert "Nothing was changed" in say(sandbox_app, "never mind")
     assert len(sandbox_app.approvals.find()) == 1
+
+
+def test_a_pronoun_follow_up_keeps_the_persons_words_in_free_text() -> None:
+    shown = CHAT.decide("show me the prod-web architecture")
+    context = Context(calls=list(shown.calls))
+    [call] = decide_in_thread(CHAT, "can you make it cost less?", context).calls
+    assert call.tool == "architecture.refine"
+    assert call.args["change"] == "can you make it cost less?"

@@ -3,7 +3,9 @@
 One JSON Lines file per registry domain (``<domain>.jsonl``) holds phrasings a person might
 type, each labelled with the tool it must reach and the key arguments it must extract:
 ``{"text": ..., "tool": ..., "args": {...}}``. ``args`` holds only what the text says
-unambiguously, so a row may omit optional arguments.
+unambiguously, so a row may omit optional arguments. A follow-up adds ``"after"``: the message
+before it in the thread. ``world.json`` names what the phrasings assume exists besides the
+sandbox, by kind.
 
 ``safety.jsonl`` holds messages that must never produce a mutating call:
 ``{"text": ..., "expect": ..., "tool": ...}`` where ``expect`` is ``ask`` (a clarifying
@@ -71,7 +73,7 @@ def test_there_is_one_file_per_registry_domain() -> None:
 @pytest.mark.parametrize("path", TOOL_FILES, ids=[p.name for p in TOOL_FILES])
 def test_rows_name_a_tool_of_their_domain_and_their_arguments_validate(path: Path) -> None:
     for row in read_rows(path):
-        assert set(row) == {"text", "tool", "args"}, row
+        assert {"text", "tool", "args"} <= set(row) <= {"text", "tool", "args", "after"}, row
         assert row["tool"] in registry(), row
         spec = registry().get(row["tool"])
         assert spec.domain == path.stem, row
@@ -125,3 +127,12 @@ def test_no_row_is_a_registry_example() -> None:
     examples = {normalised(spec.example) for spec in registry().all()}
     texts = {normalised(row["text"]) for path in [*TOOL_FILES, SAFETY] for row in read_rows(path)}
     assert not examples & texts, "held out: the registry's own examples are not in the set"
+
+
+def test_the_world_names_only_kinds_the_lexicon_knows() -> None:
+    from agents.offline.evaluate import load_world
+    from agents.offline.training import EXAMPLE_NAMES
+
+    world = load_world(HERE / "world.json")
+    assert world, "world.json lists what the phrasings assume exists"
+    assert {entity.kind for entity in world} <= set(EXAMPLE_NAMES) | {"pool"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents.offline.evaluate import evaluate, load_rows, summary
+from agents.offline.evaluate import evaluate, load_rows, load_world, summary
 from agents.offline.router import default_understanding
 
 HERE = Path(__file__).parent
@@ -19,7 +19,7 @@ DOMAIN_FLOOR = 0.68
 
 def test_held_out_phrasings_reach_the_right_tool_with_the_right_arguments() -> None:
     rows = load_rows(sorted(HERE.glob("*.jsonl")))
-    report = evaluate(default_understanding(), rows)
+    report = evaluate(default_understanding(), rows, load_world(HERE / "world.json"))
     print("\n".join(summary(report)))
     assert report.total >= 25 * len({row.tool for row in rows})
     assert report.accuracy >= OVERALL_FLOOR
