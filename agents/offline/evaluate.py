@@ -2,9 +2,10 @@
 
 Each JSON line is ``{"text": ..., "tool": ..., "args": {...}}``: a phrasing is right when the
 model calls that tool with every labelled argument (strings compared without case, lists as
-sets). A follow-up carries ``"after": "<the thread's previous message>"``: that message is
-decided first, and the row is decided in its thread, as chat would. ``cloudfabric eval`` prints
-accuracy overall and per domain, and the most confused pairs.
+sets, lists of records one for one by their labelled fields). A follow-up carries ``"after":
+"<the thread's previous message>"``: that message is decided first, and the row is decided in
+its thread, as chat would. ``cloudfabric eval`` prints accuracy overall and per domain, and
+the most confused pairs.
 
 The phrasings were written against a workspace that holds a few more things than the sandbox
 (architectures designed earlier, say): ``world.json`` beside them lists those by kind, and they
@@ -195,10 +196,26 @@ def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, str) and isinstance(actual, str):
         return expected.strip().lower() == actual.strip().lower()
     if isinstance(expected, list) and isinstance(actual, list):
+        if any(isinstance(v, dict) for v in expected):
+            return _same_records(expected, actual)
         return {_norm(v) for v in expected} == {_norm(v) for v in actual}
     if isinstance(expected, dict) and isinstance(actual, dict):
         return all(_same(v, actual.get(k)) for k, v in expected.items())
     return bool(expected == actual)
+
+
+def _same_records(expected: list[Any], actual: list[Any]) -> bool:
+    """Lists of records (resources to price, say): as many as labelled, each one matched by
+    its labelled fields, so "two t3.micro" needs two."""
+    if len(expected) != len(actual):
+        return False
+    left = list(actual)
+    for want in expected:
+        hit = next((i for i, got in enumerate(left) if _same(want, got)), None)
+        if hit is None:
+            return False
+        left.pop(hit)
+    return True
 
 
 def _norm(value: Any) -> Any:
