@@ -196,6 +196,27 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
     # cost.actuals reads the same days and periods
     ("what did we spend over 45 days", "cost.actuals", {"days": 45}),
     ("spend since Friday", "cost.actuals", {"period": "since:friday"}),
+    ("aws bill for the last qtr", "cost.actuals", {"days": 90}),
+    ("spend over the past fortnight", "cost.actuals", {"days": 14}),
+    # cost.actuals: one total when no grouping is wanted, daily when asked
+    ("spend last month, no grouping", "cost.actuals", {"group_by": "none"}),
+    ("just the total for october", "cost.actuals", {"group_by": "none", "period": "month:10"}),
+    ("spend by account, yesterday", "cost.actuals", {"group_by": "account"}),
+    ("day by day costs since monday", "cost.actuals", {"granularity": "DAILY", "period": "since:monday"}),
+    # cost.estimate groups by resource kind however it is said
+    ("run rate split by resource kind", "cost.estimate", {"group_by": "kind"}),
+    ("monthly estimate per resource type", "cost.estimate", {"group_by": "kind"}),
+    # cost.top_resources: the count before or after the ranking word
+    ("the 4 priciest resources", "cost.top_resources", {"limit": 4}),
+    ("costliest 8 things we run", "cost.top_resources", {"limit": 8}),
+    ("top twelve cost items", "cost.top_resources", {"limit": 12}),
+    ("three most expensive resources in eu-west-1", "cost.top_resources", {"limit": 3, "region": "eu-west-1"}),
+    ("most expensive resources in eu-west-1", "cost.top_resources", {"limit": 5}),
+    # cost.price: the engine of a database class or cache node, Glacier as S3
+    ("db.m5.large postgresql price", "cost.price", {"service": "rds", "engine": "postgres"}),
+    ("cache.r6g.large valkey per hour", "cost.price", {"service": "elasticache", "engine": "valkey"}),
+    ("memcached on cache.t3.small, how much", "cost.price", {"service": "elasticache", "engine": "memcached"}),
+    ("glacier per GB in eu-west-1", "cost.price", {"service": "s3", "item": "glacier"}),
 ]  # fmt: skip
 
 
@@ -234,6 +255,21 @@ def test_proposed_resources_are_parsed_into_the_estimate() -> None:
         True,
         200,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("two t3.micro in us-east-1", ["ec2_instance"] * 2),
+        ("a pair of m5.large and 3 NAT gateways", ["ec2_instance"] * 2 + ["nat_gateway"] * 3),
+        ("a load balancer and two elastic IPs", ["load_balancer"] + ["elastic_ip"] * 2),
+        ("an m5.large behind 2 ALBs in us-east-2", ["ec2_instance"] + ["load_balancer"] * 2),
+        ("a nat gateway in eu-west-1", ["nat_gateway"]),
+    ],
+)
+def test_proposed_resources_are_counted(text: str, kinds: list[str]) -> None:
+    resources = args_for("cost.estimate", f"what would {text} cost per month")["resources"]
+    assert [r["kind"] for r in resources] == kinds
 
 
 def test_ec2_phrasings_still_reach_ec2_tools() -> None:

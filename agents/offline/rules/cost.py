@@ -9,7 +9,7 @@ from typing import Any
 
 from agents.offline.rules import cost_entities as ce
 from agents.offline.slots import Slots, Target
-from agents.offline.utterance import ENTITY_LIMIT, Utterance, whole_number
+from agents.offline.utterance import ENTITY_LIMIT, Utterance
 from core import patterns
 
 _FIX_WORDS = """
@@ -40,11 +40,28 @@ def _price_args(u: Utterance) -> dict[str, Any]:
         args["item"] = item
     if u.has(r"\bmulti[- ]?az\b"):
         args["multi_az"] = True
-    if u.has(r"\bmysql\b"):
-        args["engine"] = "mysql"
+    engine = _engine(u, service)
+    if engine:
+        args["engine"] = engine
     if u.has(r"\b(arm|graviton|arm64)\b"):
         args["arch"] = "arm"
     return args
+
+
+ENGINES = {
+    "rds": ((r"\bmysql\b", "mysql"), (r"\bpostgres(?:ql)?\b|\bpg\b", "postgres")),
+    "elasticache": (
+        (r"\bredis\b", "redis"),
+        (r"\bvalkey\b", "valkey"),
+        (r"\bmemcached?\b", "memcached"),
+    ),
+}
+"""Database and cache engines a price question may name, by service."""
+
+
+def _engine(u: Utterance, service: str) -> str | None:
+    """The engine named for an RDS class or a cache node ("db.t3.medium postgres")."""
+    return next((name for pattern, name in ENGINES.get(service, ()) if u.has(pattern)), None)
 
 
 def _price_service(u: Utterance, types: list[str]) -> tuple[str, str | None]:
@@ -74,7 +91,7 @@ def _price_service(u: Utterance, types: list[str]) -> tuple[str, str | None]:
         (r"\blambda\b.*\b(request|invocation)s?\b", "lambda_requests", None),
         (r"\blambda\b", "lambda_duration", None),
         (r"\bs3\b.*\b(put|get) requests?\b", "s3_requests", _s3_request(u)),
-        (r"\bs3\b", "s3", _s3_class(u)),
+        (r"\bs3\b|\bglacier\b|\bobject storage\b", "s3", _s3_class(u)),
         (r"\bdynamodb\b", "dynamodb", _dynamodb_item(u)),
         (r"\b(data transfer|egress|transfer out)\b", "data_transfer", None),
     ]
@@ -121,21 +138,40 @@ def _estimate_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
+RANKED = r"(?:most|priciest|costliest|dearest|biggest|largest|highest|expensive|top)"
+TOP_COUNT = patterns.compile(
+    rf"\btop\s+{ce.COUNT}\b|(?:^|[^\w-]){ce.COUNT}\s+{RANKED}\b|\b{RANKED}\s+{ce.COUNT}\b"
+)
+"""How many to list: "top 10", "the 4 priciest", "five most expensive", "priciest 7"."""
+
+
 def _top_args(u: Utterance) -> dict[str, Any]:
-    match = patterns.search(r"\btop\s+(\d+)\b|\b(\d+)\s+most\b", u.lower)
-    limit = whole_number(match.group(1) or match.group(2)) if match else 5
+    match = TOP_COUNT.search(u.lower)
+    count = next((c for c in match.groups() if c), None) if match else None
+    limit = ce.how_many(count) if count else 5
     return {"limit": max(1, min(limit, 50)), **_region(u)}
+
+
+NO_GROUPING = (
+    r"\bno (?:grouping|breakdown|split)\b|\bwithout (?:any |a )?(?:grouping|breakdown|split)\b|"
+    r"\bun-?grouped\b|\bnot (?:grouped|broken down|split)\b|\b(?:just|only) (?:the |a |one )?"
+    r"(?:grand |overall )?(?:total|sum|number)\b|\b(?:grand|overall) total only\b"
+)
+"""One total rather than a line per service: "no grouping", "just the total"."""
 
 
 def _actuals_args(u: Utterance) -> dict[str, Any]:
     period = ce.period_mentioned(u)
-    args: dict[str, Any] = {"group_by": ce.grouping(u, "service")}
+    grouping = "none" if u.has(NO_GROUPING) else ce.grouping(u, "service")
+    args: dict[str, Any] = {"group_by": grouping}
     if period:
         args["period"] = period
     else:
         args["days"] = ce.days_back(u)
     if u.has(r"\b(monthly|per month|by month|month by month)\b"):
         args["granularity"] = "MONTHLY"
+    elif u.has(r"\b(daily|per day|by day|day by day|each day|every day)\b"):
+        args["granularity"] = "DAILY"
     return args
 
 

@@ -11,8 +11,12 @@ SIZE = r"(?:nano|micro|small|medium|large|\d*xlarge|metal(?:-\d+xl)?)"
 INSTANCE_TYPE = patterns.compile(rf"\b((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b")
 VOLUME_TYPE = patterns.compile(r"\b(gp2|gp3|io1|io2|st1|sc1)\b")
 ISO_DAY = patterns.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a pair of": 2,
+               "a couple of": 2, "a couple": 2}  # fmt: skip
+COUNT = r"(\d+|" + "|".join(COUNT_WORDS) + ")"
 QUANTITY_TYPE = patterns.compile(
-    rf"\b(\d+)\s*(?:x\s*)?((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b"
+    rf"\b{COUNT}\s*(?:x\s*)?((?:db\.|cache\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.{SIZE})\b"
 )
 GB_VOLUME = patterns.compile(r"\b(\d+)\s*(gb|tb)\s*(?:of\s+)?(gp2|gp3|io1|io2|st1|sc1)?\b")
 VOLUME_ID = patterns.compile(r"\bvol-[0-9a-f]{8,17}\b")
@@ -24,7 +28,7 @@ GROUP_WORDS = {
     "account": r"\b(by|per) (linked )?account\b",
     "region": r"\b(by|per) region\b",
     "usage_type": r"\b(by|per) usage[ -]?type\b",
-    "kind": r"\b(by|per) (kind|resource type|type)\b",
+    "kind": r"\b(by|per) (resource |the )?(kind|type)s?( of resource)?\b",
 }
 TAG_GROUP = patterns.compile(r"\b(?:by|per) (?:tag\s+)?([a-z][\w.-]*)(?:\s+tag)?\b")
 RESERVED_GROUPS = frozenset(
@@ -136,7 +140,8 @@ def days_back(u: Utterance, default: int = 30) -> int:
         return count
     for pattern, days in (
         (r"\b(last|past|this) week\b", 7), (r"\byesterday\b", 2),
-        (r"\b(last|past) quarter\b|\b90 days\b", 90), (r"\b(last|past|this) year\b", 365),
+        (r"\b(last|past) fortnight\b", 14),
+        (r"\b(last|past) (quarter|qtr)\b|\b90 days\b", 90), (r"\b(last|past|this) year\b", 365),
     ):  # fmt: skip
         if u.has(pattern):
             return days
@@ -219,20 +224,50 @@ def proposed_resources(u: Utterance) -> list[dict[str, Any]]:
     quantities = list(QUANTITY_TYPE.finditer(text, PROPOSED_LIMIT))
     counted = {m.group(2) for m in quantities}
     for match in quantities:
-        count = min(whole_number(match.group(1)), PROPOSED_LIMIT)
-        found += [_typed(u, match.group(2), region) for _ in range(count)]
+        found += [_typed(u, match.group(2), region) for _ in range(how_many(match.group(1)))]
     found += [_typed(u, kind, region) for kind in instance_types(u) if kind not in counted]
     _add_storage(found, text, region)
-    if u.has(r"\bnat( gateway)?s?\b"):
-        found.append({"kind": "nat_gateway", "region": region})
-    if u.has(r"\b(alb|application load balancer|load balancer)\b"):
-        found.append({"kind": "load_balancer", "volume_type": "application", "region": region})
-    if u.has(r"\b(elastic ip|eip|public ipv4|public ip)\b"):
-        found.append({"kind": "elastic_ip", "region": region})
+    _add_services(found, text, region)
     return [
         {"resource_id": f"#{i + 1}", "name": r.get("instance_type") or KIND_NAMES[r["kind"]], **r}
         for i, r in enumerate(found[:PROPOSED_LIMIT])
     ]
+
+
+COUNTED = rf"(?:(?:^|[^\w-]){COUNT}\s+(?:more |extra |new )?)?"
+"""An optional count before a thing ("two", "3 more"); never the digit ending a region name."""
+PRICED_SERVICES: list[tuple[str, dict[str, str], patterns.Pattern]] = [
+    (kind, extra, patterns.compile(rf"{COUNTED}\b(?:{words})\b"))
+    for kind, extra, words in (
+        ("nat_gateway", {}, r"nat(?: gateway)?s?"),
+        (
+            "load_balancer",
+            {"volume_type": "application"},
+            r"albs?|application load balancers?|load ?balancers?",
+        ),
+        ("elastic_ip", {}, r"elastic ips?|eips?|public ipv4s?|public ips?"),
+    )
+]
+"""Priced-by-the-hour services a proposal may name, each with how many ("two elastic IPs")."""
+
+
+def _add_services(found: list[dict[str, Any]], text: str, region: str) -> None:
+    """NAT gateways, load balancers and Elastic IPs, as many as said (one when no count)."""
+    for kind, extra, pattern in PRICED_SERVICES:
+        said = pattern.search(text)
+        if said:
+            count = how_many(said.group(1)) if said.group(1) else 1
+            found += [{"kind": kind, **extra, "region": region} for _ in range(count)]
+
+
+def how_many(word: str) -> int:
+    """How many a count says ("3", "two", "a pair of"), at most ``PROPOSED_LIMIT``.
+
+    Args:
+        word: what ``COUNT`` matched.
+    """
+    number = COUNT_WORDS.get(word) or whole_number(word)
+    return min(number, PROPOSED_LIMIT)
 
 
 def _add_storage(found: list[dict[str, Any]], text: str, region: str) -> None:
