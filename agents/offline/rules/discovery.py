@@ -1,5 +1,5 @@
-"""Arguments of the scan, inventory and exposure tools, read from the message (and the resource
-reading the graph tools share, in ``rules/graph.py``)."""
+"""Arguments of the scan and inventory tools, read from the message (and the resource and scope
+reading the graph and security tools share, in ``rules/graph.py`` and ``rules/security.py``)."""
 
 from __future__ import annotations
 
@@ -286,26 +286,11 @@ def _orphans_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-IN_USE_ONLY = patterns.compile(
-    r"\b(?:skip|skipping|exclude|excluding|ignore|ignoring|without|omit|omitting|leave out|"
-    r"leaving out|hide|hiding|drop|no)\b[^.?!]{0,40}\b(?:unused|unattached|idle|orphan(?:ed|s)?|"
-    r"dangling)\b|\bonly\b[^.?!]{0,40}\b(?:in use|in-use|used|attached|active)\b|"
-    r"\b(?:in use|in-use|attached|used)(?: ones| groups| sgs)? only\b"
-)
-"""Unused groups left out: "skip unused", "ignore the unattached ones", "only in-use groups"."""
-
-
-def _risky_groups_args(u: Utterance) -> dict[str, Any]:
-    return {**_scope(u), "include_unused": not IN_USE_ONLY.search(u.lower)}
-
-
 SLOTS: list[Slots] = [
     Slots("discovery.scan", _scan_args),
     Slots("inventory.search", _search_args),
     Slots("inventory.describe", _with_resource),
     Slots("inventory.changes", _changes_args),
-    Slots("security.risky_security_groups", _risky_groups_args),
-    Slots("security.public_exposure", region),
     Slots("inventory.orphans", _orphans_args),
 ]
 

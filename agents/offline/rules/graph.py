@@ -11,7 +11,7 @@ from agents.offline.utterance import Utterance, whole_number
 from core import patterns
 
 ACTIVE = patterns.compile(
-    r"\b(?:depends? on|depend upon|rel(?:y|ies) on|uses?|needs?|references?|refers to|"
+    r"\b(?:depends? on|depend upon|rel(?:y|ies) on|uses?|needs?|requires?|references?|refers to|"
     r"points? (?:to|at)|calls?|talks? to|connects? to|(?:is|are) attached to|"
     r"runs? (?:on|in|inside)|lives? in|sits? in|"
     r"(?:is|are|gets?|was|were) (?:built|running|hosted|deployed|placed|sitting|living) "
@@ -19,16 +19,21 @@ ACTIVE = patterns.compile(
 )
 """A verb of needing: the resource before it is the one that needs ('what does X use'),
 after it the one needed ('what depends on X', 'who references X', 'what is built in X')."""
-PASSIVE = patterns.compile(r"\b(?:used|referenced|needed|depended on|relied on|called) by\b")
+PASSIVE = patterns.compile(
+    r"\b(?:used|referenced|needed|required|depended on|relied on|called) by\b"
+)
 """The same, turned round: 'is X used by anything', 'what is used by X'."""
 DEPENDENTS_WORDS = patterns.compile(
-    r"\b(?:dependents|inbound|incoming|upstream|consumers?|callers?|reverse dependencies)\b"
+    r"\b(?:dependents|inbound|incoming|downstream|consumers?|callers?|reverse dependencies)\b"
 )
-DEPENDENCIES_WORDS = patterns.compile(r"\b(?:outbound|outgoing|downstream)\b")
+DEPENDENCIES_WORDS = patterns.compile(r"\b(?:outbound|outgoing|upstream)\b")
+"""Upstream is what a resource draws on (its dependencies), downstream what draws on it, as
+in "upstream services" and "downstream impact"."""
 ASKED_OF = patterns.compile(r"\b(?:what|which)\b[^?.]*?\b(?:does|do|did)\s+(\S+)")
 """'what does X depend on / need / use': the question is asked of X (not of 'we')."""
 PEOPLE = frozenset({"we", "you", "i", "they", "people", "anyone", "anything"})
-WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "single": 1}
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "single": 1, "a single": 1}  # fmt: skip
 DEPTH_COUNT = r"(\d+|" + "|".join(WORD_NUMBERS) + ")"
 DEPTH = patterns.compile(
     rf"\b{DEPTH_COUNT}[ -](?:levels?|hops?|layers?|steps?|links?)\b|\bdepth (?:of )?(\d+)\b|"
@@ -76,6 +81,15 @@ def _with_resource(u: Utterance) -> dict[str, Any]:
     return {"resource": resource(u)}
 
 
+def _blast_args(u: Utterance) -> dict[str, Any]:
+    """The failing resource and how many hops of what needs it to follow."""
+    args = _with_resource(u)
+    depth = _depth(u)
+    if depth:
+        args["depth"] = depth
+    return args
+
+
 def _diagram_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {"resource": resource(u)}
     depth = _depth(u)
@@ -87,7 +101,13 @@ def _diagram_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-TOP = patterns.compile(r"\btop[ -](\d+)\b|\b(\d+) (?:riskiest|most risky|hardest|worst)\b")
+RISKIEST = r"(?:riskiest|most risky|hardest|worst|most dangerous|trickiest)"
+RANK_COUNT = r"(\d+|" + "|".join(w for w in WORD_NUMBERS if "single" not in w) + ")"
+TOP = patterns.compile(
+    rf"\btop[ -]{RANK_COUNT}\b|(?:^|[^\w-]){RANK_COUNT} (?:[a-z]+ ){{0,3}}{RISKIEST}\b|"
+    rf"\b{RISKIEST} {RANK_COUNT}\b"
+)
+"""How many to rank: "top 5", "the 3 riskiest", "which 3 resources are riskiest"."""
 
 
 def _risk_args(u: Utterance) -> dict[str, Any]:
@@ -99,13 +119,14 @@ def _risk_args(u: Utterance) -> dict[str, Any]:
         args["resource"] = name
     top = TOP.search(u.lower)
     if top:
-        args["top"] = whole_number(top.group(1) or top.group(2))
+        count = next(v for v in top.groups() if v)
+        args["top"] = WORD_NUMBERS.get(count) or whole_number(count)
     return args
 
 
 SLOTS: list[Slots] = [
     Slots("graph.dependencies", _dependency_args),
-    Slots("graph.blast_radius", _with_resource),
+    Slots("graph.blast_radius", _blast_args),
     Slots("graph.migration_order", _with_resource),
     Slots("graph.migration_risk", _risk_args),
     Slots("graph.diagram", _diagram_args),

@@ -264,7 +264,7 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("what runs on analytics-vpc", "graph.dependencies", {"direction": "dependents"}),
     ("inbound links to web-alb", "graph.dependencies", {"direction": "dependents"}),
     ("which resources point at thumbnailer", "graph.dependencies", {"direction": "dependents"}),
-    ("everything upstream of db-sg", "graph.dependencies", {"direction": "dependents"}),
+    ("everything upstream of db-sg", "graph.dependencies", {"direction": "dependencies"}),
     ("is db-prod used by anything?", "graph.dependencies", {"direction": "dependents"}),
     ("what does web-2 depend on", "graph.dependencies", {"direction": "dependencies"}),
     ("what does thumbnailer need?", "graph.dependencies", {"direction": "dependencies"}),
