@@ -48,6 +48,12 @@ PRICE: tuple[str, ...] = (
     "price check: r6g.xlarge in London",
     "cost of io2 storage per GB-month",
     "quick one, what does AWS charge per hour for an m7g.large in Frankfurt",
+    "what would web-1 cost as a c5.xlarge",
+    "how much would batch-worker cost if it were a t3.large",
+    "price of running analytics-1 on an m5.2xlarge",
+    "db.r5.large postgresql hourly price",
+    "cache.m5.large memcached price",
+    "how much is glacier deep archive per GB",
 )
 
 ESTIMATE: tuple[str, ...] = (
@@ -187,6 +193,22 @@ ACTUALS: tuple[str, ...] = (
     "show me what we spent per service over the past 90 days",
     "how much did the data team's resources cost last month",
     "finance wants last month's numbers split by account, how much did we actually spend",
+    "aws costs today",
+    "costs last week",
+    "spend yesterday?",
+    "what did EC2 cost over the past 9 days",
+    "spend this week?",
+    "charges for last month",
+    "our invoice for january",
+    "the bill for march, by service",
+    "what was the bill in june",
+    "how much did we spend over the past 10 days",
+    "total costs for the last 45 days",
+    "spending over the past 3 weeks",
+    "costs for the day before yesterday",
+    "only the grand total for last month",
+    "spend in december, one total",
+    "day by day spend since tuesday",
 )
 
 FORECAST: tuple[str, ...] = (
@@ -267,6 +289,15 @@ SPIKE: tuple[str, ...] = (
     "explain the cost increase this week",
     "spike in spend, what drove it",
     "the cost alert fired this morning, can you figure out what made spend jump yesterday",
+    "reason the bill jumped this week",
+    "what's the cause of the cost increase this month",
+    "why are costs up so much this month",
+    "what explains the surge in spend since monday",
+    "reason for higher costs yesterday?",
+    "costs ballooned, why?",
+    "what inflated the bill this month",
+    "why did spend blow up on monday",
+    "what sent spend soaring in october",
 )
 
 RECOMMENDATIONS: tuple[str, ...] = (
@@ -322,6 +353,14 @@ RECOMMENDATIONS: tuple[str, ...] = (
     "are we overprovisioned anywhere",
     "savings?",
     "we've been asked to cut the AWS bill by 15%, where should we start",
+    "which instances are oversized?",
+    "anything bigger than it needs to be?",
+    "over-provisioned resources in us-east-1",
+    "instances to right-size",
+    "which servers could run on a smaller size",
+    "what size should web-2 really be",
+    "is batch-worker too big for its load?",
+    "underutilised instances we could shrink",
 )
 
 CHART: tuple[str, ...] = (
@@ -368,4 +407,10 @@ CHART: tuple[str, ...] = (
     "plot spend by tag team",
     "bar chart of cost per service, last 90 days",
     "for the monthly review I need a chart of spend by service over the last 90 days",
+    "spend as an image for the past 45 days",
+    "picture of our costs, last 10 days",
+    "show me spending visually, 60 days",
+    "a visual of what we spent in the past month",
+    "draw spend per region for 20 days",
+    "draw the bill split by account",
 )

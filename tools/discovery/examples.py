@@ -266,6 +266,11 @@ PUBLIC_EXPOSURE: tuple[str, ...] = (
     "internet-facing load balancers and public IPs in us-east-1",
     "is web-alb public-facing?",
     "the auditors want a list of everything reachable from the internet in both accounts",
+    "what can the internet reach?",
+    "what can outsiders get to in us-east-1",
+    "things reachable from the outside world",
+    "public exposure in account 123456789012, eu-west-1",
+    "internet-reachable resources?",
 )
 
 RISKY_SECURITY_GROUPS: tuple[str, ...] = (
@@ -307,4 +312,8 @@ RISKY_SECURITY_GROUPS: tuple[str, ...] = (
     "is web-sg too permissive?",
     "before the pen test next week, can you check whether any security group lets ssh or rdp in "
     "from anywhere",
+    "security groups nobody uses",
+    "SGs not attached to anything",
+    "which sgs are unused and which are wide open",
+    "leftover security groups with no instances",
 )

@@ -53,6 +53,18 @@ DEPENDENCIES: tuple[str, ...] = (
     "who consumes cf-demo-assets",
     "dependencies of prod-vpc, one hop",
     "I want to change the db-sg rules, what relies on that group before I touch it",
+    "what's been built on top of analytics-vpc",
+    "which workloads are deployed in shared-vpc",
+    "what points to prod-nat",
+    "which things point at web-alb",
+    "is anything still using old-data?",
+    "does anything use web-2-root",
+    "before removing cf-demo-logs, what still depends on it",
+    "is the old-data volume attached to anything",
+    "what requires the web-sg group",
+    "things that need db-prod to be up",
+    "upstream services of web-1",
+    "what's downstream of db-sg",
 )
 
 BLAST_RADIUS: tuple[str, ...] = (
@@ -93,6 +105,15 @@ BLAST_RADIUS: tuple[str, ...] = (
     "what would fail if cf-demo-assets went away",
     "impact radius of prod-private-a",
     "we have a maintenance window on prod-nat tonight, if it goes down what else stops working",
+    "consequences of db-prod going down",
+    "fallout if prod-nat fails",
+    "impact of losing web-alb",
+    "if web-1 were restarted, what would notice",
+    "if we stopped batch-worker, who would be affected",
+    "what would be impacted if legacy-app got rebooted",
+    "supposing thumbnailer went offline, what else suffers",
+    "what feels it if db-sg breaks",
+    "blast radius of prod-nat, one hop only",
 )
 
 MIGRATION_ORDER: tuple[str, ...] = (
@@ -173,6 +194,11 @@ MIGRATION_RISK: tuple[str, ...] = (
     "which resources would be most painful to migrate",
     "is moving thumbnailer risky?",
     "leadership wants to know how risky moving analytics-vpc to the new org would be",
+    "is moving db-prod risky?",
+    "what could go wrong migrating web-alb",
+    "would migrating thumbnailer be dangerous",
+    "how safe is it to move analytics-1",
+    "the 5 hardest resources to migrate",
 )
 
 DIAGRAM: tuple[str, ...] = (
