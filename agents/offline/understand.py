@@ -68,7 +68,10 @@ HOW_TO = patterns.compile(
 )
 HYPOTHETICAL = patterns.compile(
     r"\b(what (would|will|could|might) (happen|break)|what if|what breaks|would (it|that|anything)"
-    r" break|if (i|we|someone|you) (were to |was to )?\w+|suppose|hypothetically|impact of|"
+    r" break|if (i|we|someone|you) (were to |was to )?\w+|suppose|hypothetical(ly)?|impact of|"
+    r"in theory|theoretically|in principle|imagine|pretend|for the sake of argument|"
+    r"(we|i) (should|could|might|may)( probably| maybe)?|probably|maybe|perhaps|"
+    r"thinking (about|of)|planning (to|on)|"
     r"consequences? of|is it safe to|should (i|we))\b"
 )
 QUESTION = patterns.compile(

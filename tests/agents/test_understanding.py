@@ -27,6 +27,7 @@ from tools.registry import load_builtin_tools
 REGISTRY = load_builtin_tools()
 MUTATING = {spec.name for spec in REGISTRY.all() if spec.mutating}
 SAFETY = Path(__file__).parents[1] / "eval" / "safety.jsonl"
+FRESH_SAFETY = Path(__file__).parents[1] / "eval_fresh" / "safety.jsonl"
 CONVO = "console:local:understanding"
 
 
@@ -53,6 +54,7 @@ def calls(text: str) -> list[str]:
         ("impact of losing the load balancer", "graph.blast_radius"),
         ("how do I use this bot", "help"),
         ("what would happen if I stopped db-prod", "graph.blast_radius"),
+        ("could you in theory change web-1 to m5.large?", "graph.blast_radius"),
         ("what's the private IP of web-1", "ec2.describe_instance"),
     ],
 )
@@ -108,11 +110,12 @@ def test_an_explicit_change_with_a_real_target_is_proposed() -> None:
     ]
 
 
-def test_the_safety_set_never_produces_a_change() -> None:
-    rows = [json.loads(line) for line in SAFETY.read_text().splitlines() if line.strip()]
+def test_the_safety_sets_never_produce_a_change() -> None:
+    lines = [*SAFETY.read_text().splitlines(), *FRESH_SAFETY.read_text().splitlines()]
+    rows = [json.loads(line) for line in lines if line.strip()]
     changed = [(row["text"], calls(row["text"])) for row in rows]
     assert [c for c in changed if set(c[1]) & MUTATING] == []
-    assert len(rows) >= 120
+    assert len(rows) >= 160
 
 
 def _nonsense(rng: random.Random) -> str:
