@@ -15,7 +15,7 @@ from core import patterns
 VERSION = patterns.compile(r"\b(?:v|version\s*)(\d{1,4})\b")
 NAME_SHAPE = patterns.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\b")
 TERRAFORM = patterns.compile(r"\b(terraform|hcl|tf|opentofu|tofu)\b")
-CLOUDFORMATION = patterns.compile(r"\b(cloudformation|cfn|cloud formation|ya?ml)\b")
+CLOUDFORMATION = patterns.compile(r"\b(cloudformation|cfn|cloud formation|ya?ml|stack template)\b")
 BOTH = patterns.compile(r"\b(both|either format|all formats|each format)\b")
 DEPLOYED = patterns.compile(
     r"\b(deployed|live|running|rolled out|shipped|provisioned|in aws|in production now)\b"
