@@ -52,6 +52,7 @@ def test_a_list_is_of_deployed_designs_only_when_that_is_asked(
         ("both formats for prod-web please", {"format": "both"}),
         ("the yaml for prod-web", {"format": "cloudformation", "name": "prod-web"}),
         ("hcl of prod-web v2", {"format": "terraform", "version": 2}),
+        ("the stack template of prod-web", {"format": "cloudformation"}),
     ],
 )
 def test_an_export_reads_the_format_asked_for(text: str, args: dict[str, Any]) -> None:
