@@ -64,7 +64,8 @@ WORDS = patterns.compile(r"[a-z]{3,}")
 POLITE_REQUEST = patterns.compile(r"^\W*(can|could|would|will) you\b|^\W*(please|pls|kindly)\b")
 HOW_TO = patterns.compile(
     r"^\W*(how (do|can|should|would|could) (i|we|you|one)|how to|is it possible to|"
-    r"are you able to|do you support|can you even|what do i (type|say))\b"
+    r"are you able to|do you support|can you even|what do i (type|say)|is there a way to|"
+    r"(what'?s|what is) the (syntax|command|wording|right way) (to|for))\b"
 )
 HYPOTHETICAL = patterns.compile(
     r"\b(what (would|will|could|might) (happen|break)|what if|what breaks|would (it|that|anything)"

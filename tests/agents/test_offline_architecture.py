@@ -3,7 +3,12 @@ follow-ups in the thread ("cheaper please", "draw it", "is it secure?") act on i
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from bot.app import CloudFabric
+from tests.agents.slots import assert_slots
 
 CONVO = "console:local:architecture"
 ASK = "we need a web app with a postgres database in eu-west-1 for prod, about 2k requests/s"
@@ -20,3 +25,49 @@ def test_a_proposal_is_refined_drawn_and_checked_in_its_thread(sandbox_app: Clou
     assert [f.suffix for f in drawn.files] == [".png"]
     assert "cfn-lint: no errors" in say("is it secure?")
     assert sandbox_app.approvals.find() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "deployed_only"),
+    [
+        ("which designs are live right now?", True),
+        ("list the architectures running in aws", True),
+        ("show the proposals that were rolled out", True),
+        ("list every architecture", False),
+        ("what's deployed and what's only proposed?", False),
+        ("list the designs with their deploy state", False),
+    ],
+)
+def test_a_list_is_of_deployed_designs_only_when_that_is_asked(
+    text: str, deployed_only: bool
+) -> None:
+    expected = {"deployed_only": True} if deployed_only else {"deployed_only": None}
+    assert_slots(text, "architecture.list", expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("export prod-web as terraform and cloudformation", {"format": "both"}),
+        ("both formats for prod-web please", {"format": "both"}),
+        ("the yaml for prod-web", {"format": "cloudformation", "name": "prod-web"}),
+        ("hcl of prod-web v2", {"format": "terraform", "version": 2}),
+        ("the stack template of prod-web", {"format": "cloudformation"}),
+    ],
+)
+def test_an_export_reads_the_format_asked_for(text: str, args: dict[str, Any]) -> None:
+    assert_slots(text, "architecture.export", args)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "args"),
+    [
+        ("deploy the latest proposal to eu-west-1", "architecture.deploy", {"name": None}),
+        ("is multi-az on in the design?", "architecture.validate", {"name": None}),
+        ("is prod-web multi-az?", "architecture.validate", {"name": "prod-web"}),
+    ],
+)
+def test_regions_and_design_words_are_not_taken_for_a_design_name(
+    text: str, tool: str, args: dict[str, Any]
+) -> None:
+    assert_slots(text, tool, args)

@@ -180,6 +180,9 @@ HELP_TOPICS = [
     ("help me understand billing", "cost"),
     ("help with scans", "discovery"),
     ("what can you do for architecture", "architecture"),
+    ("show me the ipam commands", "ipam"),
+    ("which cost questions can you answer?", "cost"),
+    ("what graph stuff can you do", "graph"),
 ]
 
 

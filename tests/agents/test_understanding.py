@@ -62,6 +62,18 @@ def test_what_was_misunderstood_before_now_reaches_the_right_read(text: str, too
     assert calls(text) == [tool]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the syntax to stop batch-worker?",
+        "is there a way to reboot web-1 from here",
+        "what is the command for releasing spare-ip",
+    ],
+)
+def test_asking_how_a_change_is_said_gets_help_for_its_domain(text: str) -> None:
+    assert calls(text) == ["help"]
+
+
 def test_entities_are_linked_by_name_not_by_position() -> None:
     assert decide("what type is legacy-app?").calls[0].args["target"] == "legacy-app"
     assert decide("what's the private IP of web-1").calls[0].args["target"] == "web-1"

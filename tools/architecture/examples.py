@@ -97,6 +97,12 @@ REFINE: tuple[str, ...] = (
     "that's too expensive, shrink it",
     "upgrade the design to production grade, HA across two AZs",
     "finance pushed back on the numbers, make the design cheaper but keep the database",
+    "bring the cost of the proposal down",
+    "lower what prod-web costs, trim the web tier",
+    "optimise this design for cost",
+    "harden prod-web",
+    "make the proposal more secure",
+    "tighten up security in the design: private subnets and encryption",
 )
 
 VALIDATE: tuple[str, ...] = (
@@ -138,6 +144,21 @@ VALIDATE: tuple[str, ...] = (
     "is this proposal production ready?",
     "we're presenting prod-web to the security team tomorrow, run your checks and tell me what "
     "they'll flag",
+    "are there insecure settings in the design?",
+    "what's unsafe about prod-web",
+    "does the proposal comply with our policies?",
+    "is prod-web within our guardrails",
+    "list the findings of prod-web",
+    "what did your checks flag in the proposal",
+    "is encryption enabled in the prod-web design?",
+    "does the proposal span two AZs?",
+    "are backups turned on in the design",
+    "does the generated template pass cfn-lint?",
+    "lint the design's template",
+    "is the proposal already multi-az?",
+    "check whether the design is highly available",
+    "check if prod-web passes the rules",
+    "check whether the template passes lint",
 )
 
 ESTIMATE: tuple[str, ...] = (
@@ -182,6 +203,22 @@ ESTIMATE: tuple[str, ...] = (
     "ballpark figure for the design per month",
     "the budget owner wants to know what prod-web will cost per month before signing off, can you "
     "break it down",
+    "monthly run-rate for the proposal",
+    "run rate for prod-web once it is live",
+    "what does the cache in the proposal cost",
+    "how much does the database in prod-web add",
+    "will the design be expensive to run?",
+    "is the proposal affordable to run",
+    "cost of v3 of the design",
+    "price out version 2 of prod-web",
+    "prod-web's cost including usage charges",
+    "what the design costs with data transfer and usage included",
+    "list the prices of everything in the proposal",
+    "estimate v2",
+    "what does version 3 cost",
+    "estimate the second version of the design",
+    "is this going to be expensive to run?",
+    "this design looks pricey, is it?",
 )
 
 DIAGRAM: tuple[str, ...] = (
@@ -224,6 +261,16 @@ DIAGRAM: tuple[str, ...] = (
     "draw the tiers and how they connect in my latest proposal",
     "quick visual of prod-web",
     "for the design review on thursday I need a diagram of the proposal showing the AZs and tiers",
+    "draw v3 of prod-web",
+    "diagram version 2 of the proposal",
+    "plot the design",
+    "plot the tiers of prod-web and how they connect",
+    "draw the proposal's vpc and subnets",
+    "show the design's network drawn out",
+    "draw the network of the proposed design",
+    "diagram of v3",
+    "diagram for version 3",
+    "an image of my latest design",
 )
 
 EXPORT: tuple[str, ...] = (
@@ -264,4 +311,6 @@ EXPORT: tuple[str, ...] = (
     "code for the architecture, terraform please",
     "download the template for the proposal",
     "we keep everything in terraform, so give me prod-web as HCL and I'll open a pull request",
+    "dump the template for the design",
+    "dump prod-web's cfn template",
 )

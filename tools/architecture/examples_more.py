@@ -49,6 +49,15 @@ LIST: tuple[str, ...] = (
     "which proposals have been rolled out",
     "I lost track of what we've proposed so far, list the architectures and which ones are "
     "actually deployed",
+    "what has bob proposed so far",
+    "designs proposed by the data team",
+    "show the list of designs",
+    "show me the proposals list",
+    "give me the list of architectures",
+    "the architectures list please",
+    "show the full list of architectures",
+    "which designs did carol propose?",
+    "what did the data team propose last month",
 )
 
 SHOW: tuple[str, ...] = (
@@ -90,6 +99,21 @@ SHOW: tuple[str, ...] = (
     "let me see the proposal in full",
     "I'm picking this up from a colleague, show me what's in prod-web and how it changed over its "
     "versions",
+    "what's different between prod-web v1 and v2",
+    "diff the versions of the proposal",
+    "how do the design's versions differ",
+    "who created the prod-web design",
+    "when was the proposal made and by whom",
+    "which version of prod-web is live",
+    "what version of the design is in aws right now",
+    "print prod-web",
+    "output the proposal's spec",
+    "what's the network layout of prod-web",
+    "which subnets and CIDRs does the design use",
+    "show the network plan of prod-web",
+    "what changed between v1 and v2 of prod-web",
+    "changes between the design's versions",
+    "which version of the proposal got deployed",
 )
 
 DRIFT: tuple[str, ...] = (
@@ -133,6 +157,12 @@ DRIFT: tuple[str, ...] = (
     "are any of prod-web's resources missing or modified in AWS",
     "someone on the night shift may have changed things in the console, is the deployed prod-web "
     "still matching its stack",
+    "were any of prod-web's security groups edited by hand",
+    "was the stack's networking modified outside cloudformation",
+    "what has changed in the stack since we deployed prod-web",
+    "anything different in AWS since the deploy?",
+    "resources in prod-web's vpc that the stack doesn't manage",
+    "anything unmanaged next to the deployed design?",
 )
 
 DEPLOY: tuple[str, ...] = (
@@ -173,6 +203,9 @@ DEPLOY: tuple[str, ...] = (
     "run the change set for prod-web",
     "make prod-web live",
     "the review went fine and everyone signed off, so please deploy prod-web v2",
+    "apply the template for prod-web",
+    "apply the terraform for the latest proposal",
+    "apply the stack to AWS",
 )
 
 DESTROY: tuple[str, ...] = (

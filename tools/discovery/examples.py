@@ -52,6 +52,10 @@ SCAN: tuple[str, ...] = (
     "full rescan of everything please",
     "I just created a bunch of things in eu-west-1 with terraform, can you rescan so the "
     "inventory picks them up",
+    "reload everything from aws",
+    "pull fresh data from AWS for the inventory",
+    "re-fetch all resources",
+    "re-read the accounts",
 )
 
 SEARCH: tuple[str, ...] = (

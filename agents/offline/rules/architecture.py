@@ -14,14 +14,29 @@ from core import patterns
 
 VERSION = patterns.compile(r"\b(?:v|version\s*)(\d{1,4})\b")
 NAME_SHAPE = patterns.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\b")
-TERRAFORM = patterns.compile(r"\b(terraform|hcl|tf|opentofu)\b")
-CLOUDFORMATION = patterns.compile(r"\b(cloudformation|cfn|cloud formation|yaml template)\b")
+TERRAFORM = patterns.compile(r"\b(terraform|hcl|tf|opentofu|tofu)\b")
+CLOUDFORMATION = patterns.compile(r"\b(cloudformation|cfn|cloud formation|ya?ml|stack template)\b")
+BOTH = patterns.compile(r"\b(both|either format|all formats|each format)\b")
+DEPLOYED = patterns.compile(
+    r"\b(deployed|live|running|rolled out|shipped|provisioned|in aws|in production now)\b"
+)
+EVERY_STATE = patterns.compile(
+    r"\b(proposed|drafted|undeployed|not (yet )?deployed|(deploy(ment)?|their|its) (state|status)|"
+    r"and what|or not)\b"
+)
+"""A list that is also about what is only proposed: every architecture, with its state."""
+_NOT_NAMES_TEXT = """multi-az single-az cross-az cfn-lint well-architected production-grade
+    production-ready high-availability run-rate click-ops over-provisioned under-provisioned
+    right-size right-sized auto-scaling real-time event-driven three-tier two-tier"""
+NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+"""Hyphenated words about designs, never a design's name."""
 
 
 def _name(u: Utterance) -> dict[str, Any]:
     """The architecture named (``prod-web``) and a version (``v2``), when the message has them."""
     args: dict[str, Any] = {}
-    named = NAME_SHAPE.findall(u.lower, 5)
+    regions = set(u.regions)
+    named = [n for n in NAME_SHAPE.findall(u.lower, 8) if n not in regions and n not in NOT_NAMES]
     if named:
         args["name"] = named[0]
     version = VERSION.search(u.lower)
@@ -38,12 +53,22 @@ def _refine(u: Utterance) -> dict[str, Any]:
     return {"change": u.text.strip()}
 
 
+def _list(u: Utterance) -> dict[str, Any]:
+    """Only deployed architectures when the message asks for what runs ("which are live?"),
+    not when it asks for everything with its state ("what's proposed and what's deployed")."""
+    if DEPLOYED.search(u.lower) and not EVERY_STATE.search(u.lower):
+        return {"deployed_only": True}
+    return {}
+
+
 def _export(u: Utterance) -> dict[str, Any]:
     args = _name(u)
     terraform, cloudformation = TERRAFORM.search(u.lower), CLOUDFORMATION.search(u.lower)
-    if terraform and not cloudformation:
+    if (terraform and cloudformation) or BOTH.search(u.lower):
+        args["format"] = "both"
+    elif terraform:
         args["format"] = "terraform"
-    elif cloudformation and not terraform:
+    elif cloudformation:
         args["format"] = "cloudformation"
     return args
 
@@ -55,7 +80,7 @@ def _destroy(u: Utterance) -> dict[str, Any]:
 SLOTS: list[Slots] = [
     Slots("architecture.propose", _propose),
     Slots("architecture.refine", _refine),
-    Slots("architecture.list", lambda u: {}),
+    Slots("architecture.list", _list),
     Slots("architecture.export", _export),
     Slots("architecture.destroy", _destroy),
     *(

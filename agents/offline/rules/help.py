@@ -20,6 +20,11 @@ TOPIC = patterns.compile(
     r"(?:about|for|on|regarding)\s+(.+)|"
     r"^\W*(\w[\w-]*) help\b"
 )
+BEFORE_NOUN = patterns.compile(
+    r"\b([a-z][\w-]*) (?:commands?|things|tools?|questions|capabilities|features|actions|"
+    r"stuff|options|examples|help)\b"
+)
+"""A topic said before what is asked about: "the ec2 commands", "what ipam things can you do"."""
 _NOT_TOPIC_WORDS = """me us you it this that them everything anything something all the a an our
     my your questions question things stuff please thanks here there what how with on about for
     to in of around regarding cloudfabric bot"""
@@ -63,6 +68,18 @@ def _domain(word: str) -> str | None:
 
 
 def _help_args(u: Utterance) -> dict[str, Any]:
+    said = _topic_after(u)
+    if said:
+        return said
+    for word in BEFORE_NOUN.findall(u.lower, 4):
+        domain = _domain(word)
+        if domain:
+            return {"topic": domain}
+    return {}
+
+
+def _topic_after(u: Utterance) -> dict[str, Any]:
+    """The topic said after the request ("help with costs", "commands for inventory")."""
     match = TOPIC.search(u.lower)
     phrase = next((g for g in match.groups() if g), "") if match else ""
     words = [w for w in (t.strip(" ?.!,;:'\"") for t in phrase.split()) if w]
