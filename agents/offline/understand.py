@@ -60,8 +60,16 @@ NEGATION = patterns.compile(
     r"\b(don'?t|dont|do not|never|no need to|not to|shouldn'?t|mustn'?t|must not|avoid|"
     r"hold off|no circumstances|not (now|yet)|leave (it|them) (alone|running|be))\b"
 )
+NOT_NEEDED = patterns.compile(
+    r"\b(?:we|i) (?:don'?t|dont|do not) need (?:it|this|that|them|these|those|[\w./-]*\d[\w./-]*"
+    r"|[a-z][\w]*-[\w-]+)(?: (?:any ?more|now))?\s*(?:[,.;!]|$)"
+)
+"""'we don't need 10.9.0.0/20 any more, release it': why, not a negation of the request."""
 WORDS = patterns.compile(r"[a-z]{3,}")
-POLITE_REQUEST = patterns.compile(r"^\W*(can|could|would|will) you\b|^\W*(please|pls|kindly)\b")
+POLITE_REQUEST = patterns.compile(
+    r"^\W*(can|could|would|will) you\b|^\W*(please|pls|kindly)\b|"
+    r"^\W*(can|could|may) (i|we) (get|have|grab)\b"
+)
 HOW_TO = patterns.compile(
     r"^\W*(how (do|can|should|would|could) (i|we|you|one)|how to|is it possible to|"
     r"are you able to|do you support|can you even|what do i (type|say)|is there a way to|"
@@ -199,7 +207,7 @@ class Understanding:
         text = u.lower
         if not WORDS.search(text):
             return Decision.say(wording.NOT_UNDERSTOOD)  # a change is asked for in words
-        if NEGATION.search(text):
+        if NEGATION.search(NOT_NEEDED.sub(" ", text)):
             return Decision.say(wording.declined(spec))
         if HOW_TO.search(text):
             return Decision.call("help", {"topic": spec.domain})

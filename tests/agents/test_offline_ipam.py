@@ -223,7 +223,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "give me a /22 for the payments VPC in eu-west-1",
         "ipam.allocate",
-        {"region": "eu-west-1", "prefix_length": 22, "purpose": "payments vpc"},
+        {"region": "eu-west-1", "prefix_length": 22, "purpose": "payments vpc", "usage": "vpc"},
     ),
     (
         "allocate a /24 from pool eu-west-1-prod",
@@ -258,7 +258,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "we need a new VPC CIDR with room for 2,000 hosts in prod",
         "ipam.allocate",
-        {"environment": "prod", "hosts": 2000},
+        {"environment": "prod", "hosts": 2000, "usage": "vpc"},
     ),
     (
         "assign a /23 to team payments from pool eu-west-1-prod, first fit",
@@ -273,7 +273,12 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "allocate a /16 for the data-lake vpc in staging",
         "ipam.allocate",
-        {"environment": "staging", "prefix_length": 16, "purpose": "data-lake vpc"},
+        {
+            "environment": "staging",
+            "prefix_length": 16,
+            "purpose": "data-lake vpc",
+            "usage": "vpc",
+        },
     ),
     # ipam.release
     ("release 10.1.0.0/22", "ipam.release", {"cidr": "10.1.0.0/22"}),
@@ -538,6 +543,86 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
         "ipam.create_pool",
         {"name": "perf-eu", "region": "eu-west-1", "environment": "perf"},
     ),
+    # ipam.create_pool: an environment between commas, a name after the colon, a city as a
+    # name, the pool it is added to as its parent
+    (
+        "create pool edge-prod-b, 10.3.0.0/16, parent us-east-1-prod, prod, us-east-1",
+        "ipam.create_pool",
+        {"name": "edge-prod-b", "parent": "us-east-1-prod", "environment": "prod"},
+    ),
+    (
+        "set up a pool for the ml team: ml-dev, 10.7.0.0/16, under us-east-1-dev",
+        "ipam.create_pool",
+        {"name": "ml-dev", "parent": "us-east-1-dev"},
+    ),
+    (
+        "create pool sydney with 10.96.0.0/12 under cloud in ap-southeast-2",
+        "ipam.create_pool",
+        {"name": "sydney", "parent": "cloud", "region": "ap-southeast-2"},
+    ),
+    (
+        "add pool partners-eu 172.23.0.0/16 to the shared pool",
+        "ipam.create_pool",
+        {"name": "partners-eu", "parent": "shared"},
+    ),
+    # ipam.allocate: the pool after "from", a block as size and start, reservations,
+    # first-free, the kind of block
+    ("take 172.20.8.0/24 from shared", "ipam.allocate", {"pool": "shared"}),
+    (
+        "allocate a /24 from prod in us-east-1",
+        "ipam.allocate",
+        {"pool": None, "environment": "prod", "region": "us-east-1"},
+    ),
+    ("allocate a /21 from us-east-1", "ipam.allocate", {"pool": None, "region": "us-east-1"}),
+    ("allocate the /24 at 10.4.20.0", "ipam.allocate", {"cidr": "10.4.20.0/24"}),
+    (
+        "set 10.8.96.0/20 aside in us-east-1-staging as a reservation",
+        "ipam.allocate",
+        {"kind": "reservation", "pool": "us-east-1-staging", "environment": None},
+    ),
+    ("allocate the first available /23 in shared", "ipam.allocate", {"strategy": "first"}),
+    (
+        "allocate a /22 for a vpc in us-east-1 staging",
+        "ipam.allocate",
+        {"usage": "vpc", "purpose": None, "environment": "staging"},
+    ),
+    # ipam.release: a block as size and start
+    (
+        "release the /20 at 10.24.16.0",
+        "ipam.release",
+        {"cidr": "10.24.16.0/20"},
+    ),
+    ("release 10.8.0.0 as a /22", "ipam.release", {"cidr": "10.8.0.0/22"}),
+    # ipam.find_conflicts and ipam.adopt: pools and subnets linked by name
+    ("overlaps in eu-west-1-staging", "ipam.find_conflicts", {"pool": "eu-west-1-staging"}),
+    (
+        "adopt prod-public-b and analytics-a",
+        "ipam.adopt",
+        {"resources": ["prod-public-b", "analytics-a"]},
+    ),
+    # ipam.apply_template: "name X" is the top pool, not an environment; nonprod is one
+    (
+        "apply template flat cidr 10.0.0.0/12 name shared",
+        "ipam.apply_template",
+        {"name": "shared", "environments": None},
+    ),
+    (
+        "regional template 10.0.0.0/8, environments prod and non-prod",
+        "ipam.apply_template",
+        {"environments": ["prod", "nonprod"]},
+    ),
+    # ipam.import / ipam.export: pasted JSON with no colon before it; "an export of X"
+    (
+        'import json [{"name": "dr", "cidr": "10.112.0.0/12"}]',
+        "ipam.import",
+        {"format": "json", "content": '[{"name": "dr", "cidr": "10.112.0.0/12"}]'},
+    ),
+    ("a json export of eu-west-1-prod", "ipam.export", {"pool": "eu-west-1-prod"}),
+    ("a json export of allocations", "ipam.export", {"pool": None}),
+    # a pool read that names no pool but a region's code is about the pool of that name
+    ("analyse eu-west-1", "ipam.analyze", {"pool": "eu-west-1"}),
+    ("picture of us-east-1 please", "ipam.picture", {"pool": "us-east-1"}),
+    ("how full is us-east-1-dev", "ipam.analyze", {"pool": "us-east-1-dev"}),
     # a region named like a sandbox pool (us-east-1) is the region, not the pool
     (
         "allocate a /21 for search in us-east-1",

@@ -116,6 +116,30 @@ def test_a_negation_says_nothing_was_done() -> None:
     assert not answer.calls and "won't" in answer.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we don't need it stopped",
+        "we don't need to release 10.9.0.0/20",
+        "I don't need spare-ip released, keep it",
+    ],
+)
+def test_not_needing_the_change_itself_is_still_a_negation(text: str) -> None:
+    assert not set(calls(text)) & MUTATING
+
+
+def test_saying_a_thing_is_no_longer_needed_is_a_reason_not_a_negation() -> None:
+    decision = CHAT.decide("we don't need 10.9.0.0/20 anymore, release it")
+    assert [(c.tool, c.args.get("cidr")) for c in decision.calls] == [
+        ("ipam.release", "10.9.0.0/20")
+    ]
+
+
+def test_can_i_get_is_a_request_not_a_question() -> None:
+    decision = CHAT.decide("could we get a /24 from the shared pool?")
+    assert [(c.tool, c.args.get("pool")) for c in decision.calls] == [("ipam.allocate", "shared")]
+
+
 def test_an_explicit_change_with_a_real_target_is_proposed() -> None:
     assert [(c.tool, c.args["targets"]) for c in decide("stop batch-worker").calls] == [
         ("ec2.stop_instances", ["batch-worker"])

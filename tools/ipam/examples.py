@@ -37,6 +37,10 @@ POOLS: tuple[str, ...] = (
     "pools?",
     "list all address pools and their utilisation",
     "what prod pools exist",
+    "ipam overview please",
+    "what have we got in ipam at the moment",
+    "inventory of ipam pools",
+    "inventory the staging pools in us-east-1",
 )
 
 SHOW_POOL: tuple[str, ...] = (
@@ -73,6 +77,12 @@ SHOW_POOL: tuple[str, ...] = (
     "who owns the blocks in us-east-1-staging",
     "what's in the cloud pool right now",
     "recent activity in pool eu-west-1-dev",
+    "display what's allocated in pool us-east-1-staging",
+    "shared pool pls",
+    "pool cloud?",
+    "ipam details eu-west-1-prod",
+    "list allocations, reservations and gaps for us-east-1-prod",
+    "let me look inside pool eu-west-1-dev",
 )
 
 CREATE_POOL: tuple[str, ...] = (
@@ -135,6 +145,13 @@ ALLOCATE: tuple[str, ...] = (
     "grab the next /22 out of eu-west-1-dev",
     "allocate enough space for 1000 hosts from us-east-1-prod",
     "carve a /23 from the shared pool for the transit vpc",
+    "can you grab 10.4.40.0/24 for the ci runners, out of us-east-1-dev",
+    "grab the 172.20.16.0/24 range in the shared pool for the vpn",
+    "block 10.16.32.0/20 off for the data team so nobody else takes it",
+    "block out 10.8.0.0/24 in us-east-1-staging for later",
+    "claim 10.24.32.0/20 in eu-west-1-dev",
+    "put an allocation of 10.4.48.0/20 in us-east-1-dev for ci",
+    "allocate 172.20.32.0/24 for the vpn out of the shared pool",
 )
 
 RELEASE: tuple[str, ...] = (
@@ -164,6 +181,11 @@ RELEASE: tuple[str, ...] = (
     "free up the reservation 10.20.0.0/24",
     "return 10.8.4.0/24 to us-east-1-staging",
     "deallocate 10.24.0.0/22, that vpc is gone",
+    "free up the /24 that starts at 10.8.4.0",
+    "we can free 10.20.0.0/22 in eu-west-1-staging now",
+    "release the /20 beginning at 10.16.32.0 back to eu-west-1-prod",
+    "unallocate 10.16.8.0/24, the batch vpc is gone",
+    "un-reserve 10.8.16.0/24 in us-east-1-staging",
 )
 
 ANALYZE: tuple[str, ...] = (
@@ -200,6 +222,13 @@ ANALYZE: tuple[str, ...] = (
     "fragmentation and runway of us-east-1-prod",
     "runway and utilisation of the cloud pool",
     "analyse eu-west-1-staging",
+    "is eu-west-1-dev within its pool rules? compliance and usage",
+    "split of used and free space in eu-west-1-staging",
+    "how much of cloud is used and how much is free",
+    "how is the address space of eu-west-1-prod being used",
+    "percent utilised, pool shared",
+    "what's the usage of pool eu-west-1-staging",
+    "usage stats for the us-east-1 pool",
 )
 
 FIND_CONFLICTS: tuple[str, ...] = (
@@ -233,6 +262,11 @@ FIND_CONFLICTS: tuple[str, ...] = (
     "check ipam for conflicting allocations and rule violations",
     "overlapping blocks in eu-west-1-prod",
     "find clashing ranges across the pools",
+    "does anything in eu-west-1-prod clash with another block",
+    "any clashes in the cloud pool?",
+    "any ipam problems, like overlapping blocks?",
+    "run an ipam health check for overlaps",
+    "overlap check on us-east-1-dev",
 )
 
 RECONCILE: tuple[str, ...] = (
@@ -277,6 +311,12 @@ RECONCILE: tuple[str, ...] = (
     "stale ipam allocations?",
     "compare our ip plan with what's actually in aws in eu-west-1",
     "unmanaged vpcs and subnets in us-east-1",
+    "are there vpcs in Oregon that ipam has never heard of?",
+    "any unmanaged subnets?",
+    "list networks ipam has no record of",
+    "is anything running in aws that ipam isn't tracking?",
+    "which networks are untracked",
+    "is there anything untracked in us-east-1",
 )
 
 CHECK_PEERING: tuple[str, ...] = (
@@ -308,6 +348,9 @@ CHECK_PEERING: tuple[str, ...] = (
     "would shared-vpc and analytics-vpc clash if we peered them",
     "check whether prod-vpc can be peered with vpc-0123456789abcdef0",
     "are analytics-vpc and shared-vpc peerable",
+    "do the ranges of shared-vpc and prod-vpc collide",
+    "would analytics-vpc's cidr clash with prod-vpc's",
+    "is there overlap between shared-vpc and analytics-vpc",
 )
 
 PLAN_SUBNETS: tuple[str, ...] = (
@@ -374,4 +417,5 @@ ADOPT: tuple[str, ...] = (
     "put analytics-vpc under ipam control",
     "adopt all the untracked subnets in us-east-1",
     "let ipam manage prod-vpc from now on",
+    "every unmanaged subnet in Ireland should go into ipam, do it",
 )

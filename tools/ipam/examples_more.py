@@ -65,6 +65,11 @@ IMPORT: tuple[str, ...] = (
     "import the pools from amazon ipam in us-east-1",
     "bulk load these allocations from csv",
     "do a dry run import of this pool json",
+    "our aws ipam lives in eu-west-1, import its pools",
+    "mirror the amazon vpc ipam pool hierarchy into cloudfabric (ipam region us-east-1)",
+    "take a copy of what amazon ipam has",
+    "bring our aws ipam pools across, it's in us-west-2",
+    "fetch the pool hierarchy from aws ipam",
 )
 
 
@@ -137,4 +142,12 @@ PICTURE: tuple[str, ...] = (
     "visualise the eu-west-1-prod pool's address space",
     "show the cloud pool's address map as a png",
     "draw the free and used blocks of us-east-1-staging",
+    "I want an allocation map image for eu-west-1-prod",
+    "render an allocation map of cloud",
+    "bar chart of how eu-west-1-dev is allocated",
+    "can you chart who holds what in us-east-1-prod",
+    "sketch the shared pool for me so I can see its layout",
+    "show what cloud looks like as a picture",
+    "a graphic of pool eu-west-1-staging's blocks",
+    "give me an image showing us-east-1-dev",
 )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from agents.offline.slots import Slots, Target
-from agents.offline.utterance import ENTITY_LIMIT, REGION_ALIASES, Utterance, whole_number
+from agents.offline.utterance import (
+    ENTITY_LIMIT,
+    REGION_ALIASES,
+    REGION_SHAPE,
+    Utterance,
+    whole_number,
+)
 from core import patterns
 
 ENVIRONMENTS = {
@@ -23,6 +29,8 @@ ENVIRONMENTS = {
     "pre-prod": "preprod",
     "shared": "shared",
     "sandbox": "sandbox",
+    "nonprod": "nonprod",
+    "non-prod": "nonprod",
 }
 ENV_WORDS = "|".join(ENVIRONMENTS)
 
@@ -47,6 +55,7 @@ POOL_AFTER = patterns.compile(
 )
 POOL_BEFORE = patterns.compile(r"\b([a-z0-9][\w.-]*)\s+pool\b")
 VPC_NAME = patterns.compile(r"\b(vpc-[0-9a-f]{4,17}|subnet-[0-9a-f]{4,17}|[a-z0-9][\w.-]*-vpc)\b")
+WORD = patterns.compile(r"[\w-]+")
 HOSTS = patterns.compile(
     r"\b(\d[\d,]*)\s*(?:hosts?|ips|ip addresses|addresses|machines|nodes|pods)\b"
 )
@@ -84,6 +93,16 @@ def pool_name(u: Utterance) -> str | None:
     return None
 
 
+def env_words(text: str) -> list[str]:
+    """Environment words said on their own, not inside a name (``us-east-1-dev`` says no "dev").
+
+    Args:
+        text: lower-cased text.
+    """
+    words = WORD.findall(text, ENTITY_LIMIT)
+    return [w for w in words if w in ENVIRONMENTS]
+
+
 def environment(u: Utterance) -> str | None:
     """An environment word not used as a pool name.
 
@@ -91,9 +110,9 @@ def environment(u: Utterance) -> str | None:
         u: the message.
     """
     name = pool_name(u)
-    for match in patterns.compile(rf"\b({ENV_WORDS})\b").finditer(u.lower, ENTITY_LIMIT):
-        if match.group(1) != name:
-            return ENVIRONMENTS[match.group(1)]
+    for word in env_words(u.lower):
+        if word != name:
+            return ENVIRONMENTS[word]
     return None
 
 
@@ -116,9 +135,22 @@ def _pools_args(u: Utterance) -> dict[str, Any]:
     return args
 
 
-def _pool_args(u: Utterance) -> dict[str, Any]:
+def named_pool(u: Utterance) -> str:
+    """The pool a pool read is about: named as a pool, or else a region's code, the only
+    thing such a read can mean by it ("ipam show us-east-1": the us-east-1 pool); "" if none.
+
+    Args:
+        u: the message.
+    """
     name = pool_name(u)
-    return {"pool": name} if name else {"pool": ""}
+    if name:
+        return name
+    codes = [w for w in WORD.findall(u.lower, ENTITY_LIMIT) if REGION_SHAPE.fullmatch(w)]
+    return codes[0] if codes else ""
+
+
+def _pool_args(u: Utterance) -> dict[str, Any]:
+    return {"pool": named_pool(u)}
 
 
 def _conflict_args(u: Utterance) -> dict[str, Any]:
@@ -166,6 +198,8 @@ PURPOSE = patterns.compile(
     r"([\w-]+(?: (?:vpc|cluster|team|service|app|workload|subnet|network))?)"
 )
 FUTURE = patterns.compile(r"future\b")
+BLOCK_USES = frozenset({"vpc", "vpcs", "subnet", "subnets", "network", "block", "range"})
+"""'for a vpc': the kind of block (its usage), not what it is for."""
 
 
 def _purpose(u: Utterance) -> str | None:
@@ -174,19 +208,62 @@ def _purpose(u: Utterance) -> str | None:
         purpose = str(match.group(2))
         if match.group(1) or purpose[:1].isdigit() or FUTURE.match(purpose):
             continue
-        return None if purpose in ENVIRONMENTS or purpose in NOT_NAMES else purpose
+        plain = purpose in ENVIRONMENTS or purpose in NOT_NAMES or purpose in BLOCK_USES
+        return None if plain else purpose
+    return None
+
+
+FROM_POOL = patterns.compile(r"\b(?:from|out of) (?:the )?([a-z0-9][\w.-]*)")
+"""'from shared', 'out of eu-west-1-prod': what a block is taken from is a pool."""
+RESERVE = patterns.compile(
+    r"\b(reserve|reserved|reservation|reserving|set aside|hold|hold back|earmark)\b"
+)
+FIRST_FIT = patterns.compile(r"\bfirst[- ]fit\b|\blowest\b|\bfirst (?:free|available|open)\b")
+PREFIX_AT = patterns.compile(
+    r"(?:^|[^\d.])/(\d{1,3})\s+(?:at|starting at|from|@)\s+(\d{1,3}(?:\.\d{1,3}){3})\b"
+    r"|\b(\d{1,3}(?:\.\d{1,3}){3})\s+(?:with (?:a )?|as (?:a )?)/(\d{1,3})\b"
+)
+"""A block written as its size and start: 'the /22 at 10.4.12.0', '10.4.12.0 as a /22'."""
+
+
+def block(u: Utterance) -> str | None:
+    """The block the message names: a CIDR, or a size and a start address ("/22 at 10.4.12.0").
+
+    Args:
+        u: the message.
+    """
+    if u.cidrs:
+        return u.cidrs[0]
+    match = PREFIX_AT.search(u.lower)
+    if not match:
+        return None
+    if match.group(1):
+        return f"{match.group(2)}/{match.group(1)}"
+    return f"{match.group(3)}/{match.group(4)}"
+
+
+def _source_pool(u: Utterance) -> str | None:
+    """The pool named by the word after "from"/"out of": "from shared", but not a region
+    ("from us-east-1" picks a pool by region) nor an environment a region goes with ("from
+    prod in us-east-1")."""
+    for match in FROM_POOL.finditer(u.lower, ENTITY_LIMIT):
+        name = clean_name(match.group(1))
+        if not name or REGION_SHAPE.fullmatch(name) or (name in ENVIRONMENTS and u.regions):
+            continue
+        return name
     return None
 
 
 def _allocate_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {}
-    name = pool_name(u)
+    name = pool_name(u) or _source_pool(u)
     if name:
         args["pool"] = name
     else:
         args.update(_common(u))
-    if u.cidrs:
-        args["cidr"] = u.cidrs[0]
+    cidr = block(u)
+    if cidr:
+        args["cidr"] = cidr
     elif u.prefix_lengths:
         args["prefix_length"] = u.prefix_lengths[0]
     elif hosts(u) is not None:
@@ -194,17 +271,20 @@ def _allocate_args(u: Utterance) -> dict[str, Any]:
     purpose = _purpose(u)
     if purpose:
         args["purpose"] = purpose
-    if u.has(r"\bsubnets?\b") and not u.has(r"\bvpc\b"):
+    if u.has(r"\bsubnets?\b") and not u.has(r"\bvpcs?\b"):
         args["usage"] = "subnet"
-    if u.has(r"\bfirst[- ]fit\b|\blowest\b"):
+    elif u.has(r"\bvpcs?\b"):
+        args["usage"] = "vpc"
+    if FIRST_FIT.search(u.lower):
         args["strategy"] = "first"
-    if u.has(r"\b(reserve|set aside|hold back|earmark)\b"):
+    if RESERVE.search(u.lower):
         args["kind"] = "reservation"
     return args
 
 
 def _release_args(u: Utterance) -> dict[str, Any]:
-    args: dict[str, Any] = {"cidr": u.cidrs[0]} if u.cidrs else {}
+    cidr = block(u)
+    args: dict[str, Any] = {"cidr": cidr} if cidr else {}
     name = pool_name(u)
     if name:
         args["pool"] = name
@@ -212,7 +292,7 @@ def _release_args(u: Utterance) -> dict[str, Any]:
 
 
 def _picture_args(u: Utterance) -> dict[str, Any]:
-    return {"pool": pool_name(u) or ""}
+    return {"pool": named_pool(u)}
 
 
 SLOTS: list[Slots] = [
@@ -235,4 +315,6 @@ TARGETS: dict[str, Target] = {
     "ipam.picture": POOL,
     "ipam.release": Target("pool", ("pool",), required=False),
     "ipam.allocate": Target("pool", ("pool",), required=False),
+    "ipam.find_conflicts": Target("pool", ("pool",), required=False),
+    "ipam.adopt": Target("resources", ("vpc", "subnet"), many=True, required=False),
 }

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.offline.rules.ipam import ENV_WORDS, ENVIRONMENTS, clean_name, hosts
+from agents.offline.rules.ipam import ENV_WORDS, ENVIRONMENTS, clean_name, env_words, hosts
 from agents.offline.slots import Slots
 from agents.offline.utterance import (
     CIDR,
     ENTITY_LIMIT,
     OPEN_QUOTES,
+    REGION_ALIASES,
     REGION_SHAPE,
     Utterance,
     whole_number,
@@ -36,12 +37,19 @@ PARENT_POOL = patterns.compile(rf"\b(?:in|inside|within|under) (?:the )?{NAME} p
 IN_NAMED = patterns.compile(rf"\bin (?:the )?{NAME}")
 """'in us-east-1-dev': a pool when the word is name-shaped but not just a region."""
 _NOT_POOL_WORDS = """under inside within beneath below out parent child using region regional tree
-    hierarchy subtree env environment cidr cidrs block blocks"""
+    hierarchy subtree env environment cidr cidrs block blocks create add make build define
+    register set setup spin carve new please ipv6 ipv4 v6 v4 child-pool sub-pool subpool"""
 NOT_POOL_NAMES = frozenset(_NOT_POOL_WORDS.split())
 ENV_SAID = patterns.compile(r"\benv(?:ironment)?\b\s*[=:]?\s*([a-z][\w-]*)")
 ENV_BEFORE = patterns.compile(r"\b([a-z][\w-]*)\s+env(?:ironment)?\b")
 ENV_FOR = patterns.compile(rf"\bfor (?:the )?({ENV_WORDS})\b")
 ENV_POOL = patterns.compile(rf"\b({ENV_WORDS}) pool\b")
+NAME_AFTER_COLON = patterns.compile(rf"\bpool\b[^:,\n]{{0,60}}:\s*{QUOTE}{NAME}")
+"""'a pool for the data team: analytics-prod, ...': the name said after a colon."""
+ADDED_TO = patterns.compile(
+    rf"\b(?:add|put|attach|hang)\b[^;\n]{{0,80}}?\bto (?:the )?(?:pool )?{QUOTE}{NAME}"
+)
+"""'add a pool X ... to shared': the pool a new one is added to is its parent."""
 OWNER = patterns.compile(r"\bowned by\s+([\w.-]+)|\bowner\s*[=:]?\s*([\w.-]+)")
 
 
@@ -52,10 +60,10 @@ def _pool_word(word: str | None) -> str | None:
 
 def _parent(u: Utterance) -> str | None:
     """The pool a new pool goes under: "under X", "parent X", "inside X", "in pool X"..."""
-    for pattern in (PARENT, PARENT_POOL):
+    for pattern in (PARENT, PARENT_POOL, ADDED_TO):
         for match in pattern.finditer(u.lower, ENTITY_LIMIT):
             word = _pool_word(match.group(1))
-            if word:
+            if word and not word.isdigit():
                 return word
     for match in IN_NAMED.finditer(u.lower, ENTITY_LIMIT):
         word = _pool_word(match.group(1))
@@ -65,16 +73,22 @@ def _parent(u: Utterance) -> str | None:
 
 
 def _new_name(u: Utterance, parent: str | None) -> str:
-    """The new pool's name: after "named"/"called", quoted, after "pool", or before it."""
+    """The new pool's name: after "named"/"called", quoted, after "pool" (a city too: "pool
+    tokyo"), after the colon that follows "pool", or before "pool"."""
     candidates = [m.group(1) for m in NAMED.finditer(u.lower, ENTITY_LIMIT)]
     candidates += [q.lower() for q in u.quoted]
-    for pattern in (NAME_AFTER_POOL, NAME_BEFORE_POOL):
+    for pattern in (NAME_AFTER_POOL, NAME_AFTER_COLON, NAME_BEFORE_POOL):
         candidates += [m.group(1) for m in pattern.finditer(u.lower, ENTITY_LIMIT)]
     for candidate in candidates:
-        word = _pool_word(candidate)
+        word = _pool_word(candidate) or _city(candidate)
         if word and word != parent:
             return word
     return ""
+
+
+def _city(word: str) -> str | None:
+    """A city's name said as a pool's name ("pool tokyo"), kept as written."""
+    return word if word in REGION_ALIASES and word not in NOT_POOL_NAMES else None
 
 
 def _own_regions(u: Utterance, names: list[str]) -> list[str]:
@@ -95,6 +109,10 @@ def _new_environment(u: Utterance, parent: str | None) -> str | None:
         match = pattern.search(u.lower)
         if match and match.group(1) != parent:
             return str(match.group(1))
+    for item in u.lower.split(",")[1:ENTITY_LIMIT]:
+        word = item.strip(" .;:!?")
+        if word in ENVIRONMENTS and word != parent:
+            return ENVIRONMENTS[word]
     return None
 
 
@@ -202,6 +220,10 @@ TEMPLATE_NAMES = {
 }
 
 
+TEMPLATE_NAMED = patterns.compile(r"\b(?:named|called|name(?: it)?)\s*[=:]?\s*([a-z0-9][\w.-]*)")
+"""The top pool's name: 'named corp', 'name shared', 'name=lab'."""
+
+
 def _template_args(u: Utterance) -> dict[str, Any]:
     template = next(
         (value for key, value in TEMPLATE_NAMES.items() if patterns.search(rf"\b{key}\b", u.lower)),
@@ -210,13 +232,13 @@ def _template_args(u: Utterance) -> dict[str, Any]:
     args: dict[str, Any] = {"template": template, "cidr": u.cidrs[0] if u.cidrs else ""}
     if u.regions:
         args["regions"] = u.regions
-    mentioned = patterns.compile(rf"\b({ENV_WORDS})\b").findall(u.lower, ENTITY_LIMIT)
-    envs = [ENVIRONMENTS[m] for m in mentioned]
+    named = TEMPLATE_NAMED.search(u.lower)
+    name = named.group(1) if named else None
+    if name:
+        args["name"] = name
+    envs = [ENVIRONMENTS[w] for w in env_words(u.lower) if w != name]
     if envs:
         args["environments"] = list(dict.fromkeys(envs))
-    named = patterns.search(r"\b(?:named|called)\s+([a-z0-9][\w.-]*)", u.lower)
-    if named:
-        args["name"] = named.group(1)
     if len(u.cidrs) > 1 and u.has(r"\bon[- ]?prem\w*|data ?cent(er|re)"):
         args["on_prem_cidr"] = u.cidrs[1]
     return args

@@ -11,6 +11,7 @@ from agents.offline.utterance import ENTITY_LIMIT, Utterance
 from core import patterns
 
 FENCED = patterns.compile(r"```(?:\w+\n)?(.*?)```", patterns.DOTALL)
+DATA_START = patterns.compile(r"[\[{]")
 AMAZON_IPAM = patterns.compile(
     r"\b(?:amazon|aws)(?:'s)?(?: vpc)?[ -]ipam\b|\bvpc ipam\b|\bipam service\b|"
     r"\b(?:from|in|out of) (?:amazon|aws)\b"
@@ -26,6 +27,8 @@ SUBTREE = patterns.compile(
     r"\b(?:under|below|beneath|inside|within|subtree of|tree of|children of) (?:the )?"
     r"(?:pool )?([a-z0-9][\w.-]*)"
 )
+EXPORT_OF = patterns.compile(r"\b(?:export|dump|copy|backup|back-up) of (?:the )?([a-z0-9][\w.-]*)")
+"""'a csv export of us-east-1': the pool, when the word is name-shaped (a dash or a digit)."""
 
 
 def _pasted(u: Utterance) -> str:
@@ -35,7 +38,11 @@ def _pasted(u: Utterance) -> str:
         return str(fenced.group(1)).strip()
     if "\n" in u.text.strip():
         return u.text.strip().split("\n", 1)[1].strip()
-    return u.text.split(":", 1)[1].strip() if ":" in u.text else ""
+    data = DATA_START.search(u.text)
+    colon = u.text.find(":")
+    if data and (colon < 0 or data.start() < colon):
+        return u.text[data.start() :].strip()  # 'import json {"pools": ...}': no colon before it
+    return u.text.split(":", 1)[1].strip() if colon >= 0 else ""
 
 
 def _is_data(content: str) -> bool:
@@ -62,6 +69,10 @@ def _export_pool(u: Utterance) -> str | None:
     for match in SUBTREE.finditer(u.lower, ENTITY_LIMIT):
         word = clean_name(match.group(1))
         if word:
+            return word
+    for match in EXPORT_OF.finditer(u.lower, ENTITY_LIMIT):
+        word = clean_name(match.group(1))
+        if word and patterns.search(r"[-\d]", word):
             return word
     return None
 
