@@ -265,6 +265,6 @@ RELEASE_ADDRESS: tuple[str, ...] = (
     "give back the unused elastic ip 54.210.17.8",
     "release the elastic ip called spare-ip in us-east-1",
     "spare-ip is unattached, release it",
-    "we don't need spare-ip anymore, release it",
+    "spare-ip is surplus now, release it",
     "nobody uses spare-ip, give it back",
 )
