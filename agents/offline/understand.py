@@ -58,13 +58,20 @@ CHANGE_FLOOR = 0.40
 
 NEGATION = patterns.compile(
     r"\b(don'?t|dont|do not|never|no need to|not to|shouldn'?t|mustn'?t|must not|avoid|"
-    r"hold off|no circumstances|not (now|yet)|leave (it|them) (alone|running|be))\b"
+    r"hold off|no circumstances|not (now|yet)|"
+    r"(leave|keep) \S+ (alone|running|stopped|be|as is|untouched|on|off))\b"
 )
 NOT_NEEDED = patterns.compile(
-    r"\b(?:we|i) (?:don'?t|dont|do not) need (?:it|this|that|them|these|those|[\w./-]*\d[\w./-]*"
-    r"|[a-z][\w]*-[\w-]+)(?: (?:any ?more|now))?\s*(?:[,.;!]|$)"
+    r"\b(?:(?:we|i) (?:don'?t|dont|do not) need (?:[\w./-]*\d[\w./-]*|[a-z][\w]*-[\w-]+)|"
+    r"(?:don'?t|dont|do not|no longer) (?:need|use) (?:it|them|this|that|these|those))"
+    r"(?: ?any ?more| now)?\s*(?:[.,;!]|$)"
 )
-"""'we don't need 10.9.0.0/20 any more, release it': why, not a negation of the request."""
+""""we don't need it", "we don't need 10.9.0.0/20 any more, release it": a reason for the
+change, not a refusal of it (said at a clause's end)."""
+CLAUSES = patterns.compile(r"[,;.?!:]+\s*|\s+(?:but|just|only|instead|rather)\s+")
+IMPERATIVE_DO = patterns.compile(r"^\W*(?:please )?do (?:an?|the) \w")
+""""do a reboot of batch-worker": an order, though it starts like a question."""
+ITS = patterns.compile(r"\b(?:its|it|them|their)\b")
 WORDS = patterns.compile(r"[a-z]{3,}")
 POLITE_REQUEST = patterns.compile(
     r"^\W*(can|could|would|will) you\b|^\W*(please|pls|kindly)\b|"
@@ -196,6 +203,8 @@ class Understanding:
             gated = self._gate(u, best, tools, lexicon)
             if gated is not None:
                 return gated
+        elif _asks_a_question(u.lower):  # "is web-1 stopped?" is not torn between stop and read
+            tools = [r for r in tools if not self.registry.get(r.label).mutating]
         if _close_call(tools):
             return self._ask_between(u, tools[:3], lexicon)
         return self.build(u, best, lexicon)
@@ -208,13 +217,12 @@ class Understanding:
         if not WORDS.search(text):
             return Decision.say(wording.NOT_UNDERSTOOD)  # a change is asked for in words
         if NEGATION.search(NOT_NEEDED.sub(" ", text)):
-            return Decision.say(wording.declined(spec))
+            return self._read_besides(u, lexicon) or Decision.say(wording.declined(spec))
         if HOW_TO.search(text):
             return Decision.call("help", {"topic": spec.domain})
         if HYPOTHETICAL.search(text):
             return self._what_if(u, spec, lexicon)
-        asked = text.rstrip().endswith("?") and not POLITE_REQUEST.search(text)
-        if QUESTION.search(text) or asked:
+        if _asks_a_question(text):
             return self._read_instead(u, tools, lexicon)
         weak = tools[0].score < CHANGE_FLOOR
         if weak or (len(tools) > 1 and tools[0].score - tools[1].score < MARGIN):
@@ -232,6 +240,22 @@ class Understanding:
             if first:
                 return Decision.call(blast.name, {"resource": str(first)})
         return self.build(u, blast, lexicon)
+
+    def _read_besides(self, u: Utterance, lexicon: Lexicon) -> Decision | None:
+        """What a refusal asks for besides ("don't stop web-1, just show its details"): the
+        read its other clauses ask for, when the classifier is sure of one; else ``None``."""
+        clauses = CLAUSES.sub("\n", u.lower).split("\n")
+        rest = " ".join(c for c in clauses if c.strip() and not NEGATION.search(c))
+        if not WORDS.search(rest):
+            return None
+        named = lexicon.mentions(u.text)
+        if named and not lexicon.mentions(rest):  # "…, just show me its details": of web-1
+            rest = f"{ITS.sub(' ', rest)} {named[0].entity.name}"
+        best = self.rank(rest, lexicon)[0]
+        if best.label not in self.registry or best.score < CONFIDENT:
+            return None
+        spec = self.registry.get(best.label)
+        return None if spec.mutating else self.build(u, spec, lexicon)
 
     def _read_instead(self, u: Utterance, tools: list[Ranked], lexicon: Lexicon) -> Decision:
         """A question close to a change is answered by the best read-only tool, or asked."""
@@ -294,6 +318,12 @@ class Understanding:
         return Decision.ask(
             wording.unsure([o.label for o in options]), [*options, Option("Never mind")]
         )
+
+
+def _asks_a_question(text: str) -> bool:
+    """A question ("is web-1 stopped?", "why did it stop"), not a polite or "do a …" order."""
+    asked = text.rstrip().endswith("?") and not POLITE_REQUEST.search(text)
+    return asked or bool(QUESTION.search(text) and not IMPERATIVE_DO.search(text))
 
 
 def _off_topic(ranked: list[Ranked]) -> bool:

@@ -78,4 +78,7 @@ SNAPSHOT_AND_DELETE_VOLUME: tuple[str, ...] = (
     "take a snapshot of old-data then remove it",
     "clean up vol-0abc123def4567890: snapshot, then delete",
     "archive and delete the old-data volume",
+    "snapshot-and-delete vol-0123456789abcdef0",
+    "snapshot-then-delete the old-data volume",
+    "backup-and-delete old-data please",
 )

@@ -97,6 +97,32 @@ SEARCH: tuple[str, ...] = (
     "inventory: load balancers in Ireland",
     "which resources live in account 123456789012",
     "I'm doing an audit for finance, how many resources do we have per account and region",
+    "show the dynamodb tables",
+    "do we have any dynamo tables in eu-west-1?",
+    "list our rds instances",
+    "which VPCs do we have?",
+    "what subnets exist in Ireland",
+    "what security groups are defined in account 123456789012",
+    "security group list for Ireland",
+    "which snapshots exist in Oregon",
+    "list our ebs snapshots",
+    "show ebs volumes with state in-use",
+    "resources that have an owner tag",
+    "anything carrying a cost-center tag?",
+    "show the EIPs we own",
+    "NAT gateways in every region",
+    "load balancers across both accounts",
+    "list gp3 volumes",
+    "show the io2 disks",
+    "which target groups exist?",
+    "show the ALB target groups in eu-west-1",
+    "how many resources of each type in Frankfurt",
+    "show all SGs in Frankfurt",
+    "how many EIPs do we have",
+    "elastic ips across our accounts",
+    "how many gp2 volumes are there in eu-west-1",
+    "vpcs in us-west-2?",
+    "show the vpc list for account 123456789012",
 )
 
 DESCRIBE: tuple[str, ...] = (
@@ -145,6 +171,15 @@ DESCRIBE: tuple[str, ...] = (
     "info on the db-sg group, including tags",
     "what is prod-public-rt and what's it attached to",
     "someone asked me about the cf-demo-logs bucket in standup, what do we actually know about it",
+    "show volume vol-0abc123def4567890",
+    "describe the old-data volume",
+    "show the old-data disk",
+    "tell me about the spare-ip address",
+    "spare-ip details?",
+    "info on elastic ip spare-ip",
+    "show subnet prod-private-a",
+    "which account owns spare-ip",
+    "when was spare-ip first seen?",
 )
 
 CHANGES: tuple[str, ...] = (
@@ -185,6 +220,13 @@ CHANGES: tuple[str, ...] = (
     "has anything been modified in the last hour",
     "what changed since the previous scan, created and deleted",
     "I was on holiday last week, what's changed in the estate since then",
+    "show the inventory change log",
+    "change log since monday",
+    "what showed up or vanished since yesterday",
+    "anything appear or go away overnight?",
+    "delta since the previous scan",
+    "what's the delta vs last week",
+    "scan-to-scan delta please",
 )
 
 ORPHANS: tuple[str, ...] = (
@@ -230,6 +272,9 @@ ORPHANS: tuple[str, ...] = (
     "orphans?",
     "anything abandoned in account 123456789012",
     "we're doing spring cleaning, find the forgotten volumes and unattached IPs that still cost us",
+    "what could we remove since nothing references it",
+    "stuff that nothing uses, safe to delete?",
+    "resources with no consumers that we could delete",
 )
 
 PUBLIC_EXPOSURE: tuple[str, ...] = (

@@ -42,6 +42,11 @@ LIST_INSTANCES: tuple[str, ...] = (
     "running servers tagged team=web?",
     "show all VMs across accounts",
     "which instances are up in eu-west-1 right now",
+    "give me an inventory of our EC2 servers",
+    "server inventory for Frankfurt",
+    "instance inventory across all regions",
+    "ec2 rundown for eu-west-1 pls",
+    "list boxes whose name begins with web",
 )
 
 DESCRIBE_INSTANCE: tuple[str, ...] = (
@@ -88,6 +93,11 @@ DESCRIBE_INSTANCE: tuple[str, ...] = (
     "tell me about the analytics-1 box",
     "which AZ is legacy-app in",
     "what does i-0123456789abcdef0 look like",
+    "what SGs are attached to analytics-1?",
+    "list the security groups on batch-worker",
+    "security groups of the web-2 box",
+    "what's the public IP of batch-worker",
+    "public address of web-1?",
 )
 
 MODIFY_INSTANCE_TYPE: tuple[str, ...] = (
@@ -150,6 +160,9 @@ STOP_INSTANCES: tuple[str, ...] = (
     "stop web-2 in us-east-1",
     "power down i-0abc123def4567890",
     "stop the batch-worker box to save money",
+    "I want batch-worker shut down",
+    "need analytics-1 stopped before the weekend",
+    "get web-1 stopped please",
 )
 
 START_INSTANCES: tuple[str, ...] = (
@@ -186,6 +199,8 @@ START_INSTANCES: tuple[str, ...] = (
     "power on i-0123456789abcdef0",
     "start the web-1 server in us-east-1",
     "legacy-app needs to be running, start it",
+    "I need legacy-app started",
+    "want analytics-1 up and running again",
 )
 
 REBOOT_INSTANCES: tuple[str, ...] = (
@@ -217,6 +232,8 @@ REBOOT_INSTANCES: tuple[str, ...] = (
     "reboot web-2 please",
     "restart i-0abc123def4567890 in eu-west-1",
     "give batch-worker a restart",
+    "need web-1 rebooted",
+    "get batch-worker restarted please",
 )
 
 RELEASE_ADDRESS: tuple[str, ...] = (
@@ -248,4 +265,6 @@ RELEASE_ADDRESS: tuple[str, ...] = (
     "give back the unused elastic ip 54.210.17.8",
     "release the elastic ip called spare-ip in us-east-1",
     "spare-ip is unattached, release it",
+    "spare-ip is surplus now, release it",
+    "nobody uses spare-ip, give it back",
 )

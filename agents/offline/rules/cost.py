@@ -9,7 +9,7 @@ from typing import Any
 
 from agents.offline.rules import cost_entities as ce
 from agents.offline.slots import Slots, Target
-from agents.offline.utterance import ENTITY_LIMIT, Utterance
+from agents.offline.utterance import ENTITY_LIMIT, STOPWORDS, Utterance
 from core import patterns
 
 _FIX_WORDS = """
@@ -203,9 +203,17 @@ def _resize_args(u: Utterance) -> dict[str, Any]:
     }
 
 
+def _compound_verb(word: str) -> bool:
+    """ "snapshot-and-delete", "back-up-then-remove": words of the request joined, not a name."""
+    parts = word.lower().split("-")
+    joined = "and" in parts or "then" in parts
+    return joined and all(p in FIX_VOCABULARY or p in STOPWORDS for p in parts)
+
+
 def _volume_targets(u: Utterance) -> list[str]:
     ids = ce.VOLUME_ID.findall(u.lower, ENTITY_LIMIT)
-    return ids + [n for n in _names(u) if n.lower() not in ids]
+    names = [n for n in _names(u) if n.lower() not in ids and not _compound_verb(n)]
+    return ids + names
 
 
 def _modify_volume_args(u: Utterance) -> dict[str, Any]:

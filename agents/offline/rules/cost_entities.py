@@ -84,18 +84,25 @@ def volume_types(u: Utterance) -> list[str]:
 
 
 def target_type(u: Utterance, found: list[str]) -> str | None:
-    """The type a change goes *to*: the one after "to"/"into"/"an", else the last one.
+    """The type a change goes *to*: the one after "to"/"into"/"an" (else "on"/"onto"), never
+    one said "instead of", else the last one.
 
     Args:
         u: the message.
         found: the types mentioned.
     """
-    for kind in found:
-        if patterns.search(
-            rf"\b(to|into|an?|as|with)\s+(an?\s+)?{patterns.escape(kind)}\b", u.lower
-        ):
-            return kind
-    return found[-1] if found else None
+    left = [k for k in found if not _after(r"instead of|rather than|in place of", k, u)]
+    for words in (r"to|into|an?|as|with", r"on|onto"):
+        for kind in left:
+            if _after(words, kind, u):
+                return kind
+    return (left or found)[-1] if found else None
+
+
+def _after(words: str, kind: str, u: Utterance) -> bool:
+    return (
+        patterns.search(rf"\b({words})\s+(an?\s+)?{patterns.escape(kind)}\b", u.lower) is not None
+    )
 
 
 def grouping(u: Utterance, default: str) -> str:

@@ -203,16 +203,59 @@ TAG_GROUP = patterns.compile(
     r"\b(?:grouped by|group by|broken down by|split by|per|for each|in each|by tag)\s+"
     r"(?:tag\s+)?([a-z][\w.:-]*)"
 )
+KEY_TAG_GROUP = patterns.compile(
+    r"\b(?:grouped by|group by|broken down by|split by|by|per|for each|in each)\s+"
+    r"(?:the\s+|their\s+)?([a-z][\w.:-]*)\s+tags?\b"
+)
 NOT_GROUPS = frozenset({"the", "a", "an", "name", "resource", "day", "hour", "page", "tag"})
 
 
 def _group_by(u: Utterance) -> str | None:
-    """Counts per type, region, account or state ("in each region"), or per tag ("per team")."""
+    """Counts per type, region, account or state ("in each region"), or per tag ("per team",
+    "by env tag")."""
     match = GROUP.search(u.lower)
     if match:
         return GROUP_KEYS[match.group(1)]
-    tag = TAG_GROUP.search(u.lower)
+    tag = KEY_TAG_GROUP.search(u.lower) or TAG_GROUP.search(u.lower)
     return f"tag:{tag.group(1)}" if tag and tag.group(1) not in NOT_GROUPS else None
+
+
+TAG_KEY_ONLY = patterns.compile(
+    r"\b(?:an?|any|the|some|with|carry|carries|carrying|have|has|having|bear|bears|bearing)\s+(?:an?\s+|the\s+)?([a-z][\w.:-]*)\s+tags?\b|"
+    r"\btagged\s+with\s+(?:an?\s+|the\s+)?([a-z][\w.:-]*)\s*(?:[,.?!]|$|tags?\b|(?:and|with)\s+"
+    r"any\b)",
+    patterns.IGNORECASE,
+)
+TAG_ABSENT = patterns.compile(
+    r"\b(?:missing|without|lacks?|lacking|no|untagged)\b[^.?!]{0,24}\btag"
+)
+NOT_TAG_KEYS = frozenset({"a", "an", "any", "the", "some", "no", "same", "this", "that", "name"})
+
+
+def _tags(u: Utterance) -> dict[str, str]:
+    """Tag filters: ``key=value`` pairs, or a key alone ("carry an env tag") for any value."""
+    pairs = {k: v for k, v in u.tags.items() if k.lower() != "with"}  # "tagged with owner"
+    if pairs:
+        return pairs
+    match = None if TAG_ABSENT.search(u.lower) else TAG_KEY_ONLY.search(u.text)
+    key = str(match.group(1) or match.group(2)) if match else None
+    return {key: "*"} if key and key.lower() not in NOT_TAG_KEYS else {}
+
+
+LIFECYCLE = (
+    r"(available|in-use|running|stopped|stopping|pending|terminated|active|inactive|"
+    r"associated|unassociated|completed|creating|deleting|failed|error)"
+)
+STATE_SAID = patterns.compile(
+    rf"\b(?:in (?:the |an? )?|state (?:is |of |= ?)?|status (?:is |of |= ?)?){LIFECYCLE}\b|"
+    rf"\b{LIFECYCLE} (?:state|status)\b"
+)
+
+
+def _state(u: Utterance) -> str | None:
+    """A lifecycle state named as one: "in the available state", "status in-use"."""
+    match = STATE_SAID.search(u.lower)
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def _search_args(u: Utterance) -> dict[str, Any]:
@@ -220,11 +263,15 @@ def _search_args(u: Utterance) -> dict[str, Any]:
     kind = _resource_type(u)
     if kind:
         args["type"] = kind
-    if u.tags:
-        args["tags"] = dict(u.tags)
     group = _group_by(u)
+    tags = _tags(u)
+    if tags and not (group and group.startswith("tag:") and list(tags.values()) == ["*"]):
+        args["tags"] = tags
     if group:
         args["group_by"] = group
+    state = _state(u)
+    if state:
+        args["state"] = state
     name = _name_filter(u)
     if name:
         args["name"] = name

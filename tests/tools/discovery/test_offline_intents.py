@@ -326,6 +326,13 @@ SLOT_CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("instances by state", "inventory.search", {"group_by": "state"}),
     ("resources by type in eu-west-1", "inventory.search", {"group_by": "type"}),
     ("resources grouped by owner", "inventory.search", {"group_by": "tag:owner"}),
+    # inventory.search: a tag key alone (any value), counts per "<key> tag", a lifecycle state
+    ("what has a cost-center tag?", "inventory.search", {"tags": {"cost-center": "*"}}),
+    ("resources tagged with Owner", "inventory.search", {"tags": {"Owner": "*"}}),
+    ("things without a team tag", "inventory.search", {"tags": None}),
+    ("count resources per team tag", "inventory.search", {"group_by": "tag:team", "tags": None}),
+    ("volumes in the in-use state", "inventory.search", {"state": "in-use"}),
+    ("load balancers with status active", "inventory.search", {"state": "active"}),
     # inventory.changes: one scan, or hours back
     ("changes in scan 12", "inventory.changes", {"scan_id": 12}),
     ("what did scan #7 find that changed", "inventory.changes", {"scan_id": 7}),
