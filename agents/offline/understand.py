@@ -200,6 +200,8 @@ class Understanding:
             return Decision.say(wording.NOT_UNDERSTOOD)
         best = self.registry.get(tools[0].label)
         if best.mutating:
+            if _chat_is_close(ranked, tools[0]):
+                return self._ask_between(u, tools[:3], lexicon)
             gated = self._gate(u, best, tools, lexicon)
             if gated is not None:
                 return gated
@@ -330,6 +332,12 @@ def _off_topic(ranked: list[Ranked]) -> bool:
     return ranked[0].label == OFF_TOPIC and (
         ranked[0].score >= WEAK or len(ranked) < 2 or ranked[1].score < WEAK
     )
+
+
+def _chat_is_close(ranked: list[Ranked], best: Ranked) -> bool:
+    """A change barely ahead of "no tool at all" ("allocate some space") is asked about."""
+    chat = next((r for r in ranked if r.label == OFF_TOPIC), None)
+    return chat is not None and best.score - chat.score < MARGIN
 
 
 def _close_call(tools: list[Ranked]) -> bool:

@@ -71,3 +71,32 @@ def test_regions_and_design_words_are_not_taken_for_a_design_name(
     text: str, tool: str, args: dict[str, Any]
 ) -> None:
     assert_slots(text, tool, args)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["deploy payments", "ship the payments architecture to aws", "destroy the payments stack"],
+)
+def test_a_change_to_a_design_nobody_made_asks_which_one(text: str) -> None:
+    from agents.offline.router import decide
+
+    asked = decide(text)
+    assert asked.asks and not asked.calls
+    assert "payments" in asked.text
+    assert {o.label for o in asked.options} >= {"prod-web", "Never mind"}
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("ship the prod-web architecture to aws", {"name": "prod-web"}),
+        ("deploy it", {}),
+        ("deploy the proposal to eu-west-1", {}),
+        ("tweak prod-web so it uses graviton instances", {"name": "prod-web"}),
+    ],
+)
+def test_a_design_is_named_where_people_name_it(text: str, args: dict[str, Any]) -> None:
+    from agents.offline.router import decide
+
+    [call] = decide(text).calls
+    assert {k: call.args[k] for k in args} == args and ("name" in call.args) == ("name" in args)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.offline.slots import Slots, Target
-from agents.offline.utterance import Utterance
+from agents.offline.utterance import STOPWORDS, Utterance
 from core import patterns
 
 VERSION = patterns.compile(r"\b(?:v|version\s*)(\d{1,4})\b")
@@ -30,6 +30,32 @@ _NOT_NAMES_TEXT = """multi-az single-az cross-az cfn-lint well-architected produ
     right-size right-sized auto-scaling real-time event-driven three-tier two-tier"""
 NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 """Hyphenated words about designs, never a design's name."""
+
+
+CALLED = patterns.compile(
+    r"\b([a-z][a-z0-9_-]{1,40}) (?:architecture|arch|stack|design|deployment)s?\b|"
+    r"\b(?:architecture|arch|stack|design) (?:called |named )?([a-z][a-z0-9_-]{1,40})\b|"
+    r"^\W*(?:@\w+ )?(?:please |pls |can you |could you |let'?s )?"
+    r"(?:deploy|launch|ship|destroy|tear down|take down|decommission|nuke|wipe|delete|remove) "
+    r"(?:the |our |my )?([a-z][a-z0-9_-]{1,40})\b"
+)
+"""Where a design's name sits when it is a plain word: "the billing architecture",
+"architecture billing", "deploy billing"."""
+_NOT_CALLED_TEXT = """it this that these those them one latest last current new newest proposal
+    proposed whole entire same existing cloudformation terraform template templates iac aws
+    everything all version now again today tonight deployed live design architecture stack
+    web app api database network vpc infrastructure infra prod production staging dev test"""
+NOT_CALLED = STOPWORDS | frozenset(_NOT_CALLED_TEXT.split()) | NOT_NAMES
+
+
+def said_name(u: Utterance) -> str | None:
+    """A plain word that stands where a design's name goes ("ship the billing architecture"),
+    for a change to ask about when it names nothing known rather than act on the latest."""
+    for match in CALLED.finditer(u.lower):
+        word = next((g for g in match.groups() if g), None)
+        if word and word not in NOT_CALLED and word not in u.regions:
+            return word
+    return None
 
 
 def _name(u: Utterance) -> dict[str, Any]:
@@ -74,7 +100,15 @@ def _export(u: Utterance) -> dict[str, Any]:
 
 
 def _destroy(u: Utterance) -> dict[str, Any]:
-    return {"name": _name(u).get("name", "")}
+    return {"name": _name(u).get("name") or said_name(u) or ""}
+
+
+def _deploy(u: Utterance) -> dict[str, Any]:
+    args = _name(u)
+    called = said_name(u)
+    if "name" not in args and called:
+        args["name"] = called
+    return args
 
 
 SLOTS: list[Slots] = [
@@ -83,9 +117,10 @@ SLOTS: list[Slots] = [
     Slots("architecture.list", _list),
     Slots("architecture.export", _export),
     Slots("architecture.destroy", _destroy),
+    Slots("architecture.deploy", _deploy),
     *(
         Slots(f"architecture.{verb}", _name)
-        for verb in ("deploy", "diagram", "drift", "estimate", "show", "validate")
+        for verb in ("diagram", "drift", "estimate", "show", "validate")
     ),
 ]
 
@@ -94,6 +129,15 @@ TARGETS: dict[str, Target] = {
     "architecture.destroy": Target("name", ("architecture",)),
     **{
         f"architecture.{verb}": OPTIONAL_NAME
-        for verb in ("deploy", "diagram", "drift", "estimate", "show", "validate", "export")
+        for verb in (
+            "deploy",
+            "diagram",
+            "drift",
+            "estimate",
+            "show",
+            "validate",
+            "export",
+            "refine",
+        )
     },
 }
