@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 import threading
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -78,7 +80,7 @@ def dbos_config(settings: Settings, executor_id: str) -> dict[str, Any]:
     """
     url = system_database_url(settings)
     if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        _write_ahead_log(Path(url.split("///", 1)[1]))
     return {
         "name": APP_NAME,
         "system_database_url": url,
@@ -88,6 +90,18 @@ def dbos_config(settings: Settings, executor_id: str) -> dict[str, Any]:
         "notification_listener_polling_interval_sec": settings.durable_poll_seconds,
         "log_level": "WARNING",
     }
+
+
+def _write_ahead_log(path: Path) -> None:
+    """Put the SQLite system database in WAL mode (the mode stays with the file).
+
+    DBOS opens SQLite in the default rollback-journal mode, which syncs the disk several
+    times per commit, and every step is a commit; WAL syncs once, and lets readers (status
+    polls, other processes) run beside the writer.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path, timeout=30)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 @dataclass

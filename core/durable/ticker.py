@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
+from sqlmodel import col, select
 
 from core.clock import Clock, as_utc
 from core.db import Database
@@ -135,8 +135,10 @@ class Ticker:
         """Start the run of every schedule with a due fire time, and move the cursors."""
         now = self.clock.now()
         fired: list[Fired] = []
-        for schedule in self.schedules():
-            cursor = self._cursor(schedule)
+        schedules = self.schedules()
+        cursors = self._cursors()
+        for schedule in schedules:
+            cursor = cursors.get(schedule.id, as_utc(schedule.created_at))
             fire_at, skipped = latest_due(schedule, cursor, now)
             if fire_at is None:
                 continue
@@ -152,10 +154,10 @@ class Ticker:
             fired.append(Fired(schedule.id, fire_at, run_id, started, skipped))
         return fired
 
-    def _cursor(self, schedule: Schedule) -> datetime:
+    def _cursors(self) -> dict[str, datetime]:
         with self.db.session() as session:
-            row = session.get(ScheduleCursor, schedule.id)
-        return as_utc(schedule.created_at) if row is None else row.last_fire_at
+            rows = session.exec(select(ScheduleCursor)).all()
+        return {row.schedule_id: row.last_fire_at for row in rows}
 
     def _advance(self, schedule_id: str, fire_at: datetime) -> None:
         statement = (
