@@ -280,6 +280,13 @@ class Settings(BaseSettings):
     # --- end architecture ---------------------------------------------------------------------
 
     # --- durable engine (core/durable): DBOS runs, recovery, schedules --------------------------
+    durable_enabled: bool = Field(
+        default=False,
+        description=(
+            "Launch the durable engine with the app's background work (its heartbeat, the "
+            "dead-replica sweep and recovery of this replica's pending runs)."
+        ),
+    )
     durable_app_version: str = Field(
         default="cloudfabric-1",
         description=(

@@ -224,6 +224,11 @@ def launch(
         return engine
 
 
+def is_launched() -> bool:
+    """True while this process's engine runs."""
+    return _current is not None
+
+
 def current() -> DurableEngine:
     """The launched engine.
 

@@ -1,4 +1,4 @@
-"""One durable engine for every in-process test of the session (DBOS is one per process)."""
+"""One durable engine for the in-process tests of this package (DBOS is one per process)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from core.durable import launch, shutdown
 from core.settings import Settings
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The launched engine's settings (SQLite in a temp folder, no maintenance thread).
 
