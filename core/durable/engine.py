@@ -24,6 +24,7 @@ import logging
 import socket
 import sqlite3
 import threading
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -35,6 +36,7 @@ from core.db import Database
 from core.durable.heartbeat import Heartbeats, Takeover
 from core.durable.recovery import recover_executor
 from core.durable.registry import bind_all
+from core.durable.ticker import Schedule, Ticker
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -136,7 +138,7 @@ class DurableEngine:
         every heartbeat)."""
         return self.heartbeats.sweep(recover_executor)
 
-    def every(self, seconds: float, name: str, work: Any) -> threading.Thread:
+    def every(self, seconds: float, name: str, work: Callable[[], object]) -> threading.Thread:
         """Run ``work()`` every ``seconds`` on a daemon thread until shutdown.
 
         Args:
@@ -156,6 +158,16 @@ class DurableEngine:
         thread.start()
         self._threads.append(thread)
         return thread
+
+    def start_ticker(self, schedules: Callable[[], Sequence[Schedule]]) -> Ticker:
+        """Tick ``schedules`` every ``durable_tick_seconds`` until shutdown.
+
+        Args:
+            schedules: returns the schedules to fire (read on every tick).
+        """
+        ticker = Ticker(self.db, self.clock, schedules)
+        self.every(self.settings.durable_tick_seconds, "durable-ticker", ticker.tick)
+        return ticker
 
     def _maintain(self) -> None:
         self.heartbeats.beat()

@@ -23,6 +23,7 @@ def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settin
         data_dir=folder / "cf",
         durable_executor_id="test-exec",
         durable_poll_seconds=0.05,
+        durable_tick_seconds=0.1,
     )
     launch(settings, Clock(), maintain=False)
     yield settings

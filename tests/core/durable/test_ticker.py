@@ -130,3 +130,16 @@ def test_a_replica_with_a_stale_cursor_is_refused_the_same_run(
     with db.session() as session:
         cursor = session.get(ScheduleCursor, "tick-b")
     assert cursor is not None and cursor.last_fire_at == created + 10 * MINUTE
+
+
+def test_the_engine_ticks_on_its_own(engine_settings: Settings) -> None:
+    engine = current()
+    soon = engine.clock.now() + timedelta(milliseconds=300)
+    pending = [schedule("tick-c", every(1), soon - MINUTE)]
+    engine.start_ticker(lambda: pending)
+
+    run_id = run_id_for("tick-c", soon)
+    status = wait_for_run(run_id, timeout_seconds=20)
+
+    assert status.output == f"tick-c@{soon.isoformat()}"
+    pending.clear()
