@@ -98,14 +98,13 @@ def start_run(
     Raises:
         RunExists: a run with this id was started before.
     """
-    from dbos import DBOS, SetWorkflowID
-    from dbos._error import DBOSWorkflowIDInUseError
+    from dbos import DBOS, SetWorkflowID, error
 
     try:
         with SetWorkflowID(run_id, workflow_id_reuse_policy="reject"):
             DBOS.start_workflow(workflow.bind(), *args, **kwargs)
-    except DBOSWorkflowIDInUseError as error:
-        raise RunExists(run_id, error.workflow_status) from error
+    except error.DBOSWorkflowIDInUseError as refused:
+        raise RunExists(run_id, refused.workflow_status) from refused
     return run_id
 
 

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -51,7 +52,7 @@ class Schedule:
     id: str
     recurrence: Recurrence
     created_at: datetime
-    workflow: DurableWorkflow[[str, str], object]
+    workflow: DurableWorkflow[[str, str], Any]
 
 
 @dataclass(frozen=True)
