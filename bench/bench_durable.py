@@ -10,7 +10,8 @@
    run records when its body starts. Printed: p50 / p99 / max of (start - fire time), and the
    p50 against the tick interval (the floor any polling ticker has: half of it on average).
 
-Both on the embedded default (SQLite in a temporary folder).
+Both on the embedded default (SQLite in a temporary folder), or on an empty PostgreSQL
+database given with ``--database-url`` (the commit floor stays a local SQLite file).
 
     uv run python -m bench.bench_durable           # 300 steps, 1,000 schedules
     uv run python -m bench.bench_durable --quick   # 50 steps, 200 schedules
@@ -173,12 +174,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller run for a smoke test")
     parser.add_argument("--tick", type=float, default=0.1, help="ticker interval, seconds")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="an empty PostgreSQL database to run on instead of SQLite (its schema is kept)",
+    )
     options = parser.parse_args()
     steps, schedules = (50, 200) if options.quick else (300, 1000)
     with tempfile.TemporaryDirectory(prefix="cf-bench-durable-") as folder:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             data_dir=Path(folder) / "cf",
+            database_url=options.database_url,
             durable_executor_id="bench",
             durable_poll_seconds=0.05,
         )
