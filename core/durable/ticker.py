@@ -102,7 +102,9 @@ def latest_due(schedule: Schedule, after: datetime, now: datetime) -> tuple[date
     start = after  # several are due: look for the latest from a window just before now
     for window in _LOOKBACK:
         probe = now - window
-        if probe > after and next_fires(recurrence, probe, 1, created=created)[0] <= now:
+        if probe <= after:
+            break
+        if [fire for fire in next_fires(recurrence, probe, 1, created=created) if fire <= now]:
             start = probe
             break
     latest = first[1]

@@ -143,3 +143,10 @@ def test_the_engine_ticks_on_its_own(engine_settings: Settings) -> None:
 
     assert status.output == f"tick-c@{soon.isoformat()}"
     pending.clear()
+
+
+def test_a_leap_day_schedule_fires_for_its_latest_day_after_years_of_downtime() -> None:
+    created = start()
+    leap = schedule("leap", Recurrence(kind="cron", cron="0 12 29 2 *"), created)
+    fire_at, _ = latest_due(leap, created, created + timedelta(days=2000))
+    assert fire_at is not None and (fire_at.month, fire_at.day) == (2, 29)
