@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 
@@ -33,6 +33,9 @@ from core.settings import Settings
 from tools.context import ToolContext
 from tools.registry import Registry, load_builtin_tools
 
+if TYPE_CHECKING:
+    from core.durable.engine import DurableEngine
+
 
 @dataclass
 class CloudFabric:
@@ -52,6 +55,7 @@ class CloudFabric:
             advisory locks or in-process, per settings).
         clock: the one source of "now".
         sandbox: the running sandbox, when in sandbox mode.
+        durable: the durable engine, once background work started with it enabled.
     """
 
     settings: Settings
@@ -68,6 +72,8 @@ class CloudFabric:
     sandbox: Any = None
     scheduler: Any = None
     extras: dict[str, object] = field(default_factory=dict)
+    durable: DurableEngine | None = None
+    _owns_durable: bool = False
 
     def context_for(self, user: str) -> ToolContext:
         """A tool context acting for ``user``.
@@ -78,7 +84,8 @@ class CloudFabric:
         return ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
 
     def start_background(self) -> None:
-        """Start the approval sweep: expiry and crash recovery, now and then periodically.
+        """Start the approval sweep: expiry and crash recovery, now and then periodically,
+        and the durable engine when ``durable_enabled`` (it recovers this replica's runs).
 
         The first sweep runs at once, so what a crashed process left is finished or reported
         as soon as a replica starts.
@@ -100,6 +107,15 @@ class CloudFabric:
         )
         scheduler.start()
         self.scheduler = scheduler
+        if self.settings.durable_enabled:
+            self._start_durable()
+
+    def _start_durable(self) -> None:
+        """Launch the durable engine, unless this process runs it already (then share it)."""
+        from core import durable
+
+        self._owns_durable = not durable.is_launched()
+        self.durable = durable.launch(self.settings, self.clock, db=self.db, role="app")
 
     def close(self) -> None:
         """Stop background work, release connections and stop the sandbox.
@@ -110,6 +126,11 @@ class CloudFabric:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
             self.scheduler = None
+        if self.durable is not None and self._owns_durable:
+            from core.durable import shutdown
+
+            shutdown()
+        self.durable = None
         self.checkpoints.close()
         self.coordination.close()
         self.db.dispose()

@@ -279,6 +279,55 @@ class Settings(BaseSettings):
     )
     # --- end architecture ---------------------------------------------------------------------
 
+    # --- durable engine (core/durable): DBOS runs, recovery, schedules --------------------------
+    durable_enabled: bool = Field(
+        default=False,
+        description=(
+            "Launch the durable engine with the app's background work (its heartbeat, the "
+            "dead-replica sweep and recovery of this replica's pending runs)."
+        ),
+    )
+    durable_app_version: str = Field(
+        default="cloudfabric-1",
+        description=(
+            "Application version the durable engine records on every run. Recovery resumes "
+            "only runs of this version, so it stays the same across deploys; change it only "
+            "when pending runs must not be resumed by the new code."
+        ),
+    )
+    durable_executor_id: str | None = Field(
+        default=None,
+        description=(
+            "This replica's stable executor id (its runs are recovered under it after a "
+            "restart); '<hostname>-<role>' when unset. Two live processes never share one."
+        ),
+    )
+    durable_heartbeat_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How often a replica writes its heartbeat and sweeps for dead replicas.",
+    )
+    durable_dead_after_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "A replica whose heartbeat is older than this is dead: a live one takes over its "
+            "pending runs."
+        ),
+    )
+    durable_tick_seconds: float = Field(
+        default=5.0, gt=0, description="How often the ticker looks for due schedule fires."
+    )
+    durable_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description=(
+            "How often a run waiting for a message polls the system database (SQLite has no "
+            "notifications): the longest delay between a send and the run seeing it."
+        ),
+    )
+    # --- end durable engine ---------------------------------------------------------------------
+
     @field_validator("ipam_allowed_ranges", mode="before")
     @classmethod
     def _ipam_ranges_from_csv(cls, value: object) -> object:
