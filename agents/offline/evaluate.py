@@ -152,14 +152,16 @@ def evaluate(understanding: Understanding, rows: list[Row], world: Iterable[Enti
         world: things that exist besides what ``understanding`` knows.
     """
     lexicon = Lexicon.of([*understanding.lexicon().entities, *world])
-    masked = [mask(row.text[:CLASSIFIED_CHARS], lexicon) for row in rows]
+    said = [understanding.speller.correct(row.text, lexicon) for row in rows]
+    masked = [mask(text[:CLASSIFIED_CHARS], lexicon) for text in said]
     rankings = understanding.classifier.rank_many(masked, top=4)
     report = Report()
-    for row, ranked in zip(rows, rankings, strict=True):
+    for row, text, ranked in zip(rows, said, rankings, strict=True):
         if row.after:
             decision = _followed_up(understanding, row, lexicon)
         else:
-            decision = understanding.decide_ranked(Utterance(row.text), ranked, lexicon)
+            decided = understanding.decide_ranked(Utterance(text), ranked, lexicon)
+            decision = understanding.as_typed(decided, row.text, text, lexicon)
         got = _got(decision)
         right_tool = got == row.tool or got in row.also
         right = got in row.also or (right_tool and args_match(row.args, decision))

@@ -35,7 +35,8 @@ from agents.offline.lexicon import Entity, Lexicon, words_of
 from agents.offline.linking import CANDIDATES, Unresolved, link, strangers, unresolved
 from agents.offline.masking import mask
 from agents.offline.slots import ArgsBuilder, Target, load_slots, load_targets
-from agents.offline.training import classifier_for, example_lexicon
+from agents.offline.spelling import Speller
+from agents.offline.training import classifier_for, example_lexicon, off_topic
 from agents.offline.utterance import Utterance
 from core import patterns
 from tools.registry import Registry, ToolSpec
@@ -127,6 +128,12 @@ class Understanding:
         return frozenset(w for w in words if "-" in w) - set(example_lexicon().by_name)
 
     @cached_property
+    def speller(self) -> Speller:
+        """Typo correction against every word the examples (and chat) use."""
+        said = (text for spec in self.registry.all() for text in (spec.example, *spec.examples))
+        return Speller.of([*said, *off_topic()])
+
+    @cached_property
     def targets(self) -> dict[str, Target]:
         """Tool name -> the argument that names existing things."""
         return load_targets()
@@ -166,11 +173,33 @@ class Understanding:
                 the best is taken ("cheaper please" after a proposal refines it).
         """
         known = lexicon if lexicon is not None else self.lexicon()
-        ranked = self.rank(text, known)
+        said = self.speller.correct(text, known)
+        ranked = self.rank(said, known)
         if domain is not None:
-            share = 0.0 if PRONOUN.search(text.lower()) else 0.5  # "draw it": it is the thread's
+            share = 0.0 if PRONOUN.search(said.lower()) else 0.5  # "draw it": it is the thread's
             ranked = self._in_thread(ranked, domain, share)
-        return self.decide_ranked(Utterance(text), ranked, known)
+        decided = self.decide_ranked(Utterance(said), ranked, known)
+        return self.as_typed(decided, text, said, known)
+
+    def as_typed(self, decision: Decision, typed: str, said: str, lexicon: Lexicon) -> Decision:
+        """``decision`` about the corrected message ``said``. A correction never brings a change
+        on its own: a change the message as typed would not have led to is offered back as a
+        question ("did you mean …?"), never filed.
+
+        Args:
+            decision: what the model decided about ``said``.
+            typed: the message as typed.
+            said: the message with its typos corrected.
+            lexicon: what exists.
+        """
+        changes = [c for c in decision.calls if self.registry.get(c.tool).mutating]
+        if said == typed or not changes:
+            return decision
+        as_typed = self.decide_ranked(Utterance(typed), self.rank(typed, lexicon), lexicon)
+        if as_typed.calls == decision.calls:
+            return decision
+        question = wording.did_you_mean(said)
+        return Decision.ask(question, [Option(said, changes[0]), Option("Never mind")])
 
     def _in_thread(self, ranked: list[Ranked], domain: str, share: float) -> list[Ranked]:
         best = ranked[0]

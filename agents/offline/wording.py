@@ -114,3 +114,13 @@ def missing_argument(spec: ToolSpec, field: str, description: str) -> str:
         f"To {action(spec)} I need {field.replace('_', ' ')} ({description.rstrip('.')}). "
         "Could you say it again with that?"
     )
+
+
+def did_you_mean(said: str) -> str:
+    """The question for a change read from a corrected typo ("stpo web-1").
+
+    Args:
+        said: the message with its typos corrected.
+    """
+    shown = said if len(said) <= LABEL_LIMIT else said[: LABEL_LIMIT - 1] + "…"
+    return f"Did you mean “{shown}”? I'll only prepare that change if you pick it."
