@@ -204,7 +204,7 @@ class WorkflowSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    schema_version: Literal[1] = Field(default=SCHEMA_VERSION, description="Spec shape version.")
+    schema_version: Literal[1] = Field(default=1, description="Spec shape version.")
     name: str = Field(
         pattern=NAME, max_length=60, description="Unique name, e.g. ``nightly-db-snapshot``."
     )

@@ -30,7 +30,7 @@ from tools.workflows.webhook import new_webhook
 MAX_TEXT = 500
 CHANNEL = patterns.compile(r"(?:^|\s)#([a-z0-9][a-z0-9_-]{0,79})")
 TAG = patterns.compile(r"\btagged\s+([a-z][\w.:-]{0,60})\s*[=:]\s*([\w.@/+-]{1,60})")
-NAMED = patterns.compile(r"\b(?:called|named)\s+([a-z][a-z0-9-]{1,58}[a-z0-9])\b")
+NAMED = patterns.compile(r"\b(?:called|named|call it)\s+([a-z][a-z0-9-]{1,58}[a-z0-9])\b")
 DAYS = patterns.compile(
     r"\b(?:keep(?:ing)?|retain(?:ing)?|retention(?: of)?|older than|after|for)\s+"
     r"(\d{1,4})\s*days?\b"
@@ -39,7 +39,9 @@ PORT = patterns.compile(r"\bport\s+(\d{1,5})\b")
 HYPHENATED = patterns.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
 SCHEDULE_START = patterns.compile(
     r"\b(every|each|daily|nightly|weekly|hourly|monthly|weekdays|on (?:mondays|tuesdays|"
-    r"wednesdays|thursdays|fridays|saturdays|sundays|weekdays)|at \d{1,2}(?::\d\d)?\s*(?:am|pm)?)\b"
+    r"wednesdays|thursdays|fridays|saturdays|sundays|weekdays)|on the (?:first|second|third|"
+    r"fourth|last|\d)\w*|(?:first|second|third|fourth|last) \w+ of|"
+    r"at \d{1,2}(?::\d\d)?\s*(?:am|pm)?)\b"
 )
 LONGEST_SCHEDULE = 9
 """Most words a schedule phrase spans ("every monday and thursday at 9am Berlin time")."""
@@ -103,6 +105,21 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Said:
+    """One schedule phrase found in a sentence, with the words around it.
+
+    Attributes:
+        trigger: the schedule.
+        before: the words between the previous schedule and this one.
+        after: the words between this schedule and the next one.
+    """
+
+    trigger: Trigger
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
 class Reading:
     """The workflows a sentence asks for (usually one; two for two schedules).
 
@@ -150,8 +167,8 @@ def read_workflow(
         return triggers
     tags = tuple(TAG.findall(said, 3))
     params = Params(
-        name=_name(said, template, targets, tags, triggers),
-        trigger=triggers[0][1],
+        name=_name(said, template, targets, tags),
+        trigger=triggers[0].trigger,
         channel=where,
         targets=targets,
         tags=tags,
@@ -161,7 +178,10 @@ def read_workflow(
         created_by=created_by,
     )
     if len(triggers) == 1:
-        return Reading((TEMPLATES[template].build(params),), template)
+        key = template
+        if template in ("stop-dev", "start-dev"):
+            key = _verb(said, first=True) or template
+        return Reading((TEMPLATES[key].build(params),), template)
     return _two_schedules(params, triggers, template)
 
 
@@ -191,22 +211,22 @@ def _targets(said: str, template: str, names: Mapping[str, str]) -> tuple[str, .
     return Question(f"Which {kind} should it act on?", "target", offered)
 
 
-def _triggers(said: str, template: str) -> list[tuple[str, Trigger]] | Question:
+def _triggers(said: str, template: str) -> list[Said] | Question:
     if template == "port-opened":
         port = _number(PORT, said) or 22
         pattern = port_pattern(port)
-        return [("", event_trigger(pattern, f"port {port} opened to 0.0.0.0/0 (CloudTrail)"))]
+        return [Said(event_trigger(pattern, f"port {port} opened to 0.0.0.0/0 (CloudTrail)"))]
     if template == "alarm-to-slack":
-        return [("", event_trigger(alarm_pattern(), "a CloudWatch alarm enters ALARM"))]
+        return [Said(event_trigger(alarm_pattern(), "a CloudWatch alarm enters ALARM"))]
     if "webhook" in said:
-        return [("", new_webhook())]
-    schedules = _schedules(said)
+        return [Said(new_webhook())]
+    schedules = read_schedules(said)
     if isinstance(schedules, Question):
         return schedules
     if schedules:
         return schedules
     if any(w in said for w in ("on demand", "manually", "when i ask", "on request")):
-        return [("", ManualTrigger())]
+        return [Said(ManualTrigger())]
     return Question(
         'When should it run? Say a schedule ("every night at 2am", "every 6 hours"), '
         'an event, a webhook, or "on demand".',
@@ -214,30 +234,38 @@ def _triggers(said: str, template: str) -> list[tuple[str, Trigger]] | Question:
     )
 
 
-def _schedules(said: str) -> list[tuple[str, Trigger]] | Question:
-    """Every schedule phrase in the sentence, with the words just before it."""
+def read_schedules(said: str) -> list[Said] | Question:
+    """Every schedule phrase in ``said``, with the words around each.
+
+    Args:
+        said: the lower-cased sentence.
+    """
     words = said.replace(",", " ").split()
-    found: list[tuple[str, Trigger]] = []
+    spans: list[tuple[int, int, Trigger]] = []
     index, error = 0, ""
     while index < len(words):
         if not SCHEDULE_START.match(" ".join(words[index : index + 3])):
             index += 1
             continue
-        read = _longest_schedule(words, index, found)
+        read = _longest_schedule(words, index, [t for _, _, t in spans])
         if isinstance(read, str):
             error = error or read
             index += 1
             continue
-        span, trigger = read
-        found.append((" ".join(words[max(index - 4, 0) : index]), trigger))
-        index += span
-    if not found and error:
+        spans.append((index, index + read[0], read[1]))
+        index += read[0]
+    if not spans and error:
         return Question(f"{error} When should it run?", "schedule")
+    found = []
+    for n, (start, end, trigger) in enumerate(spans):
+        previous = spans[n - 1][1] if n else 0
+        following = spans[n + 1][0] if n + 1 < len(spans) else len(words)
+        found.append(Said(trigger, " ".join(words[previous:start]), " ".join(words[end:following])))
     return found
 
 
 def _longest_schedule(
-    words: list[str], index: int, earlier: list[tuple[str, Trigger]]
+    words: list[str], index: int, earlier: list[Trigger]
 ) -> tuple[int, Trigger] | str:
     error = ""
     for span in range(min(LONGEST_SCHEDULE, len(words) - index), 0, -1):
@@ -250,7 +278,7 @@ def _longest_schedule(
             error = error or str(problem)
             continue
         if phrase.startswith("at ") and earlier:
-            recurrence = _same_days(recurrence, earlier[-1][1])
+            recurrence = _same_days(recurrence, earlier[-1])
         return span, _trigger(recurrence, phrase)
     return error
 
@@ -272,21 +300,26 @@ def _trigger(recurrence: Recurrence, phrase: str) -> Trigger:
     return CronTrigger(recurrence=recurrence, said=phrase)
 
 
-def _two_schedules(
-    params: Params, triggers: list[tuple[str, Trigger]], template: str
-) -> Reading | Question:
+def _two_schedules(params: Params, triggers: list[Said], template: str) -> Reading:
+    """One workflow per schedule; each does what the words next to its schedule say."""
     specs = []
-    for before, trigger in triggers[:2]:
-        key = "start-dev" if _intent_after(before) == "start-dev" else template
-        if triggers.index((before, trigger)) > 0 and key == template:
-            key = "start-dev" if template == "stop-dev" else template
-        name = _name("", key, params.targets, params.tags, [("", trigger)])
-        specs.append(TEMPLATES[key].build(replace(params, name=name, trigger=trigger)))
+    for found in triggers[:2]:
+        key = _verb(found.after, first=True) or _verb(found.before, first=False) or template
+        name = _name("", key, params.targets, params.tags)
+        specs.append(TEMPLATES[key].build(replace(params, name=name, trigger=found.trigger)))
     return Reading(tuple(specs), template)
 
 
-def _intent_after(words: str) -> str | None:
-    return "start-dev" if patterns.search(r"\b(start|turn on|boot)\b", words) else None
+POWER = patterns.compile(r"\b(stop|shut down|turn off|switch off|start|turn on|switch on|boot)\b")
+
+
+def _verb(words: str, first: bool) -> str | None:
+    """``start-dev`` or ``stop-dev`` from the first (or last) power verb in ``words``."""
+    verbs = [m.group(1) for m in POWER.finditer(words, limit=10)]
+    if not verbs:
+        return None
+    verb = verbs[0] if first else verbs[-1]
+    return "start-dev" if verb in ("start", "turn on", "switch on", "boot") else "stop-dev"
 
 
 def _name(
@@ -294,7 +327,6 @@ def _name(
     template: str,
     targets: tuple[str, ...],
     tags: tuple[tuple[str, str], ...],
-    triggers: list[tuple[str, Trigger]],
 ) -> str:
     chosen = NAMED.search(said)
     if chosen:
