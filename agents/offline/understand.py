@@ -71,6 +71,8 @@ HYPOTHETICAL = patterns.compile(
     r" break|if (i|we|someone|you) (were to |was to )?\w+|suppose|hypothetically|impact of|"
     r"consequences? of|is it safe to|should (i|we))\b"
 )
+STANDING_ORDER = patterns.compile(r"^\W*(when|whenever|each time|every time)\b[^?]{3,},[^?]+$")
+"""“When someone opens port 22, tell #security”: an instruction for later, not a question."""
 QUESTION = patterns.compile(
     r"^\W*(why|when|who|whom|where|which|what|whats|how|did|does|do|was|were|has|have|had|is|"
     r"are|isn'?t|wasn'?t)\b"
@@ -202,7 +204,7 @@ class Understanding:
         if HYPOTHETICAL.search(text):
             return self._what_if(u, spec, lexicon)
         asked = text.rstrip().endswith("?") and not POLITE_REQUEST.search(text)
-        if QUESTION.search(text) or asked:
+        if (QUESTION.search(text) and not STANDING_ORDER.search(text)) or asked:
             return self._read_instead(u, tools, lexicon)
         weak = tools[0].score < CHANGE_FLOOR
         if weak or (len(tools) > 1 and tools[0].score - tools[1].score < MARGIN):
