@@ -20,7 +20,7 @@ from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import ForEachStep, ToolStep, WorkflowSpec
 from tools.workflows.templates import TEMPLATES
 from tools.workflows.validate import SpecInvalid, validate_spec
-from tools.workflows.words import Question, read_workflow
+from tools.workflows.words import ANY_KIND, Question, read_workflow
 
 INVENTORY_KINDS = {
     "rds:db-instance": "database",
@@ -46,7 +46,7 @@ def known_names(ctx: ToolContext, linked: list[str]) -> dict[str, str]:
     """
     from tools.discovery.store import InventoryStore
 
-    known = {name.lower(): "*" for name in linked}
+    known = {name.lower(): ANY_KIND for name in linked}
     for resource in InventoryStore(ctx.db).resources():
         kind = INVENTORY_KINDS.get(resource.type)
         if kind:

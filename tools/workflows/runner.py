@@ -23,7 +23,7 @@ from typing import Any, NoReturn, Protocol
 from pydantic import BaseModel, Field, ValidationError
 
 from tools.context import ToolContext
-from tools.errors import ToolError
+from tools.errors import InvalidInput, ToolError
 from tools.plan import ActionPlan
 from tools.registry import Registry
 from tools.workflows.refs import UnknownReference, lookup, render, resolve
@@ -136,6 +136,7 @@ class Stop(Exception):
         """Say how the run ends."""
         super().__init__(status)
         self.status, self.error = status, error
+        self.record: StepRecord | None = None
 
 
 class Runner:
@@ -176,7 +177,7 @@ class Runner:
         """
         row = self.store.get(name)
         if row.status != "active":
-            raise ToolError(f"{name} is {row.status}; resume it first.")
+            raise InvalidInput(f"{name} is {row.status}; resume it first.")
         return self.run(self.store.add_run(row, fire_time, trigger).id or 0)
 
     def run(self, run_id: int) -> WorkflowRun:
@@ -201,6 +202,8 @@ class Runner:
                 self._save(run, records)
             run.status = "succeeded"
         except Stop as stop:
+            if stop.record is not None:
+                records[stop.record.id] = stop.record
             run.status, run.error = stop.status, stop.error
             if stop.status == "succeeded":
                 _skip_rest(spec, records)
@@ -242,9 +245,9 @@ class Runner:
         began = time.monotonic()
         try:
             self._body(run, spec, step, scope, record)
-        except Stop:
+        except Stop as stop:
             record.finished_at, record.seconds = self.store.clock.now(), time.monotonic() - began
-            self._save(run, {**{r.id: r for r in _records(run)}, step.id: record})
+            stop.record = record
             raise
         record.finished_at, record.seconds = self.store.clock.now(), time.monotonic() - began
         return record

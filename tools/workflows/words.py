@@ -43,6 +43,8 @@ SCHEDULE_START = patterns.compile(
     r"fourth|last|\d)\w*|(?:first|second|third|fourth|last) \w+ of|"
     r"at \d{1,2}(?::\d\d)?\s*(?:am|pm)?)\b"
 )
+ANY_KIND = "*"
+"""The kind of a name already linked to a real resource whose kind the caller did not say."""
 LONGEST_SCHEDULE = 9
 """Most words a schedule phrase spans ("every monday and thursday at 9am Berlin time")."""
 
@@ -194,7 +196,7 @@ def _targets(said: str, template: str, names: Mapping[str, str]) -> tuple[str, .
     if kinds is None:
         return ()
     words = HYPHENATED.findall(said, 20)
-    named = [w for w in words if names.get(w) in kinds]
+    named = [w for w in words if names.get(w) in kinds or names.get(w) == ANY_KIND]
     if named:
         return tuple(dict.fromkeys(named))
     if TAG.search(said) and template in ("stop-dev", "start-dev", "ebs-backup"):
