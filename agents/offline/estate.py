@@ -84,21 +84,26 @@ def sandbox_entities(estate: DemoEstate) -> Iterator[Entity]:
 
 
 def stored_entities(db: Database) -> Iterator[Entity]:
-    """IPAM pools and architectures, which live in CloudFabric's own store.
+    """IPAM pools, architectures and workflows, which live in CloudFabric's own store.
 
     Args:
         db: the SQL store.
     """
     from tools.architecture.store import ArchitectureRow
     from tools.ipam.tables import IpamPool
+    from tools.workflows.store import WorkflowRow
 
     with db.session() as session:
         pools = session.exec(select(IpamPool.name)).all()
         architectures = session.exec(
             select(ArchitectureRow.name).order_by(col(ArchitectureRow.id))
         ).all()
+        workflows = session.exec(
+            select(WorkflowRow.name).where(WorkflowRow.status != "deleted")
+        ).all()
     yield from (Entity(name, "pool") for name in pools)
     yield from (Entity(name, "architecture") for name in architectures)
+    yield from (Entity(name, "workflow") for name in workflows)
 
 
 @dataclass

@@ -176,6 +176,8 @@ def unresolved(args: dict[str, Any], target: Target, lexicon: Lexicon) -> list[U
 
 HYPHENATED = patterns.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
 REGION_LIKE = patterns.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-\d")
+CHANNEL = patterns.compile(r"#([A-Za-z0-9][\w-]{0,79})")
+"""A Slack channel named in a message (``#ops-alerts``): never a resource."""
 
 
 def strangers(
@@ -195,11 +197,14 @@ def strangers(
         vocabulary: hyphenated words that are words, not names ("power-cycle").
     """
     words = words_of(text)
+    channels = {c.lower() for c in CHANNEL.findall(text, 20)}
     kinds = [kind.replace("_", " ") for kind in target.kinds]
     found = []
     for index, word in enumerate(words[:500]):
         if not HYPHENATED.fullmatch(word) or _known(word, lexicon, vocabulary):
             continue
+        if word in channels:
+            continue  # a Slack channel (#db-team) names no resource
         nearby = " ".join(words[max(index - 1, 0) : index + 2])
         if target.required or any(kind in nearby for kind in kinds):
             found.append(word)

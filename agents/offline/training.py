@@ -34,6 +34,12 @@ EXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
     "internet_gateway": ("prod-igw",),
     "route_table": ("prod-public-rt", "prod-private-rt"),
     "architecture": ("prod-web",),
+    "workflow": (
+        "nightly-db-snapshot",
+        "stop-dev-instances",
+        "weekly-cost-report",
+        "ipam-vpc-reconcile",
+    ),
 }
 """The sandbox names examples use, by kind (what ``mask`` replaces while training)."""
 

@@ -91,6 +91,8 @@ HYPOTHETICAL = patterns.compile(
     r"thinking (about|of)|planning (to|on)|"
     r"consequences? of|is it safe to|should (i|we))\b"
 )
+STANDING_ORDER = patterns.compile(r"^\W*(when|whenever|each time|every time)\b[^?]{3,},[^?]+$")
+"""“When someone opens port 22, tell #security”: an instruction for later, not a question."""
 QUESTION = patterns.compile(
     r"^\W*(why|when|who|whom|where|which|what|whats|how|did|does|do|was|were|has|have|had|is|"
     r"are|isn'?t|wasn'?t)\b"
@@ -354,7 +356,8 @@ class Understanding:
 def _asks_a_question(text: str) -> bool:
     """A question ("is web-1 stopped?", "why did it stop"), not a polite or "do a …" order."""
     asked = text.rstrip().endswith("?") and not POLITE_REQUEST.search(text)
-    return asked or bool(QUESTION.search(text) and not IMPERATIVE_DO.search(text))
+    order = IMPERATIVE_DO.search(text) or STANDING_ORDER.search(text)
+    return asked or bool(QUESTION.search(text) and not order)
 
 
 def _off_topic(ranked: list[Ranked]) -> bool:

@@ -99,6 +99,16 @@ ARGS: dict[str, dict[str, Any]] = {
     "architecture.drift": {"name": "shop"},
     "architecture.deploy": {"name": "jobs"},
     "architecture.destroy": {"name": "shop"},
+    "workflow.create": {"request": "every monday at 9 post last week's cost by service to #finops"},
+    "workflow.update": {"name": "cost-report", "change": "every friday at 5pm"},
+    "workflow.run_now": {"name": "cost-report"},
+    "workflow.pause": {"name": "cost-report"},
+    "workflow.resume": {"name": "cost-report"},
+    "workflow.delete": {"name": "cost-report"},
+    "workflow.list": {},
+    "workflow.show": {"name": "cost-report"},
+    "workflow.runs": {"name": "cost-report"},
+    "workflow.templates": {},
 }
 """What each tool is asked on the sandbox: a question it answers, or a change it can make."""
 

@@ -1,0 +1,478 @@
+"""Running a workflow's steps in order, recording each step's output, timing and error.
+
+``Runner`` owns the order and the record; *how* one step runs is a ``StepExecutor``: the
+default runs it here and now, and a durable engine can wrap each step (a checkpointed step,
+a durable sleep) by passing its own. Steps whose tool changes things never run here: the
+runner builds the tool's plan and files it with the approvals service (``ApprovalFiler``,
+which ``approvals.service.ApprovalService`` satisfies), as the workflow's creator, and the run
+waits (``waiting_approval``). Whoever hears the decision (the approval executor runs the plan
+once) calls ``resume`` with the outcome, and the run goes on from the next step.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as StepTimeout
+from datetime import datetime
+from typing import Any, NoReturn, Protocol
+
+from pydantic import BaseModel, Field, ValidationError
+
+from tools.context import ToolContext
+from tools.errors import InvalidInput, ToolError
+from tools.plan import ActionPlan
+from tools.registry import Registry
+from tools.workflows.refs import UnknownReference, lookup, render, resolve
+from tools.workflows.service import WorkflowStore
+from tools.workflows.spec import (
+    ApprovalStep,
+    ConditionStep,
+    ForEachStep,
+    NotifyStep,
+    Step,
+    ToolStep,
+    WaitStep,
+    WorkflowSpec,
+)
+from tools.workflows.store import WorkflowRun
+
+log = logging.getLogger(__name__)
+Notify = Callable[[str, str], None]
+"""Posts ``text`` to ``channel`` (the composition root passes the Slack outbox)."""
+
+
+class StepRecord(BaseModel):
+    """What one step of a run did."""
+
+    id: str = Field(description="The step's id.")
+    kind: str = Field(description="The step's kind.")
+    status: str = Field(description="succeeded, failed, skipped or waiting_approval.")
+    attempts: int = Field(default=0, description="Tries made.")
+    started_at: datetime | None = Field(default=None, description="When the first try began.")
+    finished_at: datetime | None = Field(default=None, description="When it ended.")
+    seconds: float | None = Field(default=None, description="Time spent, in seconds.")
+    output: Any = Field(default=None, description="What it returned (JSON).")
+    error: str | None = Field(default=None, description="Why it failed.")
+    approvals: list[str] = Field(default_factory=list, description="Approval requests filed.")
+
+
+class StepExecutor(Protocol):
+    """Runs one try of one step; a durable engine wraps this to checkpoint each step."""
+
+    def execute(self, run_id: int, step_id: str, attempt: int, call: Callable[[], Any]) -> Any:
+        """Run ``call`` (one try of step ``step_id`` of run ``run_id``) and return its output.
+
+        Args:
+            run_id: the run.
+            step_id: the step.
+            attempt: 1, 2, ...
+            call: the work.
+        """
+
+    def wait(self, run_id: int, step_id: str, seconds: float) -> None:
+        """Wait ``seconds`` (a durable sleep on an engine).
+
+        Args:
+            run_id: the run.
+            step_id: the wait step (or the step backing off).
+            seconds: how long.
+        """
+
+
+class ApprovalFiler(Protocol):
+    """Files an approval request for a plan (``ApprovalService.request`` fits)."""
+
+    def request(
+        self,
+        plan: ActionPlan,
+        requester: str,
+        conversation_id: str | None = None,
+        origin_key: str | None = None,
+    ) -> Any:
+        """Store a pending request; the result has an ``id``.
+
+        Args:
+            plan: the plan the approver sees.
+            requester: who asked (the workflow's creator).
+            conversation_id: where to report back.
+            origin_key: idempotency key (run and step), so a retried run files once.
+        """
+
+
+class InProcess:
+    """The default executor: runs each try here, bounded by the step's timeout."""
+
+    def __init__(self, timeout_seconds: float = 900.0) -> None:
+        """Set the longest a try may take.
+
+        Args:
+            timeout_seconds: the bound used when a step gives none.
+        """
+        self.timeout_seconds = timeout_seconds
+
+    def execute(self, run_id: int, step_id: str, attempt: int, call: Callable[[], Any]) -> Any:
+        """Run ``call`` now (see ``StepExecutor``)."""
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"wf-{run_id}-{step_id}")
+        try:
+            return pool.submit(call).result(timeout=self.timeout_seconds)
+        except StepTimeout as error:
+            raise ToolError(f"step {step_id} took longer than {self.timeout_seconds:g}s") from error
+        finally:
+            pool.shutdown(wait=False)
+
+    def wait(self, run_id: int, step_id: str, seconds: float) -> None:
+        """Sleep in this thread (see ``StepExecutor``)."""
+        time.sleep(seconds)
+
+
+class Stop(Exception):
+    """The run stops here (a failed step, an approval wait or a false condition)."""
+
+    def __init__(self, status: str, error: str | None = None) -> None:
+        """Say how the run ends."""
+        super().__init__(status)
+        self.status, self.error = status, error
+        self.record: StepRecord | None = None
+
+
+class Runner:
+    """Executes a workflow's runs step by step and records them."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        store: WorkflowStore,
+        context_for: Callable[[str], ToolContext],
+        notify: Notify,
+        approvals: ApprovalFiler | None = None,
+        executor: StepExecutor | None = None,
+    ) -> None:
+        """Wire the runner.
+
+        Args:
+            registry: the tools steps call.
+            store: workflows and runs.
+            context_for: the tool context acting for a user (steps act as the creator).
+            notify: posts a message to a channel.
+            approvals: files approval requests for steps that change things.
+            executor: runs each step (in-process by default).
+        """
+        self.registry, self.store, self.context_for = registry, store, context_for
+        self.notify, self.approvals = notify, approvals
+        self.executor: StepExecutor = executor or InProcess()
+
+    def fire(
+        self, name: str, fire_time: datetime, trigger: dict[str, Any] | None = None
+    ) -> WorkflowRun:
+        """Start a run of the workflow ``name`` for ``fire_time`` and run it as far as it goes.
+
+        Args:
+            name: an active workflow.
+            fire_time: when it was due.
+            trigger: the event or request that started it.
+        """
+        row = self.store.get(name)
+        if row.status != "active":
+            raise InvalidInput(f"{name} is {row.status}; resume it first.")
+        return self.run(self.store.add_run(row, fire_time, trigger).id or 0)
+
+    def run(self, run_id: int) -> WorkflowRun:
+        """Run (or go on with) the run ``run_id`` from its first unfinished step.
+
+        Args:
+            run_id: a run in ``pending``, ``running`` or ``waiting_approval``.
+        """
+        run = self.store.run(run_id)
+        spec = self._spec(run)
+        records = {r.id: r for r in _records(run)}
+        run.status, run.started_at = "running", run.started_at or self.store.clock.now()
+        self.store.save_run(run)
+        scope = self._scope(run, spec, records)
+        try:
+            for step in spec.steps:
+                done = records.get(step.id)
+                if done is not None and done.status in ("succeeded", "skipped"):
+                    continue
+                records[step.id] = self._step(run, spec, step, scope)
+                scope["steps"][step.id] = records[step.id].model_dump(mode="json")
+                self._save(run, records)
+            run.status = "succeeded"
+        except Stop as stop:
+            if stop.record is not None:
+                records[stop.record.id] = stop.record
+            run.status, run.error = stop.status, stop.error
+            if stop.status == "succeeded":
+                _skip_rest(spec, records)
+        if run.status != "waiting_approval":
+            run.finished_at = self.store.clock.now()
+        self._save(run, records)
+        return self.store.run(run_id)
+
+    def resume(self, run_id: int, step_id: str, output: Any, succeeded: bool) -> WorkflowRun:
+        """Record the decided outcome of a step that waited for approval, and go on.
+
+        Args:
+            run_id: the waiting run.
+            step_id: the step that waited.
+            output: the executed plan's result (JSON), or the reason it did not run.
+            succeeded: whether the approved plan ran and succeeded.
+        """
+        run = self.store.run(run_id)
+        records = {r.id: r for r in _records(run)}
+        record = records[step_id]
+        record.status = "succeeded" if succeeded else "failed"
+        record.output = output if succeeded else None
+        record.error = None if succeeded else str(output)
+        record.finished_at = self.store.clock.now()
+        self._save(run, records)
+        if not succeeded:
+            run.status, run.error, run.finished_at = "failed", record.error, record.finished_at
+            self.store.save_run(run)
+            return run
+        return self.run(run_id)
+
+    # -- one step ---------------------------------------------------------------------------
+
+    def _step(
+        self, run: WorkflowRun, spec: WorkflowSpec, step: Step, scope: dict[str, Any]
+    ) -> StepRecord:
+        record = StepRecord(id=step.id, kind=step.kind, status="running")
+        record.started_at = self.store.clock.now()
+        began = time.monotonic()
+        try:
+            self._body(run, spec, step, scope, record)
+        except Stop as stop:
+            record.finished_at, record.seconds = self.store.clock.now(), time.monotonic() - began
+            stop.record = record
+            raise
+        record.finished_at, record.seconds = self.store.clock.now(), time.monotonic() - began
+        return record
+
+    def _body(
+        self,
+        run: WorkflowRun,
+        spec: WorkflowSpec,
+        step: Step,
+        scope: dict[str, Any],
+        record: StepRecord,
+    ) -> None:
+        if isinstance(step, ConditionStep):
+            record.output = _holds(step, scope)
+            record.status = "succeeded"
+            if not record.output:
+                raise Stop("succeeded")
+        elif isinstance(step, WaitStep):
+            self.executor.wait(run.id or 0, step.id, step.seconds)
+            record.status = "succeeded"
+        elif isinstance(step, NotifyStep):
+            text = render(step.template, scope)
+            channel = step.channel or spec.channel or ""
+            self._attempts(run, step, record, lambda: self.notify(channel, text), spec, scope)
+            record.output = {"channel": channel, "text": text}
+        elif isinstance(step, ApprovalStep):
+            record.status, record.output = "waiting_approval", {"prompt": step.prompt}
+            raise Stop("waiting_approval")
+        elif isinstance(step, ToolStep):
+            args = self._resolved(step, step.args, scope, spec, record)
+            record.output = self._call(run, spec, step, step.tool, args, record, scope)
+        else:
+            self._for_each(run, spec, step, scope, record)
+        if record.status == "running":
+            record.status = "succeeded"
+
+    def _for_each(
+        self,
+        run: WorkflowRun,
+        spec: WorkflowSpec,
+        step: ForEachStep,
+        scope: dict[str, Any],
+        record: StepRecord,
+    ) -> None:
+        items = self._resolved(step, step.items, scope, spec, record)
+        chosen = [
+            item
+            for item in (items if isinstance(items, list) else [])
+            if all(isinstance(item, dict) and item.get(k) == v for k, v in step.where.items())
+        ][: step.limit]
+        outputs = []
+        for index, item in enumerate(chosen):
+            args = self._resolved(step, step.args, {**scope, "item": item}, spec, record)
+            outputs.append(self._call(run, spec, step, step.tool, args, record, scope, index))
+        record.output = {"done": len(outputs), "outputs": outputs}
+        if record.approvals:
+            record.status = "waiting_approval"
+            raise Stop("waiting_approval")
+
+    def _call(
+        self,
+        run: WorkflowRun,
+        spec: WorkflowSpec,
+        step: ToolStep | ForEachStep,
+        tool_name: str,
+        args: Any,
+        record: StepRecord,
+        scope: dict[str, Any],
+        index: int | None = None,
+    ) -> Any:
+        tool = self.registry.get(tool_name)
+        try:
+            parsed = tool.args_model.model_validate(args)
+        except ValidationError as error:
+            self._fail(spec, step, record, scope, f"{tool_name}: {error.errors()[0]['msg']}")
+        ctx = self.context_for(spec.created_by or "workflow")
+        if tool.mutating:
+            return self._file(run, spec, step, tool_name, ctx, parsed, record, scope, index)
+        result = self._attempts(run, step, record, lambda: tool.handler(ctx, parsed), spec, scope)
+        return result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+
+    def _file(
+        self,
+        run: WorkflowRun,
+        spec: WorkflowSpec,
+        step: ToolStep | ForEachStep,
+        tool_name: str,
+        ctx: ToolContext,
+        parsed: BaseModel,
+        record: StepRecord,
+        scope: dict[str, Any],
+        index: int | None,
+    ) -> Any:
+        """Build the plan of a change and file it for approval; nothing runs here."""
+        tool = self.registry.get(tool_name)
+        if self.approvals is None or tool.preview is None:
+            self._fail(spec, step, record, scope, f"{tool_name} changes things and needs approval")
+        assert tool.preview is not None and self.approvals is not None
+        plan = tool.preview(ctx, parsed)
+        plan = plan.model_copy(
+            update={"notes": [*plan.notes, f"Workflow {spec.name}, run {run.id}, step {step.id}."]}
+        )
+        key = f"workflow-run:{run.id}:{step.id}" + (f":{index}" if index is not None else "")
+        request = self.approvals.request(plan, spec.created_by, None, key)
+        record.approvals.append(str(request.id))
+        run.approval_id = str(request.id)
+        if index is None:
+            record.status = "waiting_approval"
+            raise Stop("waiting_approval")
+        return {"approval": str(request.id)}
+
+    def _attempts(
+        self,
+        run: WorkflowRun,
+        step: Step,
+        record: StepRecord,
+        call: Callable[[], Any],
+        spec: WorkflowSpec,
+        scope: dict[str, Any],
+    ) -> Any:
+        last = ""
+        for attempt in range(1, step.retry.attempts + 1):
+            record.attempts = attempt
+            if attempt > 1:
+                self.executor.wait(run.id or 0, step.id, step.retry.delay(attempt))
+            try:
+                return self.executor.execute(run.id or 0, step.id, attempt, call)
+            except ToolError as error:
+                last = str(error)
+            except Exception as error:  # a step's failure is recorded, never raised
+                log.exception("workflow %s step %s failed", spec.name, step.id)
+                last = f"{type(error).__name__}: {error}"
+        return self._fail(spec, step, record, scope, last)
+
+    def _resolved(
+        self, step: Step, value: Any, scope: dict[str, Any], spec: WorkflowSpec, record: StepRecord
+    ) -> Any:
+        try:
+            return resolve(value, scope)
+        except UnknownReference as error:
+            self._fail(spec, step, record, scope, str(error))
+
+    def _fail(
+        self, spec: WorkflowSpec, step: Step, record: StepRecord, scope: dict[str, Any], why: str
+    ) -> NoReturn:
+        record.status, record.error = "failed", why
+        if step.on_failure and spec.channel:
+            notice = render(step.on_failure, {**scope, "run": {**scope["run"], "error": why}})
+            try:
+                self.notify(step_channel(step, spec), notice)
+            except Exception:  # the notice is best effort; the run's record says it all
+                log.exception("workflow %s: failure notice not posted", spec.name)
+        raise Stop("failed", f"step {step.id}: {why}")
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    def _spec(self, run: WorkflowRun) -> WorkflowSpec:
+        rows = [r for r in self.store.all(include_deleted=True) if r.id == run.workflow_id]
+        return self.store.spec(rows[0])
+
+    def _scope(
+        self, run: WorkflowRun, spec: WorkflowSpec, records: dict[str, StepRecord]
+    ) -> dict[str, Any]:
+        return {
+            "workflow": {"name": spec.name, "channel": spec.channel},
+            "event": json.loads(run.trigger_json or "{}"),
+            "run": {"id": run.id, "fire_time": run.fire_time.isoformat()},
+            "steps": {k: r.model_dump(mode="json") for k, r in records.items()},
+        }
+
+    def _save(self, run: WorkflowRun, records: dict[str, StepRecord]) -> None:
+        run.steps_json = json.dumps([r.model_dump(mode="json") for r in records.values()])
+        self.store.save_run(run)
+
+
+def step_channel(step: Step, spec: WorkflowSpec) -> str:
+    """Where a step's messages go: its own channel, else the workflow's.
+
+    Args:
+        step: any step.
+        spec: its workflow.
+    """
+    own = step.channel if isinstance(step, NotifyStep) else None
+    return own or spec.channel or ""
+
+
+def step_records(run: WorkflowRun) -> list[StepRecord]:
+    """The step records of a run.
+
+    Args:
+        run: a run row.
+    """
+    return _records(run)
+
+
+def _records(run: WorkflowRun) -> list[StepRecord]:
+    return [StepRecord.model_validate(r) for r in json.loads(run.steps_json or "[]")]
+
+
+def _skip_rest(spec: WorkflowSpec, records: dict[str, StepRecord]) -> None:
+    for step in spec.steps:
+        records.setdefault(step.id, StepRecord(id=step.id, kind=step.kind, status="skipped"))
+
+
+def _holds(step: ConditionStep, scope: dict[str, Any]) -> bool:
+    path = step.ref.strip("{}")
+    try:
+        value = lookup(path, scope)
+    except UnknownReference:
+        return step.op == "empty"
+    ops: dict[str, Callable[[], bool]] = {
+        "exists": lambda: value is not None,
+        "empty": lambda: not value,
+        "not_empty": lambda: bool(value),
+        "eq": lambda: bool(value == step.value),
+        "ne": lambda: bool(value != step.value),
+        "gt": lambda: _number(value) > _number(step.value),
+        "lt": lambda: _number(value) < _number(step.value),
+        "contains": lambda: step.value in value if isinstance(value, list | str) else False,
+    }
+    return ops[step.op]()
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
