@@ -4,7 +4,8 @@ examples use, so a slip of the keyboard does not turn a request into a different
 A word is corrected only when it is unknown (not a word of any example, not a known name),
 at least four letters long, and exactly one known word is one edit away (a letter added,
 dropped, changed, or two neighbours swapped: Damerau-Levenshtein distance 1, with rapidfuzz).
-Nothing is corrected when two known words are equally close. At most ``MOST_CORRECTIONS``
+Nothing is corrected when two known words are equally close, or when the two differ only by a
+plural "s" (``apps`` may be a new pool's name). At most ``MOST_CORRECTIONS``
 unknown words of a message are looked at, so a huge message costs no more than a short one.
 
 A corrected message that leads to a change is never acted on directly: the model asks
@@ -40,13 +41,13 @@ class Speller:
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Speller:
-        """A speller knowing every word of ``texts``.
+        """A speller knowing every plain word of ``texts`` (not names, channels or ids).
 
         Args:
             texts: example utterances.
         """
-        words = {m.group(0).lower() for text in texts for m in TOKEN.finditer(text)}
-        return cls(frozenset(words))
+        tokens = {_core(m.group(0)).lower() for text in texts for m in TOKEN.finditer(text)}
+        return cls(frozenset(t for t in tokens if ALPHA_WORD.fullmatch(t)))
 
     @cached_property
     def _choices(self) -> list[str]:
@@ -85,8 +86,14 @@ class Speller:
             word, self._choices, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=2
         )
         if len(near) == 1 or (len(near) == 2 and near[0][1] < near[1][1]):
-            return str(near[0][0])
+            fixed = str(near[0][0])
+            return None if _plural_of(fixed, word) else fixed
         return None
+
+
+def _plural_of(one: str, other: str) -> bool:
+    """``apps`` and ``app``: a plural is a word (or a new name), never a typo of its singular."""
+    return one == other + "s" or other == one + "s"
 
 
 def _core(token: str) -> str:

@@ -44,3 +44,13 @@ def test_a_change_read_only_thanks_to_a_correction_is_asked_about() -> None:
     [picked, never] = asked.options
     assert picked.call is not None and picked.call.tool == "ec2.start_instances"
     assert picked.call.args["targets"] == ["shared-tools"] and never.call is None
+
+
+def test_a_plural_is_not_a_typo_of_its_singular() -> None:
+    speller = Speller.of(["create a pool for the app"])
+    assert speller.correct("create a child pool apps", NAMES) == "create a child pool apps"
+
+
+def test_a_word_is_never_turned_into_a_channel_or_a_name() -> None:
+    speller = Speller.of(["post it to #netops", "stop web-1"])
+    assert speller.correct("owned by netops", NAMES) == "owned by netops"

@@ -61,6 +61,12 @@ UPDATE: tuple[str, ...] = (
     "alter ipam-vpc-reconcile to run daily at 5am",
     "workflow nightly-db-snapshot should post to #dba instead of #ops",
     "set stop-dev-instances to every weekday at 8pm",
+    "shift weekly-cost-report to wednesdays at 10",
+    "weekly-cost-report needs to post to #cost-alerts now",
+    "bump nightly-db-snapshot to 6am",
+    "move stop-dev-instances to 22:00",
+    "could ipam-vpc-reconcile report in #netops instead",
+    "make weekly-cost-report go to #exec rather than #finops",
 )
 
 RUN_NOW: tuple[str, ...] = (
@@ -82,6 +88,11 @@ RUN_NOW: tuple[str, ...] = (
     "I need ipam-vpc-reconcile to run right now",
     "manually trigger stop-dev-instances",
     "launch a run of the nightly-db-snapshot workflow",
+    "run ipam-vpc-reconcile immediately",
+    "give weekly-cost-report an extra run now",
+    "do the nightly-db-snapshot job right now",
+    "one-off run of stop-dev-instances please",
+    "trigger nightly-db-snapshot early today",
 )
 
 PAUSE: tuple[str, ...] = (
@@ -105,6 +116,11 @@ PAUSE: tuple[str, ...] = (
     "halt the weekly-cost-report workflow",
     "pause workflow stop-dev-instances",
     "put the ipam-vpc-reconcile job on pause",
+    "deactivate weekly-cost-report for the holidays",
+    "I need nightly-db-snapshot paused",
+    "switch off stop-dev-instances for a few days",
+    "weekly-cost-report to paused state please",
+    "snooze ipam-vpc-reconcile",
 )
 
 RESUME: tuple[str, ...] = (
@@ -151,6 +167,11 @@ DELETE: tuple[str, ...] = (
     "retire weekly-cost-report",
     "delete the stop-dev-instances schedule entirely",
     "get rid of the ipam-vpc-reconcile automation",
+    "throw out the weekly-cost-report workflow",
+    "discard ipam-vpc-reconcile",
+    "wipe the stop-dev-instances workflow",
+    "purge the weekly-cost-report automation",
+    "destroy nightly-db-snapshot, it is not needed",
 )
 
 LIST: tuple[str, ...] = (
@@ -173,6 +194,8 @@ LIST: tuple[str, ...] = (
     "list every workflow and when it next runs",
     "workflows?",
     "what recurring jobs do we have",
+    "workflow summary please",
+    "overview of our automations",
 )
 
 SHOW: tuple[str, ...] = (
@@ -197,6 +220,11 @@ SHOW: tuple[str, ...] = (
     "inspect the weekly-cost-report workflow",
     "tell me about stop-dev-instances",
     "where does ipam-vpc-reconcile post",
+    "display nightly-db-snapshot",
+    "open the weekly-cost-report workflow",
+    "walk me through stop-dev-instances",
+    "tell me about ipam-vpc-reconcile",
+    "inspect the nightly-db-snapshot workflow",
 )
 
 RUNS: tuple[str, ...] = (
@@ -242,4 +270,8 @@ TEMPLATES: tuple[str, ...] = (
     "what sort of workflows do you support",
     "show the automation catalogue",
     "suggest some workflows",
+    "example workflows please",
+    "what can you schedule for me",
+    "show starter workflows",
+    "which automations could I schedule with you",
 )
