@@ -185,7 +185,7 @@ def render_card(request: ApprovalRequest, policy: ApprovalPolicy, registry: Regi
         registry: renders the result of an executed request.
     """
     plan = ActionPlan.model_validate_json(request.plan_json)
-    who = policy.describe(request.risk)
+    who = policy.describe_request(request)
     if request.lifecycle is ApprovalState.PENDING:
         return Card(request, render_pending_card(request, plan, who))
     return Card(request, render_decided_card(request, plan, who, result_blocks(request, registry)))

@@ -24,8 +24,11 @@ from approvals.errors import (
     ApprovalExpired,
     ApprovalNotFound,
     ApprovalRefused,
+    ChangeFrozen,
+    DeniedByPolicy,
 )
 from approvals.executor import Executor
+from approvals.freeze import FreezeSwitch
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
 from approvals.recovery import Recovery
@@ -33,6 +36,7 @@ from approvals.store import ApprovalStore, Condition
 from core.clock import Clock
 from core.db import Database
 from tools.plan import ActionPlan
+from tools.policy.engine import Decision
 
 log = logging.getLogger(__name__)
 Listener = Callable[[ApprovalRequest], None]
@@ -57,6 +61,7 @@ class ApprovalService:
         ttl: timedelta = timedelta(minutes=60),
         clock: Clock | None = None,
         recovery: Recovery | None = None,
+        freeze: FreezeSwitch | None = None,
     ) -> None:
         """Wire the service.
 
@@ -68,6 +73,7 @@ class ApprovalService:
             ttl: how long a request stays pending.
             clock: the one source of "now" (the system clock by default).
             recovery: the crash sweep (``recover``); none by default.
+            freeze: the change-freeze kill switch (read from ``db`` by default).
         """
         self.clock = clock or Clock()
         self.db = db
@@ -77,6 +83,7 @@ class ApprovalService:
         self.executor = executor
         self.recovery = recovery
         self.ttl = ttl
+        self.freeze = freeze or FreezeSwitch(db, self.clock, audit)
         self._final: list[_Subscriber] = []
         self._approved: list[Listener] = []
 
@@ -127,6 +134,10 @@ class ApprovalService:
         if origin_key and (existing := self.store.by_origin(origin_key)):
             return existing
         now = self.clock.now()
+        facts = self.policy.facts(plan, requester)
+        decision = self.policy.decide(facts, now)
+        self._refuse_new(plan, requester, decision)
+        ttl = timedelta(minutes=decision.ttl_minutes) if decision.ttl_minutes else self.ttl
         request = self.store.add(
             ApprovalRequest(
                 id=secrets.token_urlsafe(12),
@@ -140,13 +151,50 @@ class ApprovalService:
                 conversation_id=conversation_id,
                 workspace_id=workspace,
                 created_at=now,
-                expires_at=now + self.ttl,
+                expires_at=now + ttl,
+                policy_rule=decision.rule,
+                decision_json=decision.model_dump_json(),
+                facts_json=facts.model_dump_json(),
+                required_approvals=decision.count,
             )
         )
-        self.audit.append(
-            requester, "requested", request.id, {"plan_hash": request.plan_hash, "tool": plan.tool}
-        )
+        detail = {"plan_hash": request.plan_hash, "tool": plan.tool, "rule": decision.rule}
+        self.audit.append(requester, "requested", request.id, detail)
+        if decision.outcome == "auto_approve":
+            return self._auto_approve(request, decision.rule)
         return request
+
+    def _refuse_new(self, plan: ActionPlan, requester: str, decision: Decision) -> None:
+        """Refuse a new plan while changes are frozen or when the policy denies it (audited)."""
+        switch = self.freeze.status()
+        refusal: ApprovalRefused | None = None
+        if switch.active:
+            refusal = ChangeFrozen(switch.message() + " Nothing new is planned until it lifts.")
+        elif decision.frozen:
+            refusal = ChangeFrozen(decision.frozen + " Ask again when the window ends.")
+        elif decision.outcome == "deny":
+            refusal = DeniedByPolicy(
+                f"The approval policy refuses this (rule {decision.rule!r}): {decision.reason}"
+            )
+        if refusal is not None:
+            detail = {"tool": plan.tool, "rule": decision.rule, "reason": str(refusal)}
+            self.audit.append(requester, "refused-by-policy", None, detail)
+            raise refusal
+
+    def _auto_approve(self, request: ApprovalRequest, rule: str) -> ApprovalRequest:
+        """Approve on the policy's behalf (a rule said so explicitly) and execute at once."""
+        who = f"policy:{rule}"
+        approved = self.store.transition(
+            request.id, S.PENDING, S.APPROVED, decided_by=who, decided_at=self.clock.now()
+        )
+        if approved is None:
+            return self.get(request.id)
+        self.audit.append(who, "approved", request.id, {"plan_hash": approved.plan_hash})
+        for listener in self._approved:
+            _safely(listener, approved)
+        final = self.executor.run(request.id)
+        self._emit(final)
+        return final
 
     # -- reading --------------------------------------------------------------------------
 
@@ -214,39 +262,52 @@ class ApprovalService:
         """
         with self._audited_refusals(approver, approval_id):
             check_id(approval_id)
-            approved = self.store.transition(
-                approval_id, S.PENDING, S.APPROVED, self._may_approve(approver, origin),
-                decided_by=approver, decided_at=self.clock.now(),
-            )  # fmt: skip
+            request = self._pending(approval_id, origin)
+            self._refuse_frozen(request)
+            decision = self.policy.decision_of(request)
+            self.policy.check_decision(approver, request.requester, decision, request.risk)
+            conditions = self._may_approve(origin)
+            if request.required_approvals > 1:
+                approved = self.store.vote(approval_id, approver, self.clock.now(), conditions)
+            else:
+                approved = self.store.transition(
+                    approval_id, S.PENDING, S.APPROVED, conditions,
+                    decided_by=approver, decided_at=self.clock.now(), approvals=1,
+                    approved_by=approver,
+                )  # fmt: skip
             if approved is None:
-                raise self._refusal(approval_id, approver, origin)
-        self.audit.append(approver, "approved", approval_id, {"plan_hash": approved.plan_hash})
+                raise self._lost_race(approval_id)
+        if approved.lifecycle is S.PENDING:
+            progress = {"approvals": approved.approvals, "needed": approved.required_approvals}
+            self.audit.append(approver, "approved-partially", approval_id, progress)
+            return approved
+        detail = {"plan_hash": approved.plan_hash, "approvers": approved.approvers_so_far}
+        self.audit.append(approver, "approved", approval_id, detail)
         for listener in [*self._approved, *([on_approved] if on_approved else [])]:
             _safely(listener, approved)
         final = self.executor.run(approval_id)
         self._emit(final, by_caller=True)
         return final
 
-    def _may_approve(self, approver: str, origin: Origin | None) -> tuple[Condition, ...]:
-        """The policy, expiry and origin as SQL conditions on the pending row."""
+    def _refuse_frozen(self, request: ApprovalRequest) -> None:
+        """A click on a pending card while changes are frozen is refused, saying why."""
+        switch = self.freeze.status()
+        if switch.active:
+            raise ChangeFrozen(switch.message() + " This request stays pending until it lifts.")
+        window = self.policy.frozen(request, self.clock.now())
+        if window:
+            raise ChangeFrozen(window + " This request stays pending until the window ends.")
+
+    def _may_approve(self, origin: Origin | None) -> tuple[Condition, ...]:
+        """Expiry and origin as SQL conditions on the pending row (the policy was checked on
+        the row's recorded decision, which never changes)."""
         row = ApprovalRequest
-        conditions = [
-            col(row.expires_at) > self.clock.now(),
-            col(row.risk).in_(self.policy.risks_for(approver)),
-        ]
-        if not self.policy.settings.allow_self_approval:
-            conditions.append(col(row.requester) != approver)
+        conditions = [col(row.expires_at) > self.clock.now()]
         if origin is not None:
             conditions.append(col(row.workspace_id) == origin.workspace)
             if origin.channel is not None:
                 conditions.append(col(row.card_channel) == origin.channel)
         return tuple(conditions)
-
-    def _refusal(self, approval_id: str, approver: str, origin: Origin | None) -> ApprovalRefused:
-        """Why the decision did not go through (read once more, after the fact)."""
-        request = self._pending(approval_id, origin)
-        self.policy.check(approver, request.requester, request.risk)
-        return self._lost_race(approval_id)  # it changed between the two statements
 
     def reject(
         self,
@@ -267,7 +328,7 @@ class ApprovalService:
             request = self._pending(approval_id, origin)
             target = S.CANCELLED if user == request.requester else S.REJECTED
             if target is S.REJECTED:
-                self.policy.check(user, request.requester, request.risk)
+                self.policy.check_request(user, request)
             final = self.store.transition(
                 approval_id, S.PENDING, target, decided_by=user, decided_at=self.clock.now(),
                 reason=reason,

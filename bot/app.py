@@ -25,6 +25,7 @@ from approvals.recovery import Recovery
 from approvals.render import CardRenderer
 from approvals.service import ApprovalService
 from approvals.store import ApprovalStore
+from tools.policy.tags import target_tags
 from core.aws import AwsClients
 from core.clock import Clock
 from core.coordination import Coordination, coordination_for
@@ -215,7 +216,7 @@ def _approvals(
     lease = timedelta(seconds=settings.approval_lease_seconds)
     executor = Executor(store, registry, audit, context_for, clock, settings.replica_id, lease)
     recovery = Recovery(store, executor, audit, registry, context_for, clock)
-    policy = ApprovalPolicy(settings, group_members)
+    policy = ApprovalPolicy(settings, group_members, tags=target_tags(context_for), clock=clock)
     ttl = timedelta(minutes=settings.approval_ttl_minutes)
     return ApprovalService(db, policy, audit, executor, ttl, clock, recovery)
 
