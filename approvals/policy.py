@@ -20,8 +20,8 @@ from core.settings import Settings
 from tools.plan import ActionPlan
 from tools.policy.engine import Decision, PolicyEngine, allows
 from tools.policy.facts import RequestFacts, TagSource, facts_from_plan
-from tools.policy.models import ANYONE
 from tools.policy.source import PolicySource
+from tools.policy.words import who_may_approve
 
 GroupMembers = Callable[[str], set[str]]
 
@@ -166,15 +166,7 @@ class ApprovalPolicy:
         Args:
             decision: the policy's decision on a request.
         """
-        if not decision.approvers:
-            return "nobody yet: configure an approvers group"
-        words = [
-            "anyone" if p == ANYONE else (f"members of {p}" if p.startswith("@") else p)
-            for p in decision.approvers
-        ]
-        suffix = "" if decision.requester_may_approve else " except the requester"
-        count = f"{decision.count} of " if decision.count > 1 else ""
-        return count + ", ".join(words) + suffix
+        return who_may_approve(decision)
 
     def describe(self, risk: str) -> str:
         """Who may approve a plan of ``risk`` (by risk alone), in words.

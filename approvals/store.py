@@ -20,6 +20,7 @@ from approvals.models import ApprovalRequest, ApprovalState, ApprovalVote
 from core.db import Database
 
 S = ApprovalState
+_DECIDED_AT = ApprovalRequest.__table__.c.decided_at.type  # type: ignore[attr-defined]
 Condition = ColumnElement[bool]
 
 
@@ -128,7 +129,7 @@ class ApprovalStore:
                 approved_by=so_far + literal(user),
                 state=case((complete, literal(S.APPROVED.value)), else_=literal(S.PENDING.value)),
                 decided_by=case((complete, literal(user)), else_=None),
-                decided_at=case((complete, literal(at, type_=row.__table__.c.decided_at.type)), else_=None),
+                decided_at=case((complete, literal(at, type_=_DECIDED_AT)), else_=None),
             )
             .returning(row)
         )

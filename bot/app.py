@@ -15,6 +15,7 @@ from agents.conversation import ConversationService, Publisher
 from agents.graph import build_graph
 from agents.offline.estate import EstateLexicon
 from agents.offline.understand import Understanding
+from agents.policy_explain import PolicyExplainer
 from agents.providers import ChatProvider
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
@@ -25,13 +26,14 @@ from approvals.recovery import Recovery
 from approvals.render import CardRenderer
 from approvals.service import ApprovalService
 from approvals.store import ApprovalStore
-from tools.policy.tags import target_tags
 from core.aws import AwsClients
 from core.clock import Clock
 from core.coordination import Coordination, coordination_for
 from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
+from tools.policy.explain import EXPLAINER_KEY
+from tools.policy.tags import target_tags
 from tools.registry import Registry, load_builtin_tools
 
 
@@ -171,6 +173,9 @@ def create_app(
         select_domains=select_domains or understanding.domains_for,
         budget=budget,
     )
+    extras[EXPLAINER_KEY] = PolicyExplainer(
+        understanding, registry, context_for, approvals.policy, _switched_off(approvals)
+    )
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
     coordination = coordination_for(settings)
@@ -219,6 +224,16 @@ def _approvals(
     policy = ApprovalPolicy(settings, group_members, tags=target_tags(context_for), clock=clock)
     ttl = timedelta(minutes=settings.approval_ttl_minutes)
     return ApprovalService(db, policy, audit, executor, ttl, clock, recovery)
+
+
+def _switched_off(approvals: ApprovalService) -> Callable[[], str | None]:
+    """Why the kill switch freezes every change now (None when it is off)."""
+
+    def reason() -> str | None:
+        status = approvals.freeze.status()
+        return status.message() if status.active else None
+
+    return reason
 
 
 def _aws_for(settings: Settings, clock: Clock) -> tuple[AwsClients, Any]:

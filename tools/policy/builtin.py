@@ -9,9 +9,9 @@ one is configured).
 from __future__ import annotations
 
 from core.settings import Settings
-from tools.policy.models import ANYONE, Match, PolicyFile, Rule
+from tools.policy.models import ANYONE, Match, PolicyFile, Risk, Rule
 
-RISKS = ("low", "medium", "high", "critical")
+RISKS: tuple[Risk, ...] = ("low", "medium", "high", "critical")
 
 
 def principals_for(settings: Settings, risk: str) -> list[str]:
@@ -37,7 +37,9 @@ def builtin_policy(settings: Settings) -> PolicyFile:
         settings: the runtime settings.
     """
     rules = [
-        Rule(name=f"{risk}-risk", match=Match(risk=[risk]), approvers=principals_for(settings, risk))  # type: ignore[list-item]
+        Rule(
+            name=f"{risk}-risk", match=Match(risk=[risk]), approvers=principals_for(settings, risk)
+        )
         for risk in RISKS
     ]
     rules.append(Rule(name="default", default=True, approvers=principals_for(settings, "critical")))

@@ -80,12 +80,20 @@ class PolicyEngine:
             at: the instant (on-call and freezes depend on it).
         """
         facts = facts.model_copy(
-            update={"environment_tag": self.policy.environment_tag, "owner_tag": self.policy.owner_tag}
+            update={
+                "environment_tag": self.policy.environment_tag,
+                "owner_tag": self.policy.owner_tag,
+            }
         )
         rule, reasons = self.rule_for(facts)
-        why = [f"rule {rule.name!r} " + ("matched: " + ", ".join(reasons) if reasons else "is the default")]
+        why = [
+            f"rule {rule.name!r} "
+            + ("matched: " + ", ".join(reasons) if reasons else "is the default")
+        ]
         freeze = active_freeze(self.policy.freezes, facts, at)
-        outcome: Outcome = "deny" if rule.deny else "auto_approve" if rule.auto_approve else "approval"
+        outcome: Outcome = (
+            "deny" if rule.deny else "auto_approve" if rule.auto_approve else "approval"
+        )
         return Decision(
             rule=rule.name,
             outcome=outcome,
@@ -115,7 +123,9 @@ class PolicyEngine:
             found = [principal]
             if principal == OWNER:
                 found = [owner_principal(o) for o in facts.owners]
-                why.append(f"owner tag {facts.owner_tag!r}: {', '.join(found) or 'none on the targets'}")
+                why.append(
+                    f"owner tag {facts.owner_tag!r}: {', '.join(found) or 'none on the targets'}"
+                )
             elif principal.startswith(ONCALL_PREFIX):
                 rotation = principal.removeprefix(ONCALL_PREFIX)
                 found = self.oncall.on_call(rotation, at)
@@ -190,7 +200,9 @@ def matches(match: Match, facts: RequestFacts) -> list[str] | None:
     if match.cost_delta_over is not None:
         if facts.cost_delta is None or facts.cost_delta <= match.cost_delta_over:
             return None
-        reasons.append(f"cost change ${facts.cost_delta:,.2f}/month > ${match.cost_delta_over:,.2f}")
+        reasons.append(
+            f"cost change ${facts.cost_delta:,.2f}/month > ${match.cost_delta_over:,.2f}"
+        )
     return reasons
 
 

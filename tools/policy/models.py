@@ -30,7 +30,9 @@ def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Paris)")
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name like Europe/Paris)"
+        ) from None
     return value
 
 

@@ -56,7 +56,9 @@ class PolicySource:
             self._digest = _digest(text)
 
     @classmethod
-    def from_settings(cls, settings: Settings, oncall: OnCallProvider | None = None) -> PolicySource:
+    def from_settings(
+        cls, settings: Settings, oncall: OnCallProvider | None = None
+    ) -> PolicySource:
         """The file of ``CF_APPROVAL_POLICY_FILE``, else the settings as a policy.
 
         Args:
@@ -93,7 +95,9 @@ class PolicySource:
                 policy = parse_policy(text, str(self.path))
             except PolicyFileError as error:
                 if self._degraded != str(error):
-                    log.warning("approval policy edit not applied, keeping the last good: %s", error)
+                    log.warning(
+                        "approval policy edit not applied, keeping the last good: %s", error
+                    )
                 self._degraded = str(error)
                 return False
             self._engine = PolicyEngine(policy, self._oncall)
@@ -114,7 +118,9 @@ class PolicySource:
         try:
             return self.path.read_text(encoding="utf-8")
         except OSError as error:
-            raise PolicyFileError(str(self.path), [(None, f"cannot be read: {error.strerror}")]) from None
+            raise PolicyFileError(
+                str(self.path), [(None, f"cannot be read: {error.strerror}")]
+            ) from None
 
 
 def _digest(text: str) -> str:

@@ -31,12 +31,13 @@ def target_tags(context_for: Callable[[str], ToolContext]) -> TagSource:
     def read(change: ResourceChange) -> dict[str, str]:
         if not change.resource_id.startswith(EC2_PREFIXES):
             return {}
-        ctx = context_for("system")
+        aws = context_for("system").aws
+        account = change.account if change.account in aws.accounts() else None
         try:
-            ec2 = ctx.aws.client("ec2", change.region, change.account)
+            ec2 = aws.client("ec2", change.region, account)
             filters = [{"Name": "resource-id", "Values": [change.resource_id]}]
             found = ec2.describe_tags(Filters=filters).get("Tags", [])
-        except (BotoCoreError, ClientError, ValueError) as error:
+        except (BotoCoreError, ClientError, KeyError, ValueError) as error:
             log.warning("tags of %s could not be read: %s", change.resource_id, error)
             return {}
         return tag_dict(found)
