@@ -36,7 +36,6 @@ app.add_typer(policy_app, name="policy")
 def _running(settings: Settings | None = None) -> Iterator[CloudFabric]:
     from bot.app import create_app
     from core.settings import Settings
-
     from tools.policy.loader import PolicyFileError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -96,7 +96,7 @@ def explanation_lines(result: PolicyExplanation) -> list[str]:
     lines = [f"“{head}” {VERDICTS[result.verdict]}."]
     if result.rule:
         lines.append(f"Rule: {result.rule}")
-    if result.verdict == "approval":
+    if result.count:
         lines.append(f"Who may approve: {result.who}")
         lines.append(f"Approvals needed: {result.count}")
     if result.ttl_minutes:
