@@ -52,7 +52,7 @@ def test_the_file_must_end_with_the_default_rule() -> None:
 
 def test_a_default_rule_before_the_end_is_refused() -> None:
     text = GOOD.replace("  - name: prod\n", "  - name: prod\n    default: true\n")
-    [(line, reason)] = [p for p in problems(text) if "must be the last" in p[1]]
+    [(line, _)] = [p for p in problems(text) if "must be the last" in p[1]]
     assert line == 4
 
 
@@ -66,10 +66,8 @@ def test_a_rule_decides_one_way_and_rotations_must_exist() -> None:
 def test_bad_yaml_and_bad_zones_are_named() -> None:
     [(line, reason)] = problems("rules:\n  - name: [unclosed\n")
     assert line == 3 and "not valid YAML" in reason
-    zoned = (
-        GOOD
-        + "freezes:\n  - name: f\n    zone: Mars/Olympus\n    starts: Fri 16:00\n    ends: Mon 08:00\n"
-    )
+    window = "  - name: f\n    zone: Mars/Olympus\n    starts: Fri 16:00\n    ends: Mon 08:00\n"
+    zoned = GOOD + "freezes:\n" + window
     [(line, reason)] = problems(zoned)
     assert line == 12 and "Mars/Olympus" in reason
     [(line, reason)] = problems(
