@@ -108,7 +108,7 @@ def approval_progress(request: ApprovalRequest) -> str | None:
         return None
     who = request.approvers_so_far
     names = f": {', '.join(who)}" if who else ""
-    return f"*{len(who)} of {request.required_approvals} approvals*{names}"
+    return f":busts_in_silhouette: {len(who)} of {request.required_approvals} approvals{names}"
 
 
 def render_pending_card(
