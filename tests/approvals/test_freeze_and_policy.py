@@ -75,9 +75,9 @@ def test_the_kill_switch_refuses_new_plans_and_pending_clicks(app: CloudFabric, 
     with time_machine.travel(WEDNESDAY, tick=True):
         pending = app.approvals.request(plan(app, STOP, "batch-worker"), "alice")
         app.approvals.freeze.set(True, "admin", "incident 42")
-        with pytest.raises(ChangeFrozen, match="All changes are frozen by admin .*incident 42"):
+        with pytest.raises(ChangeFrozen, match=r"All changes are frozen by admin .*incident 42"):
             app.approvals.request(plan(app, STOP, "web-2"), "alice")
-        with pytest.raises(ChangeFrozen, match="incident 42. This request stays pending"):
+        with pytest.raises(ChangeFrozen, match=r"incident 42\. This request stays pending"):
             app.approvals.approve(pending.id, "bob")
         assert app.approvals.get(pending.id).state == S.PENDING
         app.approvals.freeze.set(False, "admin")
@@ -101,7 +101,7 @@ def test_a_freeze_window_refuses_prod_on_the_weekend_only(app: CloudFabric, esta
 
 def test_deny_and_auto_approve_come_from_the_matching_rule(app: CloudFabric, estate, aws) -> None:
     with time_machine.travel(WEDNESDAY, tick=True):
-        with pytest.raises(DeniedByPolicy, match="no-reboots-in-prod.*through the runbook"):
+        with pytest.raises(DeniedByPolicy, match=r"no-reboots-in-prod.*through the runbook"):
             app.approvals.request(plan(app, REBOOT, "web-1"), "alice")
         done = app.approvals.request(plan(app, REBOOT, "batch-worker"), "alice")
     assert (done.state, done.decided_by) == (S.SUCCEEDED, "policy:dev-reboots")
