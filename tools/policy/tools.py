@@ -13,6 +13,7 @@ from tools.policy.explain import (
     PolicyExplanation,
     render_explanation,
 )
+from tools.policy.tags import PERMISSIONS
 from tools.registry import tool
 
 
@@ -34,7 +35,7 @@ class PolicyExplainArgs(BaseModel):
     args=PolicyExplainArgs,
     result=PolicyExplanation,
     render=render_explanation,
-    permissions=[],
+    permissions=PERMISSIONS,
 )
 def explain_tool(ctx: ToolContext, args: PolicyExplainArgs) -> PolicyExplanation:
     """Plan the change without filing it, and explain the approval policy's decision on it.
