@@ -1,9 +1,12 @@
 """The approval lifecycle: request, decide (exactly one decision wins), execute once, audit.
 
-A successful click is three statements on the request's row: the decision (a conditional
-``UPDATE ... RETURNING`` that also checks the policy, the workspace and the card, so a refusal
-changes nothing), the executor's claim and its finish. A refused click reads the row once more to
-say exactly why.
+A request is decided by the approval policy when it is asked (refused outright when a rule
+denies it or changes are frozen) and records that decision: its rule, approvers and count. A
+click reads the row, checks the clicker against the recorded decision and any freeze, then makes
+the decision with a conditional ``UPDATE ... RETURNING`` that also checks expiry, the workspace
+and the card, so a refusal changes nothing. When several people must approve, each approval is a
+vote row (one per person) and the same statement counts it; the vote that completes the quorum
+approves. The executor's claim and its finish are the other two statements of a click that runs.
 """
 
 from __future__ import annotations
@@ -24,11 +27,10 @@ from approvals.errors import (
     ApprovalExpired,
     ApprovalNotFound,
     ApprovalRefused,
-    ChangeFrozen,
-    DeniedByPolicy,
 )
 from approvals.executor import Executor
 from approvals.freeze import FreezeSwitch
+from approvals.gate import PolicyGate
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
 from approvals.recovery import Recovery
@@ -36,7 +38,6 @@ from approvals.store import ApprovalStore, Condition
 from core.clock import Clock
 from core.db import Database
 from tools.plan import ActionPlan
-from tools.policy.engine import Decision
 
 log = logging.getLogger(__name__)
 Listener = Callable[[ApprovalRequest], None]
@@ -84,6 +85,7 @@ class ApprovalService:
         self.recovery = recovery
         self.ttl = ttl
         self.freeze = freeze or FreezeSwitch(db, self.clock, audit)
+        self.gate = PolicyGate(policy, self.freeze, audit, self.clock)
         self._final: list[_Subscriber] = []
         self._approved: list[Listener] = []
 
@@ -130,13 +132,20 @@ class ApprovalService:
             conversation_id: where to report back.
             origin_key: idempotency key (conversation + tool call id).
             workspace: the workspace it was asked in; decisions are honoured only from there.
+
+        Returns:
+            The PENDING request, or the executed one when a rule auto-approves it.
+
+        Raises:
+            ChangeFrozen: the kill switch is on, or a freeze window covers the targets.
+            DeniedByPolicy: the matching rule denies such requests.
         """
         if origin_key and (existing := self.store.by_origin(origin_key)):
             return existing
         now = self.clock.now()
         facts = self.policy.facts(plan, requester)
         decision = self.policy.decide(facts, now)
-        self._refuse_new(plan, requester, decision)
+        self.gate.refuse_new(plan, requester, decision)
         ttl = timedelta(minutes=decision.ttl_minutes) if decision.ttl_minutes else self.ttl
         request = self.store.add(
             ApprovalRequest(
@@ -163,23 +172,6 @@ class ApprovalService:
         if decision.outcome == "auto_approve":
             return self._auto_approve(request, decision.rule)
         return request
-
-    def _refuse_new(self, plan: ActionPlan, requester: str, decision: Decision) -> None:
-        """Refuse a new plan while changes are frozen or when the policy denies it (audited)."""
-        switch = self.freeze.status()
-        refusal: ApprovalRefused | None = None
-        if switch.active:
-            refusal = ChangeFrozen(switch.message() + " Nothing new is planned until it lifts.")
-        elif decision.frozen:
-            refusal = ChangeFrozen(decision.frozen + " Ask again when the window ends.")
-        elif decision.outcome == "deny":
-            refusal = DeniedByPolicy(
-                f"The approval policy refuses this (rule {decision.rule!r}): {decision.reason}"
-            )
-        if refusal is not None:
-            detail = {"tool": plan.tool, "rule": decision.rule, "reason": str(refusal)}
-            self.audit.append(requester, "refused-by-policy", None, detail)
-            raise refusal
 
     def _auto_approve(self, request: ApprovalRequest, rule: str) -> ApprovalRequest:
         """Approve on the policy's behalf (a rule said so explicitly) and execute at once."""
@@ -249,8 +241,10 @@ class ApprovalService:
     ) -> ApprovalRequest:
         """Approve and execute; exactly one of any number of racing calls gets through.
 
-        Every refusal is audited and leaves the request as it was. Listeners that asked for
-        caller decisions hear the outcome; the caller gets it returned.
+        A request that needs several people stays PENDING until the last approval needed (the
+        caller then gets the PENDING row with its count); each person counts once and the
+        requester never does. Every refusal is audited and leaves the request as it was.
+        Listeners that asked for caller decisions hear the outcome; the caller gets it returned.
 
         Args:
             approval_id: the request.
@@ -263,7 +257,7 @@ class ApprovalService:
         with self._audited_refusals(approver, approval_id):
             check_id(approval_id)
             request = self._pending(approval_id, origin)
-            self._refuse_frozen(request)
+            self.gate.refuse_click(request)
             decision = self.policy.decision_of(request)
             self.policy.check_decision(approver, request.requester, decision, request.risk)
             conditions = self._may_approve(origin)
@@ -288,15 +282,6 @@ class ApprovalService:
         final = self.executor.run(approval_id)
         self._emit(final, by_caller=True)
         return final
-
-    def _refuse_frozen(self, request: ApprovalRequest) -> None:
-        """A click on a pending card while changes are frozen is refused, saying why."""
-        switch = self.freeze.status()
-        if switch.active:
-            raise ChangeFrozen(switch.message() + " This request stays pending until it lifts.")
-        window = self.policy.frozen(request, self.clock.now())
-        if window:
-            raise ChangeFrozen(window + " This request stays pending until the window ends.")
 
     def _may_approve(self, origin: Origin | None) -> tuple[Condition, ...]:
         """Expiry and origin as SQL conditions on the pending row (the policy was checked on
