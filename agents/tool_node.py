@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from agents import turns
 from agents.conversation import workspace_of
+from approvals.errors import ApprovalRefused
 from approvals.service import ApprovalService
 from tools.context import ToolContext
 from tools.errors import Ambiguous, ToolError
@@ -86,13 +87,16 @@ class ToolRunner:
         if isinstance(plan, ToolMessage):
             return plan
         with turns.effect():  # never for a turn that ran out of time
-            request = self.approvals.request(
-                plan,
-                user,
-                conversation_id,
-                origin_key=f"{conversation_id}|{call_id}",
-                workspace=workspace_of(conversation_id),
-            )
+            try:
+                request = self.approvals.request(
+                    plan,
+                    user,
+                    conversation_id,
+                    origin_key=f"{conversation_id}|{call_id}",
+                    workspace=workspace_of(conversation_id),
+                )
+            except ApprovalRefused as refusal:  # denied by policy, or changes are frozen
+                return _error(call_id, spec.name, str(refusal))
             turns.filed(request.id)
         return {"tool_call_id": call_id, "approval_id": request.id, "tool": spec.name}
 

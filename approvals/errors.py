@@ -45,3 +45,15 @@ class WrongWorkspace(ApprovalRefused):
 
 class WrongChannel(ApprovalRefused):
     """The decision comes from a channel that does not hold the request's card."""
+
+
+class AlreadyApprovedByYou(ApprovalRefused):
+    """The same person approved twice: each person counts once toward an N-of-M approval."""
+
+
+class DeniedByPolicy(ApprovalRefused):
+    """A policy rule refuses such requests outright; no card is posted."""
+
+
+class ChangeFrozen(ApprovalRefused):
+    """Changes are frozen (the kill switch or a freeze window): nothing new is planned or run."""

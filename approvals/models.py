@@ -81,11 +81,51 @@ class ApprovalRequest(SQLModel, table=True):
     )
     card_channel: str | None = Field(default=None, description="Slack channel of the card.")
     card_ts: str | None = Field(default=None, description="Slack ts of the card message.")
+    policy_rule: str | None = Field(default=None, description="Policy rule that decided it.")
+    decision_json: str | None = Field(
+        default=None,
+        description="The policy's decision when requested: approvers, count, escalation, why.",
+    )
+    facts_json: str | None = Field(
+        default=None, description="What the policy matched on (re-checked for freezes at a click)."
+    )
+    required_approvals: int = Field(default=1, description="Distinct approvals needed.")
+    approvals: int = Field(default=0, description="Distinct approvals given so far.")
+    approved_by: str | None = Field(
+        default=None, description="Who approved so far, comma-separated, in order."
+    )
 
     @property
     def lifecycle(self) -> ApprovalState:
         """The state as an enum."""
         return ApprovalState(self.state)
+
+    @property
+    def approvers_so_far(self) -> list[str]:
+        """Who approved so far, in order (a partial N-of-M approval has fewer than needed)."""
+        return [who for who in (self.approved_by or "").split(",") if who]
+
+
+class ApprovalVote(SQLModel, table=True):
+    """One person's approval of a request that needs several: one row per person, ever."""
+
+    __tablename__ = "approval_vote"
+
+    approval_id: str = Field(primary_key=True, description="The request approved.")
+    user: str = Field(primary_key=True, description="Who approved (distinct per request).")
+    at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class ChangeFreeze(SQLModel, table=True):
+    """The kill switch: while a row is active, no new change is planned or approved."""
+
+    __tablename__ = "change_freeze"
+
+    scope: str = Field(primary_key=True, description="What is frozen ('all' for every change).")
+    active: bool = Field(description="True while frozen.")
+    reason: str | None = Field(default=None, description="Why, shown to refused users.")
+    set_by: str = Field(description="Who switched it last.")
+    set_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
 class AuditEntry(SQLModel, table=True):

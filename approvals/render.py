@@ -75,6 +75,9 @@ def _plan_blocks(request: ApprovalRequest, plan: ActionPlan, who_may_approve: st
             ]
         ),
     ]
+    progress = approval_progress(request)
+    if progress:
+        out.append(blocks.text(progress))
     lines = []
     for change in plan.changes:
         line = f"• *{change.label}* in {change.region}: {change.before} → {change.after}"
@@ -90,8 +93,22 @@ def _plan_blocks(request: ApprovalRequest, plan: ActionPlan, who_may_approve: st
     facts.append("Reversible: " + (f"yes — {plan.reversal}" if plan.reversible else "*no*"))
     facts += plan.notes
     out.append(blocks.text("\n".join(facts)))
-    out.append(blocks.note(f"Approval `{request.id}` · plan `{request.plan_hash[:12]}`"))
+    rule = f" · policy rule `{request.policy_rule}`" if request.policy_rule else ""
+    out.append(blocks.note(f"Approval `{request.id}` · plan `{request.plan_hash[:12]}`{rule}"))
     return out
+
+
+def approval_progress(request: ApprovalRequest) -> str | None:
+    """ "1 of 2 approvals: bob" for a request that needs several people (None for one).
+
+    Args:
+        request: any approval request.
+    """
+    if request.required_approvals <= 1:
+        return None
+    who = request.approvers_so_far
+    names = f": {', '.join(who)}" if who else ""
+    return f":busts_in_silhouette: {len(who)} of {request.required_approvals} approvals{names}"
 
 
 def render_pending_card(
@@ -185,7 +202,7 @@ def render_card(request: ApprovalRequest, policy: ApprovalPolicy, registry: Regi
         registry: renders the result of an executed request.
     """
     plan = ActionPlan.model_validate_json(request.plan_json)
-    who = policy.describe(request.risk)
+    who = policy.describe_request(request)
     if request.lifecycle is ApprovalState.PENDING:
         return Card(request, render_pending_card(request, plan, who))
     return Card(request, render_decided_card(request, plan, who, result_blocks(request, registry)))

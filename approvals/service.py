@@ -1,9 +1,12 @@
 """The approval lifecycle: request, decide (exactly one decision wins), execute once, audit.
 
-A successful click is three statements on the request's row: the decision (a conditional
-``UPDATE ... RETURNING`` that also checks the policy, the workspace and the card, so a refusal
-changes nothing), the executor's claim and its finish. A refused click reads the row once more to
-say exactly why.
+A request is decided by the approval policy when it is asked (refused outright when a rule
+denies it or changes are frozen) and records that decision: its rule, approvers and count. A
+click reads the row, checks the clicker against the recorded decision and any freeze, then makes
+the decision with a conditional ``UPDATE ... RETURNING`` that also checks expiry, the workspace
+and the card, so a refusal changes nothing. When several people must approve, each approval is a
+vote row (one per person) and the same statement counts it; the vote that completes the quorum
+approves. The executor's claim and its finish are the other two statements of a click that runs.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from approvals.errors import (
     ApprovalRefused,
 )
 from approvals.executor import Executor
+from approvals.freeze import FreezeSwitch
+from approvals.gate import PolicyGate
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
 from approvals.recovery import Recovery
@@ -57,6 +62,7 @@ class ApprovalService:
         ttl: timedelta = timedelta(minutes=60),
         clock: Clock | None = None,
         recovery: Recovery | None = None,
+        freeze: FreezeSwitch | None = None,
     ) -> None:
         """Wire the service.
 
@@ -68,6 +74,7 @@ class ApprovalService:
             ttl: how long a request stays pending.
             clock: the one source of "now" (the system clock by default).
             recovery: the crash sweep (``recover``); none by default.
+            freeze: the change-freeze kill switch (read from ``db`` by default).
         """
         self.clock = clock or Clock()
         self.db = db
@@ -77,6 +84,8 @@ class ApprovalService:
         self.executor = executor
         self.recovery = recovery
         self.ttl = ttl
+        self.freeze = freeze or FreezeSwitch(db, self.clock, audit)
+        self.gate = PolicyGate(policy, self.freeze, audit, self.clock)
         self._final: list[_Subscriber] = []
         self._approved: list[Listener] = []
 
@@ -123,10 +132,21 @@ class ApprovalService:
             conversation_id: where to report back.
             origin_key: idempotency key (conversation + tool call id).
             workspace: the workspace it was asked in; decisions are honoured only from there.
+
+        Returns:
+            The PENDING request, or the executed one when a rule auto-approves it.
+
+        Raises:
+            ChangeFrozen: the kill switch is on, or a freeze window covers the targets.
+            DeniedByPolicy: the matching rule denies such requests.
         """
         if origin_key and (existing := self.store.by_origin(origin_key)):
             return existing
         now = self.clock.now()
+        facts = self.policy.facts(plan, requester)
+        decision = self.policy.decide(facts, now)
+        self.gate.refuse_new(plan, requester, decision)
+        ttl = timedelta(minutes=decision.ttl_minutes) if decision.ttl_minutes else self.ttl
         request = self.store.add(
             ApprovalRequest(
                 id=secrets.token_urlsafe(12),
@@ -140,13 +160,33 @@ class ApprovalService:
                 conversation_id=conversation_id,
                 workspace_id=workspace,
                 created_at=now,
-                expires_at=now + self.ttl,
+                expires_at=now + ttl,
+                policy_rule=decision.rule,
+                decision_json=decision.model_dump_json(),
+                facts_json=facts.model_dump_json(),
+                required_approvals=decision.count,
             )
         )
-        self.audit.append(
-            requester, "requested", request.id, {"plan_hash": request.plan_hash, "tool": plan.tool}
-        )
+        detail = {"plan_hash": request.plan_hash, "tool": plan.tool, "rule": decision.rule}
+        self.audit.append(requester, "requested", request.id, detail)
+        if decision.outcome == "auto_approve":
+            return self._auto_approve(request, decision.rule)
         return request
+
+    def _auto_approve(self, request: ApprovalRequest, rule: str) -> ApprovalRequest:
+        """Approve on the policy's behalf (a rule said so explicitly) and execute at once."""
+        who = f"policy:{rule}"
+        approved = self.store.transition(
+            request.id, S.PENDING, S.APPROVED, decided_by=who, decided_at=self.clock.now()
+        )
+        if approved is None:
+            return self.get(request.id)
+        self.audit.append(who, "approved", request.id, {"plan_hash": approved.plan_hash})
+        for listener in self._approved:
+            _safely(listener, approved)
+        final = self.executor.run(request.id)
+        self._emit(final)
+        return final
 
     # -- reading --------------------------------------------------------------------------
 
@@ -201,8 +241,10 @@ class ApprovalService:
     ) -> ApprovalRequest:
         """Approve and execute; exactly one of any number of racing calls gets through.
 
-        Every refusal is audited and leaves the request as it was. Listeners that asked for
-        caller decisions hear the outcome; the caller gets it returned.
+        A request that needs several people stays PENDING until the last approval needed (the
+        caller then gets the PENDING row with its count); each person counts once and the
+        requester never does. Every refusal is audited and leaves the request as it was.
+        Listeners that asked for caller decisions hear the outcome; the caller gets it returned.
 
         Args:
             approval_id: the request.
@@ -214,39 +256,43 @@ class ApprovalService:
         """
         with self._audited_refusals(approver, approval_id):
             check_id(approval_id)
-            approved = self.store.transition(
-                approval_id, S.PENDING, S.APPROVED, self._may_approve(approver, origin),
-                decided_by=approver, decided_at=self.clock.now(),
-            )  # fmt: skip
+            request = self._pending(approval_id, origin)
+            self.gate.refuse_click(request)
+            decision = self.policy.decision_of(request)
+            self.policy.check_decision(approver, request.requester, decision, request.risk)
+            conditions = self._may_approve(origin)
+            if request.required_approvals > 1:
+                approved = self.store.vote(approval_id, approver, self.clock.now(), conditions)
+            else:
+                approved = self.store.transition(
+                    approval_id, S.PENDING, S.APPROVED, conditions,
+                    decided_by=approver, decided_at=self.clock.now(), approvals=1,
+                    approved_by=approver,
+                )  # fmt: skip
             if approved is None:
-                raise self._refusal(approval_id, approver, origin)
-        self.audit.append(approver, "approved", approval_id, {"plan_hash": approved.plan_hash})
+                raise self._lost_race(approval_id)
+        if approved.lifecycle is S.PENDING:
+            progress = {"approvals": approved.approvals, "needed": approved.required_approvals}
+            self.audit.append(approver, "approved-partially", approval_id, progress)
+            return approved
+        detail = {"plan_hash": approved.plan_hash, "approvers": approved.approvers_so_far}
+        self.audit.append(approver, "approved", approval_id, detail)
         for listener in [*self._approved, *([on_approved] if on_approved else [])]:
             _safely(listener, approved)
         final = self.executor.run(approval_id)
         self._emit(final, by_caller=True)
         return final
 
-    def _may_approve(self, approver: str, origin: Origin | None) -> tuple[Condition, ...]:
-        """The policy, expiry and origin as SQL conditions on the pending row."""
+    def _may_approve(self, origin: Origin | None) -> tuple[Condition, ...]:
+        """Expiry and origin as SQL conditions on the pending row (the policy was checked on
+        the row's recorded decision, which never changes)."""
         row = ApprovalRequest
-        conditions = [
-            col(row.expires_at) > self.clock.now(),
-            col(row.risk).in_(self.policy.risks_for(approver)),
-        ]
-        if not self.policy.settings.allow_self_approval:
-            conditions.append(col(row.requester) != approver)
+        conditions = [col(row.expires_at) > self.clock.now()]
         if origin is not None:
             conditions.append(col(row.workspace_id) == origin.workspace)
             if origin.channel is not None:
                 conditions.append(col(row.card_channel) == origin.channel)
         return tuple(conditions)
-
-    def _refusal(self, approval_id: str, approver: str, origin: Origin | None) -> ApprovalRefused:
-        """Why the decision did not go through (read once more, after the fact)."""
-        request = self._pending(approval_id, origin)
-        self.policy.check(approver, request.requester, request.risk)
-        return self._lost_race(approval_id)  # it changed between the two statements
 
     def reject(
         self,
@@ -267,7 +313,7 @@ class ApprovalService:
             request = self._pending(approval_id, origin)
             target = S.CANCELLED if user == request.requester else S.REJECTED
             if target is S.REJECTED:
-                self.policy.check(user, request.requester, request.risk)
+                self.policy.check_request(user, request)
             final = self.store.transition(
                 approval_id, S.PENDING, target, decided_by=user, decided_at=self.clock.now(),
                 reason=reason,

@@ -11,13 +11,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, case, func, literal, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from approvals.models import ApprovalRequest, ApprovalState
+from approvals.errors import AlreadyApprovedByYou
+from approvals.models import ApprovalRequest, ApprovalState, ApprovalVote
 from core.db import Database
 
 S = ApprovalState
+_DECIDED_AT = ApprovalRequest.__table__.c.decided_at.type  # type: ignore[attr-defined]
 Condition = ColumnElement[bool]
 
 
@@ -92,6 +95,73 @@ class ApprovalStore:
         )
         with self.db.session() as session:
             return session.execute(statement).scalars().first()
+
+    def vote(
+        self, approval_id: str, user: str, at: datetime, where: Sequence[Condition] = ()
+    ) -> ApprovalRequest | None:
+        """Count ``user``'s approval once; the one that completes the quorum approves the request.
+
+        The vote row (one per person) and the conditional ``UPDATE`` of the count share one
+        transaction: when the request is no longer pending (or ``where`` fails) the vote is
+        rolled back, so votes never outnumber what the request counted.
+
+        Args:
+            approval_id: a pending request.
+            user: who approves.
+            at: the clock's time.
+            where: extra conditions the row must meet (expiry, origin).
+
+        Returns:
+            The row after the change (APPROVED when this vote completed it, else PENDING), or
+            None when the condition no longer held.
+
+        Raises:
+            AlreadyApprovedByYou: ``user`` already approved this request.
+        """
+        row = ApprovalRequest
+        complete = col(row.approvals) + 1 >= col(row.required_approvals)
+        so_far = func.coalesce(col(row.approved_by) + literal(","), literal(""))
+        statement = (
+            update(row)
+            .where(col(row.id) == approval_id, col(row.state) == S.PENDING, *where)
+            .values(
+                approvals=col(row.approvals) + 1,
+                approved_by=so_far + literal(user),
+                state=case((complete, literal(S.APPROVED.value)), else_=literal(S.PENDING.value)),
+                decided_by=case((complete, literal(user)), else_=None),
+                decided_at=case((complete, literal(at, type_=_DECIDED_AT)), else_=None),
+            )
+            .returning(row)
+        )
+        try:
+            with self.db.session() as session:
+                session.add(ApprovalVote(approval_id=approval_id, user=user, at=at))
+                session.flush()
+                found = session.execute(statement).scalars().first()
+                if found is None:
+                    raise _Unchanged
+                return found
+        except IntegrityError:
+            raise AlreadyApprovedByYou(
+                f"{user}, you have already approved this request; each person counts once. "
+                "It needs an approval from someone else."
+            ) from None
+        except _Unchanged:
+            return None
+
+    def votes(self, approval_id: str) -> list[ApprovalVote]:
+        """The approvals counted for a request, in order.
+
+        Args:
+            approval_id: the request.
+        """
+        with self.db.session() as session:
+            query = (
+                select(ApprovalVote)
+                .where(ApprovalVote.approval_id == approval_id)
+                .order_by(col(ApprovalVote.at))
+            )
+            return list(session.exec(query).all())
 
     def set(self, approval_id: str, **values: Any) -> None:
         """Set columns that are not part of the lifecycle (where its card is posted).
@@ -170,3 +240,7 @@ class ApprovalStore:
                 ApprovalRequest.state == S.EXECUTING, (lease <= now) | lease.is_(None)
             )
             return list(session.exec(query).all())
+
+
+class _Unchanged(Exception):
+    """The conditional update matched no row: roll the vote back."""

@@ -15,6 +15,7 @@ from agents.conversation import ConversationService, Publisher
 from agents.graph import build_graph
 from agents.offline.estate import EstateLexicon
 from agents.offline.understand import Understanding
+from agents.policy_explain import PolicyExplainer
 from agents.providers import ChatProvider
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
@@ -31,6 +32,9 @@ from core.coordination import Coordination, coordination_for
 from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
+from tools.policy.explain import EXPLAINER_KEY
+from tools.policy.source import PolicySource
+from tools.policy.tags import target_tags
 from tools.registry import Registry, load_builtin_tools
 
 if TYPE_CHECKING:
@@ -160,8 +164,13 @@ def create_app(
             ``settings.clock_start`` when that is set.
         select_domains: names the registry domains a message is about, so a hosted model
             is given only their tools (see ``agents.toolset``); every tool when None.
+
+    Raises:
+        PolicyFileError: the approval policy file is invalid (names the line and the reason);
+            nothing is started.
     """
     clock = clock or Clock(settings.clock_start)
+    policy_source = PolicySource.from_settings(settings)  # an invalid file stops us here
     db = Database(settings.sql_url)
     db.migrate()
     sandbox = None
@@ -178,7 +187,9 @@ def create_app(
     def context_for(user: str) -> ToolContext:
         return ToolContext(settings, aws, db, user, extras, clock)
 
-    approvals = _approvals(settings, db, registry, audit, context_for, clock, group_members)
+    approvals = _approvals(
+        settings, db, registry, audit, context_for, clock, group_members, policy_source
+    )
     checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
     estate = sandbox.estate if sandbox is not None else None
     understanding = Understanding(registry, EstateLexicon(db, estate, sandbox=settings.is_sandbox))
@@ -190,6 +201,9 @@ def create_app(
         understanding,
         select_domains=select_domains or understanding.domains_for,
         budget=budget,
+    )
+    extras[EXPLAINER_KEY] = PolicyExplainer(
+        understanding, registry, context_for, approvals.policy, _switched_off(approvals)
     )
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
@@ -230,15 +244,27 @@ def _approvals(
     context_for: Callable[[str], ToolContext],
     clock: Clock,
     group_members: GroupMembers | None,
+    policy_source: PolicySource,
 ) -> ApprovalService:
     """The approval service with its executor (owned by this replica) and crash sweep."""
     store = ApprovalStore(db)
     lease = timedelta(seconds=settings.approval_lease_seconds)
     executor = Executor(store, registry, audit, context_for, clock, settings.replica_id, lease)
     recovery = Recovery(store, executor, audit, registry, context_for, clock)
-    policy = ApprovalPolicy(settings, group_members)
+    tags = target_tags(context_for)
+    policy = ApprovalPolicy(settings, group_members, policy_source, tags, clock)
     ttl = timedelta(minutes=settings.approval_ttl_minutes)
     return ApprovalService(db, policy, audit, executor, ttl, clock, recovery)
+
+
+def _switched_off(approvals: ApprovalService) -> Callable[[], str | None]:
+    """Why the kill switch freezes every change now (None when it is off)."""
+
+    def reason() -> str | None:
+        status = approvals.freeze.status()
+        return status.message() if status.active else None
+
+    return reason
 
 
 def _aws_for(settings: Settings, clock: Clock) -> tuple[AwsClients, Any]:

@@ -28,15 +28,22 @@ audit_app = typer.Typer(help="The audit log.", rich_markup_mode=None)
 approvals_app = typer.Typer(help="Approval requests.", rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
 app.add_typer(approvals_app, name="approvals")
+policy_app = typer.Typer(help="The approval policy.", rich_markup_mode=None)
+app.add_typer(policy_app, name="policy")
 
 
 @contextmanager
 def _running(settings: Settings | None = None) -> Iterator[CloudFabric]:
     from bot.app import create_app
     from core.settings import Settings
+    from tools.policy.loader import PolicyFileError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    built = create_app(settings or Settings())
+    try:
+        built = create_app(settings or Settings())
+    except PolicyFileError as error:
+        typer.echo(f"Refusing to start: {error}", err=True)
+        raise typer.Exit(1) from None
     try:
         yield built
     finally:
@@ -165,6 +172,68 @@ def approvals_list(
             f"{r.id}  {r.state:<9} {r.risk:<8} {r.created_at:%Y-%m-%d %H:%M}  "
             f"{r.requester} → {r.summary}{decided}"
         )
+
+
+@policy_app.command("explain")
+def policy_explain(
+    request: Annotated[str, typer.Argument(help="The change in words, e.g. 'stop web-1'.")],
+    user: Annotated[str, typer.Option("--as", help="Ask as this requester.")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Who could approve a change: the rule that matches, the approvers, the count and why.
+
+    The change is planned as chat would plan it (nothing is filed or run).
+    """
+    from tools.policy.explain import EXPLAINER_KEY, explanation_lines
+
+    with _running() as cloudfabric:
+        explained = cloudfabric.extras[EXPLAINER_KEY](request, user)  # type: ignore[operator]
+    if as_json:
+        typer.echo(explained.model_dump_json())
+        return
+    for line in explanation_lines(explained):
+        typer.echo(line)
+
+
+@policy_app.command("check")
+def policy_check(
+    path: Annotated[Path, typer.Argument(help="A YAML approval policy file.")],
+) -> None:
+    """Validate a policy file; exit 1 naming each problem's line and reason."""
+    from tools.policy.loader import PolicyFileError, load_policy
+
+    try:
+        policy = load_policy(path)
+    except PolicyFileError as error:
+        for line, reason in error.problems:
+            typer.echo(f"{path}:{line or '?'}: {reason}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"{path}: valid — {len(policy.rules)} rules, {len(policy.rotations)} rotations, "
+        f"{len(policy.freezes)} freeze windows."
+    )
+
+
+@app.command("freeze")
+def freeze(
+    switch: Annotated[str, typer.Argument(help="on, off or status.")] = "status",
+    reason: Annotated[str | None, typer.Option(help="Why (shown to refused users).")] = None,
+    user: Annotated[str, typer.Option("--as", help="Who switches it (audited).")] = "admin",
+) -> None:
+    """Stop every new change at once (on), lift it (off), or show it (status).
+
+    The switch lives in the SQL store, so every replica sees it at once.
+    """
+    from approvals.audit import AuditLog
+    from approvals.freeze import FreezeSwitch
+
+    if switch not in ("on", "off", "status"):
+        typer.echo("Say on, off or status.", err=True)
+        raise typer.Exit(2)
+    database = _store()
+    freezes = FreezeSwitch(database, audit=AuditLog(database))
+    status = freezes.status() if switch == "status" else freezes.set(switch == "on", user, reason)
+    typer.echo(status.message() if status.active else "Changes are not frozen.")
 
 
 @app.command(short_help="Run the Slack app (Socket Mode, or HTTP /slack/events).")

@@ -70,6 +70,9 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         problems = _readiness_problems(runtime)
         if problems:
             return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
+        degraded = runtime.cloudfabric.approvals.policy.source.degraded
+        if degraded:  # still ready: the last good policy is in force, so replicas stay in
+            return JSONResponse({"status": "ready", "degraded": [degraded]})
         return JSONResponse({"status": "ready"})
 
     @api.get("/metrics")
@@ -156,6 +159,7 @@ def check_serve_settings(settings: Settings, use_http: bool) -> None:
         settings: runtime settings.
         use_http: True for the HTTP Events API, False for Socket Mode.
     """
+    check_policy_file(settings)
     if not settings.slack_bot_token:
         raise ServeError("CF_SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-).")
     if use_http and not settings.slack_signing_secret:
@@ -164,6 +168,22 @@ def check_serve_settings(settings: Settings, use_http: bool) -> None:
         )
     if not use_http and not (settings.slack_app_token or "").startswith("xapp-"):
         raise ServeError("CF_SLACK_APP_TOKEN must be an app-level token (xapp-) for Socket Mode.")
+
+
+def check_policy_file(settings: Settings) -> None:
+    """Raise ``ServeError`` naming the line and the reason when the policy file is invalid.
+
+    Args:
+        settings: runtime settings (``approval_policy_file``).
+    """
+    from tools.policy.loader import PolicyFileError, load_policy
+
+    if settings.approval_policy_file is None:
+        return
+    try:
+        load_policy(settings.approval_policy_file)
+    except PolicyFileError as error:
+        raise ServeError(f"Refusing to start: {error}") from None
 
 
 def tune_for_latency() -> None:

@@ -136,6 +136,13 @@ class Settings(BaseSettings):
             "else a user id). Risk levels left out fall back to the default policy."
         ),
     )
+    approval_policy_file: Path | None = Field(
+        default=None,
+        description=(
+            "YAML approval policy (rules by tool, risk, account, tags, cost; approvers, counts, "
+            "rotations, freezes). Replaces the three settings above; reloaded when it changes."
+        ),
+    )
     approval_sweep_seconds: int = Field(
         default=30,
         description="How often pending approvals are checked for expiry and crash recovery.",

@@ -30,7 +30,7 @@ def may_approve(surface: SlackSurface, user: str, request: ApprovalRequest) -> b
         request: a pending request.
     """
     try:
-        surface.cloudfabric.approvals.policy.check(user, request.requester, request.risk)
+        surface.cloudfabric.approvals.policy.check_request(user, request)
     except ApprovalRefused:
         return False
     return True

@@ -42,6 +42,7 @@ from tools.registry import ToolSpec, load_builtin_tools
 REGISTRY = load_builtin_tools()
 ARGS: dict[str, dict[str, Any]] = {
     "help": {},
+    "policy.explain": {"request": "stop batch-worker"},
     "discovery.scan": {},
     "inventory.search": {"region": "eu-west-1"},
     "inventory.describe": {"resource": "db-prod"},
