@@ -24,8 +24,8 @@ from tests.core.durable.effects import SetClock
 from tests.estate import launch
 from tools.errors import InvalidInput
 from tools.workflows.handlers import RUNNER_KEY
-from tools.workflows.models import NameArgs
-from tools.workflows.preview import preview_run_now
+from tools.workflows.models import CreateArgs, NameArgs
+from tools.workflows.preview import preview_create, preview_run_now
 from tools.workflows.runner import step_records
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import NotifyStep, ToolStep, WorkflowSpec
@@ -57,6 +57,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, clock: SetClock) -> Iterator[C
     with mock_aws():
         aws = AwsClients(settings, sandbox=True)
         launch(aws, "dev-1", env="dev")
+        launch(aws, "qa-1", env="qa")
         built = create_app(settings, aws=aws, clock=clock)
         built.start_background()
         yield built
@@ -158,3 +159,38 @@ def test_run_now_of_a_paused_workflow_says_so(app: CloudFabric) -> None:
     with pytest.raises(InvalidInput, match="paused"):
         runner.fire("count-paused", app.clock.now())  # type: ignore[attr-defined]
     assert runs_of("count-paused") == []
+
+
+def stopping(app: CloudFabric, name: str, env: str) -> None:
+    """Store a manual workflow ``name`` that stops the ``env`` instances (after approval)."""
+    request = f"every weekday at 7pm stop the instances tagged env={env} and tell #dev"
+    plan = preview_create(app.context_for("alice"), CreateArgs(request=request))
+    data = {**plan.args["specs"][0], "name": name, "trigger": {"kind": "manual"}}
+    WorkflowStore(app.db, app.clock).create(WorkflowSpec.model_validate(data), approved_by="bob")
+
+
+def test_an_approved_step_resumes_its_durable_run_to_the_end(app: CloudFabric) -> None:
+    stopping(app, "stop-approved", "dev")
+    runner = app.extras[RUNNER_KEY]
+    run = runner.fire("stop-approved", app.clock.now())  # type: ignore[attr-defined]
+    assert run.status == "waiting_approval" and run.approval_id
+
+    assert app.approvals.approve(run.approval_id, "bob").state == "SUCCEEDED"
+
+    assert wait_for_run(f"wf-resume-{run.id}-stop", 10).state == "SUCCESS"
+    done = WorkflowStore(app.db, app.clock).run(run.id or 0)
+    assert done.status == "succeeded"
+    assert [r.status for r in step_records(done)] == ["succeeded"] * 4
+
+
+def test_a_rejected_step_fails_its_run(app: CloudFabric) -> None:
+    stopping(app, "stop-rejected", "qa")
+    runner = app.extras[RUNNER_KEY]
+    run = runner.fire("stop-rejected", app.clock.now())  # type: ignore[attr-defined]
+    assert run.status == "waiting_approval" and run.approval_id
+
+    assert app.approvals.reject(run.approval_id, "bob").state == "REJECTED"
+
+    assert wait_for_run(f"wf-resume-{run.id}-stop", 10).state == "SUCCESS"
+    done = WorkflowStore(app.db, app.clock).run(run.id or 0)
+    assert done.status == "failed" and "rejected" in (done.error or "")
