@@ -3,7 +3,7 @@ fire time on a moved clock, ``workflow.run_now`` starts a durable run, paused wo
 fire, and a decided approval step lets its run go on.
 
 One app launches the engine for the whole module (DBOS is one per process); each test uses
-workflows of its own names.
+workflows of its own names and sets the clock before creating them.
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def runs_of(name: str) -> list[str]:
 def test_the_ticker_fires_once_per_fire_time_and_records_step_outputs(
     app: CloudFabric, clock: SetClock
 ) -> None:
+    clock.instant = START
     scheduled(app, "dev-count")
     assert app.ticker is not None
     clock.instant = START + timedelta(minutes=2)  # 02:00 is due
@@ -117,6 +118,7 @@ def test_the_ticker_fires_once_per_fire_time_and_records_step_outputs(
 def test_a_paused_workflow_does_not_fire_and_fires_again_once_resumed(
     app: CloudFabric, clock: SetClock
 ) -> None:
+    clock.instant = START.replace(minute=5)
     scheduled(app, "paused-count", cron="0 * * * *")
     store = WorkflowStore(app.db, app.clock)
     store.set_status("paused-count", "paused")
