@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from agents.budget import ModelBudget
 from agents.checkpoint import Checkpoints, open_checkpoints
@@ -17,6 +19,7 @@ from agents.offline.estate import EstateLexicon
 from agents.offline.understand import Understanding
 from agents.policy_explain import PolicyExplainer
 from agents.providers import ChatProvider
+from agents.reply import Reply
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
 from approvals.audit import AuditLog
@@ -37,8 +40,13 @@ from tools.policy.source import PolicySource
 from tools.policy.tags import target_tags
 from tools.registry import Registry, load_builtin_tools
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
+    from approvals.models import ApprovalRequest
     from core.durable.engine import DurableEngine
+    from core.durable.ticker import Ticker
+    from tools.workflows.runner import Runner
 
 
 @dataclass
@@ -60,6 +68,8 @@ class CloudFabric:
         clock: the one source of "now".
         sandbox: the running sandbox, when in sandbox mode.
         durable: the durable engine, once background work started with it enabled.
+        ticker: starts the runs of scheduled workflows, once the durable engine runs.
+        publish: posts replies nobody waits for (a workflow's notices), when given.
     """
 
     settings: Settings
@@ -77,6 +87,8 @@ class CloudFabric:
     scheduler: Any = None
     extras: dict[str, object] = field(default_factory=dict)
     durable: DurableEngine | None = None
+    ticker: Ticker | None = None
+    publish: Publisher | None = None
     _owns_durable: bool = False
 
     def context_for(self, user: str) -> ToolContext:
@@ -115,11 +127,41 @@ class CloudFabric:
             self._start_durable()
 
     def _start_durable(self) -> None:
-        """Launch the durable engine, unless this process runs it already (then share it)."""
+        """Launch the durable engine, unless this process runs it already (then share it),
+        and run workflows on it: the ticker starts scheduled runs, ``workflow.run_now``
+        starts one now, and a decided approval step lets its run go on."""
         from core import durable
+        from tools.workflows import durable as workflow_runs
+        from tools.workflows.handlers import RUNNER_KEY
+        from tools.workflows.service import WorkflowStore
 
+        store = WorkflowStore(self.db, self.clock)
+        runner = workflow_runs.DurableRunner(
+            self.registry,
+            store,
+            self.context_for,
+            self.notify,
+            self.approvals,
+            workflow_runs.DurableSteps(),
+        )
+        workflow_runs.bind(runner)  # before launch: recovered runs use it at once
         self._owns_durable = not durable.is_launched()
         self.durable = durable.launch(self.settings, self.clock, db=self.db, role="app")
+        self.extras[RUNNER_KEY] = runner
+        self.approvals.subscribe(lambda request: _resume_workflow(runner, request))
+        self.ticker = self.durable.start_ticker(lambda: workflow_runs.schedules(store))
+
+    def notify(self, channel: str, text: str) -> None:
+        """Post a workflow's notice ``text`` to ``channel`` (logged when nothing publishes).
+
+        Args:
+            channel: where it goes.
+            text: what it says (mrkdwn).
+        """
+        if self.publish is None:
+            log.info("workflow notice for %s: %s", channel, text)
+            return
+        self.publish(channel, Reply(blocks=[SectionBlock(text=MarkdownTextObject(text=text))]))
 
     def close(self) -> None:
         """Stop background work, release connections and stop the sandbox.
@@ -233,7 +275,15 @@ def create_app(
         clock=clock,
         sandbox=sandbox,
         extras=extras,
+        publish=publish,
     )
+
+
+def _resume_workflow(runner: Runner, request: ApprovalRequest) -> None:
+    """Let the workflow run whose step filed ``request`` go on, now that it is decided."""
+    from tools.workflows.durable import resume_decided
+
+    resume_decided(runner, request.origin_key, request.state, request.result_json, request.error)
 
 
 def _approvals(

@@ -30,6 +30,7 @@ from core.durable.runs import (
     receive,
     run_status,
     send,
+    sleep,
     start_run,
     wait_for_run,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "run_status",
     "send",
     "shutdown",
+    "sleep",
     "start_run",
     "step",
     "system_database_url",

@@ -173,6 +173,20 @@ def receive(topic: str, timeout_seconds: float) -> Any:
     return DBOS.recv(topic, timeout_seconds=timeout_seconds)
 
 
+def sleep(seconds: float) -> None:
+    """Inside a workflow: sleep durably (a recovered run sleeps only what is left).
+
+    The end of the sleep is checkpointed when it begins, so a run recovered after a crash
+    does not start the sleep over.
+
+    Args:
+        seconds: how long.
+    """
+    from dbos import DBOS
+
+    DBOS.sleep(seconds)
+
+
 def list_runs(
     *,
     workflow: str | None = None,

@@ -175,10 +175,23 @@ class Runner:
             fire_time: when it was due.
             trigger: the event or request that started it.
         """
+        return self.run(self.open(name, fire_time, trigger))
+
+    def open(self, name: str, fire_time: datetime, trigger: dict[str, Any] | None = None) -> int:
+        """Add a pending run of the active workflow ``name`` for ``fire_time``; its id.
+
+        Args:
+            name: an active workflow.
+            fire_time: when it was due.
+            trigger: the event or request that started it.
+
+        Raises:
+            InvalidInput: the workflow is paused.
+        """
         row = self.store.get(name)
         if row.status != "active":
             raise InvalidInput(f"{name} is {row.status}; resume it first.")
-        return self.run(self.store.add_run(row, fire_time, trigger).id or 0)
+        return self.store.add_run(row, fire_time, trigger).id or 0
 
     def run(self, run_id: int) -> WorkflowRun:
         """Run (or go on with) the run ``run_id`` from its first unfinished step.
@@ -350,7 +363,7 @@ class Runner:
         plan = plan.model_copy(
             update={"notes": [*plan.notes, f"Workflow {spec.name}, run {run.id}, step {step.id}."]}
         )
-        key = f"workflow-run:{run.id}:{step.id}" + (f":{index}" if index is not None else "")
+        key = approval_key(run.id or 0, step.id, index)
         request = self.approvals.request(plan, spec.created_by, None, key)
         record.approvals.append(str(request.id))
         run.approval_id = str(request.id)
@@ -421,6 +434,34 @@ class Runner:
     def _save(self, run: WorkflowRun, records: dict[str, StepRecord]) -> None:
         run.steps_json = json.dumps([r.model_dump(mode="json") for r in records.values()])
         self.store.save_run(run)
+
+
+APPROVAL_KEY_PREFIX = "workflow-run"
+"""Start of the ``origin_key`` of every approval a run files."""
+
+
+def approval_key(run_id: int, step_id: str, index: int | None = None) -> str:
+    """The idempotency key of the approval step ``step_id`` of run ``run_id`` files.
+
+    Args:
+        run_id: the run.
+        step_id: the step.
+        index: the item, for a step that files one approval per item.
+    """
+    key = f"{APPROVAL_KEY_PREFIX}:{run_id}:{step_id}"
+    return key if index is None else f"{key}:{index}"
+
+
+def waiting_step(origin_key: str | None) -> tuple[int, str] | None:
+    """The run and step a single-approval step's key names; None for any other key.
+
+    Args:
+        origin_key: an approval request's idempotency key.
+    """
+    parts = (origin_key or "").split(":")
+    if len(parts) != 3 or parts[0] != APPROVAL_KEY_PREFIX or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2]
 
 
 def step_channel(step: Step, spec: WorkflowSpec) -> str:

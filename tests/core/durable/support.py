@@ -101,15 +101,22 @@ class Children:
     started: list[Child] = field(default_factory=list)
 
     def spawn(
-        self, name: str, executor: str, *argv: str, preload: bool = False, **env: str
+        self,
+        name: str,
+        executor: str,
+        *argv: str,
+        preload: bool = False,
+        module: str = "tests.core.durable.child",
+        **env: str,
     ) -> Child:
-        """Start ``python -m tests.core.durable.child <argv>`` as executor ``executor``.
+        """Start ``python -m <module> <argv>`` as executor ``executor``.
 
         Args:
             name: for its log file.
             executor: its durable executor id.
             *argv: the mode and its arguments.
             preload: load the code, then wait for ``go()`` before launching.
+            module: the child's module (``tests.core.durable.child`` by default).
             **env: extra environment variables.
         """
         own = {
@@ -127,7 +134,7 @@ class Children:
         }
         log_path = self.workdir / f"{name}.log"
         log = log_path.open("ab")
-        command = [sys.executable, "-m", "tests.core.durable.child", *argv]
+        command = [sys.executable, "-m", module, *argv]
         if preload:
             command.append("--preload")
         process = subprocess.Popen(
