@@ -359,7 +359,10 @@ class Runner:
         if self.approvals is None or tool.preview is None:
             self._fail(spec, step, record, scope, f"{tool_name} changes things and needs approval")
         assert tool.preview is not None and self.approvals is not None
-        plan = tool.preview(ctx, parsed)
+        try:
+            plan = tool.preview(ctx, parsed)
+        except ToolError as error:  # "Nothing to stop: …": the step fails with the reason
+            self._fail(spec, step, record, scope, str(error))
         plan = plan.model_copy(
             update={"notes": [*plan.notes, f"Workflow {spec.name}, run {run.id}, step {step.id}."]}
         )

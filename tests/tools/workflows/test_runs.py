@@ -171,3 +171,19 @@ def test_runs_and_step_records_are_kept(app: CloudFabric) -> None:
     assert isinstance(record, StepRecord) and record.id == "audit"
     assert record.started_at is not None and record.seconds is not None
     assert runs[0].fire_time == FIRE.replace(day=11)
+
+
+def test_a_change_that_cannot_be_planned_fails_its_step_with_the_reason(
+    app: CloudFabric, dev_estate: dict[str, str], aws: AwsClients
+) -> None:
+    (name,) = create_through_approval(
+        app, "every weekday at 7pm stop the instances tagged env=dev and tell #dev"
+    )
+    ec2 = aws.client("ec2", "us-east-1")
+    ec2.stop_instances(InstanceIds=[dev_estate["dev-1"], dev_estate["dev-2"]])
+    run = runner_for(app, Posted()).fire(name, FIRE)
+
+    assert run.status == "failed" and not run.approval_id
+    records = {r.id: r for r in step_records(run)}
+    assert records["stop"].status == "failed" and "stop" in (records["stop"].error or "")
+    assert [a.tool for a in app.approvals.find()] == ["workflow.create"]  # no stop was filed
