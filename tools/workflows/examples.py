@@ -171,7 +171,7 @@ DELETE: tuple[str, ...] = (
     "discard ipam-vpc-reconcile",
     "wipe the stop-dev-instances workflow",
     "purge the weekly-cost-report automation",
-    "destroy nightly-db-snapshot, it is not needed",
+    "destroy nightly-db-snapshot, it has served its purpose",
 )
 
 LIST: tuple[str, ...] = (
