@@ -150,3 +150,49 @@ def test_a_leap_day_schedule_fires_for_its_latest_day_after_years_of_downtime() 
     leap = schedule("leap", Recurrence(kind="cron", cron="0 12 29 2 *"), created)
     fire_at, _ = latest_due(leap, created, created + timedelta(days=2000))
     assert fire_at is not None and (fire_at.month, fire_at.day) == (2, 29)
+
+
+def fires_between(recurrence: Recurrence, created: datetime, end: datetime) -> list[datetime]:
+    """The fire times a ticker ticking every ten minutes from ``created`` to ``end`` handles."""
+    nightly, cursor, fired_at = schedule("n", recurrence, created), created, []
+    moment = created
+    while moment <= end:
+        due, _ = latest_due(nightly, cursor, moment)
+        if due is not None:
+            fired_at.append(due)
+            cursor = due
+        moment += timedelta(minutes=10)
+    return fired_at
+
+
+def utc(text: str) -> datetime:
+    """An instant written in UTC."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_a_schedule_made_at_0159_for_2am_fires_at_0200() -> None:
+    made = utc("2027-01-14T01:59:00Z")
+    nightly = schedule("n", read_recurrence("every night at 2am"), made)
+    assert latest_due(nightly, made, made + timedelta(seconds=59)) == (None, False)
+    assert latest_due(nightly, made, utc("2027-01-14T02:00:00Z")) == (
+        utc("2027-01-14T02:00:00Z"),
+        False,
+    )
+
+
+def test_0230_berlin_fires_once_on_each_clock_change_day_and_at_0230_after() -> None:
+    berlin = read_recurrence("every day at 02:30 Europe/Berlin")
+    spring = fires_between(berlin, utc("2026-03-28T12:00:00Z"), utc("2026-03-30T12:00:00Z"))
+    # 02:30 does not exist on 29 March: once, when the clocks resume (03:00 CEST)
+    assert spring == [utc("2026-03-29T01:00:00Z"), utc("2026-03-30T00:30:00Z")]
+    autumn = fires_between(berlin, utc("2026-10-24T12:00:00Z"), utc("2026-10-26T12:00:00Z"))
+    # 02:30 happens twice on 25 October: once, at its first occurrence (CEST)
+    assert autumn == [utc("2026-10-25T00:30:00Z"), utc("2026-10-26T01:30:00Z")]
+
+
+def test_weekdays_at_19_berlin_are_19_local_in_winter_and_in_summer() -> None:
+    weekdays = Recurrence(kind="cron", cron="0 19 * * 1-5", timezone="Europe/Berlin")
+    winter = fires_between(weekdays, utc("2027-01-11T00:00:00Z"), utc("2027-01-12T23:00:00Z"))
+    summer = fires_between(weekdays, utc("2027-07-12T00:00:00Z"), utc("2027-07-13T23:00:00Z"))
+    assert winter == [utc("2027-01-11T18:00:00Z"), utc("2027-01-12T18:00:00Z")]
+    assert summer == [utc("2027-07-12T17:00:00Z"), utc("2027-07-13T17:00:00Z")]
