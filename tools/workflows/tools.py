@@ -116,6 +116,14 @@ def run_now(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
     return handlers.run_now(ctx, plan)
 
 
+def _set_status(ctx: ToolContext, plan: ActionPlan, status: str, said: str) -> ChangeResult:
+    """Move the planned workflow to ``status`` (pause, resume and delete differ only in it)."""
+    from tools.workflows.service import WorkflowStore
+
+    row = WorkflowStore(ctx.db, ctx.clock).set_status(plan.args["name"], status)
+    return ChangeResult(names=[row.name], status=status, summary=f"{row.name} {said}.")
+
+
 @tool(
     name="workflow.pause",
     description="Pause a workflow: it stops firing until resumed.",
@@ -130,10 +138,7 @@ def run_now(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
 )
 def pause(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
     """Pause the workflow."""
-    from tools.workflows.service import WorkflowStore
-
-    row = WorkflowStore(ctx.db, ctx.clock).set_status(plan.args["name"], "paused")
-    return ChangeResult(names=[row.name], status="paused", summary=f"{row.name} is paused.")
+    return _set_status(ctx, plan, "paused", "is paused")
 
 
 @tool(
@@ -150,10 +155,7 @@ def pause(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
 )
 def resume(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
     """Resume the workflow."""
-    from tools.workflows.service import WorkflowStore
-
-    row = WorkflowStore(ctx.db, ctx.clock).set_status(plan.args["name"], "active")
-    return ChangeResult(names=[row.name], status="active", summary=f"{row.name} is active again.")
+    return _set_status(ctx, plan, "active", "is active again")
 
 
 @tool(
@@ -170,10 +172,7 @@ def resume(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
 )
 def delete(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
     """Delete the workflow."""
-    from tools.workflows.service import WorkflowStore
-
-    row = WorkflowStore(ctx.db, ctx.clock).set_status(plan.args["name"], "deleted")
-    return ChangeResult(names=[row.name], status="deleted", summary=f"{row.name} is deleted.")
+    return _set_status(ctx, plan, "deleted", "is deleted")
 
 
 @tool(
