@@ -187,3 +187,23 @@ def test_a_change_that_cannot_be_planned_fails_its_step_with_the_reason(
     records = {r.id: r for r in step_records(run)}
     assert records["stop"].status == "failed" and "stop" in (records["stop"].error or "")
     assert [a.tool for a in app.approvals.find()] == ["workflow.create"]  # no stop was filed
+
+
+def test_pause_resume_and_delete_change_the_status_once_approved(app: CloudFabric) -> None:
+    (name,) = create_through_approval(app, "every monday at 9 post last week's cost to #finops")
+    store = WorkflowStore(app.db, app.clock)
+    ctx = app.context_for("alice")
+    for tool, status, said in [
+        ("workflow.pause", "paused", "is paused"),
+        ("workflow.resume", "active", "is active again"),
+        ("workflow.delete", "deleted", "is deleted"),
+    ]:
+        filed = app.approvals.request(preview_status(tool)(ctx, NameArgs(name=name)), "alice")
+        done = app.approvals.approve(filed.id, "bob")
+        assert done.state == "SUCCEEDED"
+        assert json.loads(done.result_json or "{}")["summary"] == f"{name} {said}."
+        if status == "deleted":
+            with pytest.raises(NotFound):
+                store.get(name)
+        else:
+            assert store.get(name).status == status
