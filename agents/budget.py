@@ -79,10 +79,7 @@ class SqlCallCounter:
 
     def _create_row(self, workspace: str, day: date) -> Any:
         """An INSERT of the day's row at zero that does nothing when it exists."""
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        insert = sqlite.insert if self.db.is_sqlite else postgresql.insert
-        statement = insert(ModelCallCount).values(workspace=workspace, day=day, calls=0)
+        statement = self.db.insert(ModelCallCount).values(workspace=workspace, day=day, calls=0)
         return statement.on_conflict_do_nothing(index_elements=["workspace", "day"])
 
 

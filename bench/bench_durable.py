@@ -6,9 +6,12 @@
    is a durable write, the step against one bare committed SQLite insert on the same disk
    (WAL, the default full sync), also measured in the run.
 2. Tick dispatch latency: S schedules (every minute, fire times spread over a few seconds)
-   on a clock that runs in real time; a ticker thread ticks every ``--tick`` seconds and each
-   run records when its body starts. Printed: p50 / p99 / max of (start - fire time), and the
-   p50 against the tick interval (the floor any polling ticker has: half of it on average).
+   on a clock that runs in real time; a ticker thread ticks every ``--tick`` seconds. Each
+   tick records its due runs on the engine's queue in one transaction, and each replica's
+   queue thread (looking every ``--poll`` seconds) starts them. Printed, as p50 / p99 / max
+   after the fire time: when the run was recorded in the engine (the tick's transaction
+   committed: from then on no crash loses it), and when its body started; and the p50
+   against the tick interval (the floor any polling ticker has: half of it on average).
 
 Both on the embedded default (SQLite in a temporary folder), or on an empty PostgreSQL
 database given with ``--database-url`` (the commit floor stays a local SQLite file).
@@ -26,6 +29,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,17 +40,21 @@ from core.durable import (
     Ticker,
     current,
     launch,
+    run_id_for,
     shutdown,
     start_run,
     step,
     wait_for_run,
     workflow,
 )
+from core.durable.queues import Start, WorkQueue
 from core.recurrence import Recurrence
 from core.settings import Settings
 
 started_at: dict[str, tuple[datetime, datetime]] = {}
 """Schedule id -> (fire time, when its run's body started)."""
+recorded_at: dict[str, datetime] = {}
+"""Run id -> when the tick's transaction that recorded it committed."""
 _clock: list[Clock] = []
 
 
@@ -141,7 +149,15 @@ def dispatch_latency(count: int, tick_seconds: float) -> None:
         )
         for n in range(count)
     ]
-    ticker = Ticker(current().db, clock, lambda: schedules)
+    enqueuer = current().enqueuer
+
+    def enqueue(work: WorkQueue, starts: Sequence[Start]) -> set[str]:
+        created = enqueuer.enqueue(work, starts)
+        now = clock.now()
+        recorded_at.update(dict.fromkeys(created, now))
+        return created
+
+    ticker = Ticker(current().db, clock, lambda: schedules, enqueue)
     stop = threading.Event()
 
     def tick() -> None:
@@ -155,17 +171,27 @@ def dispatch_latency(count: int, tick_seconds: float) -> None:
         time.sleep(0.05)
     stop.set()
     thread.join()
-    latencies = sorted((began - fire).total_seconds() for fire, began in started_at.values())
+    fires = {run_id_for(key, fire): fire for key, (fire, _) in started_at.items()}
+    recorded = [(at - fires[run]).total_seconds() for run, at in recorded_at.items()]
+    started = [(began - fire).total_seconds() for fire, began in started_at.values()]
     first_fire = min(fire for fire, _ in started_at.values())
     last_start = max(began for _, began in started_at.values())
-    rate = len(latencies) / max((last_start - first_fire).total_seconds(), 1e-3)
+    rate = len(started) / max((last_start - first_fire).total_seconds(), 1e-3)
+    print(
+        f"{len(started)}/{count} scheduled runs started ({rate:.0f}/s against "
+        f"{count / spread:.0f} fires/s asked); tick every {tick_seconds * 1e3:.0f} ms"
+    )
+    for label, latencies in (("recorded in the engine", recorded), ("body started", started)):
+        print(f"  fire time -> {label}: {_percentiles(sorted(latencies), tick_seconds)}")
+
+
+def _percentiles(latencies: list[float], tick_seconds: float) -> str:
+    """p50 / p99 / max of sorted ``latencies`` in ms, and p50 against the tick interval."""
     p50 = statistics.median(latencies)
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
-    print(
-        f"{len(latencies)}/{count} scheduled runs started; fire time -> run start: "
+    return (
         f"p50 {p50 * 1e3:.0f} ms, p99 {p99 * 1e3:.0f} ms, max {latencies[-1] * 1e3:.0f} ms "
-        f"(tick every {tick_seconds * 1e3:.0f} ms: p50 is {p50 / tick_seconds:.1f}x the interval); "
-        f"{rate:.0f} starts/s against {count / spread:.0f} fires/s asked"
+        f"(p50 is {p50 / tick_seconds:.1f}x the interval)"
     )
 
 
@@ -174,6 +200,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller run for a smoke test")
     parser.add_argument("--tick", type=float, default=0.1, help="ticker interval, seconds")
+    parser.add_argument(
+        "--poll", type=float, default=0.02, help="how often the queue is polled, seconds"
+    )
     parser.add_argument(
         "--database-url",
         default=None,
@@ -188,6 +217,7 @@ def main() -> None:
             database_url=options.database_url,
             durable_executor_id="bench",
             durable_poll_seconds=0.05,
+            durable_queue_poll_seconds=options.poll,
         )
         _clock.append(Clock())
         launch(settings, _clock[0], role="bench", maintain=False)

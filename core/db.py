@@ -12,7 +12,7 @@ from sqlalchemy import Column, DateTime, event, text
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from core.clock import as_utc
 
@@ -109,6 +109,19 @@ class Database:
     def is_sqlite(self) -> bool:
         """True when the store is an SQLite file."""
         return self.engine.dialect.name == "sqlite"
+
+    def insert(self, table: type[SQLModel]) -> Any:
+        """An INSERT of ``table`` in this store's dialect, so it can say ``ON CONFLICT``.
+
+        SQLite and PostgreSQL share the clause (``on_conflict_do_nothing`` /
+        ``on_conflict_do_update``), but SQLAlchemy builds it per dialect.
+
+        Args:
+            table: the model whose table is written.
+        """
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        return (sqlite.insert if self.is_sqlite else postgresql.insert)(table)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -325,6 +325,14 @@ class Settings(BaseSettings):
     durable_tick_seconds: float = Field(
         default=5.0, gt=0, description="How often the ticker looks for due schedule fires."
     )
+    durable_queue_poll_seconds: float = Field(
+        default=0.2,
+        gt=0,
+        description=(
+            "How often each replica looks for runs waiting on the engine's queues (scheduled "
+            "runs wait there between the tick that records them and their start)."
+        ),
+    )
     durable_poll_seconds: float = Field(
         default=1.0,
         gt=0,

@@ -34,6 +34,7 @@ from typing import Any
 from core.clock import Clock
 from core.db import Database
 from core.durable.heartbeat import Heartbeats, Takeover
+from core.durable.queues import Enqueuer, register_all
 from core.durable.recovery import recover_executor
 from core.durable.registry import bind_all
 from core.durable.ticker import Schedule, Ticker
@@ -116,6 +117,7 @@ class DurableEngine:
         db: the SQL store holding heartbeats and schedule cursors.
         executor_id: this replica's executor id.
         heartbeats: this replica's heartbeat and the dead-replica sweep.
+        enqueuer: records batches of runs on the engine's queues.
         owns_db: the engine opened ``db`` (and disposes of it at shutdown).
     """
 
@@ -124,6 +126,7 @@ class DurableEngine:
     db: Database
     executor_id: str
     heartbeats: Heartbeats
+    enqueuer: Enqueuer
     owns_db: bool = False
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -221,6 +224,7 @@ def launch(
         bind_all()
         DBOS(config=dbos_config(settings, executor_id))  # type: ignore[arg-type]
         DBOS.launch()
+        register_all(settings.durable_queue_poll_seconds)
         heartbeats = Heartbeats(
             db,
             clock,
@@ -229,7 +233,10 @@ def launch(
             timedelta(seconds=settings.durable_dead_after_seconds),
         )
         heartbeats.beat(starting=True)
-        engine = DurableEngine(settings, clock, db, executor_id, heartbeats, owns_db)
+        enqueuer = Enqueuer(
+            system_database_url(settings), SYSTEM_SCHEMA, APP_NAME, settings.durable_app_version
+        )
+        engine = DurableEngine(settings, clock, db, executor_id, heartbeats, enqueuer, owns_db)
         if maintain:
             engine.every(settings.durable_heartbeat_seconds, "durable-heartbeat", engine._maintain)
         _current = engine
@@ -261,6 +268,7 @@ def shutdown() -> None:
         if engine is None:
             return
         engine.stop()
+        engine.enqueuer.close()
         from dbos import DBOS
 
         DBOS.destroy(workflow_completion_timeout_sec=0)

@@ -1,16 +1,18 @@
-"""The ticker: starts each schedule's due run, once across every replica, on the project's clock.
+"""The ticker: records each schedule's due run, once across every replica, on the project's clock.
 
 DBOS has a scheduler of its own, but it reads the wall clock; this one asks the ``Clock``, so
 tests move time instead of waiting and a demo started at another instant fires at that instant.
 
 On each ``tick()``, for each schedule: the fire times after its cursor (the last fire time
 handled, shared in ``durable_schedule_cursor``; the schedule's creation time at first) up to
-now are due. Only the **latest** due fire time starts a run; earlier ones, missed while no
+now are due. Only the **latest** due fire time gets a run; earlier ones, missed while no
 replica ticked (downtime, a long pause), are skipped and logged, so a replica coming back
 after downtime starts one catch-up run per schedule, never a storm. The run id is
 ``wf-<schedule id>-<fire time, ISO 8601 UTC>``: every replica that sees the same fire time asks
-for the same id, and the engine refuses all but the first. The cursor then moves forward with
-a conditional UPDATE (it never moves back).
+for the same id, and the engine refuses all but the first. A tick records all its due runs on
+the ``SCHEDULED`` queue in one transaction (a burst at 09:00 is one commit, not one per
+schedule), and each replica's queue thread starts them, a bounded number at a time. The
+cursors then move forward in one upsert whose update is conditional (they never move back).
 """
 
 from __future__ import annotations
@@ -21,18 +23,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from core.clock import Clock, as_utc
 from core.db import Database
 from core.durable.models import ScheduleCursor
+from core.durable.queues import Start, WorkQueue, queue
 from core.durable.registry import DurableWorkflow
-from core.durable.runs import RunExists, start_run
 from core.recurrence import MAX_FIRES, Recurrence, next_fires
 
 log = logging.getLogger(__name__)
+
+SCHEDULED = queue("cf-scheduled", worker_concurrency=8)
+"""Where scheduled runs wait between the tick that records them and their start."""
+
+Enqueue = Callable[[WorkQueue, Sequence[Start]], set[str]]
+"""Records runs on a queue in one transaction and returns the ids it created."""
 
 _LOOKBACK = (timedelta(hours=1), timedelta(days=2), timedelta(days=40), timedelta(days=800))
 """Windows tried before now when a schedule has more than one due fire time."""
@@ -63,7 +69,7 @@ class Fired:
         schedule_id: the schedule.
         fire_at: the fire time handled (the latest due one).
         run_id: the run's deterministic id.
-        started: True when this replica started it; False when the run existed already.
+        started: True when this replica recorded it; False when the run existed already.
         skipped: earlier due fire times were skipped (missed during downtime).
     """
 
@@ -118,43 +124,47 @@ def latest_due(schedule: Schedule, after: datetime, now: datetime) -> tuple[date
 
 
 class Ticker:
-    """Starts due schedule runs; every replica may run one (duplicates are refused).
+    """Records due schedule runs; every replica may run one (duplicates are refused).
 
     Args:
         db: the SQL store holding the cursors.
         clock: what "now" is.
         schedules: returns the schedules to fire (read on every tick).
+        enqueue: records runs on the engine's queue (the launched engine's by default).
     """
 
     def __init__(
-        self, db: Database, clock: Clock, schedules: Callable[[], Sequence[Schedule]]
+        self,
+        db: Database,
+        clock: Clock,
+        schedules: Callable[[], Sequence[Schedule]],
+        enqueue: Enqueue | None = None,
     ) -> None:
         """Keep what ticks need."""
         self.db = db
         self.clock = clock
         self.schedules = schedules
+        self.enqueue = enqueue or _engine_enqueue
 
     def tick(self) -> list[Fired]:
-        """Start the run of every schedule with a due fire time, and move the cursors."""
+        """Record the run of every schedule with a due fire time, then move their cursors.
+
+        Every due run of the tick goes onto the ``SCHEDULED`` queue in one transaction (a
+        run id recorded before, by any replica, is left alone), and each replica's queue
+        thread starts them. The cursors then move in one statement: a crash in between
+        only makes the next tick ask again for runs the engine already holds.
+        """
         now = self.clock.now()
-        fired: list[Fired] = []
-        schedules = self.schedules()
+        due: list[tuple[Schedule, datetime, bool]] = []
         cursors = self._cursors()
-        for schedule in schedules:
+        for schedule in self.schedules():
             cursor = cursors.get(schedule.id, as_utc(schedule.created_at))
             fire_at, skipped = latest_due(schedule, cursor, now)
-            if fire_at is None:
-                continue
-            if skipped:
-                log.info("schedule %s: firing %s only, skipping missed ones", schedule.id, fire_at)
-            run_id = run_id_for(schedule.id, fire_at)
-            try:
-                start_run(schedule.workflow, run_id, schedule.id, fire_at.isoformat())
-                started = True
-            except RunExists:
-                started = False
-            self._advance(schedule.id, fire_at)
-            fired.append(Fired(schedule.id, fire_at, run_id, started, skipped))
+            if fire_at is not None:
+                due.append((schedule, fire_at, skipped))
+        created = self.enqueue(SCHEDULED, [_start(*item[:2]) for item in due])
+        fired = [_fired(schedule, fire_at, skipped, created) for schedule, fire_at, skipped in due]
+        self._advance({fire.schedule_id: fire.fire_at for fire in fired})
         return fired
 
     def _cursors(self) -> dict[str, datetime]:
@@ -162,22 +172,39 @@ class Ticker:
             rows = session.exec(select(ScheduleCursor)).all()
         return {row.schedule_id: row.last_fire_at for row in rows}
 
-    def _advance(self, schedule_id: str, fire_at: datetime) -> None:
-        statement = (
-            update(ScheduleCursor)
-            .where(
-                col(ScheduleCursor.schedule_id) == schedule_id,
-                col(ScheduleCursor.last_fire_at) < fire_at,
-            )
-            .values(last_fire_at=fire_at)
+    def _advance(self, fire_times: dict[str, datetime]) -> None:
+        """Move each schedule's cursor to its fire time, never back, in one transaction."""
+        if not fire_times:
+            return
+        insert = self.db.insert(ScheduleCursor)
+        later = col(ScheduleCursor.last_fire_at) < insert.excluded.last_fire_at
+        statement = insert.on_conflict_do_update(
+            index_elements=["schedule_id"],
+            set_={"last_fire_at": insert.excluded.last_fire_at},
+            where=later,
         )
-        with self.db.session() as session:
-            if session.execute(statement).rowcount:  # type: ignore[attr-defined]
-                return
-            if session.get(ScheduleCursor, schedule_id) is not None:
-                return  # another replica moved it as far already
-        try:
-            with self.db.session() as session:
-                session.add(ScheduleCursor(schedule_id=schedule_id, last_fire_at=fire_at))
-        except IntegrityError:  # another replica created it meanwhile
-            self._advance(schedule_id, fire_at)
+        rows = [{"schedule_id": key, "last_fire_at": at} for key, at in fire_times.items()]
+        with self.db.engine.begin() as connection:
+            connection.execute(statement, rows)
+
+
+def _start(schedule: Schedule, fire_at: datetime) -> Start:
+    """The run of ``schedule`` for ``fire_at``: its workflow gets ``(id, fire time ISO)``."""
+    return Start(
+        schedule.workflow, run_id_for(schedule.id, fire_at), (schedule.id, fire_at.isoformat())
+    )
+
+
+def _fired(schedule: Schedule, fire_at: datetime, skipped: bool, created: set[str]) -> Fired:
+    """What the tick did for ``schedule``."""
+    if skipped:
+        log.info("schedule %s: firing %s only, skipping missed ones", schedule.id, fire_at)
+    run_id = run_id_for(schedule.id, fire_at)
+    return Fired(schedule.id, fire_at, run_id, run_id in created, skipped)
+
+
+def _engine_enqueue(work: WorkQueue, starts: Sequence[Start]) -> set[str]:
+    """Enqueue through the launched engine."""
+    from core.durable.engine import current
+
+    return current().enqueuer.enqueue(work, starts)

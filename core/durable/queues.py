@@ -1,0 +1,153 @@
+"""Queues of the durable engine: many runs recorded in one transaction, run under a limit.
+
+``start_run`` records one run and starts it at once in this process, a commit each. A burst
+(a thousand schedules due at 09:00) needs better: ``enqueue`` records every run of the
+burst in **one** transaction of the engine's system database, and each replica's DBOS queue
+thread then takes them, at most ``worker_concurrency`` at a time per replica, so a burst
+neither starts a thousand threads nor waits on a thousand commits. An enqueued run is as
+durable as a started one: it is in the engine (state ``ENQUEUED``) before ``enqueue``
+returns, and whichever replica dequeues it owns it (its recovery follows that executor).
+
+Run ids keep their meaning: a run id already recorded is left as it is, and ``enqueue`` says
+which of the runs it asked for it created.
+
+A queue is declared at import with ``queue(...)`` and registered with DBOS at launch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.durable.registry import DurableWorkflow
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """A queue of durable runs.
+
+    Attributes:
+        name: its name in the engine (stable: enqueued runs carry it).
+        worker_concurrency: how many of its runs one replica runs at once.
+        poll_seconds: how often each replica looks for runs to take.
+    """
+
+    name: str
+    worker_concurrency: int
+    poll_seconds: float
+
+
+@dataclass(frozen=True)
+class Start:
+    """One run to enqueue.
+
+    Attributes:
+        workflow: the durable workflow it runs.
+        run_id: its id (at most one run ever has it).
+        args: the workflow's positional arguments (JSON-serialisable).
+    """
+
+    workflow: DurableWorkflow[..., Any]
+    run_id: str
+    args: tuple[Any, ...]
+
+
+_DECLARED: dict[str, WorkQueue] = {}
+
+
+def queue(name: str, *, worker_concurrency: int, poll_seconds: float = 0.05) -> WorkQueue:
+    """Declare a queue (registered with the engine when it launches).
+
+    Args:
+        name: its name.
+        worker_concurrency: runs of it one replica runs at once.
+        poll_seconds: how often a replica looks for its runs.
+    """
+    declared = WorkQueue(name, worker_concurrency, poll_seconds)
+    _DECLARED[name] = declared
+    return declared
+
+
+def declared_queues() -> list[WorkQueue]:
+    """Every queue declared so far."""
+    return list(_DECLARED.values())
+
+
+def register_all(poll_seconds: float | None = None) -> None:
+    """Register every declared queue with the launched DBOS (this replica's settings win).
+
+    Args:
+        poll_seconds: how often replicas look for runs, instead of each queue's own.
+    """
+    from dbos import DBOS
+
+    for declared in declared_queues():
+        DBOS.register_queue(
+            declared.name,
+            worker_concurrency=declared.worker_concurrency,
+            polling_interval_sec=poll_seconds or declared.poll_seconds,
+            on_conflict="always_update",
+        )
+
+
+class Enqueuer:
+    """Writes runs onto queues, a batch per transaction, through a DBOS client.
+
+    Args:
+        system_database_url: the engine's system database.
+        schema: its schema (PostgreSQL).
+        app_name: the application that owns the runs.
+        app_version: the version runs are recorded under (replicas of it run them).
+    """
+
+    def __init__(
+        self, system_database_url: str, schema: str, app_name: str, app_version: str
+    ) -> None:
+        """Open the client's own connection pool to the system database."""
+        import sqlalchemy
+        from dbos import DBOSClient
+
+        sqlite = system_database_url.startswith("sqlite")
+        self.engine = sqlalchemy.create_engine(
+            system_database_url, connect_args={"timeout": 30} if sqlite else {}
+        )
+        self.client: Any = DBOSClient(
+            system_database_engine=self.engine,
+            dbos_system_schema=schema,
+            application_name=app_name,
+        )
+        self.app_version = app_version
+
+    def enqueue(self, work: WorkQueue, starts: Sequence[Start]) -> set[str]:
+        """Record ``starts`` on ``work`` in one transaction; the run ids it created.
+
+        Args:
+            work: the queue.
+            starts: the runs; ids recorded before (by any replica) are left as they are.
+                A replica enqueueing an id another replica's open transaction holds waits
+                for that transaction, then finds the run there.
+        """
+        from dbos import error
+
+        created: set[str] = set()
+        with self.engine.begin() as connection:
+            for start in starts:
+                options = {
+                    "queue_name": work.name,
+                    "workflow_name": start.workflow.name,
+                    "workflow_id": start.run_id,
+                    "workflow_id_reuse_policy": "reject",
+                    "app_version": self.app_version,
+                }
+                try:
+                    self.client.enqueue_in_transaction(connection, options, *start.args)
+                except error.DBOSWorkflowIDInUseError:
+                    continue  # the engine kept the existing row; nothing was written
+                created.add(start.run_id)
+        return created
+
+    def close(self) -> None:
+        """Release the client and its pool."""
+        self.client.destroy()
+        self.engine.dispose()
