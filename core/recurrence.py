@@ -313,6 +313,34 @@ def next_fires(
     return _cron_fires(_schedule(recurrence.cron), recurrence.zone, after.astimezone(UTC), count)
 
 
+_NEXT: dict[tuple[Recurrence, datetime | None], tuple[datetime, datetime]] = {}
+_NEXT_KEPT = 20_000
+
+
+def next_fire(
+    recurrence: Recurrence, now: datetime, *, created: datetime | None = None
+) -> datetime:
+    """The first instant after ``now`` the schedule fires at (``next_fires(..., 1)[0]``).
+
+    Remembered per schedule until it passes: listing a thousand workflows every few seconds
+    computes each one's next fire time once per fire, not once per listing.
+
+    Args:
+        recurrence: the schedule.
+        now: the instant to look from (aware).
+        created: for a rate, when the schedule was created.
+    """
+    key = (recurrence, created if recurrence.rate is not None else None)
+    known = _NEXT.get(key)
+    if known is not None and known[0] <= now < known[1]:
+        return known[1]
+    first = next_fires(recurrence, now, 1, created=created)[0]
+    if len(_NEXT) >= _NEXT_KEPT:
+        _NEXT.clear()
+    _NEXT[key] = (now, first)
+    return first
+
+
 def _rate_fires(
     rate: timedelta, after: datetime, count: int, created: datetime | None
 ) -> list[datetime]:

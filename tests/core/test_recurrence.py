@@ -18,6 +18,7 @@ from core.recurrence import (
     Recurrence,
     RecurrenceError,
     _schedule,
+    next_fire,
     next_fires,
     read_recurrence,
 )
@@ -398,3 +399,27 @@ class TestAtTheClock:
             now + timedelta(hours=6),
             now + timedelta(hours=12),
         ]
+
+
+@given(
+    st.integers(min_value=0, max_value=3 * 24 * 60),
+    st.sampled_from(["30 2 * * *", "0 19 * * 1-5", "*/20 * * * *", "0 0 29 2 *"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_remembered_next_fire_is_always_the_computed_one(minutes: int, cron: str) -> None:
+    berlin = Recurrence(kind="cron", cron=cron, timezone="Europe/Berlin")
+    start = utc(2026, 10, 24, 0, 0)  # across the fall-back night
+    for now in (start + timedelta(minutes=minutes), start, start + timedelta(minutes=minutes)):
+        assert next_fire(berlin, now) == next_fires(berlin, now, 1)[0]
+
+
+def test_a_remembered_fire_time_is_dropped_once_it_passes_or_time_goes_back() -> None:
+    nightly = Recurrence(kind="cron", cron="30 2 * * *", timezone="Europe/Berlin")
+    assert next_fire(nightly, utc(2027, 3, 27, 12)) == utc(2027, 3, 28, 1)  # spring forward
+    assert next_fire(nightly, utc(2027, 3, 28, 1)) == utc(2027, 3, 29, 0, 30)  # strictly after
+    assert next_fire(nightly, utc(2027, 3, 1)) == utc(2027, 3, 1, 1, 30)  # clock moved back
+    hourly = Recurrence(kind="rate", rate=timedelta(hours=6))
+    assert next_fire(hourly, utc(2027, 1, 1, 1), created=utc(2027, 1, 1)) == utc(2027, 1, 1, 6)
+    assert next_fire(hourly, utc(2027, 1, 1, 1), created=utc(2027, 1, 1, 0, 30)) == utc(
+        2027, 1, 1, 6, 30
+    )

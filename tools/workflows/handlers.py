@@ -99,9 +99,9 @@ def line(store: WorkflowStore, row: WorkflowRow, now: datetime) -> WorkflowLine:
     spec = store.spec(row)
     next_fire = None
     if isinstance(spec.trigger, CronTrigger | RateTrigger) and row.status == "active":
-        from core.recurrence import next_fires
+        from core.recurrence import next_fire as first_after
 
-        next_fire = next_fires(spec.trigger.recurrence, now, 1, created=row.created_at)[0]
+        next_fire = first_after(spec.trigger.recurrence, now, created=row.created_at)
     return WorkflowLine(
         name=row.name,
         status=row.status,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import col, select
@@ -13,6 +14,19 @@ from core.db import Database
 from tools.errors import InvalidInput, NotFound
 from tools.workflows.spec import WorkflowSpec
 from tools.workflows.store import WorkflowRow, WorkflowRun
+
+
+@lru_cache(maxsize=4096)
+def parse_spec(spec_json: str) -> WorkflowSpec:
+    """The spec stored as ``spec_json``, parsed and validated once per distinct text.
+
+    A spec is frozen, so every reader can share one; listing a thousand workflows then costs
+    no validation after the first listing.
+
+    Args:
+        spec_json: a stored ``WorkflowSpec`` as JSON.
+    """
+    return WorkflowSpec.model_validate_json(spec_json)
 
 
 class WorkflowStore:
@@ -88,7 +102,7 @@ class WorkflowStore:
         Args:
             row: a workflow row.
         """
-        return WorkflowSpec.model_validate_json(row.spec_json)
+        return parse_spec(row.spec_json)
 
     def all(self, include_deleted: bool = False) -> list[WorkflowRow]:
         """Every workflow by name.
