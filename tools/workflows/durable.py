@@ -264,9 +264,15 @@ def resume_decided(
     waiting = waiting_step(origin_key)
     if waiting is None:
         return False
+    run_id, step_id, item = waiting
+    if item is not None:  # one of a for-each step's approvals: go on once all are decided
+        decided = runner.items_decided(run_id, step_id)
+        if decided is not None:
+            runner.resume(run_id, step_id, *decided)
+        return True
     succeeded = state == "SUCCEEDED"
     output: Any = json.loads(result_json) if succeeded and result_json else None
     if not succeeded:
         output = error or f"The approval ended {state.lower()}."
-    runner.resume(waiting[0], waiting[1], output, succeeded)
+    runner.resume(run_id, step_id, output, succeeded)
     return True

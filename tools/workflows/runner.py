@@ -26,6 +26,7 @@ from tools.context import ToolContext
 from tools.errors import InvalidInput, ToolError
 from tools.plan import ActionPlan
 from tools.registry import Registry
+from tools.workflows.items import step_outcome
 from tools.workflows.refs import UnknownReference, lookup, render, resolve
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import (
@@ -100,6 +101,13 @@ class ApprovalFiler(Protocol):
             requester: who asked (the workflow's creator).
             conversation_id: where to report back.
             origin_key: idempotency key (run and step), so a retried run files once.
+        """
+
+    def get(self, approval_id: str) -> Any:
+        """The request ``approval_id`` (its ``state``, ``result_json`` and ``error``).
+
+        Args:
+            approval_id: the request's id.
         """
 
 
@@ -224,6 +232,20 @@ class Runner:
             run.finished_at = self.store.clock.now()
         self._save(run, records)
         return self.store.run(run_id)
+
+    def items_decided(self, run_id: int, step_id: str) -> tuple[Any, bool] | None:
+        """The outcome of for-each step ``step_id`` once every item's approval is decided.
+
+        None while any item waits, or when the step waits no more (resumed already).
+
+        Args:
+            run_id: the waiting run.
+            step_id: its for-each step.
+        """
+        record = {r.id: r for r in _records(self.store.run(run_id))}.get(step_id)
+        if record is None or record.status != "waiting_approval" or self.approvals is None:
+            return None
+        return step_outcome([self.approvals.get(key) for key in record.approvals])
 
     def resume(self, run_id: int, step_id: str, output: Any, succeeded: bool) -> WorkflowRun:
         """Record the decided outcome of a step that waited for approval, and go on.
@@ -455,16 +477,20 @@ def approval_key(run_id: int, step_id: str, index: int | None = None) -> str:
     return key if index is None else f"{key}:{index}"
 
 
-def waiting_step(origin_key: str | None) -> tuple[int, str] | None:
-    """The run and step a single-approval step's key names; None for any other key.
+def waiting_step(origin_key: str | None) -> tuple[int, str, int | None] | None:
+    """The run, step and item (None for a single-approval step) a request's key names.
+
+    None for a key no workflow step filed.
 
     Args:
         origin_key: an approval request's idempotency key.
     """
     parts = (origin_key or "").split(":")
-    if len(parts) != 3 or parts[0] != APPROVAL_KEY_PREFIX or not parts[1].isdigit():
+    if len(parts) not in (3, 4) or parts[0] != APPROVAL_KEY_PREFIX or not parts[1].isdigit():
         return None
-    return int(parts[1]), parts[2]
+    if len(parts) == 4 and not parts[3].isdigit():
+        return None
+    return int(parts[1]), parts[2], int(parts[3]) if len(parts) == 4 else None
 
 
 def step_channel(step: Step, spec: WorkflowSpec) -> str:
