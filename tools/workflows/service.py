@@ -113,6 +113,14 @@ class WorkflowStore:
             row = session.exec(query).first()
         return None if row is None or row.status == "deleted" else row
 
+    def spec_of(self, name: str) -> WorkflowSpec:
+        """The current spec of the workflow ``name``.
+
+        Args:
+            name: the workflow.
+        """
+        return self.spec(self.get(name))
+
     def spec(self, row: WorkflowRow) -> WorkflowSpec:
         """The spec stored in ``row``.
 
