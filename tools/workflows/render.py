@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slack_sdk.models.blocks import Block
 
 from tools import blocks
@@ -13,8 +15,10 @@ from tools.workflows.models import (
     TemplatesResult,
 )
 from tools.workflows.spec import WebhookTrigger
-from tools.workflows.store import WorkflowRow, WorkflowRun
 from tools.workflows.webhook import HOOK_PATH, SIGNATURE_HEADER
+
+if TYPE_CHECKING:
+    from tools.workflows.store import WorkflowRow, WorkflowRun  # SQL models: not at import
 
 STATUS_ICONS = {
     "active": ":large_green_circle:",
