@@ -61,9 +61,7 @@ class WorkflowStack:
         return self.http.post("/slack/events", content=raw, headers=headers)
 
 
-def workflow_stack(
-    folder: Path, aws: AwsClients, executor_id: str
-) -> Iterator[WorkflowStack]:
+def workflow_stack(folder: Path, aws: AwsClients, executor_id: str) -> Iterator[WorkflowStack]:
     """Start the stack (background work and the durable engine on); close it afterwards.
 
     Args:
