@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlmodel import col
@@ -23,7 +24,7 @@ from approvals.errors import AlreadyDecided, PlanTampered
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.store import ApprovalStore
 from core.clock import Clock
-from tools.context import ToolContext
+from tools.context import Approval, ToolContext
 from tools.errors import ToolError
 from tools.plan import ActionPlan
 from tools.registry import Registry
@@ -89,7 +90,7 @@ class Executor:
             spec = self.registry.get(plan.tool)
             if not spec.mutating:
                 raise ToolError(f"{plan.tool} is not an action that runs through approvals.")
-            result = spec.handler(self.context_for(request.requester), plan)
+            result = spec.handler(self._context(request), plan)
         except (ToolError, PlanTampered) as expected:
             return S.FAILED, {"error": str(expected)}
         except Exception as unexpected:
@@ -101,6 +102,13 @@ class Executor:
             "result_json": result.model_dump_json(),
             "executed_plan_hash": plan.digest(),
         }
+
+    def _context(self, request: ApprovalRequest) -> ToolContext:
+        """The requester's tool context, knowing the request it runs for and who approved it."""
+        approval = Approval(
+            request.id, request.approved_by or request.decided_by, request.conversation_id
+        )
+        return replace(self.context_for(request.requester), approval=approval)
 
     def _until(self) -> datetime:
         return self.clock.now() + self.lease

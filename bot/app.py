@@ -34,7 +34,7 @@ from core.clock import Clock
 from core.coordination import Coordination, coordination_for
 from core.db import Database
 from core.settings import Settings
-from tools.context import ToolContext
+from tools.context import PRIVATE_NOTICE_KEY, ToolContext
 from tools.policy.explain import EXPLAINER_KEY
 from tools.policy.source import PolicySource
 from tools.policy.tags import target_tags
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from approvals.models import ApprovalRequest
     from core.durable.engine import DurableEngine
     from core.durable.ticker import Ticker
+    from tools.workflows.run_lines import ShowRun
     from tools.workflows.runner import Runner
 
 
@@ -69,7 +70,12 @@ class CloudFabric:
         sandbox: the running sandbox, when in sandbox mode.
         durable: the durable engine, once background work started with it enabled.
         ticker: starts the runs of scheduled workflows, once the durable engine runs.
-        publish: posts replies nobody waits for (a workflow's notices), when given.
+        publish: posts a workflow's notices to a channel (``(channel, reply)``), when a
+            surface gives one; it raises ``ToolError`` saying why when the channel refuses.
+        show_run_line: posts or edits a run's status line in a conversation's thread
+            (``tools.workflows.run_lines.ShowRun``), when a surface gives one.
+        private: tells one user something only they may see (``(user, reply)``), when a
+            surface gives one.
     """
 
     settings: Settings
@@ -89,6 +95,8 @@ class CloudFabric:
     durable: DurableEngine | None = None
     ticker: Ticker | None = None
     publish: Publisher | None = None
+    show_run_line: ShowRun | None = None
+    private: Publisher | None = None
     _owns_durable: bool = False
 
     def context_for(self, user: str) -> ToolContext:
@@ -143,6 +151,7 @@ class CloudFabric:
             self.notify,
             self.approvals,
             workflow_runs.DurableSteps(),
+            self.show_run,
         )
         workflow_runs.bind(runner)  # before launch: recovered runs use it at once
         self._owns_durable = not durable.is_launched()
@@ -162,6 +171,34 @@ class CloudFabric:
             log.info("workflow notice for %s: %s", channel, text)
             return
         self.publish(channel, Reply(blocks=[SectionBlock(text=MarkdownTextObject(text=text))]))
+
+    def show_run(self, conversation: str, ref: str | None, text: str) -> str | None:
+        """Post (or, given ``ref``, edit) a run's status line in a conversation's thread.
+
+        Args:
+            conversation: the thread the workflow was made in.
+            ref: the line posted earlier for this run, if any.
+            text: the line (mrkdwn).
+
+        Returns:
+            The line's reference, or None when nothing showed it (it is then logged).
+        """
+        if self.show_run_line is None:
+            log.info("workflow run in %s: %s", conversation, text)
+            return None
+        return self.show_run_line(conversation, ref, text)
+
+    def tell_privately(self, user: str, text: str) -> None:
+        """Tell ``user`` alone ``text`` (mrkdwn); without a surface it is dropped, not logged.
+
+        Args:
+            user: who may see it.
+            text: what to tell (it may hold a secret).
+        """
+        if self.private is None:
+            log.warning("a private notice for %s was not delivered: no surface", user)
+            return
+        self.private(user, Reply(blocks=[SectionBlock(text=MarkdownTextObject(text=text))]))
 
     def close(self) -> None:
         """Stop background work, release connections and stop the sandbox.
@@ -201,7 +238,8 @@ def create_app(
         aws: ready AWS clients (tests); otherwise the sandbox or live clients per settings.
         model: an explicit chat model (tests); otherwise per ``settings.model_provider``.
         group_members: resolves approver groups (e.g. Slack user groups).
-        publish: receives follow-up replies no caller waits for.
+        publish: receives follow-up replies no caller waits for (by conversation id); a
+            workflow's notices to channels go to ``CloudFabric.publish``, set by a surface.
         clock: the clock (tests); otherwise the system clock, started at
             ``settings.clock_start`` when that is set.
         select_domains: names the registry domains a message is about, so a hosted model
@@ -261,7 +299,7 @@ def create_app(
         locks=coordination,
         cards=cards,
     )
-    return CloudFabric(
+    built = CloudFabric(
         settings=settings,
         db=db,
         aws=aws,
@@ -275,8 +313,9 @@ def create_app(
         clock=clock,
         sandbox=sandbox,
         extras=extras,
-        publish=publish,
     )
+    extras[PRIVATE_NOTICE_KEY] = built.tell_privately
+    return built
 
 
 def _resume_workflow(runner: Runner, request: ApprovalRequest) -> None:

@@ -65,6 +65,7 @@ def _chat(settings: Settings) -> None:
     with _running(settings) as cloudfabric:
         session = ConsoleSession(cloudfabric.conversations)
         cloudfabric.conversations.publish = session.publish
+        cloudfabric.private = lambda _user, reply: session.show(reply)  # one person's terminal
         cloudfabric.start_background()
         run_console(session)
 

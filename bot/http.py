@@ -1,4 +1,5 @@
-"""The HTTP face of CloudFabric: Slack Events API, health, readiness and Prometheus metrics."""
+"""The HTTP face of CloudFabric: Slack Events API, workflow webhooks, health, readiness and
+Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import workflow_hooks
 from bot.http_body import BodyRejected, decode_text, read_capped
 from bot.slack.envelope import parse_envelope
 from bot.slack.runtime import SlackRuntime, build_runtime
@@ -30,7 +32,8 @@ WITHOUT_IDENTITY = ("url_verification", "ssl_check")
 
 
 def create_http_app(runtime: SlackRuntime) -> FastAPI:
-    """The FastAPI app: ``/slack/events``, ``/healthz``, ``/readyz``, ``/metrics``.
+    """The FastAPI app: ``/slack/events``, ``/workflows/hooks/{token}``, ``/healthz``,
+    ``/readyz``, ``/metrics``.
 
     Starting the app (its lifespan) starts resolving the bot identity in the background.
 
@@ -60,6 +63,8 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
     @api.post(SLACK_PATH)
     async def slack_events(request: Request) -> Response:
         return await _slack_events(request, runtime)
+
+    workflow_hooks.register(api, runtime.cloudfabric)
 
     @api.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -14,6 +14,25 @@ if TYPE_CHECKING:
     from core.db import Database
     from core.settings import Settings
 
+PRIVATE_NOTICE_KEY = "private_notice"
+"""``extras`` key of ``(user, text)``: tells one person something only they may see (a
+webhook's secret); the Slack surface sends a direct message."""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The approved request a mutating tool's handler runs for.
+
+    Attributes:
+        id: the approval request.
+        approved_by: who approved it (comma-separated when it took several people).
+        conversation_id: the conversation that asked for it, when one did.
+    """
+
+    id: str
+    approved_by: str | None = None
+    conversation_id: str | None = None
+
 
 @dataclass
 class ToolContext:
@@ -26,6 +45,7 @@ class ToolContext:
         actor: the user on whose behalf the tool runs.
         extras: domain services registered by the composition root (e.g. the inventory store).
         clock: the one source of "now".
+        approval: the approved request a mutating handler runs for (set by the executor).
     """
 
     settings: Settings
@@ -34,6 +54,7 @@ class ToolContext:
     actor: str = "system"
     extras: dict[str, object] = field(default_factory=dict)
     clock: Clock = field(default_factory=Clock)
+    approval: Approval | None = None
 
     def as_actor(self, actor: str) -> ToolContext:
         """The same context acting for another user.
@@ -42,6 +63,19 @@ class ToolContext:
             actor: user id the calls are made for.
         """
         return ToolContext(self.settings, self.aws, self.db, actor, self.extras, self.clock)
+
+    def tell_privately(self, user: str, text: str) -> bool:
+        """Tell ``user`` alone ``text`` (mrkdwn) through the surface; False when none can.
+
+        Args:
+            user: who may see it.
+            text: what to tell.
+        """
+        tell = self.extras.get(PRIVATE_NOTICE_KEY)
+        if not callable(tell):
+            return False
+        tell(user, text)
+        return True
 
     def new_file(self, folder: str, stem: str, suffix: str = ".png") -> Path:
         """A fresh path for a file the tool writes (a chart, a diagram) under the data folder.

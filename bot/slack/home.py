@@ -1,4 +1,5 @@
-"""App Home: the user's pending approvals (to decide and requested) and recent executions.
+"""App Home: the user's pending approvals (to decide and requested), recent executions,
+architectures and the latest workflow runs.
 
 Only the requests of the workspace the tab is opened in are listed.
 """
@@ -51,7 +52,7 @@ def publish_home(surface: SlackSurface, user: str, workspace: str) -> None:
     recent = approvals.find(limit=100, workspace=workspace)
     executed = [r for r in recent if r.lifecycle in EXECUTED][:10]
     view = render.home_view(to_decide[:20], requested[:20], executed)
-    view.blocks[-1:-1] = architectures(surface, user)
+    view.blocks[-1:-1] = [*architectures(surface, user), *workflow_runs(surface, workspace)]
     surface.transport.call("views.publish", surface.client.views_publish, user_id=user, view=view)
 
 
@@ -67,6 +68,20 @@ def architectures(surface: SlackSurface, user: str) -> list[Block]:
     from tools.architecture.render import home_blocks
 
     return home_blocks(list_all(surface.cloudfabric.context_for(user), ListArgs()))
+
+
+def workflow_runs(surface: SlackSurface, workspace: str) -> list[Block]:
+    """The workflow runs section of App Home: the latest runs of the workspace's workflows.
+
+    Args:
+        surface: the Slack surface.
+        workspace: the workspace the tab was opened in.
+    """
+    from tools.workflows.render import home_blocks
+    from tools.workflows.service import WorkflowStore
+
+    store = WorkflowStore(surface.cloudfabric.db, surface.cloudfabric.clock)
+    return home_blocks(store.recent_runs(workspace, limit=10))
 
 
 def register(surface: SlackSurface) -> None:

@@ -216,3 +216,30 @@ def home_view(
         blocks.note("Mention me in a channel or DM me to ask about your AWS estate."),
     ]
     return View(type="home", blocks=content)
+
+
+NOTICE_HINTS = {
+    "not_in_channel": "CloudFabric is not in {channel}. Invite it there (`/invite @CloudFabric` "
+    "in {channel}), then run the workflow again.",
+    "channel_not_found": "Slack has no channel {channel} that CloudFabric can see. Check the "
+    "name, or if it is private invite CloudFabric to it (`/invite @CloudFabric`), then run the "
+    "workflow again.",
+    "is_archived": "{channel} is archived. Point the workflow at another channel.",
+    "missing_scope": "CloudFabric's Slack app lacks a scope to find {channel} (it needs "
+    "channels:read and groups:read); reinstall it from deploy/slack-app-manifest.yaml.",
+}
+"""Why a workflow's notice did not reach its channel, and what to do, by Slack's error code."""
+
+
+def notice_refused(channel: str, error: str) -> str:
+    """Why a workflow's notice to ``channel`` failed (the step's error), and what to do.
+
+    Args:
+        channel: the channel as the workflow names it (``#ops``) or its id.
+        error: Slack's error code (``channel_not_found`` when no channel has that name).
+    """
+    shown = channel if channel.startswith(("#", "C", "G", "D")) else f"#{channel}"
+    hint = NOTICE_HINTS.get(error)
+    if hint is None:
+        return f"Slack refused the notice to {shown} ({error}); the run can be tried again."
+    return hint.format(channel=shown)

@@ -14,6 +14,7 @@ from bot.slack.identity import SlackUserGroups
 from bot.slack.surface import SlackSurface
 from bot.slack.transport import web_client
 from core.aws import AwsClients
+from core.clock import Clock
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -113,16 +114,23 @@ class SlackRuntime:
 
 
 def build_runtime(
-    settings: Settings, *, aws: AwsClients | None = None, model: BaseChatModel | None = None
+    settings: Settings,
+    *,
+    aws: AwsClients | None = None,
+    model: BaseChatModel | None = None,
+    clock: Clock | None = None,
 ) -> SlackRuntime:
-    """CloudFabric wired to Slack: user groups resolved through Slack, follow-ups to threads.
+    """CloudFabric wired to Slack: user groups resolved through Slack, follow-ups to threads,
+    workflow notices to channels.
 
     Args:
         settings: runtime settings (``slack_*``, ``redis_url``).
         aws: ready AWS clients (tests); otherwise per settings.
         model: an explicit chat model (tests).
+        clock: the clock (tests move it); otherwise per settings.
     """
     client = web_client(settings)
-    cloudfabric = create_app(settings, aws=aws, model=model, group_members=SlackUserGroups(client))
+    groups = SlackUserGroups(client)
+    cloudfabric = create_app(settings, aws=aws, model=model, group_members=groups, clock=clock)
     surface = SlackSurface(cloudfabric, client)
     return SlackRuntime(cloudfabric, surface)

@@ -16,8 +16,10 @@ from agents.reply import Reply
 from bot.app import CloudFabric
 from bot.slack import actions, choices, commands, deploy_button, events, home, render, views
 from bot.slack.bot_identity import BotIdentityAuthorize
+from bot.slack.channels import ChannelDirectory
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
+from bot.slack.notices import WorkflowNotices
 from bot.slack.progress import ProgressMessage
 from bot.slack.transport import SlackTransport, Thread
 from core import patterns
@@ -103,6 +105,11 @@ class SlackSurface:
         for surface in (events, commands, actions, choices, deploy_button, views, home):
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
+        channels = ChannelDirectory(self.transport, cloudfabric.clock)
+        self.notices = WorkflowNotices(self.transport, channels)
+        cloudfabric.publish = self.notices.publish
+        cloudfabric.show_run_line = self.notices.show_run
+        cloudfabric.private = self.notices.direct
         cloudfabric.approvals.subscribe(self.transport.on_final, caller_decisions=False)
 
     def handoff(self, work: Work) -> Callable[..., None]:

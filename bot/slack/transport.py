@@ -63,6 +63,20 @@ def workspace_of(context: BoltContext) -> str | None:
     return str(context.team_id) if context.team_id else None
 
 
+class SlackRefused(Exception):
+    """Slack answered a Web API call with an error.
+
+    Args:
+        method: the Web API method.
+        error: Slack's error code (``not_in_channel``, ``channel_not_found``...).
+    """
+
+    def __init__(self, method: str, error: str) -> None:
+        """Remember the method and Slack's error code."""
+        super().__init__(f"{method}: {error}")
+        self.method, self.error = method, error
+
+
 @dataclass(frozen=True)
 class Thread:
     """A Slack thread: the place a conversation lives.
@@ -123,13 +137,17 @@ class SlackTransport:
 
     # -- calls ----------------------------------------------------------------------------
 
-    def call(self, method: str, send: Callable[..., SlackResponse], **kwargs: Any) -> Any:
-        """Make one Web API call; on a Slack error log it, count it and return None.
+    def send(self, method: str, send: Callable[..., SlackResponse], **kwargs: Any) -> Any:
+        """Make one Web API call (429 is retried by the client); on a Slack error log it,
+        count it and raise ``SlackRefused``.
 
         Args:
             method: Web API method name, for logs and metrics.
             send: the bound client method.
             **kwargs: its arguments.
+
+        Raises:
+            SlackRefused: Slack answered with an error (its code is ``error``).
         """
         try:
             return send(**kwargs)
@@ -138,6 +156,19 @@ class SlackTransport:
             channel = kwargs.get("channel", "-")
             log.warning("slack %s failed in channel %s: %s", method, channel, error)
             self.metrics.api_errors.labels(method, error).inc()
+            raise SlackRefused(method, error) from None
+
+    def call(self, method: str, send: Callable[..., SlackResponse], **kwargs: Any) -> Any:
+        """Make one Web API call like ``send``, but return None when Slack refuses.
+
+        Args:
+            method: Web API method name, for logs and metrics.
+            send: the bound client method.
+            **kwargs: its arguments.
+        """
+        try:
+            return self.send(method, send, **kwargs)
+        except SlackRefused:
             return None
 
     def post(

@@ -62,6 +62,9 @@ class FakeSlack:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     uploads: list[bytes] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    """What ``conversations.list`` lists; a listed channel with ``is_member`` false refuses
+    ``chat.postMessage`` with ``not_in_channel``, as Slack does."""
     _server: ThreadingHTTPServer | None = None
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -224,6 +227,9 @@ def _auth_test(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _post_message(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    refused = _refused_post(state, str(params.get("channel", "")))
+    if refused is not None:
+        return refused
     answer = fixture("web_api_chat_postMessage_ok.json")
     ts = state.next_ts()
     message = {**answer["message"], "text": params.get("text", ""), "ts": ts}
@@ -232,6 +238,24 @@ def _post_message(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("thread_ts"):
         message["thread_ts"] = params["thread_ts"]
     return {**answer, "channel": params.get("channel", "C111"), "ts": ts, "message": message}
+
+
+def _refused_post(state: FakeSlack, channel: str) -> dict[str, Any] | None:
+    """Slack's answer to a post in a listed channel the bot is not a member of."""
+    listed = next((c for c in state.channels if c["id"] == channel), None)
+    if listed is not None and not listed.get("is_member", True):
+        return {"ok": False, "error": "not_in_channel"}
+    return None
+
+
+def _conversations_list(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    """One page of ``state.channels``; the cursor is the index of the page's first channel."""
+    start = int(params.get("cursor") or 0)
+    size = int(params.get("limit") or 100)
+    page = state.channels[start : start + size]
+    following = start + size if start + size < len(state.channels) else ""
+    shown = [{"is_channel": True, "is_archived": False, **c} for c in page]
+    return {"ok": True, "channels": shown, "response_metadata": {"next_cursor": str(following)}}
 
 
 def _update(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
@@ -274,6 +298,7 @@ ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
         "users": state.usergroups.get(params.get("usergroup", ""), []),
     },
     "conversations.info": _conversation_info,
+    "conversations.list": _conversations_list,
     "reactions.add": lambda state, _: {"ok": True},
     "reactions.remove": lambda state, _: {"ok": True},
 }

@@ -203,6 +203,28 @@ class DurableRunner(Runner):
             raise InvalidInput(f"{name} was not active when its run began.")
         return self.store.run(int(status.output))
 
+    def start(self, name: str, run_id: str, trigger: dict[str, Any]) -> bool:
+        """Start the durable run ``run_id`` of ``name`` due now (not waited for).
+
+        The engine has recorded the run when this returns, so a crash afterwards loses
+        nothing: the run is recovered like any other.
+
+        Args:
+            name: an active workflow.
+            run_id: the run's id (a delivery's, see ``hooks.delivery_run_id``).
+            trigger: the event the steps read as ``{event...}``.
+
+        Returns:
+            False when a run with that id was started already (nothing new started).
+        """
+        fire_iso = self.store.clock.now().isoformat()
+        try:
+            durable.start_run(run_workflow, run_id, name, fire_iso, trigger)
+        except RunExists:
+            log.info("run %s was started already", run_id)
+            return False
+        return True
+
     def resume(self, run_id: int, step_id: str, output: Any, succeeded: bool) -> WorkflowRun:
         """Start the durable run that records the decided step and goes on (not waited for).
 

@@ -23,6 +23,7 @@ from tools.workflows.models import (
     WorkflowLine,
 )
 from tools.workflows.preview import registry
+from tools.workflows.render import webhook_notice
 from tools.workflows.runner import step_records
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import CronTrigger, RateTrigger, WebhookTrigger, WorkflowSpec
@@ -35,22 +36,48 @@ RUNNER_KEY = "workflow_runner"
 
 
 def create(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
-    """Store the approved spec(s); a webhook trigger gets its token and secret now.
+    """Store the approved spec(s) with who approved them and the thread they were asked in.
+
+    A webhook trigger gets its token and secret now (never in the plan, which approvers and
+    cards see), and the creator alone is told them (see ``tell_webhook``).
 
     Args:
         ctx: tool context (acting for the requester).
         plan: the approved plan.
     """
     store = WorkflowStore(ctx.db, ctx.clock)
-    names = []
+    approval = ctx.approval
+    approved_by = approval.approved_by if approval else None
+    conversation = approval.conversation_id if approval else None
+    names, private = [], []
     for data in plan.args["specs"]:
         spec = WorkflowSpec.model_validate(data)
         if isinstance(spec.trigger, WebhookTrigger) and not spec.trigger.secret:
             spec = spec.model_copy(update={"trigger": new_webhook()})
-        names.append(store.create(spec, approved_by=None).name)
-    return ChangeResult(
-        names=names, status="active", summary=f"Workflow {' and '.join(names)} is active."
-    )
+        row = store.create(spec, approved_by=approved_by, conversation_id=conversation)
+        names.append(row.name)
+        private.append(tell_webhook(ctx, store, row))
+    summary = f"Workflow {' and '.join(names)} is active."
+    if any(private):
+        summary += " Its webhook URL and secret were sent to you in a direct message."
+    return ChangeResult(names=names, status="active", summary=summary)
+
+
+def tell_webhook(ctx: ToolContext, store: WorkflowStore, row: WorkflowRow) -> bool:
+    """Tell the creator alone the webhook URL and secret of ``row``, exactly as stored.
+
+    Args:
+        ctx: tool context (acting for the creator).
+        store: the workflows.
+        row: the stored workflow.
+
+    Returns:
+        True when a surface took the message; False for other triggers or no surface.
+    """
+    trigger = store.spec(row).trigger
+    if not isinstance(trigger, WebhookTrigger):
+        return False
+    return ctx.tell_privately(ctx.actor, webhook_notice(row.name, trigger))
 
 
 def update(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
@@ -61,7 +88,9 @@ def update(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
         plan: the approved plan.
     """
     store = WorkflowStore(ctx.db, ctx.clock)
-    row = store.update(plan.args["name"], WorkflowSpec.model_validate(plan.args["spec"]), None)
+    approved_by = ctx.approval.approved_by if ctx.approval else None
+    spec = WorkflowSpec.model_validate(plan.args["spec"])
+    row = store.update(plan.args["name"], spec, approved_by)
     return ChangeResult(
         names=[row.name], status=row.status, summary=f"{row.name} is now version {row.version}."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slack_sdk.models.blocks import Block
 
 from tools import blocks
@@ -12,6 +14,11 @@ from tools.workflows.models import (
     ShowResult,
     TemplatesResult,
 )
+from tools.workflows.spec import WebhookTrigger
+from tools.workflows.webhook import HOOK_PATH, SIGNATURE_HEADER
+
+if TYPE_CHECKING:
+    from tools.workflows.store import WorkflowRow, WorkflowRun  # SQL models: not at import
 
 STATUS_ICONS = {
     "active": ":large_green_circle:",
@@ -116,3 +123,62 @@ def render_change(result: ChangeResult) -> list[Block]:
         result: the outcome.
     """
     return [blocks.text(f"{_icon(result.status)} {result.summary}")]
+
+
+def webhook_notice(name: str, trigger: WebhookTrigger) -> str:
+    """The private message telling a workflow's creator its webhook URL and signing secret.
+
+    Args:
+        name: the workflow.
+        trigger: its stored webhook trigger.
+    """
+    return (
+        f":key: *{name}* runs when its webhook receives a signed POST. Only you are shown this, "
+        "once; CloudFabric will not show the secret again.\n"
+        f"• URL: `<CloudFabric's HTTP address>{HOOK_PATH.format(token=trigger.token)}`\n"
+        f"• Secret: `{trigger.secret}`\n"
+        f"• Sign each body: header `{SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body "
+        "under the secret>`; optional header `X-CloudFabric-Delivery: <id>` makes a retried "
+        "delivery run once.\n"
+        "The JSON body is the run's `{event}`: steps read its fields as `{event.<field>}`."
+    )
+
+
+def run_line(name: str, run: WorkflowRun) -> str:
+    """One run in one line, for the thread its workflow was made in.
+
+    Args:
+        name: the workflow.
+        run: the run as it stands.
+    """
+    head = f"{_icon(run.status)} Run {run.id} of *{name}*"
+    due = f"due {run.fire_time:%Y-%m-%d %H:%M} UTC"
+    if run.status == "waiting_approval":
+        return f"{head} is waiting for approval ({due}); the card is in this thread."
+    if run.status == "succeeded":
+        took = _took(run)
+        return f"{head} succeeded ({due}{took})."
+    if run.status == "failed":
+        return f"{head} failed ({due}): {run.error or 'no reason recorded'}"
+    return f"{head} is {run.status.replace('_', ' ')} ({due})."
+
+
+def _took(run: WorkflowRun) -> str:
+    if run.started_at is None or run.finished_at is None:
+        return ""
+    seconds = (run.finished_at - run.started_at).total_seconds()
+    return f", took {seconds:.1f} s"
+
+
+def home_blocks(runs: list[tuple[WorkflowRow, WorkflowRun]]) -> list[Block]:
+    """The workflow runs section of App Home: one line per run, newest first.
+
+    Args:
+        runs: recent runs with their workflow (``WorkflowStore.recent_runs``).
+    """
+    out: list[Block] = [blocks.divider(), blocks.header("Workflow runs")]
+    if not runs:
+        out.append(blocks.note("None yet: ask for one, e.g. “every weekday at 7pm stop dev”."))
+        return out
+    out.extend(blocks.text(run_line(row.name, run)) for row, run in runs)
+    return out

@@ -28,6 +28,7 @@ from tools.plan import ActionPlan
 from tools.registry import Registry
 from tools.workflows.items import step_outcome
 from tools.workflows.refs import UnknownReference, lookup, render, resolve
+from tools.workflows.run_lines import RunLines, ShowRun
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import (
     ApprovalStep,
@@ -93,14 +94,16 @@ class ApprovalFiler(Protocol):
         requester: str,
         conversation_id: str | None = None,
         origin_key: str | None = None,
+        workspace: str | None = None,
     ) -> Any:
         """Store a pending request; the result has an ``id``.
 
         Args:
             plan: the plan the approver sees.
             requester: who asked (the workflow's creator).
-            conversation_id: where to report back.
+            conversation_id: where to report back (the workflow's thread).
             origin_key: idempotency key (run and step), so a retried run files once.
+            workspace: the workspace decisions are honoured from (the workflow's).
         """
 
     def get(self, approval_id: str) -> Any:
@@ -158,6 +161,7 @@ class Runner:
         notify: Notify,
         approvals: ApprovalFiler | None = None,
         executor: StepExecutor | None = None,
+        show_run: ShowRun | None = None,
     ) -> None:
         """Wire the runner.
 
@@ -168,10 +172,12 @@ class Runner:
             notify: posts a message to a channel.
             approvals: files approval requests for steps that change things.
             executor: runs each step (in-process by default).
+            show_run: shows each run's status line in its workflow's thread, when given.
         """
         self.registry, self.store, self.context_for = registry, store, context_for
         self.notify, self.approvals = notify, approvals
         self.executor: StepExecutor = executor or InProcess()
+        self.lines = RunLines(store, show_run) if show_run is not None else None
 
     def fire(
         self, name: str, fire_time: datetime, trigger: dict[str, Any] | None = None
@@ -211,7 +217,7 @@ class Runner:
         spec = self._spec(run)
         records = {r.id: r for r in _records(run)}
         run.status, run.started_at = "running", run.started_at or self.store.clock.now()
-        self.store.save_run(run)
+        self._report(self.store.save_run(run), spec)
         scope = self._scope(run, spec, records)
         try:
             for step in spec.steps:
@@ -231,7 +237,9 @@ class Runner:
         if run.status != "waiting_approval":
             run.finished_at = self.store.clock.now()
         self._save(run, records)
-        return self.store.run(run_id)
+        final = self.store.run(run_id)
+        self._report(final, spec)
+        return final
 
     def items_decided(self, run_id: int, step_id: str) -> tuple[Any, bool] | None:
         """The outcome of for-each step ``step_id`` once every item's approval is decided.
@@ -265,8 +273,9 @@ class Runner:
         record.finished_at = self.store.clock.now()
         self._save(run, records)
         if not succeeded:
-            run.status, run.error, run.finished_at = "failed", record.error, record.finished_at
-            self.store.save_run(run)
+            run.status, run.error = "failed", f"step {step_id}: {record.error}"
+            run.finished_at = record.finished_at
+            self._report(self.store.save_run(run), self._spec(run))
             return run
         return self.run(run_id)
 
@@ -389,7 +398,9 @@ class Runner:
             update={"notes": [*plan.notes, f"Workflow {spec.name}, run {run.id}, step {step.id}."]}
         )
         key = approval_key(run.id or 0, step.id, index)
-        request = self.approvals.request(plan, spec.created_by, None, key)
+        conversation = self.store.by_id(run.workflow_id).conversation_id
+        workspace = conversation.split(":", 1)[0] if conversation else None
+        request = self.approvals.request(plan, spec.created_by, conversation, key, workspace)
         record.approvals.append(str(request.id))
         run.approval_id = str(request.id)
         if index is None:
@@ -443,8 +454,7 @@ class Runner:
     # -- bookkeeping ------------------------------------------------------------------------
 
     def _spec(self, run: WorkflowRun) -> WorkflowSpec:
-        rows = [r for r in self.store.all(include_deleted=True) if r.id == run.workflow_id]
-        return self.store.spec(rows[0])
+        return self.store.spec(self.store.by_id(run.workflow_id))
 
     def _scope(
         self, run: WorkflowRun, spec: WorkflowSpec, records: dict[str, StepRecord]
@@ -455,6 +465,11 @@ class Runner:
             "run": {"id": run.id, "fire_time": run.fire_time.isoformat()},
             "steps": {k: r.model_dump(mode="json") for k, r in records.items()},
         }
+
+    def _report(self, run: WorkflowRun, spec: WorkflowSpec) -> None:
+        """Show where ``run`` stands in its workflow's thread (when a surface is wired)."""
+        if self.lines is not None:
+            self.lines.report(run, spec)
 
     def _save(self, run: WorkflowRun, records: dict[str, StepRecord]) -> None:
         run.steps_json = json.dumps([r.model_dump(mode="json") for r in records.values()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from functools import lru_cache
@@ -12,7 +13,7 @@ from sqlmodel import col, select
 from core.clock import Clock
 from core.db import Database
 from tools.errors import InvalidInput, NotFound
-from tools.workflows.spec import WorkflowSpec
+from tools.workflows.spec import WebhookTrigger, WorkflowSpec
 from tools.workflows.store import WorkflowRow, WorkflowRun
 
 
@@ -74,6 +75,7 @@ class WorkflowStore:
             row.version, row.status, row.created_by = spec.version, "active", spec.created_by
             row.approved_by, row.channel = approved_by, spec.channel
             row.conversation_id, row.created_at, row.updated_at = conversation_id, now, now
+            row.webhook_token_sha256 = webhook_token_hash(spec)
             session.add(row)
             session.commit()
             session.refresh(row)
@@ -95,6 +97,43 @@ class WorkflowStore:
             known = ", ".join(r.name for r in self.all()) or "none yet"
             raise NotFound(f"There is no workflow called {name}. Workflows: {known}.")
         return row
+
+    def by_id(self, workflow_id: int) -> WorkflowRow:
+        """The workflow (even deleted) with the row id ``workflow_id``.
+
+        Args:
+            workflow_id: a run's ``workflow_id``.
+
+        Raises:
+            NotFound: there is none.
+        """
+        with self.db.session() as session:
+            row = session.get(WorkflowRow, workflow_id)
+        if row is None:
+            raise NotFound(f"There is no workflow with id {workflow_id}.")
+        return row
+
+    def by_webhook_token(self, token: str) -> WorkflowRow | None:
+        """The workflow (not deleted) whose webhook URL token is ``token``, if any.
+
+        It is found by the token's SHA-256, so the lookup does not compare the token itself.
+
+        Args:
+            token: the token from the URL path.
+        """
+        digest = token_sha256(token)
+        with self.db.session() as session:
+            query = select(WorkflowRow).where(WorkflowRow.webhook_token_sha256 == digest)
+            row = session.exec(query).first()
+        return None if row is None or row.status == "deleted" else row
+
+    def spec_of(self, name: str) -> WorkflowSpec:
+        """The current spec of the workflow ``name``.
+
+        Args:
+            name: the workflow.
+        """
+        return self.spec(self.get(name))
 
     def spec(self, row: WorkflowRow) -> WorkflowSpec:
         """The spec stored in ``row``.
@@ -150,6 +189,7 @@ class WorkflowStore:
                     spec.channel,
                 )
                 row.approved_by = changes["approved_by"]
+                row.webhook_token_sha256 = webhook_token_hash(spec)
             if "status" in changes:
                 row.status = changes["status"]
             row.updated_at = self.clock.now()
@@ -190,6 +230,20 @@ class WorkflowStore:
             session.refresh(run)
             return run
 
+    def set_line_ref(self, run_id: int, ref: str) -> None:
+        """Remember where the run's status line was posted (only that column is written).
+
+        Args:
+            run_id: the run.
+            ref: the message's reference on the surface (a Slack ts).
+        """
+        with self.db.session() as session:
+            found = session.get(WorkflowRun, run_id)
+            if found is not None:
+                found.line_ref = ref
+                session.add(found)
+                session.commit()
+
     def run(self, run_id: int) -> WorkflowRun:
         """The run ``run_id``.
 
@@ -201,6 +255,22 @@ class WorkflowStore:
         if found is None:
             raise NotFound(f"There is no workflow run {run_id}.")
         return found
+
+    def recent_runs(
+        self, workspace: str | None = None, limit: int = 10
+    ) -> list[tuple[WorkflowRow, WorkflowRun]]:
+        """The latest runs of every workflow, newest first, with their workflow.
+
+        Args:
+            workspace: only workflows made in a thread of this workspace (every one when None).
+            limit: at most this many.
+        """
+        query = select(WorkflowRow, WorkflowRun).where(WorkflowRun.workflow_id == WorkflowRow.id)
+        if workspace is not None:
+            query = query.where(col(WorkflowRow.conversation_id).startswith(f"{workspace}:"))
+        query = query.order_by(col(WorkflowRun.id).desc()).limit(limit)
+        with self.db.session() as session:
+            return [(row, run) for row, run in session.exec(query).all()]
 
     def runs(self, name: str, limit: int = 20) -> list[WorkflowRun]:
         """The latest runs of a workflow, newest first.
@@ -218,3 +288,24 @@ class WorkflowStore:
                 .limit(limit)
             )
             return list(session.exec(query).all())
+
+
+def token_sha256(token: str) -> str:
+    """The hex SHA-256 of a webhook URL token (what the store indexes).
+
+    Args:
+        token: the token.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def webhook_token_hash(spec: WorkflowSpec) -> str | None:
+    """The stored hash of ``spec``'s webhook token; None for other triggers.
+
+    Args:
+        spec: a workflow.
+    """
+    trigger = spec.trigger
+    if isinstance(trigger, WebhookTrigger) and trigger.token:
+        return token_sha256(trigger.token)
+    return None

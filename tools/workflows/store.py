@@ -1,4 +1,4 @@
-"""SQL tables of the workflows domain (migration ``workflows_0001``): workflows and their runs."""
+"""SQL tables of the workflows domain (migrations ``workflows_*``): workflows and their runs."""
 
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ class WorkflowRow(SQLModel, table=True):
     conversation_id: str | None = Field(
         default=None, max_length=300, description="Thread where it was created."
     )
+    webhook_token_sha256: str | None = Field(
+        default=None,
+        max_length=64,
+        unique=True,
+        index=True,
+        description="SHA-256 of its webhook URL token (how a delivery finds it).",
+    )
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=utc_column(nullable=False))
 
@@ -51,3 +58,8 @@ class WorkflowRun(SQLModel, table=True):
         default=None, max_length=40, description="Approval request a step waits for."
     )
     error: str | None = Field(default=None, sa_type=Text, description="Why it failed.")
+    line_ref: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Where its status line is in the workflow's thread (a Slack message ts).",
+    )

@@ -13,8 +13,14 @@ import secrets
 
 from tools.workflows.spec import WebhookTrigger
 
+HOOK_PATH = "/workflows/hooks/{token}"
+"""The URL path a webhook trigger listens on."""
 SIGNATURE_HEADER = "X-CloudFabric-Signature"
 """Header carrying ``sha256=<hex digest>``."""
+DELIVERY_HEADER = "X-CloudFabric-Delivery"
+"""Optional header naming a delivery; a retried delivery with the same id runs once."""
+MAX_DELIVERY_ID = 200
+"""Longest delivery id taken from the header, in characters."""
 PREFIX = "sha256="
 MAX_BODY = 256 * 1024
 """Largest body accepted, in bytes."""

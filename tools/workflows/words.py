@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 
 from core import patterns
 from core.recurrence import Recurrence, RecurrenceError, read_recurrence
-from tools.workflows.spec import CronTrigger, ManualTrigger, RateTrigger, Trigger, WorkflowSpec
+from tools.workflows.spec import (
+    CronTrigger,
+    ManualTrigger,
+    RateTrigger,
+    Trigger,
+    WebhookTrigger,
+    WorkflowSpec,
+)
 from tools.workflows.templates import (
     TEMPLATES,
     Params,
@@ -25,7 +32,6 @@ from tools.workflows.templates import (
     event_trigger,
     port_pattern,
 )
-from tools.workflows.webhook import new_webhook
 
 MAX_TEXT = 500
 CHANNEL = patterns.compile(r"(?:^|\s)#([a-z0-9][a-z0-9_-]{0,79})")
@@ -221,7 +227,7 @@ def _triggers(said: str, template: str) -> list[Said] | Question:
     if template == "alarm-to-slack":
         return [Said(event_trigger(alarm_pattern(), "a CloudWatch alarm enters ALARM"))]
     if "webhook" in said:
-        return [Said(new_webhook())]
+        return [Said(WebhookTrigger())]  # its token and secret are made once it is approved
     schedules = read_schedules(said)
     if isinstance(schedules, Question):
         return schedules
