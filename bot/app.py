@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from approvals.models import ApprovalRequest
+    from bot.run_approvals import ShowCard
     from core.durable.engine import DurableEngine
     from core.durable.ticker import Ticker
     from tools.workflows.run_lines import ShowRun
@@ -76,6 +77,8 @@ class CloudFabric:
             (``tools.workflows.run_lines.ShowRun``), when a surface gives one.
         private: tells one user something only they may see (``(user, reply)``), when a
             surface gives one.
+        show_card: posts the card of a request a workflow run filed, when a surface gives
+            one (without it the approval sweep posts unposted cards).
     """
 
     settings: Settings
@@ -97,6 +100,7 @@ class CloudFabric:
     publish: Publisher | None = None
     show_run_line: ShowRun | None = None
     private: Publisher | None = None
+    show_card: ShowCard | None = None
     _owns_durable: bool = False
 
     def context_for(self, user: str) -> ToolContext:
@@ -138,6 +142,7 @@ class CloudFabric:
         """Launch the durable engine, unless this process runs it already (then share it),
         and run workflows on it: the ticker starts scheduled runs, ``workflow.run_now``
         starts one now, and a decided approval step lets its run go on."""
+        from bot.run_approvals import CardShowingFiler
         from core import durable
         from tools.workflows import durable as workflow_runs
         from tools.workflows.handlers import RUNNER_KEY
@@ -149,7 +154,7 @@ class CloudFabric:
             store,
             self.context_for,
             self.notify,
-            self.approvals,
+            CardShowingFiler(self.approvals, lambda: self.show_card),
             workflow_runs.DurableSteps(),
             self.show_run,
         )

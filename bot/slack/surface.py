@@ -110,6 +110,7 @@ class SlackSurface:
         cloudfabric.publish = self.notices.publish
         cloudfabric.show_run_line = self.notices.show_run
         cloudfabric.private = self.notices.direct
+        cloudfabric.show_card = self.transport.post_new_card
         cloudfabric.approvals.subscribe(self.transport.on_final, caller_decisions=False)
 
     def handoff(self, work: Work) -> Callable[..., None]:

@@ -387,13 +387,20 @@ class SlackTransport:
             min_age: leave younger requests alone (their first post may be under way).
         """
         cutoff = self.approvals.clock.now() - min_age
-        posted = 0
-        for request in self.approvals.find(ApprovalState.PENDING, limit=200):
-            thread = Thread.of(request.conversation_id or "")
-            if request.card_ts or thread is None or request.created_at > cutoff:
-                continue
-            posted += self.post_card(self.cards(request), thread, tell_requester=False)
-        return posted
+        pending = self.approvals.find(ApprovalState.PENDING, limit=200)
+        return sum(self.post_new_card(r) for r in pending if r.created_at <= cutoff)
+
+    def post_new_card(self, request: ApprovalRequest) -> bool:
+        """Post the card of a request filed outside a conversation turn (a workflow run's
+        step), unless it has one already; True when Slack took it now.
+
+        Args:
+            request: the pending request; its conversation names the thread.
+        """
+        thread = Thread.of(request.conversation_id or "")
+        if request.card_ts or thread is None:
+            return False
+        return self.post_card(self.cards(request), thread, tell_requester=False)
 
     def publish(self, conversation: str, reply: Reply) -> None:
         """Conversation publisher: follow-ups no caller waits for go to their thread.

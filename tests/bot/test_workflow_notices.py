@@ -6,11 +6,13 @@ run goes on. App Home lists the runs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
+from approvals.render import APPROVE_ACTION
 from core.aws import AwsClients
 from core.durable import wait_for_run
 from tests.bot.workflow_stack import (
@@ -23,9 +25,10 @@ from tests.bot.workflow_stack import (
     workflow_stack,
 )
 from tests.fakes.slack_server import Call
-from tests.slack.harness import event_body, sandbox_aws
+from tests.slack.harness import button_click, event_body, eventually, sandbox_aws
 from tools.workflows.runner import step_records
 from tools.workflows.service import WorkflowStore
+from tools.workflows.spec import ToolStep
 
 __all__ = ["sandbox_aws"]
 
@@ -126,3 +129,38 @@ def test_app_home_lists_the_workflow_runs(stack: WorkflowStack) -> None:
     texts = [str(block) for block in home.params["view"]["blocks"]]
     assert any("Workflow runs" in text for text in texts)
     assert any("of *home-runs* succeeded" in text for text in texts)
+
+
+def test_a_change_step_shows_its_card_in_the_thread_at_once_and_a_click_lets_the_run_go_on(
+    stack: WorkflowStack, sandbox_aws: AwsClients
+) -> None:
+    stack.clock.instant = START
+    told = every_five_minutes("stop-batch", "#ops", "batch-worker stopped")
+    stop = ToolStep(id="stop", tool="ec2.stop_instances", args={"targets": ["batch-worker"]})
+    spec = told.model_copy(update={"steps": [stop, *told.steps]})
+    create_approved(stack, spec, thread_of("C0WF3", "300.1"))
+
+    _fire(stack, "stop-batch", 17)
+
+    [run] = WorkflowStore(stack.app.db, stack.app.clock).runs("stop-batch")
+    assert run.status == "waiting_approval" and run.approval_id
+    [card] = stack.slack.wait_for(  # posted by the run itself, not by the sweep a while later
+        "chat.postMessage",
+        lambda c: (
+            c.params.get("thread_ts") == "300.1"
+            and "blocks" in c.params
+            and run.approval_id in json.dumps(c.params["blocks"])
+        ),
+    )
+    assert card.params["channel"] == "C0WF3"
+    click = button_click(APPROVE_ACTION, run.approval_id, user=BOB, channel="C0WF3")
+    assert stack.post_signed(click, interaction=True).status_code == 200
+
+    def finished() -> bool:
+        return WorkflowStore(stack.app.db, stack.app.clock).run(run.id or 0).status == "succeeded"
+
+    eventually(finished, timeout=20)
+    ec2 = sandbox_aws.client("ec2", "us-east-1")
+    named = [{"Name": "tag:Name", "Values": ["batch-worker"]}]
+    [reservation] = ec2.describe_instances(Filters=named)["Reservations"]
+    assert reservation["Instances"][0]["State"]["Name"] in ("stopping", "stopped")
