@@ -94,6 +94,13 @@ class ApprovalRequest(SQLModel, table=True):
     approved_by: str | None = Field(
         default=None, description="Who approved so far, comma-separated, in order."
     )
+    escalation_level: int = Field(
+        default=0,
+        description=(
+            "Escalation levels already mentioned in the request's thread (0: none yet); moved "
+            "on by one conditional UPDATE, so each level is told once across replicas."
+        ),
+    )
 
     @property
     def lifecycle(self) -> ApprovalState:

@@ -7,11 +7,13 @@ the request or rendering it again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from approvals.escalation import ApprovalNotice
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
 from core.clock import as_utc
@@ -228,6 +230,15 @@ class CardRenderer:
         """
         return render_card(request, self.policy, self.registry)
 
+    def notice(self, notice: ApprovalNotice) -> list[Block]:
+        """An escalation or expiry notice, mentioning its people (groups of the policy file
+        as their members).
+
+        Args:
+            notice: what to say.
+        """
+        return render_notice(notice, self.policy.members)
+
 
 def render_refusal(message: str) -> list[Block]:
     """What a refused clicker sees (ephemeral in Slack).
@@ -236,3 +247,46 @@ def render_refusal(message: str) -> list[Block]:
         message: the refusal's sentence.
     """
     return [blocks.text(f":no_entry_sign: {message}")]
+
+
+def mention(principal: str, members: Callable[[str], set[str]]) -> str:
+    """A principal as Slack mentions: ``<@U1>``, ``<!subteam^S1>``, a group's members, ``<!here>``.
+
+    Args:
+        principal: a user id, ``@group`` or ``*``.
+        members: resolves a group of the policy file to user ids.
+    """
+    if principal == "*":
+        return "<!here>"
+    if not principal.startswith("@"):
+        return f"<@{principal}>"
+    group = principal[1:]
+    if group[:1] == "S" and group.isalnum() and group.isupper():
+        return f"<!subteam^{group}>"
+    found = sorted(members(group))
+    return " ".join(f"<@{user}>" for user in found) if found else principal
+
+
+def render_notice(notice: ApprovalNotice, members: Callable[[str], set[str]]) -> list[Block]:
+    """What the thread of a request is told when nobody decides it (escalation, expiry).
+
+    Args:
+        notice: the notice.
+        members: resolves a group of the policy file to user ids.
+    """
+    request = notice.request
+    who = " ".join(mention(p, members) for p in notice.mention)
+    if notice.kind == "escalated":
+        text = (
+            f":rotating_light: {who} — nobody has decided this request yet: "
+            f"*{request.summary}* (escalation level {notice.level} of {notice.levels}). "
+            f"It expires at {_when(request.expires_at)}; approve or reject it on its card "
+            f"(approval `{request.id}`)."
+        )
+    else:
+        text = (
+            f":alarm_clock: {who} — this request expired at {_when(request.expires_at)} "
+            f"without a decision: *{request.summary}* Nothing was run; ask again for a fresh "
+            f"plan if it is still wanted (approval `{request.id}`)."
+        )
+    return [blocks.text(text)]

@@ -28,6 +28,7 @@ from approvals.errors import (
     ApprovalNotFound,
     ApprovalRefused,
 )
+from approvals.escalation import ApprovalNotice, Escalations
 from approvals.executor import Executor
 from approvals.freeze import FreezeSwitch
 from approvals.gate import PolicyGate
@@ -41,6 +42,7 @@ from tools.plan import ActionPlan
 
 log = logging.getLogger(__name__)
 Listener = Callable[[ApprovalRequest], None]
+NoticeListener = Callable[[ApprovalNotice], None]
 S = ApprovalState
 
 
@@ -86,8 +88,10 @@ class ApprovalService:
         self.ttl = ttl
         self.freeze = freeze or FreezeSwitch(db, self.clock, audit)
         self.gate = PolicyGate(policy, self.freeze, audit, self.clock)
+        self.escalations = Escalations(self.store, policy, audit, self.clock)
         self._final: list[_Subscriber] = []
         self._approved: list[Listener] = []
+        self._notices: list[NoticeListener] = []
 
     def subscribe(self, listener: Listener, caller_decisions: bool = True) -> None:
         """Call ``listener`` whenever a request reaches a final state.
@@ -107,6 +111,21 @@ class ApprovalService:
             listener: receives the APPROVED request.
         """
         self._approved.append(listener)
+
+    def on_notice(self, listener: NoticeListener) -> None:
+        """Call ``listener`` with each escalation and expiry notice, once across replicas.
+
+        Args:
+            listener: receives the notice (a surface mentions its people in the thread).
+        """
+        self._notices.append(listener)
+
+    def _tell(self, notice: ApprovalNotice) -> None:
+        for listener in self._notices:
+            try:
+                listener(notice)
+            except Exception:
+                log.exception("approval notice listener failed for %s", notice.request.id)
 
     def _emit(self, request: ApprovalRequest, by_caller: bool = False) -> None:
         for subscriber in self._final:
@@ -354,6 +373,17 @@ class ApprovalService:
         """Mark every overdue pending request EXPIRED; returns their ids."""
         return [i for i in self.store.overdue(self.clock.now()) if self._expire(i)]
 
+    def escalate_due(self) -> list[ApprovalNotice]:
+        """Mention the escalation levels now due of every pending request, each level once.
+
+        Returns:
+            The notices given by this call (another replica's sweep gives the others).
+        """
+        notices = self.escalations.due()
+        for notice in notices:
+            self._tell(notice)
+        return notices
+
     def recover(self) -> list[ApprovalRequest]:
         """Finish what a crash left: run stuck approved requests, report cut-off executions.
 
@@ -365,8 +395,9 @@ class ApprovalService:
         return self.recovery.sweep(self._emit)
 
     def sweep(self) -> None:
-        """The periodic sweep: expiry, then crash recovery (one failure does not stop the other)."""
-        for step in (self.expire_due, self.recover):
+        """The periodic sweep: expiry, escalation, then crash recovery (one failing step does
+        not stop the others)."""
+        for step in (self.expire_due, self.escalate_due, self.recover):
             try:
                 step()
             except Exception:
@@ -390,6 +421,7 @@ class ApprovalService:
             return False
         self.audit.append("system", "expired", approval_id, {})
         self._emit(final)
+        self._tell(self.escalations.expired(final))
         return True
 
     def _lost_race(

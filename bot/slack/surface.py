@@ -104,6 +104,7 @@ class SlackSurface:
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
         cloudfabric.approvals.subscribe(self.transport.on_final, caller_decisions=False)
+        cloudfabric.approvals.on_notice(self.transport.on_notice)
 
     def handoff(self, work: Work) -> Callable[..., None]:
         """A bolt listener that acknowledges at once and runs ``work`` on the worker pool.
