@@ -79,4 +79,3 @@ def test_the_thread_mentions_the_chain_then_tells_requester_and_target(stack: St
     [expired] = _in_thread(stack, "40.1", "expired at")
     assert expired.startswith(f":alarm_clock: <@{ALICE}> <@U0LEAD> — this request expired")
     assert approvals.get(request.id).state == ApprovalState.EXPIRED
-
