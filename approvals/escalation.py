@@ -23,7 +23,7 @@ from approvals.policy import ApprovalPolicy
 from approvals.store import ApprovalStore
 from core.clock import Clock
 
-NoticeKind = Literal["escalated", "expired"]
+NoticeKind = Literal["escalated", "expired", "break-glass"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ class ApprovalNotice:
     """Something to say in a request's thread that no click caused.
 
     Attributes:
-        kind: ``escalated`` (nobody decided yet) or ``expired`` (nobody decided in time).
+        kind: ``escalated`` (nobody decided yet), ``expired`` (nobody decided in time) or
+            ``break-glass`` (it ran without approval: a review for its approvers).
         request: the request as the transition that caused the notice returned it.
         mention: principals to mention (user ids, ``@group`` or ``*``), in order.
         level: the escalation level reached (0 when the chain is empty).

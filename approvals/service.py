@@ -89,6 +89,7 @@ class ApprovalService:
         self.freeze = freeze or FreezeSwitch(db, self.clock, audit)
         self.gate = PolicyGate(policy, self.freeze, audit, self.clock)
         self.escalations = Escalations(self.store, policy, audit, self.clock)
+        executor.offer = self._offer_fresh
         self._final: list[_Subscriber] = []
         self._approved: list[Listener] = []
         self._notices: list[NoticeListener] = []
@@ -119,6 +120,22 @@ class ApprovalService:
             listener: receives the notice (a surface mentions its people in the thread).
         """
         self._notices.append(listener)
+
+    def announce(self, request: ApprovalRequest) -> None:
+        """Tell every final-state listener about ``request`` (no caller waits for it).
+
+        Args:
+            request: a request that reached a final state outside a click.
+        """
+        self._emit(request)
+
+    def tell(self, notice: ApprovalNotice) -> None:
+        """Give ``notice`` to the notice listeners.
+
+        Args:
+            notice: what to say in the request's thread.
+        """
+        self._tell(notice)
 
     def _tell(self, notice: ApprovalNotice) -> None:
         for listener in self._notices:
@@ -206,6 +223,19 @@ class ApprovalService:
         final = self.executor.run(request.id)
         self._emit(final)
         return final
+
+    def _offer_fresh(self, voided: ApprovalRequest, plan: ActionPlan) -> str | None:
+        """File the plan of now for a request the re-check voided; its id, or None when the
+        policy refuses it now (the refusal is audited)."""
+        try:
+            fresh = self.request(
+                plan, voided.requester, voided.conversation_id, f"recheck:{voided.id}",
+                voided.workspace_id,
+            )  # fmt: skip
+        except ApprovalRefused as refusal:
+            log.info("no fresh request for voided %s: %s", voided.id, refusal)
+            return None
+        return fresh.id
 
     # -- reading --------------------------------------------------------------------------
 
@@ -344,6 +374,17 @@ class ApprovalService:
         return final
 
     @contextmanager
+    def audited_refusals(self, user: str, approval_id: str) -> Iterator[None]:
+        """Audit every refusal raised inside as ``refused`` by ``user``, then re-raise it.
+
+        Args:
+            user: who was refused.
+            approval_id: the request concerned.
+        """
+        with self._audited_refusals(user, approval_id):
+            yield
+
+    @contextmanager
     def _audited_refusals(self, user: str, approval_id: str) -> Iterator[None]:
         try:
             yield
@@ -403,6 +444,23 @@ class ApprovalService:
             except Exception:
                 log.exception("approval sweep step %s failed", step.__name__)
 
+    def pending(self, approval_id: str, origin: Origin | None) -> ApprovalRequest:
+        """The pending request ``approval_id`` as ``origin`` may decide it (else the refusal).
+
+        Args:
+            approval_id: the request.
+            origin: where the decision comes from.
+        """
+        return self._pending(approval_id, origin)
+
+    def approval_conditions(self, origin: Origin | None) -> tuple[Condition, ...]:
+        """Expiry and origin as SQL conditions on a pending row being approved.
+
+        Args:
+            origin: where the decision comes from.
+        """
+        return self._may_approve(origin)
+
     def _pending(self, approval_id: str, origin: Origin | None) -> ApprovalRequest:
         request = self.get(approval_id)
         if origin is not None:
@@ -438,6 +496,7 @@ class ApprovalService:
             S.SUCCEEDED: " and has run",
             S.FAILED: " and has run (it failed)",
             S.INTERRUPTED: " and its run was cut off",
+            S.VOIDED: " and was voided before it ran",
         }.get(current.lifecycle, "")
         return AlreadyDecided(f"This request was already {verb}{who}{ran}; nothing was run again.")
 

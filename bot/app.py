@@ -23,6 +23,7 @@ from agents.reply import Reply
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
 from approvals.audit import AuditLog
+from approvals.breakglass import BreakGlass
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
 from approvals.recovery import Recovery
@@ -70,6 +71,8 @@ class CloudFabric:
         durable: the durable engine, once background work started with it enabled.
         ticker: starts the runs of scheduled workflows, once the durable engine runs.
         publish: posts replies nobody waits for (a workflow's notices), when given.
+        break_glass: runs a pending request without approval for the break-glass group;
+            only the ``/cloudfabric break-glass`` command calls it.
     """
 
     settings: Settings
@@ -89,6 +92,7 @@ class CloudFabric:
     durable: DurableEngine | None = None
     ticker: Ticker | None = None
     publish: Publisher | None = None
+    break_glass: BreakGlass | None = None
     _owns_durable: bool = False
 
     def context_for(self, user: str) -> ToolContext:
@@ -276,6 +280,7 @@ def create_app(
         sandbox=sandbox,
         extras=extras,
         publish=publish,
+        break_glass=BreakGlass(approvals, settings.break_glass_group, settings.break_glass_per_day),
     )
 
 

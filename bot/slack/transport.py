@@ -221,10 +221,13 @@ class SlackTransport:
         Args:
             reply: what ``ConversationService.decide`` returned (not a refusal).
         """
-        for card in reply.cards:
-            self.update_card(card)
         threads = (Thread.of(card.request.conversation_id or "") for card in reply.cards)
         thread = next((t for t in threads if t is not None), None)
+        for card in reply.cards:
+            if card.request.card_ts or thread is None:
+                self.update_card(card)
+            else:  # a fresh card offered for a voided request's plan as it is now
+                self.post_card(card, thread)
         if thread is not None and reply.followup is not None:
             self.post_reply(thread, reply.followup)
 
@@ -333,6 +336,9 @@ class SlackTransport:
         """
         if request.card_channel and request.card_ts:
             self.update_card(self.cards(request))
+        thread = Thread.of(request.conversation_id or "")
+        if request.replaced_by and thread is not None:
+            self.post_card(self.cards(self.approvals.get(request.replaced_by)), thread)
 
     def on_notice(self, notice: ApprovalNotice) -> None:
         """Approval notice listener: an escalation or expiry mention in the request's thread
