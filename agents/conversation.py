@@ -200,7 +200,10 @@ class ConversationService:
         except ApprovalRefused as refusal:
             return Reply(blocks=render_refusal(str(refusal)), ephemeral=True)
         followup = self._followup(request)
-        return Reply(cards=[self.cards(request)], followup=followup)
+        cards = [self.cards(request)]
+        if request.replaced_by:  # voided by the re-check: offer the plan as it is now
+            cards.append(self.cards(self.approvals.get(request.replaced_by)))
+        return Reply(cards=cards, followup=followup)
 
     def _latest_id(self, conversation: str) -> str:
         """The newest pending request, else the newest one (so its refusal says why)."""
@@ -259,6 +262,14 @@ class ConversationService:
                 f"Approved by {who}, but its run was cut off (the process running it stopped) "
                 f"and was not run again. AWS shows now: {request.observed or 'nothing'}"
             )
+        elif state is ApprovalState.VOIDED:
+            fresh = (
+                " A fresh card for the plan as it is now is posted."
+                if request.replaced_by
+                else " Ask again if the change is still wanted."
+            )
+            voided = f"Approved by {who}, but voided before it ran: {request.reason}"
+            text = f"{voided} Nothing ran.{fresh}"
         elif state is ApprovalState.EXPIRED:
             text = f"The request to {request.summary.rstrip('.').lower()} expired; nothing ran."
         else:

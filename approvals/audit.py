@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from approvals.models import AuditEntry
 from core.clock import Clock, as_utc
@@ -117,6 +117,20 @@ class AuditLog:
             if approval_id is not None:
                 query = query.where(AuditEntry.approval_id == approval_id)
             return list(session.exec(query).all())
+
+    def count(self, actor: str, action: str, since: datetime) -> int:
+        """How many entries ``actor`` made with ``action`` after ``since``.
+
+        Args:
+            actor: who.
+            action: what, e.g. ``break-glass``.
+            since: strictly after this instant.
+        """
+        with self.db.session() as session:
+            query = select(func.count()).where(
+                AuditEntry.actor == actor, AuditEntry.action == action, col(AuditEntry.at) > since
+            )
+            return int(session.exec(query).one())
 
     def verify(self) -> BrokenEntry | None:
         """Walk the chain; return the first broken entry, or ``None`` when it is intact."""

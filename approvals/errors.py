@@ -57,3 +57,23 @@ class DeniedByPolicy(ApprovalRefused):
 
 class ChangeFrozen(ApprovalRefused):
     """Changes are frozen (the kill switch or a freeze window): nothing new is planned or run."""
+
+
+class BreakGlassRefused(ApprovalRefused):
+    """Break-glass was refused: nothing ran and the request is as it was."""
+
+
+class BreakGlassNotConfigured(BreakGlassRefused):
+    """No break-glass group is configured, so nobody may break glass."""
+
+
+class NotInBreakGlassGroup(BreakGlassRefused):
+    """The person is not a member of the break-glass group."""
+
+
+class JustificationMissing(BreakGlassRefused):
+    """Break-glass needs a justification, and none (or too long a one) was given."""
+
+
+class BreakGlassRateLimited(BreakGlassRefused):
+    """The person used break-glass as often as allowed in the last 24 hours."""

@@ -22,6 +22,7 @@ from sqlmodel import col
 from approvals.audit import AuditLog
 from approvals.errors import AlreadyDecided, PlanTampered
 from approvals.models import ApprovalRequest, ApprovalState
+from approvals.recheck import Recheck, Void
 from approvals.store import ApprovalStore
 from core.clock import Clock
 from tools.context import Approval, ToolContext
@@ -32,6 +33,8 @@ from tools.registry import Registry
 log = logging.getLogger(__name__)
 S = ApprovalState
 DEFAULT_LEASE = timedelta(seconds=60)
+Offer = Callable[[ApprovalRequest, ActionPlan], str | None]
+"""Files a fresh request for the plan of now when one was voided; returns its id (or None)."""
 
 
 class Executor:
@@ -65,6 +68,8 @@ class Executor:
         self.clock = clock or Clock()
         self.owner = owner or f"executor-{uuid.uuid4().hex[:8]}"
         self.lease = lease
+        self.recheck = Recheck(registry, context_for)
+        self.offer: Offer | None = None
 
     def run(self, approval_id: str) -> ApprovalRequest:
         """Claim the approved request and execute it once; returns its final state.
@@ -81,8 +86,42 @@ class Executor:
         if request is None:
             raise AlreadyDecided("This request is not waiting for execution; nothing was run.")
         with self._heartbeat(approval_id):
+            void = self._recheck(request)
+            if void is not None:
+                return self._void(request, void)
             state, values = self._execute(request)
         return self._finish(request, state, values)
+
+    def _recheck(self, request: ApprovalRequest) -> Void | None:
+        """Why the claimed plan may not run now (its targets moved), or None to run it."""
+        try:
+            return self.recheck(request, verified_plan(request))
+        except PlanTampered:
+            return None  # _execute fails it and says so
+        except Exception:
+            correlation = uuid.uuid4().hex[:12]
+            log.exception("re-checking %s failed [%s]", request.id, correlation)
+            return Void(f"Its targets could not be checked again (reference {correlation}).", None)
+
+    def _void(self, request: ApprovalRequest, void: Void) -> ApprovalRequest:
+        """End the claim VOIDED with the reason, nothing run; offer the plan of now."""
+        mine = (col(ApprovalRequest.owner) == self.owner,)
+        voided = self.store.transition(
+            request.id, S.EXECUTING, S.VOIDED, mine, finished_at=self.clock.now(),
+            lease_expires_at=None, reason=void.reason,
+        )  # fmt: skip
+        detail = {"plan_hash": request.plan_hash, "reason": void.reason}
+        if voided is None:
+            self.audit.append("executor", "voided-after-interruption", request.id, detail)
+            found = self.store.get(request.id)
+            assert found is not None
+            return found
+        self.audit.append("executor", "voided", request.id, detail)
+        fresh = self.offer(voided, void.fresh) if self.offer and void.fresh else None
+        if fresh is not None:
+            self.store.set(request.id, replaced_by=fresh)
+            voided.replaced_by = fresh
+        return voided
 
     def _execute(self, request: ApprovalRequest) -> tuple[S, dict[str, str]]:
         try:

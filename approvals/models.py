@@ -15,6 +15,8 @@ class ApprovalState(StrEnum):
 
     INTERRUPTED: the executor that claimed the request died mid-action (its lease ran out); the
     action is never run again blindly, and the targets' state as read afterwards is recorded.
+    VOIDED: approved, but the re-check right before execution found its targets, dependents
+    or cost changed materially; nothing ran, and a fresh request for the current plan is filed.
     """
 
     PENDING = "PENDING"
@@ -26,6 +28,7 @@ class ApprovalState(StrEnum):
     EXPIRED = "EXPIRED"
     CANCELLED = "CANCELLED"
     INTERRUPTED = "INTERRUPTED"
+    VOIDED = "VOIDED"
 
     @property
     def is_final(self) -> bool:
@@ -93,6 +96,21 @@ class ApprovalRequest(SQLModel, table=True):
     approvals: int = Field(default=0, description="Distinct approvals given so far.")
     approved_by: str | None = Field(
         default=None, description="Who approved so far, comma-separated, in order."
+    )
+    break_glass: str | None = Field(
+        default=None,
+        description="The justification given when it ran under break-glass (None otherwise).",
+    )
+    replaced_by: str | None = Field(
+        default=None,
+        description="The fresh request filed for the current plan when this one was voided.",
+    )
+    escalation_level: int = Field(
+        default=0,
+        description=(
+            "Escalation levels already mentioned in the request's thread (0: none yet); moved "
+            "on by one conditional UPDATE, so each level is told once across replicas."
+        ),
     )
 
     @property

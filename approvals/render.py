@@ -7,11 +7,13 @@ the request or rendering it again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from approvals.escalation import ApprovalNotice
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
 from core.clock import as_utc
@@ -39,6 +41,10 @@ STATE_LINES = {
         ":warning: Approved by {who} at {when} — its run was cut off (the process running it "
         "stopped) and was not run again. AWS shows now: {observed}"
     ),
+    ApprovalState.VOIDED: (
+        ":no_entry_sign: Approved by {who} at {when}, then voided before it ran: the re-check "
+        "found that {voided} Nothing ran.{fresh}"
+    ),
 }
 
 
@@ -58,6 +64,7 @@ TITLES = {
     ApprovalState.CANCELLED: "Cancelled",
     ApprovalState.EXPIRED: "Expired",
     ApprovalState.INTERRUPTED: "Approved, cut off",
+    ApprovalState.VOIDED: "Voided",
 }
 
 
@@ -78,6 +85,13 @@ def _plan_blocks(request: ApprovalRequest, plan: ActionPlan, who_may_approve: st
     progress = approval_progress(request)
     if progress:
         out.append(blocks.text(progress))
+    if request.break_glass:
+        out.append(
+            blocks.text(
+                f":rotating_light: Run under break-glass by {request.decided_by}, without "
+                f"approval: “{request.break_glass}”"
+            )
+        )
     lines = []
     for change in plan.changes:
         line = f"• *{change.label}* in {change.region}: {change.before} → {change.after}"
@@ -153,8 +167,18 @@ def render_decided_card(
         reason=reason,
         expires=_when(request.expires_at),
         observed=request.observed or "nothing could be read back.",
+        voided=_lower_first(request.reason or "its targets changed."),
+        fresh=(
+            f" A fresh card for the plan as it is now follows (approval `{request.replaced_by}`)."
+            if request.replaced_by
+            else " Ask again if the change is still wanted."
+        ),
     )
     return [*_plan_blocks(request, plan, who_may_approve), blocks.text(line), *result]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -228,6 +252,15 @@ class CardRenderer:
         """
         return render_card(request, self.policy, self.registry)
 
+    def notice(self, notice: ApprovalNotice) -> list[Block]:
+        """An escalation or expiry notice, mentioning its people (groups of the policy file
+        as their members).
+
+        Args:
+            notice: what to say.
+        """
+        return render_notice(notice, self.policy.members)
+
 
 def render_refusal(message: str) -> list[Block]:
     """What a refused clicker sees (ephemeral in Slack).
@@ -236,3 +269,73 @@ def render_refusal(message: str) -> list[Block]:
         message: the refusal's sentence.
     """
     return [blocks.text(f":no_entry_sign: {message}")]
+
+
+def mention(principal: str, members: Callable[[str], set[str]]) -> str:
+    """A principal as Slack mentions: ``<@U1>``, ``<!subteam^S1>``, a group's members, ``<!here>``.
+
+    Args:
+        principal: a user id, ``@group`` or ``*``.
+        members: resolves a group of the policy file to user ids.
+    """
+    if principal == "*":
+        return "<!here>"
+    if not principal.startswith("@"):
+        return f"<@{principal}>"
+    group = principal[1:]
+    if group[:1] == "S" and group.isalnum() and group.isupper():
+        return f"<!subteam^{group}>"
+    found = sorted(members(group))
+    return " ".join(f"<@{user}>" for user in found) if found else principal
+
+
+def render_notice(notice: ApprovalNotice, members: Callable[[str], set[str]]) -> list[Block]:
+    """What the thread of a request is told when nobody decides it (escalation, expiry).
+
+    Args:
+        notice: the notice.
+        members: resolves a group of the policy file to user ids.
+    """
+    request = notice.request
+    who = " ".join(mention(p, members) for p in notice.mention)
+    if notice.kind == "break-glass":
+        return render_review(notice, who)
+    if notice.kind == "escalated":
+        text = (
+            f":rotating_light: {who} — nobody has decided this request yet: "
+            f"*{request.summary}* (escalation level {notice.level} of {notice.levels}). "
+            f"It expires at {_when(request.expires_at)}; approve or reject it on its card "
+            f"(approval `{request.id}`)."
+        )
+    else:
+        text = (
+            f":alarm_clock: {who} — this request expired at {_when(request.expires_at)} "
+            f"without a decision: *{request.summary}* Nothing was run; ask again for a fresh "
+            f"plan if it is still wanted (approval `{request.id}`)."
+        )
+    return [blocks.text(text)]
+
+
+def render_review(notice: ApprovalNotice, reviewers: str) -> list[Block]:
+    """The post-hoc review card of a request run under break-glass.
+
+    Args:
+        notice: the break-glass notice (its request in its final state).
+        reviewers: the request's approvers as mentions.
+    """
+    request = notice.request
+    outcome = {
+        ApprovalState.SUCCEEDED: "it ran.",
+        ApprovalState.FAILED: f"it failed: {request.error}",
+        ApprovalState.VOIDED: f"voided before it ran: {request.reason}",
+    }.get(request.lifecycle, f"it ended {request.state.lower()}.")
+    return [
+        blocks.header(f"Break-glass review: {request.summary}"),
+        blocks.text(
+            f":rotating_light: <@{request.decided_by}> ran this without approval at "
+            f"{_when(request.decided_at)}, justifying it with: “{request.break_glass}”\n"
+            f"Outcome: {outcome}"
+        ),
+        blocks.text(f"{reviewers or 'Approvers'}, please review it after the fact."),
+        blocks.note(f"Approval `{request.id}` · plan `{request.plan_hash[:12]}` · audited"),
+    ]

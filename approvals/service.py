@@ -28,6 +28,7 @@ from approvals.errors import (
     ApprovalNotFound,
     ApprovalRefused,
 )
+from approvals.escalation import ApprovalNotice, Escalations
 from approvals.executor import Executor
 from approvals.freeze import FreezeSwitch
 from approvals.gate import PolicyGate
@@ -41,6 +42,7 @@ from tools.plan import ActionPlan
 
 log = logging.getLogger(__name__)
 Listener = Callable[[ApprovalRequest], None]
+NoticeListener = Callable[[ApprovalNotice], None]
 S = ApprovalState
 
 
@@ -86,8 +88,11 @@ class ApprovalService:
         self.ttl = ttl
         self.freeze = freeze or FreezeSwitch(db, self.clock, audit)
         self.gate = PolicyGate(policy, self.freeze, audit, self.clock)
+        self.escalations = Escalations(self.store, policy, audit, self.clock)
+        executor.offer = self._offer_fresh
         self._final: list[_Subscriber] = []
         self._approved: list[Listener] = []
+        self._notices: list[NoticeListener] = []
 
     def subscribe(self, listener: Listener, caller_decisions: bool = True) -> None:
         """Call ``listener`` whenever a request reaches a final state.
@@ -107,6 +112,37 @@ class ApprovalService:
             listener: receives the APPROVED request.
         """
         self._approved.append(listener)
+
+    def on_notice(self, listener: NoticeListener) -> None:
+        """Call ``listener`` with each escalation and expiry notice, once across replicas.
+
+        Args:
+            listener: receives the notice (a surface mentions its people in the thread).
+        """
+        self._notices.append(listener)
+
+    def announce(self, request: ApprovalRequest) -> None:
+        """Tell every final-state listener about ``request`` (no caller waits for it).
+
+        Args:
+            request: a request that reached a final state outside a click.
+        """
+        self._emit(request)
+
+    def tell(self, notice: ApprovalNotice) -> None:
+        """Give ``notice`` to the notice listeners.
+
+        Args:
+            notice: what to say in the request's thread.
+        """
+        self._tell(notice)
+
+    def _tell(self, notice: ApprovalNotice) -> None:
+        for listener in self._notices:
+            try:
+                listener(notice)
+            except Exception:
+                log.exception("approval notice listener failed for %s", notice.request.id)
 
     def _emit(self, request: ApprovalRequest, by_caller: bool = False) -> None:
         for subscriber in self._final:
@@ -187,6 +223,19 @@ class ApprovalService:
         final = self.executor.run(request.id)
         self._emit(final)
         return final
+
+    def _offer_fresh(self, voided: ApprovalRequest, plan: ActionPlan) -> str | None:
+        """File the plan of now for a request the re-check voided; its id, or None when the
+        policy refuses it now (the refusal is audited)."""
+        try:
+            fresh = self.request(
+                plan, voided.requester, voided.conversation_id, f"recheck:{voided.id}",
+                voided.workspace_id,
+            )  # fmt: skip
+        except ApprovalRefused as refusal:
+            log.info("no fresh request for voided %s: %s", voided.id, refusal)
+            return None
+        return fresh.id
 
     # -- reading --------------------------------------------------------------------------
 
@@ -325,6 +374,17 @@ class ApprovalService:
         return final
 
     @contextmanager
+    def audited_refusals(self, user: str, approval_id: str) -> Iterator[None]:
+        """Audit every refusal raised inside as ``refused`` by ``user``, then re-raise it.
+
+        Args:
+            user: who was refused.
+            approval_id: the request concerned.
+        """
+        with self._audited_refusals(user, approval_id):
+            yield
+
+    @contextmanager
     def _audited_refusals(self, user: str, approval_id: str) -> Iterator[None]:
         try:
             yield
@@ -354,6 +414,17 @@ class ApprovalService:
         """Mark every overdue pending request EXPIRED; returns their ids."""
         return [i for i in self.store.overdue(self.clock.now()) if self._expire(i)]
 
+    def escalate_due(self) -> list[ApprovalNotice]:
+        """Mention the escalation levels now due of every pending request, each level once.
+
+        Returns:
+            The notices given by this call (another replica's sweep gives the others).
+        """
+        notices = self.escalations.due()
+        for notice in notices:
+            self._tell(notice)
+        return notices
+
     def recover(self) -> list[ApprovalRequest]:
         """Finish what a crash left: run stuck approved requests, report cut-off executions.
 
@@ -365,12 +436,30 @@ class ApprovalService:
         return self.recovery.sweep(self._emit)
 
     def sweep(self) -> None:
-        """The periodic sweep: expiry, then crash recovery (one failure does not stop the other)."""
-        for step in (self.expire_due, self.recover):
+        """The periodic sweep: expiry, escalation, then crash recovery (one failing step does
+        not stop the others)."""
+        for step in (self.expire_due, self.escalate_due, self.recover):
             try:
                 step()
             except Exception:
                 log.exception("approval sweep step %s failed", step.__name__)
+
+    def pending(self, approval_id: str, origin: Origin | None) -> ApprovalRequest:
+        """The pending request ``approval_id`` as ``origin`` may decide it (else the refusal).
+
+        Args:
+            approval_id: the request.
+            origin: where the decision comes from.
+        """
+        return self._pending(approval_id, origin)
+
+    def approval_conditions(self, origin: Origin | None) -> tuple[Condition, ...]:
+        """Expiry and origin as SQL conditions on a pending row being approved.
+
+        Args:
+            origin: where the decision comes from.
+        """
+        return self._may_approve(origin)
 
     def _pending(self, approval_id: str, origin: Origin | None) -> ApprovalRequest:
         request = self.get(approval_id)
@@ -390,6 +479,7 @@ class ApprovalService:
             return False
         self.audit.append("system", "expired", approval_id, {})
         self._emit(final)
+        self._tell(self.escalations.expired(final))
         return True
 
     def _lost_race(
@@ -406,6 +496,7 @@ class ApprovalService:
             S.SUCCEEDED: " and has run",
             S.FAILED: " and has run (it failed)",
             S.INTERRUPTED: " and its run was cut off",
+            S.VOIDED: " and was voided before it ran",
         }.get(current.lifecycle, "")
         return AlreadyDecided(f"This request was already {verb}{who}{ran}; nothing was run again.")
 

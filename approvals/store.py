@@ -216,6 +216,20 @@ class ApprovalStore:
             )
             return list(session.exec(query).all())
 
+    def pending(self, now: datetime) -> list[ApprovalRequest]:
+        """Pending requests whose time has not run out, oldest first.
+
+        Args:
+            now: the clock's time.
+        """
+        with self.db.session() as session:
+            query = (
+                select(ApprovalRequest)
+                .where(ApprovalRequest.state == S.PENDING, col(ApprovalRequest.expires_at) > now)
+                .order_by(col(ApprovalRequest.created_at))
+            )
+            return list(session.exec(query).all())
+
     def approved_before(self, moment: datetime) -> list[ApprovalRequest]:
         """Requests approved before ``moment`` that no executor has claimed.
 

@@ -23,6 +23,7 @@ from agents.reply import Reply
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
 from approvals.audit import AuditLog
+from approvals.breakglass import BreakGlass
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
 from approvals.recovery import Recovery
@@ -79,6 +80,8 @@ class CloudFabric:
             surface gives one.
         show_card: posts the card of a request a workflow run filed, when a surface gives
             one (without it the approval sweep posts unposted cards).
+        break_glass: runs a pending request without approval for the break-glass group;
+            only the ``/cloudfabric break-glass`` command calls it.
     """
 
     settings: Settings
@@ -101,6 +104,7 @@ class CloudFabric:
     show_run_line: ShowRun | None = None
     private: Publisher | None = None
     show_card: ShowCard | None = None
+    break_glass: BreakGlass | None = None
     _owns_durable: bool = False
 
     def context_for(self, user: str) -> ToolContext:
@@ -318,6 +322,7 @@ def create_app(
         clock=clock,
         sandbox=sandbox,
         extras=extras,
+        break_glass=BreakGlass(approvals, settings.break_glass_group, settings.break_glass_per_day),
     )
     extras[PRIVATE_NOTICE_KEY] = built.tell_privately
     return built

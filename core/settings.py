@@ -162,6 +162,16 @@ class Settings(BaseSettings):
     allow_self_approval: bool = Field(
         default=False, description="Whether a requester may approve their own request."
     )
+    break_glass_group: str | None = Field(
+        default=None,
+        description=(
+            "Group whose members may run a pending request without approval in an emergency "
+            "(`/cloudfabric break-glass <id> -- <why>`); break-glass is off when unset."
+        ),
+    )
+    break_glass_per_day: int = Field(
+        default=2, ge=1, le=50, description="Break-glass runs allowed per person per 24 hours."
+    )
 
     turn_budget_seconds: float = Field(
         default=300.0,

@@ -21,6 +21,7 @@ Handler = Callable[[ToolContext, Any], BaseModel]
 Preview = Callable[[ToolContext, Any], ActionPlan]
 Renderer = Callable[[Any], list[Block]]
 Observer = Callable[[ToolContext, ActionPlan], str]
+Rechecker = Callable[[ToolContext, ActionPlan], ActionPlan]
 F = TypeVar("F", bound=Callable[..., BaseModel])
 
 
@@ -45,6 +46,9 @@ class ToolSpec:
         preview: mutating tools only: ``(ctx, args) -> ActionPlan``.
         observe: mutating tools only, optional: ``(ctx, plan) -> str``, the targets' state now,
             in words; read when an execution was cut off, to say what AWS shows.
+        recheck: mutating tools only, optional: ``(ctx, plan) -> ActionPlan``, the approved
+            plan built again for the same targets as they are now (raises ``ToolError`` when it
+            can no longer be built); the executor compares the two right before it runs.
     """
 
     name: str
@@ -61,6 +65,7 @@ class ToolSpec:
     preview: Preview | None = None
     observe: Observer | None = None
     examples: tuple[str, ...] = ()
+    recheck: Rechecker | None = None
 
     @property
     def function_name(self) -> str:
@@ -104,6 +109,7 @@ class Registry:
         preview: Preview | None = None,
         observe: Observer | None = None,
         examples: Iterable[str] = (),
+        recheck: Rechecker | None = None,
     ) -> Callable[[F], F]:
         """Decorator registering a handler as a tool.
 
@@ -120,6 +126,7 @@ class Registry:
             preview: plan builder, required when ``mutating``.
             observe: reads the targets' state back (see ``ToolSpec.observe``).
             examples: utterances the classifier learns this tool from (see ``ToolSpec``).
+            recheck: builds the plan again from its targets now (see ``ToolSpec.recheck``).
         """
 
         def register(handler: F) -> F:
@@ -139,6 +146,7 @@ class Registry:
                     preview=preview,
                     observe=observe,
                     examples=tuple(examples),
+                    recheck=recheck,
                 )
             )
             return handler

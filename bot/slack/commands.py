@@ -8,7 +8,7 @@ from slack_bolt import BoltContext
 
 from agents.conversation import conversation_id
 from agents.reply import Reply
-from bot.slack import render
+from bot.slack import break_glass, render
 from bot.slack.transport import Thread, workspace_of
 
 if TYPE_CHECKING:
@@ -20,8 +20,10 @@ COMMAND = "/cloudfabric"
 def register(surface: SlackSurface) -> None:
     """Register the slash command.
 
-    ``help`` (or nothing) is answered ephemerally; any other message starts a thread in the
-    channel with the question and answers there, so the conversation can go on.
+    ``help`` (or nothing) is answered ephemerally; ``break-glass <id> -- <why>`` runs a pending
+    request without approval for the break-glass group (answered ephemerally; see
+    ``bot.slack.break_glass``); any other message starts a thread in the channel with the
+    question and answers there, so the conversation can go on.
 
     Args:
         surface: the Slack surface.
@@ -35,6 +37,10 @@ def register(surface: SlackSurface) -> None:
             private = conversation_id(team, user, "help")
             reply = surface.cloudfabric.conversations.handle_message(private, user, "help")
             surface.transport.ephemeral(channel, user, Reply(blocks=reply.blocks))
+            return
+        if break_glass.is_break_glass(text):
+            reply = break_glass.answer(surface.cloudfabric, text, user, team)
+            surface.transport.ephemeral(channel, user, reply)
             return
         question = render.slash_question(user, text)
         ts = surface.transport.post(channel, question, Reply(blocks=question).text)

@@ -112,6 +112,7 @@ class SlackSurface:
         cloudfabric.private = self.notices.direct
         cloudfabric.show_card = self.transport.post_new_card
         cloudfabric.approvals.subscribe(self.transport.on_final, caller_decisions=False)
+        cloudfabric.approvals.on_notice(self.transport.on_notice)
 
     def handoff(self, work: Work) -> Callable[..., None]:
         """A bolt listener that acknowledges at once and runs ``work`` on the worker pool.

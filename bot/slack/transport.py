@@ -26,6 +26,7 @@ from slack_sdk.web import SlackResponse
 
 from agents.conversation import conversation_id
 from agents.reply import Reply
+from approvals.escalation import ApprovalNotice
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import Card, CardRenderer
 from approvals.service import ApprovalService
@@ -251,10 +252,13 @@ class SlackTransport:
         Args:
             reply: what ``ConversationService.decide`` returned (not a refusal).
         """
-        for card in reply.cards:
-            self.update_card(card)
         threads = (Thread.of(card.request.conversation_id or "") for card in reply.cards)
         thread = next((t for t in threads if t is not None), None)
+        for card in reply.cards:
+            if card.request.card_ts or thread is None:
+                self.update_card(card)
+            else:  # a fresh card offered for a voided request's plan as it is now
+                self.post_card(card, thread)
         if thread is not None and reply.followup is not None:
             self.post_reply(thread, reply.followup)
 
@@ -363,6 +367,23 @@ class SlackTransport:
         """
         if request.card_channel and request.card_ts:
             self.update_card(self.cards(request))
+        thread = Thread.of(request.conversation_id or "")
+        if request.replaced_by and thread is not None:
+            self.post_card(self.cards(self.approvals.get(request.replaced_by)), thread)
+
+    def on_notice(self, notice: ApprovalNotice) -> None:
+        """Approval notice listener: an escalation or expiry mention in the request's thread
+        (the thread of its card when the card is posted in another channel).
+
+        Args:
+            notice: what to say, once across replicas.
+        """
+        place = notice_thread(notice.request)
+        if place is None:
+            log.info("approval notice for %s has no thread: %s", notice.request.id, notice.kind)
+            return
+        items = self.cards.notice(notice)
+        self.post(place[0], items, to_text(items), place[1])
 
     def settle_question(
         self, channel: str, ts: str, shown: list[dict[str, Any]], user: str, label: str
@@ -412,3 +433,18 @@ class SlackTransport:
         thread = Thread.of(conversation)
         if thread is not None:
             self.post_reply(thread, reply)
+
+
+def notice_thread(request: ApprovalRequest) -> tuple[str, str] | None:
+    """Where notices about ``request`` go: (channel, thread ts), or None when nowhere.
+
+    Args:
+        request: any approval request.
+    """
+    thread = Thread.of(request.conversation_id or "")
+    card = (request.card_channel, request.card_ts)
+    if thread is not None and (card[0] in (None, thread.channel) or card[1] is None):
+        return thread.channel, thread.ts
+    if card[0] and card[1]:
+        return card[0], card[1]
+    return None

@@ -173,14 +173,14 @@ def test_requester_rejecting_own_request_cancels_it(app: CloudFabric, estate) ->
     assert app.approvals.reject(request.id, "alice").state == ApprovalState.CANCELLED
 
 
-def test_stale_plan_reports_nothing_to_do(app: CloudFabric, estate, aws) -> None:
+def test_stale_plan_is_voided_before_it_runs(app: CloudFabric, estate, aws) -> None:
     request = stop_request(app)
     aws.client("ec2", "us-east-1").stop_instances(InstanceIds=[estate["batch-worker"]])
     final = app.approvals.approve(request.id, "bob")
-    outcome = json.loads(final.result_json or "{}")["outcomes"][0]
-    assert final.state == ApprovalState.SUCCEEDED
-    assert outcome["status"] == "nothing-to-do"
-    assert "already stopped; nothing to do" in outcome["detail"]
+    assert final.state == ApprovalState.VOIDED
+    assert final.result_json is None
+    assert final.reason is not None and "Nothing to stop" in final.reason
+    assert "is stopped" in final.reason
 
 
 def test_background_sweeper_expires_and_tells_the_conversation(

@@ -214,6 +214,24 @@ def observe(ctx: ToolContext, plan: ActionPlan) -> str:
     return "; ".join(seen) + "."
 
 
+def rebuild(ctx: ToolContext, action: PowerAction, plan: ActionPlan) -> ActionPlan:
+    """The approved plan built again for its instances as they are now (by id).
+
+    Args:
+        ctx: tool context.
+        action: which power verb.
+        plan: the approved plan.
+
+    Raises:
+        ToolError: no target needs the action any more, or one is gone.
+    """
+    targets = plan.args["targets"]
+    regions = {t["region"] for t in targets}
+    region = regions.pop() if len(regions) == 1 else None
+    ids = [t["instance_id"] for t in targets]
+    return build_plan(ctx, action, PowerArgs(targets=ids, region=region))
+
+
 def _register(
     action: PowerAction, description: str, example: str, examples: tuple[str, ...]
 ) -> None:
@@ -236,6 +254,7 @@ def _register(
         mutating=True,
         preview=lambda ctx, args: build_plan(ctx, action, args),
         observe=observe,
+        recheck=lambda ctx, plan: rebuild(ctx, action, plan),
     )(handler)
 
 

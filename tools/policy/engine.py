@@ -35,6 +35,13 @@ class Decision(BaseModel):
     count: int = Field(default=1, description="Distinct approvals needed.")
     ttl_minutes: int | None = Field(default=None, description="Expiry, when the rule sets it.")
     escalation: list[str] = Field(default_factory=list, description="Resolved escalation chain.")
+    escalation_levels: list[list[str]] = Field(
+        default_factory=list,
+        description=(
+            "The escalation chain level by level, each resolved to who it is now (levels that "
+            "resolve to nobody left out): level 1 is told first."
+        ),
+    )
     allow_self_approval: bool = Field(
         default=False, description="Whether the requester may approve (single approvals only)."
     )
@@ -102,6 +109,7 @@ class PolicyEngine:
             count=rule.count,
             ttl_minutes=rule.ttl_minutes,
             escalation=self.resolve(rule.escalation, facts, at, []),
+            escalation_levels=self.levels(rule.escalation, facts, at),
             allow_self_approval=self.policy.allow_self_approval,
             frozen=freeze_reason(freeze) if freeze else None,
             why=why,
@@ -132,6 +140,18 @@ class PolicyEngine:
                 why.append(f"on call in {rotation} now: {', '.join(found) or 'nobody'}")
             out += [p for p in found if p not in out]
         return out
+
+    def levels(self, chain: Iterable[str], facts: RequestFacts, at: datetime) -> list[list[str]]:
+        """An escalation chain resolved level by level (a level that resolves to nobody is
+        left out, so the next one is told instead).
+
+        Args:
+            chain: the rule's escalation principals, one per level.
+            facts: the request (for the owner tag).
+            at: the instant (for on-call).
+        """
+        resolved = (self.resolve([principal], facts, at, []) for principal in chain)
+        return [level for level in resolved if level]
 
     def group_members(self, group: str) -> set[str]:
         """Members of a group this file defines (empty when it defines none by that name).

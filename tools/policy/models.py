@@ -86,7 +86,13 @@ class Rule(_Strict):
     )
     escalation: list[str] = Field(
         default_factory=list,
-        description="Who is told, level by level, when nobody decides (principals as above).",
+        max_length=5,
+        description=(
+            "Who is told, level by level, when nobody decides (principals as above, one per "
+            "level): level 1 is mentioned in the request's thread at half the TTL, level 2 at "
+            "three quarters, each next level halfway through what is left; at expiry the "
+            "requester and the last level are told."
+        ),
     )
     auto_approve: bool = Field(
         default=False, description="Run without a human decision (only where said explicitly)."
