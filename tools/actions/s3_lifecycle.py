@@ -183,7 +183,7 @@ def _change(
     name=TOOL,
     description="Add or update an S3 lifecycle rule moving a bucket's objects to Glacier "
     "(or another storage class) after some days, keeping the bucket's other rules.",
-    example="move objects in cf-demo-logs to glacier after 90 days",
+    example="move cf-demo-logs objects to glacier after 90 days",
     examples=examples.PUT_LIFECYCLE,
     args=PutLifecycleArgs,
     result=ActionResult,
