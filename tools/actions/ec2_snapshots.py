@@ -209,6 +209,22 @@ def _cost(region: str, size_gb: Decimal, notes: list[str]) -> float | None:
     return float((size_gb * price.usd).quantize(Decimal("0.01")))
 
 
+def observe(ctx: ToolContext, plan: ActionPlan) -> str:
+    """The snapshots the plan's key made so far, per instance, in words.
+
+    Args:
+        ctx: tool context.
+        plan: the plan whose execution was cut off.
+    """
+    args, seen = plan.args, []
+    for target in args["targets"]:
+        client = ctx.aws.client("ec2", target["region"], target.get("account_key"))
+        tags = {KEY_TAG: args["key"], SCHEDULE_TAG: args["schedule"]}
+        made = tagged_snapshots(client, **tags, **{INSTANCE_TAG: target["instance_id"]})
+        seen.append(f"{target['instance_id']} has {len(made)} snapshots of this run")
+    return "; ".join(seen) + "."
+
+
 @tool(
     name=TOOL,
     description="Back up EC2 instances: snapshot all their EBS volumes together, optionally "
@@ -222,6 +238,7 @@ def _cost(region: str, size_gb: Decimal, notes: list[str]) -> float | None:
     risk="low",
     mutating=True,
     preview=plan_snapshots,
+    observe=observe,
 )
 def create_snapshots(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Snapshot each instance of the plan once (reusing snapshots its key already made), then

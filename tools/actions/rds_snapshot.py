@@ -200,6 +200,20 @@ def _cost(found: Found, notes: list[str]) -> float | None:
     return float((Decimal(size) * price.usd).quantize(Decimal("0.01")))
 
 
+def observe(ctx: ToolContext, plan: ActionPlan) -> str:
+    """Whether the plan's snapshot exists now, in words (read when an execution was cut off).
+
+    Args:
+        ctx: tool context.
+        plan: the plan whose execution was cut off.
+    """
+    args = plan.args
+    client = ctx.aws.client("rds", args["region"], args.get("account_key"))
+    found = _snapshot(client, args["snapshot_id"])
+    status = found["Status"] if found else "not there"
+    return f"snapshot {args['snapshot_id']} of {args['db']} is {status}."
+
+
 @tool(
     name=TOOL,
     description="Take a manual RDS snapshot of a database, optionally deleting this schedule's "
@@ -213,6 +227,7 @@ def _cost(found: Found, notes: list[str]) -> float | None:
     risk="low",
     mutating=True,
     preview=plan_db_snapshot,
+    observe=observe,
 )
 def create_db_snapshot(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Take the plan's snapshot once (reusing one its key already made), then delete the

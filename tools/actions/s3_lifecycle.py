@@ -179,6 +179,20 @@ def _change(
     )
 
 
+def observe(ctx: ToolContext, plan: ActionPlan) -> str:
+    """The bucket's rule with the plan's ID as S3 shows it now, in words.
+
+    Args:
+        ctx: tool context.
+        plan: the plan whose execution was cut off.
+    """
+    args, rule = plan.args, plan.args["rule"]
+    client = ctx.aws.client("s3", args["region"], args.get("account_key"))
+    rules = lifecycle_rules(client, args["bucket"])
+    existing = next((r for r in rules if r.get("ID") == rule["ID"]), None)
+    return f"{args['bucket']} has {describe_rule(existing)}."
+
+
 @tool(
     name=TOOL,
     description="Add or update an S3 lifecycle rule moving a bucket's objects to Glacier "
@@ -192,6 +206,7 @@ def _change(
     risk="low",
     mutating=True,
     preview=plan_lifecycle,
+    observe=observe,
 )
 def put_lifecycle(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Merge the plan's rule into the bucket's current rules by ID and write them back.

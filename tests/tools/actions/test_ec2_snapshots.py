@@ -13,6 +13,7 @@ from tests.tools.actions.conftest import START, execute, plan_of
 from tools.actions.ec2_snapshots import CreateSnapshotsArgs
 from tools.context import ToolContext
 from tools.errors import NotFound
+from tools.registry import load_builtin_tools
 
 TOOL = "ec2.create_snapshots"
 
@@ -80,3 +81,14 @@ def test_an_unknown_instance_gets_a_clear_sentence(ctx: ToolContext, instance: s
 def test_invalid_retention_is_refused(days: int) -> None:
     with pytest.raises(ValidationError, match="retention_days"):
         CreateSnapshotsArgs(targets=["web-1"], retention_days=days)
+
+
+def test_an_interrupted_run_is_reported_from_what_ec2_shows(
+    ctx: ToolContext, instance: str
+) -> None:
+    plan = _daily(ctx, START)
+    observe = load_builtin_tools().get(TOOL).observe
+    assert observe is not None
+    assert observe(ctx, plan) == f"{instance} has 0 snapshots of this run."
+    execute(ctx, plan)
+    assert observe(ctx, plan) == f"{instance} has 1 snapshots of this run."

@@ -13,6 +13,7 @@ from tests.tools.actions.conftest import START, execute, plan_of
 from tools.actions.rds_snapshot import CreateDbSnapshotArgs
 from tools.context import ToolContext
 from tools.errors import NotFound
+from tools.registry import load_builtin_tools
 
 TOOL = "rds.create_db_snapshot"
 
@@ -84,3 +85,14 @@ def test_an_unknown_database_is_named_with_the_closest_one(ctx: ToolContext, dat
 def test_retention_outside_one_day_to_ten_years_is_refused(days: int) -> None:
     with pytest.raises(ValidationError, match="retention_days"):
         CreateDbSnapshotArgs(target="db-prod", retention_days=days)
+
+
+def test_an_interrupted_run_is_reported_from_what_aws_shows(
+    ctx: ToolContext, database: str
+) -> None:
+    plan = _nightly(ctx, START)
+    observe = load_builtin_tools().get(TOOL).observe
+    assert observe is not None
+    assert observe(ctx, plan) == "snapshot cf-nightly-20270104-020000 of db-prod is not there."
+    execute(ctx, plan)
+    assert observe(ctx, plan) == "snapshot cf-nightly-20270104-020000 of db-prod is available."

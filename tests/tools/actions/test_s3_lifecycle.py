@@ -13,6 +13,7 @@ from tests.tools.actions.conftest import START, execute, plan_of
 from tools.actions.s3_lifecycle import PutLifecycleArgs
 from tools.context import ToolContext
 from tools.errors import AlreadyDone, NotFound
+from tools.registry import load_builtin_tools
 
 TOOL = "s3.put_lifecycle"
 BUCKET = "cf-demo-logs"
@@ -100,3 +101,12 @@ def test_an_unknown_bucket_is_named_with_the_closest_one(ctx: ToolContext, bucke
 def test_invalid_days_are_refused(days: int, storage_class: str) -> None:
     with pytest.raises(ValidationError):
         PutLifecycleArgs(bucket=BUCKET, transition_days=days, storage_class=storage_class)  # type: ignore[arg-type]
+
+
+def test_an_interrupted_run_is_reported_from_what_s3_shows(ctx: ToolContext, bucket: str) -> None:
+    plan = plan_of(ctx, TOOL, bucket=BUCKET, transition_days=90)
+    observe = load_builtin_tools().get(TOOL).observe
+    assert observe is not None
+    assert observe(ctx, plan) == f"{BUCKET} has no such rule."
+    execute(ctx, plan)
+    assert "GLACIER after 90 days" in observe(ctx, plan)
