@@ -26,6 +26,8 @@ PAGE_SIZES: dict[tuple[str, str], int] = {
     ("elbv2", "describe_listeners"): 400,
     ("rds", "describe_db_instances"): 100,
     ("rds", "describe_db_clusters"): 100,
+    ("rds", "describe_db_snapshots"): 100,
+    ("s3", "list_objects_v2"): 1000,
     ("lambda", "list_functions"): 50,
     ("lambda", "list_event_source_mappings"): 100,
     ("iam", "list_roles"): 1000,

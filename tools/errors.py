@@ -31,3 +31,7 @@ class Ambiguous(ToolError):
 
 class InvalidInput(ToolError):
     """The arguments are malformed or out of range."""
+
+
+class AlreadyDone(ToolError):
+    """The change asked for is in place already: there is nothing to approve or run."""

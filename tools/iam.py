@@ -25,6 +25,9 @@ IAM_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "PutBucketLifecycleConfiguration"): "s3:PutLifecycleConfiguration",
+    ("s3", "ListObjectsV2"): "s3:ListBucket",
 }
 """Operations whose IAM action is not ``<prefix>:<operation>``."""
 
@@ -33,9 +36,10 @@ HTTP_VERB_SERVICES = frozenset({"apigateway"})
 
 PARAMETER_ACTIONS: dict[tuple[str, str], str] = {
     ("ec2", "TagSpecifications"): "ec2:CreateTags",
+    ("rds", "Tags"): "rds:AddTagsToResource",
 }
-"""Parameters that need an IAM action of their own: EC2 tags what it creates (tag on create)
-only with ``ec2:CreateTags`` as well."""
+"""Parameters that need an IAM action of their own: EC2 and RDS tag what they create (tag on
+create) only with ``ec2:CreateTags`` / ``rds:AddTagsToResource`` as well."""
 
 
 class Declares(Protocol):

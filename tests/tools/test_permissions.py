@@ -14,14 +14,17 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from botocore.stub import Stubber
 from moto import mock_aws
 
 from core.aws import AwsClients
+from core.clock import Clock
 from core.db import Database
 from core.sandbox import (
     PRIMARY_REGION,
@@ -64,6 +67,9 @@ ARGS: dict[str, dict[str, Any]] = {
     "ec2.release_address": {"targets": ["spare-ip"]},
     "ebs.modify_volume_type": {"targets": ["legacy-app-root"], "volume_type": "gp3"},
     "ebs.snapshot_and_delete_volume": {"targets": ["old-data"]},
+    "ec2.create_snapshots": {"targets": ["web-1"], "retention_days": 7, "schedule": "web-1-backup"},
+    "rds.create_db_snapshot": {"target": "db-prod", "retention_days": 7, "schedule": "nightly"},
+    "s3.put_lifecycle": {"bucket": "cf-demo-logs", "transition_days": 90},
     "cost.price": {"service": "ec2", "item": "m5.large", "region": "us-east-1"},
     "cost.estimate": {},
     "cost.top_resources": {},
@@ -384,6 +390,22 @@ def test_import_from_amazon_vpc_ipam_is_covered(sandbox: Sandbox, tmp_path: Path
     )
 
     assert ("ec2", "DescribeIpamPools") in run.calls
+    assert _uncovered(spec, run) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["rds.create_db_snapshot", "ec2.create_snapshots"])
+def test_retention_deleting_expired_snapshots_is_covered(
+    sandbox: Sandbox, name: str, tmp_path: Path
+) -> None:
+    spec = REGISTRY.get(name)
+    args = {**ARGS[name], "schedule": "retention-check"}
+    run_recorded(sandbox, spec, args, tmp_path / "first")
+    with time_machine.travel(Clock().now() + timedelta(days=8), tick=False):
+        run = run_recorded(sandbox, spec, args, tmp_path / "later")
+
+    deleted = {"DeleteDBSnapshot", "DeleteSnapshot"} & {op for _, op in run.calls}
+    assert len(deleted) == 1
     assert _uncovered(spec, run) == []
 
 

@@ -222,6 +222,22 @@ class PriceCatalog(SummaryPrices):
         item = f"{kind} storage {engine_name} {'Multi-AZ' if multi_az else 'Single-AZ'}"
         return Price("rds", item, region, Decimal(body[key]), "GB-month", self.as_of["rds_storage"])
 
+    def rds_backup_storage(self, engine: str, region: str) -> Price:
+        """RDS backup storage per GB-month (manual snapshots, and automated backups beyond the
+        free allowance).
+
+        Args:
+            engine: ``postgres`` or ``mysql``.
+            region: AWS region.
+        """
+        engine_name = _engine(engine)
+        body = self._section("rds_storage", region, "RDS storage")[engine_name]
+        key = "backup_storage_usd_per_gb_month"
+        if key not in body:
+            raise InvalidInput(f"RDS has no published backup storage price in {region}.")
+        item = f"backup storage {engine_name}"
+        return Price("rds", item, region, Decimal(body[key]), "GB-month", self.as_of["rds_storage"])
+
     def elasticache_node(self, node_type: str, engine: str, region: str) -> Price:
         """ElastiCache node-hour.
 

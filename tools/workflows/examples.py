@@ -39,6 +39,11 @@ CREATE: tuple[str, ...] = (
     "build an automation that backs up web-1 every day at 3am",
     "every 12 hours run the ipam reconciliation and post conflicts to #netops",
     "when an alarm goes off post it to #oncall",
+    "every evening at 22:00 take a snapshot of db-prod and let #ops know",
+    "daily at 1am back up the volumes of web-2, keep 7 days, post to #ops",
+    "move objects in cf-demo-logs to glacier after 90 days every day, tell #storage",
+    "each sunday at 4am snapshot db-prod, keep 30 days, and ping #dba",
+    "every day at midnight move cf-demo-assets to glacier after 180 days, report in #storage",
 )
 
 UPDATE: tuple[str, ...] = (

@@ -6,7 +6,9 @@ a durable sleep) by passing its own. Steps whose tool changes things never run h
 runner builds the tool's plan and files it with the approvals service (``ApprovalFiler``,
 which ``approvals.service.ApprovalService`` satisfies), as the workflow's creator, and the run
 waits (``waiting_approval``). Whoever hears the decision (the approval executor runs the plan
-once) calls ``resume`` with the outcome, and the run goes on from the next step.
+once) calls ``resume`` with the outcome, and the run goes on from the next step. A change
+whose plan says it is in place already (``AlreadyDone``: a lifecycle rule applied every day)
+files nothing; its step succeeds with that sentence.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, NoReturn, Protocol
 from pydantic import BaseModel, Field, ValidationError
 
 from tools.context import ToolContext
-from tools.errors import InvalidInput, ToolError
+from tools.errors import AlreadyDone, InvalidInput, ToolError
 from tools.plan import ActionPlan
 from tools.registry import Registry
 from tools.workflows.items import step_outcome
@@ -392,6 +394,8 @@ class Runner:
         assert tool.preview is not None and self.approvals is not None
         try:
             plan = tool.preview(ctx, parsed)
+        except AlreadyDone as done:  # the change is in place: nothing to approve, the step is done
+            return {"already_done": str(done)}
         except ToolError as error:  # "Nothing to stop: …": the step fails with the reason
             self._fail(spec, step, record, scope, str(error))
         plan = plan.model_copy(

@@ -99,6 +99,15 @@ def _failure(what: str) -> str:
     return f":x: {{workflow.name}}: {what} failed: {{run.error}}"
 
 
+FIRE_KEY = "{run.fire_time}"
+"""Idempotency key of a backup step: the run's fire time, the same however often it is retried."""
+
+
+def _backup_args(p: Params, keep: int) -> dict[str, Any]:
+    """Retention by this workflow's name, keyed by the run's fire time."""
+    return {"retention_days": keep, "schedule": p.name, "key": FIRE_KEY}
+
+
 def _rds_snapshot(p: Params) -> list[Step]:
     db = p.targets[0] if p.targets else ""
     keep = p.days or 7
@@ -106,7 +115,7 @@ def _rds_snapshot(p: Params) -> list[Step]:
         ToolStep(
             id="snapshot",
             tool="rds.create_db_snapshot",
-            args={"target": db, "retention_days": keep},
+            args={"target": db, **_backup_args(p, keep)},
             retry=RETRY,
             on_failure=_failure(f"the snapshot of {db}"),
         ),
@@ -116,15 +125,27 @@ def _rds_snapshot(p: Params) -> list[Step]:
 
 def _ebs_backup(p: Params) -> list[Step]:
     keep = p.days or 7
+    told = _notify(f":floppy_disk: EBS snapshots taken; kept {keep} days.")
+    if p.targets and not p.tags:
+        backup = ToolStep(
+            id="backup",
+            tool="ec2.create_snapshots",
+            args={"targets": list(p.targets), **_backup_args(p, keep)},
+            retry=RETRY,
+            on_failure=_failure("the EBS backup"),
+        )
+        return [backup, told]
     return [
+        _find_instances(p),
+        ConditionStep(id="any", ref="{steps.find.output.instances}", op="not_empty"),
         ToolStep(
             id="backup",
             tool="ec2.create_snapshots",
-            args={"targets": list(p.targets), "tags": dict(p.tags), "retention_days": keep},
+            args={"targets": "{steps.find.output.instances.instance_id}", **_backup_args(p, keep)},
             retry=RETRY,
             on_failure=_failure("the EBS backup"),
         ),
-        _notify(f":floppy_disk: EBS snapshots taken; kept {keep} days."),
+        told,
     ]
 
 
@@ -253,21 +274,18 @@ TEMPLATES: dict[str, Template] = {
             "Nightly RDS snapshot with retention",
             "snapshot db-prod every night at 2am, keep 7 days, and tell #ops",
             _rds_snapshot,
-            needs=("rds.create_db_snapshot",),
         ),
         Template(
             "ebs-backup",
             "EBS/EC2 backup",
             "back up the volumes of web-1 every day at 3am and tell #ops",
             _ebs_backup,
-            needs=("ec2.create_snapshots",),
         ),
         Template(
             "s3-glacier",
             "S3 to Glacier lifecycle",
-            "move objects in cf-demo-logs to glacier after 90 days and tell #storage",
+            "every day move objects in cf-demo-logs to glacier after 90 days and tell #storage",
             _glacier,
-            needs=("s3.put_lifecycle",),
         ),
         Template(
             "alarm-to-slack",

@@ -33,10 +33,16 @@ def dev_estate(aws: AwsClients) -> dict[str, str]:
 
 
 def create_through_approval(
-    app: CloudFabric, request: str, asker: str = "alice", approver: str = "bob"
+    app: CloudFabric,
+    request: str,
+    asker: str = "alice",
+    approver: str = "bob",
+    resources: list[str] | None = None,
 ) -> list[str]:
-    """Create the workflow(s) ``request`` asks for, approved by someone else; their names."""
-    plan = preview_create(app.context_for(asker), CreateArgs(request=request))
+    """Create the workflow(s) ``request`` asks for, approved by someone else; their names.
+    ``resources`` are the names chat linked to real things in the request."""
+    args = CreateArgs(request=request, resources=resources or [])
+    plan = preview_create(app.context_for(asker), args)
     filed = app.approvals.request(plan, asker, conversation_id="T1:C1:1.0")
     final = app.approvals.approve(filed.id, approver)
     assert final.state == "SUCCEEDED", final

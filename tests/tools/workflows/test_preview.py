@@ -88,7 +88,7 @@ def test_two_schedules_make_two_workflows_in_one_plan(ctx: ToolContext) -> None:
     ("request_text", "says"),
     [
         ("every 6 hours compare IPAM with the VPCs", "Which channel"),
-        ("snapshot db-prod every night at 2am and tell #ops", "rds.create_db_snapshot"),
+        ("snapshot db-staging every night at 2am and tell #ops", "database called db-staging"),
         ("audit the security groups every full moon in #sec", "When should it run?"),
     ],
 )

@@ -65,7 +65,8 @@ def test_reads_render_as_blocks(app: CloudFabric) -> None:
     assert "Run 1" in text and "cost: succeeded" in text
     templates = registry.get("workflow.templates").handler(ctx, TemplatesArgs())
     text = blocks.to_text(registry.get("workflow.templates").render(templates))
-    assert "Nightly RDS snapshot" in text and "needs rds.create_db_snapshot" in text
+    assert "Nightly RDS snapshot" in text and "S3 to Glacier lifecycle" in text
+    assert "needs" not in text  # every template has the tools it calls
     assert len(templates.templates) == 11
 
 

@@ -1,0 +1,63 @@
+"""Find an RDS database or an S3 bucket by name, with discovery's readers (live), so a plan
+shows what AWS shows now; an unknown name is answered with the closest real ones."""
+
+from __future__ import annotations
+
+import difflib
+
+from tools.context import ToolContext
+from tools.discovery.collectors import rds, s3
+from tools.discovery.read import account_key, permissions, read, regions_for
+from tools.discovery.resource_models import Resource
+from tools.ec2.finder import Found
+from tools.errors import InvalidInput, NotFound
+
+DATABASE_PERMISSIONS = permissions(rds.instances)
+"""IAM actions of finding a DB instance."""
+BUCKET_PERMISSIONS = permissions(s3.collect)
+"""IAM actions of finding a bucket (and the region it lives in)."""
+
+
+def find_database(ctx: ToolContext, target: str, region: str | None) -> Found:
+    """Exactly one RDS DB instance called ``target``.
+
+    Args:
+        ctx: tool context.
+        target: the DB instance identifier (case does not matter).
+        region: restrict to this region (default: every configured one).
+
+    Raises:
+        NotFound: no such DB instance; the message names the closest ones.
+        InvalidInput: the identifier exists in several accounts or regions.
+    """
+    found = read(ctx, [rds.instances], regions=regions_for(ctx, region))
+    return _one(ctx, "RDS database", target, region, found)
+
+
+def find_bucket(ctx: ToolContext, target: str) -> Found:
+    """Exactly one S3 bucket called ``target``, with the region it lives in.
+
+    Args:
+        ctx: tool context.
+        target: the bucket's name.
+
+    Raises:
+        NotFound: no such bucket; the message names the closest ones.
+    """
+    return _one(ctx, "S3 bucket", target, None, read(ctx, [s3.collect]))
+
+
+def _one(
+    ctx: ToolContext, noun: str, target: str, region: str | None, found: list[Resource]
+) -> Found:
+    wanted = target.strip().lower()
+    matches = [r for r in found if r.resource_id.lower() == wanted]
+    if len(matches) > 1:
+        places = ", ".join(f"{r.region}/{r.account}" for r in matches)
+        raise InvalidInput(f"{len(matches)} {noun}s are called '{target}' ({places}); name one.")
+    if matches:
+        return Found(matches[0], account_key(ctx, matches[0].account))
+    where = f" in {region}" if region else ""
+    close = difflib.get_close_matches(wanted, [r.resource_id for r in found], n=3, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
+    raise NotFound(f"I couldn't find an {noun} called '{target}'{where}.{hint}")
