@@ -66,6 +66,7 @@ class ToolSpec:
     observe: Observer | None = None
     examples: tuple[str, ...] = ()
     recheck: Rechecker | None = None
+    offered: bool = True
 
     @property
     def function_name(self) -> str:
@@ -110,6 +111,7 @@ class Registry:
         observe: Observer | None = None,
         examples: Iterable[str] = (),
         recheck: Rechecker | None = None,
+        offered: bool = True,
     ) -> Callable[[F], F]:
         """Decorator registering a handler as a tool.
 
@@ -127,6 +129,7 @@ class Registry:
             observe: reads the targets' state back (see ``ToolSpec.observe``).
             examples: utterances the classifier learns this tool from (see ``ToolSpec``).
             recheck: builds the plan again from its targets now (see ``ToolSpec.recheck``).
+            offered: False for a tool only the product files plans of (see ``ToolSpec``).
         """
 
         def register(handler: F) -> F:
@@ -147,6 +150,7 @@ class Registry:
                     observe=observe,
                     examples=tuple(examples),
                     recheck=recheck,
+                    offered=offered,
                 )
             )
             return handler
@@ -170,8 +174,9 @@ class Registry:
         return isinstance(name, str) and name in self._specs
 
     def all(self) -> list[ToolSpec]:
-        """Every tool, sorted by name."""
-        return sorted(self._specs.values(), key=lambda spec: spec.name)
+        """Every tool people and models may ask for, sorted by name (``get`` finds the rest)."""
+        offered = (spec for spec in self._specs.values() if spec.offered)
+        return sorted(offered, key=lambda spec: spec.name)
 
 
 REGISTRY = Registry()
