@@ -296,7 +296,7 @@ def create_app(
     )
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
-    coordination = coordination_for(settings)
+    coordination = coordination_for(settings, db, clock)
     cards = CardRenderer(approvals.policy, registry)
     conversations = ConversationService(
         graph,
