@@ -54,6 +54,8 @@ def _postgres(sql_url: str) -> Checkpoints:
     from psycopg.rows import dict_row
     from psycopg_pool import ConnectionPool
 
+    from core.db import schema_lock
+
     conninfo = "postgresql://" + sql_url.split("://", 1)[1]
     pool = ConnectionPool(
         conninfo,
@@ -62,5 +64,6 @@ def _postgres(sql_url: str) -> Checkpoints:
         open=True,
     )
     saver = PostgresSaver(pool)  # type: ignore[arg-type]
-    saver.setup()
+    with schema_lock(sql_url):  # replicas starting at once set the tables up one at a time
+        saver.setup()
     return Checkpoints(saver, pool)
