@@ -119,6 +119,11 @@ class Coordination:
         """
         return self.locks.hold(key, timeout)
 
+    def prune(self) -> int:
+        """Forget expired keys kept in the database (the retention sweep calls this)."""
+        prune = getattr(self.dedupe, "prune", None)
+        return int(prune()) if prune is not None else 0
+
     def close(self) -> None:
         """Release the backends' connections."""
         self.locks.close()

@@ -85,6 +85,11 @@ class FallbackDedupe:
         if was_down:
             log.warning("Redis answers again; de-duplicating with it")
 
+    def prune(self) -> int:
+        """Forget the database's expired keys (Redis expires its own); how many went."""
+        prune = getattr(self.fallback, "prune", None)
+        return int(prune()) if prune is not None else 0
+
     def close(self) -> None:
         """Close both sets."""
         for part in (self.primary, self.fallback):
