@@ -240,14 +240,19 @@ def freeze(
 @app.command(short_help="Bring the database schema up to date, then exit.")
 def migrate() -> None:
     """Apply every pending migration of the SQL store and set up the agent's checkpoint
-    tables, under the schema lock: run it once before the replicas start (several at once
-    wait for each other; a current schema is left as it is)."""
+    tables, under the schema lock, and with ``CF_DURABLE_ENABLED`` the durable engine's system
+    tables: run it once before the replicas start (several at once wait for each other; a
+    current schema is left as it is)."""
     from agents.checkpoint import open_checkpoints
     from core.settings import Settings
 
     settings = Settings()
     _store().dispose()
     open_checkpoints(settings.sql_url, settings.data_dir).close()
+    if settings.durable_enabled:
+        from core.durable import migrate_system_database
+
+        migrate_system_database(settings)
     typer.echo("Schema up to date.")
 
 

@@ -1,5 +1,6 @@
 """``cloudfabric migrate`` in several processes at once on an empty PostgreSQL database: every
-one succeeds and the schema ends at every branch's head, with the checkpoint tables set up once."""
+one succeeds and the schema ends at every branch's head, with the checkpoint tables set up once
+and the durable engine's tables in their schema."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ PROCESSES = 4
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_replicas_migrating_at_once_all_succeed(own_postgres_url: str, tmp_path: Path) -> None:
-    env = child_env(CF_DATABASE_URL=own_postgres_url, CF_DATA_DIR=str(tmp_path))
+    env = child_env(
+        CF_DATABASE_URL=own_postgres_url, CF_DATA_DIR=str(tmp_path), CF_DURABLE_ENABLED="true"
+    )
     command = [sys.executable, "-m", "bot", "migrate"]
     children = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -38,7 +41,9 @@ def test_replicas_migrating_at_once_all_succeed(own_postgres_url: str, tmp_path:
         }
         steps = [row[0] for row in connection.execute(text("SELECT v FROM checkpoint_migrations"))]
     tables = set(inspect(engine).get_table_names())
+    engine_tables = set(inspect(engine).get_table_names(schema="dbos"))
     engine.dispose()
     assert applied == heads
     assert sorted(steps) == sorted(set(steps))  # each checkpoint migration recorded once
     assert {"approval_request", "coordination_dedupe", "checkpoints", "workflow_runs"} <= tables
+    assert {"workflow_status", "operation_outputs"} <= engine_tables  # the durable engine's
