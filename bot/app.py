@@ -117,7 +117,8 @@ class CloudFabric:
 
     def start_background(self) -> None:
         """Start the approval sweep: expiry and crash recovery, now and then periodically,
-        and the durable engine when ``durable_enabled`` (it recovers this replica's runs).
+        the retention sweep every ``retention_sweep_minutes``, and the durable engine when
+        ``durable_enabled`` (it recovers this replica's runs).
 
         The first sweep runs at once, so what a crashed process left is finished or reported
         as soon as a replica starts.
@@ -136,6 +137,13 @@ class CloudFabric:
             max_instances=1,
             coalesce=True,
             next_run_time=self.clock.system_now(),  # APScheduler runs on the system clock
+        )
+        scheduler.add_job(
+            self.forget_old_records,
+            IntervalTrigger(minutes=self.settings.retention_sweep_minutes),
+            id="retention-sweep",
+            max_instances=1,
+            coalesce=True,
         )
         scheduler.start()
         self.scheduler = scheduler
@@ -168,6 +176,12 @@ class CloudFabric:
         self.extras[RUNNER_KEY] = runner
         self.approvals.subscribe(lambda request: _resume_workflow(runner, request))
         self.ticker = self.durable.start_ticker(lambda: workflow_runs.schedules(store))
+
+    def forget_old_records(self) -> None:
+        """Run the retention sweep (``bot.retention``): old conversations and ended runs."""
+        from bot.retention import sweep
+
+        sweep(self)
 
     def notify(self, channel: str, text: str) -> None:
         """Post a workflow's notice ``text`` to ``channel`` (logged when nothing publishes).
@@ -296,7 +310,7 @@ def create_app(
     )
     runner = ToolRunner(registry, approvals, context_for)
     graph = build_graph(provider, runner, checkpoints.saver)
-    coordination = coordination_for(settings)
+    coordination = coordination_for(settings, db, clock)
     cards = CardRenderer(approvals.policy, registry)
     conversations = ConversationService(
         graph,

@@ -237,6 +237,25 @@ def freeze(
     typer.echo(status.message() if status.active else "Changes are not frozen.")
 
 
+@app.command(short_help="Bring the database schema up to date, then exit.")
+def migrate() -> None:
+    """Apply every pending migration of the SQL store and set up the agent's checkpoint
+    tables, under the schema lock, and with ``CF_DURABLE_ENABLED`` the durable engine's system
+    tables: run it once before the replicas start (several at once wait for each other; a
+    current schema is left as it is)."""
+    from agents.checkpoint import open_checkpoints
+    from core.settings import Settings
+
+    settings = Settings()
+    _store().dispose()
+    open_checkpoints(settings.sql_url, settings.data_dir).close()
+    if settings.durable_enabled:
+        from core.durable import migrate_system_database
+
+        migrate_system_database(settings)
+    typer.echo("Schema up to date.")
+
+
 @app.command(short_help="Run the Slack app (Socket Mode, or HTTP /slack/events).")
 def serve(
     http: Annotated[

@@ -15,11 +15,10 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot import workflow_hooks
 from bot.http_body import BodyRejected, decode_text, read_capped
+from bot.readiness import readiness
 from bot.slack.envelope import parse_envelope
 from bot.slack.runtime import SlackRuntime, build_runtime
 from bot.slack.signing import is_signed
@@ -72,31 +71,14 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
 
     @api.get("/readyz")
     def readyz() -> JSONResponse:
-        problems = _readiness_problems(runtime)
-        if problems:
-            return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
-        degraded = runtime.cloudfabric.approvals.policy.source.degraded
-        if degraded:  # still ready: the last good policy is in force, so replicas stay in
-            return JSONResponse({"status": "ready", "degraded": [degraded]})
-        return JSONResponse({"status": "ready"})
+        state = readiness(runtime)
+        return JSONResponse(state.body(), status_code=503 if state.problems else 200)
 
     @api.get("/metrics")
     def metrics() -> Response:
         return Response(surface.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return api
-
-
-def _readiness_problems(runtime: SlackRuntime) -> list[str]:
-    """What keeps this replica from serving: the database, the bot identity, the socket."""
-    problems = []
-    try:
-        with runtime.cloudfabric.db.session() as session:
-            session.execute(text("SELECT 1"))
-    except SQLAlchemyError as failure:
-        log.warning("readiness: database unreachable: %s", failure)
-        problems.append("database unreachable")
-    return problems + runtime.problems()
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, DateTime, event, text
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The PostgreSQL advisory lock every schema change of CloudFabric is made under (a constant:
+# the same in every process and version): replicas starting at once migrate one at a time.
+SCHEMA_LOCK_ID = 0x43462D736368656D  # "CF-schem"
+SCHEMA_LOCK_POLL_SECONDS = 0.1
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -79,8 +84,7 @@ def make_engine(url: str) -> Engine:
     Args:
         url: SQLAlchemy URL (``sqlite:///path`` or ``postgresql+psycopg://...``).
     """
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = _psycopg(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -135,13 +139,21 @@ class Database:
                 raise
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision of every migration branch."""
-        with self.engine.begin() as connection:
+        """Bring the schema to the newest revision of every migration branch.
+
+        On PostgreSQL this runs under the schema lock (a transaction-level advisory lock), so
+        of several replicas starting at once one migrates and the others wait, then find the
+        schema current and change nothing.
+        """
+        from alembic import command
+
+        with self.engine.connect() as connection:
+            if not self.is_sqlite:
+                wait_for_schema_lock(connection, "pg_try_advisory_xact_lock")
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
-            from alembic import command
-
             command.upgrade(config, "heads")
+            connection.commit()
 
     def ping(self) -> bool:
         """True when the database answers a trivial query."""
@@ -155,6 +167,61 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def wait_for_schema_lock(connection: Connection, function: str) -> None:
+    """Take the schema lock on ``connection``, polling rather than blocking.
+
+    A blocked ``pg_advisory_lock`` keeps its transaction's snapshot open, and LangGraph's
+    ``CREATE INDEX CONCURRENTLY`` (run by the lock's holder) waits for every such snapshot:
+    the two would wait for each other forever. Each failed try is rolled back instead.
+
+    Args:
+        connection: the session that holds the lock once this returns (in a transaction).
+        function: ``pg_try_advisory_xact_lock`` (released at commit) or
+            ``pg_try_advisory_lock`` (released by unlocking or the session's end).
+    """
+    attempt = text(f"SELECT {function}(:id)")
+    while not connection.execute(attempt, {"id": SCHEMA_LOCK_ID}).scalar():
+        connection.rollback()
+        time.sleep(SCHEMA_LOCK_POLL_SECONDS)
+
+
+@contextmanager
+def schema_lock(url: str) -> Iterator[None]:
+    """Hold the schema lock for the ``with`` block (PostgreSQL; nothing to hold on SQLite).
+
+    For schema set-up outside Alembic (LangGraph's checkpoint tables), so that it too runs
+    once at a time across replicas. The lock is a session-level advisory lock on a connection
+    of its own, released when the block ends (or the process dies).
+
+    Args:
+        url: SQLAlchemy URL of the store.
+    """
+    if not url.startswith("postgres"):
+        yield
+        return
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(_psycopg(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            wait_for_schema_lock(connection, "pg_try_advisory_lock")
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": SCHEMA_LOCK_ID})
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+def _psycopg(url: str) -> str:
+    """``url`` with the psycopg (v3) driver named, as SQLAlchemy needs it."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
 
 
 def alembic_config(url: str) -> Config:

@@ -353,6 +353,28 @@ class Settings(BaseSettings):
     )
     # --- end durable engine ---------------------------------------------------------------------
 
+    # --- retention: what the sweep forgets, so the database does not grow without bound -------
+    retention_conversation_days: int = Field(
+        default=30,
+        ge=0,
+        description=(
+            "A conversation (its agent checkpoints) idle this many days is forgotten; someone "
+            "writing in its thread again starts afresh. 0 keeps every conversation."
+        ),
+    )
+    retention_run_days: int = Field(
+        default=90,
+        ge=0,
+        description=(
+            "Workflow runs and the durable engine's run records that ended this many days ago "
+            "are deleted; pending and waiting runs never are. 0 keeps every run."
+        ),
+    )
+    retention_sweep_minutes: float = Field(
+        default=60.0, gt=0, description="How often each replica runs the retention sweep."
+    )
+    # --- end retention --------------------------------------------------------------------------
+
     @field_validator("ipam_allowed_ranges", mode="before")
     @classmethod
     def _ipam_ranges_from_csv(cls, value: object) -> object:

@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from bot.app import CloudFabric, create_app
+from bot.queue_metrics import QueueCollector
 from bot.slack.identity import SlackUserGroups
 from bot.slack.surface import SlackSurface
 from bot.slack.transport import web_client
@@ -29,11 +30,13 @@ class SlackRuntime:
         cloudfabric: the services.
         surface: the bolt app and its transport.
         socket: the Socket Mode handler, when connected that way.
+        queue_metrics: the durable queues' figures in ``/metrics``, when registered.
     """
 
     cloudfabric: CloudFabric
     surface: SlackSurface
     socket: Any = None
+    queue_metrics: QueueCollector | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _socket_wanted: bool = False
 
@@ -110,6 +113,8 @@ class SlackRuntime:
         if self.socket is not None:
             self.socket.close()
         self.surface.close()
+        if self.queue_metrics is not None:
+            self.queue_metrics.close()
         self.cloudfabric.close()
 
 
@@ -133,4 +138,6 @@ def build_runtime(
     groups = SlackUserGroups(client)
     cloudfabric = create_app(settings, aws=aws, model=model, group_members=groups, clock=clock)
     surface = SlackSurface(cloudfabric, client)
-    return SlackRuntime(cloudfabric, surface)
+    queues = QueueCollector(settings, cloudfabric.clock)
+    surface.metrics.registry.register(queues)
+    return SlackRuntime(cloudfabric, surface, queue_metrics=queues)

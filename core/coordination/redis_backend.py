@@ -23,37 +23,59 @@ POLL_SECONDS = 0.05
 LOCK_PREFIX = "cloudfabric:lock:"
 
 
-def redis_client(url: str) -> Redis:
+def redis_client(url: str, timeout: float = 5.0) -> Redis:
     """A client for ``url`` that gives up on a silent server within seconds.
 
     Args:
         url: Redis URL.
+        timeout: seconds to wait for an answer (connecting waits at most 2).
     """
     import redis
 
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    connect = min(2.0, timeout)
+    return redis.Redis.from_url(url, socket_connect_timeout=connect, socket_timeout=timeout)
 
 
 class RedisDedupe:
     """Redis-backed set shared by every replica (``SET NX EX``)."""
 
-    def __init__(self, url: str, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+    def __init__(
+        self, url: str, ttl_seconds: int = DEFAULT_TTL_SECONDS, *, probe: bool = False
+    ) -> None:
         """Connect lazily to Redis.
 
         Args:
             url: Redis URL.
             ttl_seconds: how long a key is remembered.
+            probe: give up after one second (a health check), not five.
         """
         self.ttl = ttl_seconds
-        self._redis = redis_client(url)
+        self._redis = redis_client(url, 1.0 if probe else 5.0)
 
     def first(self, key: str) -> bool:
         """Record ``key``; True only the first time it is seen within the TTL.
 
         Args:
             key: e.g. ``event:T111:Ev111``.
+
+        Raises:
+            BackendUnavailable: Redis did not answer.
         """
-        return bool(self._redis.set(f"cloudfabric:dedupe:{key}", b"1", nx=True, ex=self.ttl))
+        import redis
+
+        try:
+            return bool(self._redis.set(f"cloudfabric:dedupe:{key}", b"1", nx=True, ex=self.ttl))
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            raise BackendUnavailable(f"Redis did not answer ({error})") from error
+
+    def ping(self) -> bool:
+        """True when Redis answers now."""
+        import redis
+
+        try:
+            return bool(self._redis.ping())
+        except redis.RedisError:
+            return False
 
     def close(self) -> None:
         """Close the connection pool."""

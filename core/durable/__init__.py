@@ -16,6 +16,7 @@ from core.durable.engine import (
     executor_id_for,
     is_launched,
     launch,
+    migrate_system_database,
     shutdown,
     system_database_url,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "latest_due",
     "launch",
     "list_runs",
+    "migrate_system_database",
     "receive",
     "run_id_for",
     "run_status",

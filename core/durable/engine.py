@@ -95,6 +95,21 @@ def dbos_config(settings: Settings, executor_id: str) -> dict[str, Any]:
     }
 
 
+def migrate_system_database(settings: Settings) -> None:
+    """Create or upgrade the engine's system database (its tables in the ``dbos`` schema on
+    PostgreSQL) without launching the engine; DBOS serialises this with its own advisory lock.
+
+    Args:
+        settings: runtime settings (where the system database is).
+    """
+    from dbos import DBOS
+
+    url = system_database_url(settings)
+    if url.startswith("sqlite"):
+        _write_ahead_log(Path(url.split("///", 1)[1]))
+    DBOS.migrate(url, schema=SYSTEM_SCHEMA)
+
+
 def _write_ahead_log(path: Path) -> None:
     """Put the SQLite system database in WAL mode (the mode stays with the file).
 

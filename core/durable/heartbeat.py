@@ -90,6 +90,12 @@ class Heartbeats:
             session.add(row)
         return now
 
+    def last_seen(self) -> datetime | None:
+        """This replica's latest recorded heartbeat (None before the first)."""
+        with self.db.session() as session:
+            row = session.get(ExecutorHeartbeat, self.executor_id)
+            return None if row is None else row.last_seen_at
+
     def dead(self) -> list[str]:
         """Replicas of this version whose heartbeat is too old and whose runs nobody holds."""
         now = self.clock.now()

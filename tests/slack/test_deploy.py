@@ -52,14 +52,15 @@ def test_every_cf_variable_in_deploy_files_is_a_setting() -> None:
     assert unknown == set()
 
 
-def test_compose_runs_the_bot_with_postgres_and_redis() -> None:
+def test_compose_runs_the_app_with_postgres_and_redis() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
-    bot = compose["services"]["bot"]
     assert {"postgres", "redis"} <= set(compose["services"])
-    assert set(bot["depends_on"]) == {"postgres", "redis"}
-    assert bot["environment"]["CF_DATABASE_URL"].startswith("postgresql+psycopg://")
-    assert bot["environment"]["CF_REDIS_URL"].startswith("redis://redis:")
-    assert bot["build"]["dockerfile"] == "deploy/Dockerfile"
+    for name in ("serve", "worker-1", "worker-2", "migrate"):
+        service = compose["services"][name]
+        assert "postgres" in service["depends_on"]
+        assert service["environment"]["CF_DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert service["environment"]["CF_REDIS_URL"].startswith("redis://redis:")
+        assert service["build"]["dockerfile"] == "deploy/Dockerfile"
 
 
 def test_dockerfile_is_slim_non_root_and_serves_http() -> None:

@@ -1,0 +1,83 @@
+"""The retention sweep with the clock moved: idle conversations and runs that ended long ago
+go, recent ones stay, and runs still pending or waiting for an approval never go."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from langgraph.checkpoint.base.id import uuid6
+from sqlmodel import select
+
+from agents.checkpoint import checkpoint_time
+from bot.app import CloudFabric
+from bot.retention import Pruned, sweep
+from core.clock import Clock
+from tools.workflows.service import WorkflowStore
+from tools.workflows.spec import ToolStep, WorkflowSpec
+from tools.workflows.store import WorkflowRow, WorkflowRun
+
+pytestmark = pytest.mark.time_sensitive
+
+
+def _start() -> datetime:
+    """After every checkpoint id made in this process (they never go back in time)."""
+    return max(Clock().now(), checkpoint_time(str(uuid6()))) + timedelta(days=1)
+
+
+def _run(app: CloudFabric, row: WorkflowRow, status: str) -> None:
+    store = WorkflowStore(app.db, app.clock)
+    run = store.add_run(row, app.clock.now())
+    run.status, run.started_at = status, app.clock.now()
+    if status == "succeeded":
+        run.finished_at = app.clock.now()
+    store.save_run(run)
+
+
+def _statuses(app: CloudFabric) -> list[str]:
+    with app.db.session() as session:
+        return sorted(run.status for run in session.exec(select(WorkflowRun)).all())
+
+
+def _conversations(app: CloudFabric) -> set[str]:
+    listed = app.checkpoints.saver.list(None)
+    return {item.config["configurable"]["thread_id"] for item in listed}
+
+
+def test_old_records_go_recent_and_unfinished_stay(sandbox_app: CloudFabric) -> None:
+    app = sandbox_app
+    spec = WorkflowSpec(
+        name="nightly",
+        trigger={"kind": "manual"},
+        created_by="alice",
+        steps=[ToolStep(id="find", tool="ec2.list_instances", args={})],
+    )
+    start = _start()
+    with time_machine.travel(start, tick=False) as traveller:
+        row = WorkflowStore(app.db, app.clock).create(spec, approved_by="bob")
+        app.conversations.handle_message("console:C1:old", "alice", "list instances in us-east-1")
+        for status in ("succeeded", "waiting_approval", "pending"):
+            _run(app, row, status)
+        traveller.move_to(start + timedelta(days=20))
+        app.conversations.handle_message("console:C1:new", "alice", "list instances in eu-west-1")
+        _run(app, row, "succeeded")
+
+        assert sweep(app) == Pruned()
+        traveller.move_to(start + timedelta(days=31))
+        assert sweep(app) == Pruned(conversations=1)
+        assert _conversations(app) == {"console:C1:new"}
+
+        traveller.move_to(start + timedelta(days=91))
+        assert sweep(app) == Pruned(conversations=1, workflow_runs=1)
+        assert _statuses(app) == ["pending", "succeeded", "waiting_approval"]
+
+        traveller.move_to(start + timedelta(days=400))
+        assert sweep(app) == Pruned(workflow_runs=1)
+        assert _statuses(app) == ["pending", "waiting_approval"]
+
+
+def test_one_replica_sweeps_at_a_time(sandbox_app: CloudFabric) -> None:
+    with sandbox_app.coordination.hold("retention-sweep", timeout=1):
+        assert sweep(sandbox_app) is None  # another replica is sweeping
+    assert sweep(sandbox_app) == Pruned()
