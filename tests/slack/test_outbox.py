@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,9 @@ from bot import cli
 from bot.http import create_http_app
 from bot.slack.runtime import build_runtime
 from core.aws import AwsClients
-from core.clock import Clock
 from tests.fakes.slack_server import Call, FakeSlack
 from tests.slack.harness import (
+    MovableClock,
     Stack,
     button_click,
     eventually,
@@ -32,14 +31,6 @@ from tests.slack.harness import (
     slack_settings,
     thread_reply,
 )
-
-
-class MovableClock(Clock):
-    """The system clock, moved forward on demand (Retry-After and back-off waits)."""
-
-    def advance(self, seconds: float) -> None:
-        """Move this clock ``seconds`` ahead."""
-        self._offset += timedelta(seconds=seconds)
 
 
 class ClockStack(Stack):

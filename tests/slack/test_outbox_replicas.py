@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,11 @@ from slack_sdk import WebClient
 
 from bot.slack.metrics import SlackMetrics
 from bot.slack.outbox.service import Outbox, Write
-from core.clock import Clock
 from core.db import Database
 from tests.fakes.slack_server import FakeSlack
-from tests.slack.harness import slack, slack_settings
+from tests.slack.harness import MovableClock, slack, slack_settings
 
 __all__ = ["slack"]
-
-
-class MovableClock(Clock):
-    """The system clock, moved forward on demand."""
-
-    def advance(self, seconds: float) -> None:
-        """Move this clock ``seconds`` ahead."""
-        self._offset += timedelta(seconds=seconds)
 
 
 @pytest.fixture
