@@ -101,17 +101,24 @@ class SlackWrites:
         self, channel: str, items: list[Block], text: str, requester: str | None = None
     ) -> str | None:
         """Post a top-level message and wait for Slack's ts (a thread starts there); None
-        when it was not posted within ``POST_WAIT_SECONDS`` or can never be (the requester
-        is then told by DM).
+        when it can never be posted (the requester is told by DM why) or when Slack did not
+        take it within ``POST_WAIT_SECONDS`` (it is then withdrawn, and the requester told to
+        ask again).
 
         Args:
             channel: channel id.
             items: Block Kit blocks.
             text: notification fallback text.
-            requester: told by DM if it can never be posted.
+            requester: who is told by DM when it is not posted.
         """
         name = self._post(channel, items, text, None, requester=requester)
-        done = self.outbox.wait(entry_of(name or "") or 0, POST_WAIT_SECONDS)
+        entry_id = entry_of(name or "") or 0
+        done = self.outbox.wait(entry_id, POST_WAIT_SECONDS)
+        if done is None and not self.outbox.store.withdraw(entry_id, self.outbox.clock.now()):
+            done = self.outbox.wait(entry_id, POST_WAIT_SECONDS)  # it was being sent
+        if done is None and requester:
+            notice = render.undeliverable(channel, "ratelimited")
+            self.post(requester, notice, to_text(notice))
         return done.result_ts if done is not None and done.state == DELIVERED else None
 
     def ephemeral(self, channel: str | None, user: str, reply: Reply) -> None:

@@ -29,6 +29,7 @@ from tests.slack.harness import (
     mention,
     sign,
     slack_settings,
+    slash_command,
     thread_reply,
 )
 
@@ -218,3 +219,21 @@ def test_the_hourglass_stays_while_the_answer_is_undelivered(stack: ClockStack) 
     removed = _index(stack.slack, lambda c: c.method == "reactions.remove")
     assert answered < removed
     assert "what I can do" in _answers_in(stack.slack, "C66", "6600.1")[0]
+
+
+def test_a_slash_question_slack_holds_back_too_long_is_withdrawn_and_the_user_told(
+    stack: ClockStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.slack.writes.POST_WAIT_SECONDS", 0.5)
+    stack.slack.fail("chat.postMessage", "ratelimited", retry_after=600)
+
+    stack.post_command(slash_command("what instances are running?", user="U0EVE", channel="C67"))
+
+    [dm] = stack.slack.wait_for(
+        "chat.postMessage", lambda c: c.params["channel"] == "U0EVE" and _ok(c)
+    )
+    assert "ratelimited" in dm.params["text"]
+    stack.clock.advance(700)
+    time.sleep(0.5)
+    assert [c for c in stack.slack.calls_of("chat.postMessage") if c.params["channel"] == "C67"]
+    assert not [c for c in stack.slack.calls if _ok(c) and c.params.get("channel") == "C67"]

@@ -239,6 +239,25 @@ class OutboxStore:
         with self.db.session() as session:
             return list(session.exec(query).all())
 
+    def withdraw(self, entry_id: int, now: datetime) -> bool:
+        """Drop an entry nobody is sending (marked superseded); False when it is being sent
+        or is no longer pending.
+
+        Args:
+            entry_id: the entry.
+            now: the clock's now.
+        """
+        statement = (
+            update(OutboxEntry)
+            .where(
+                col(OutboxEntry.id) == entry_id,
+                col(OutboxEntry.state) == PENDING,
+                or_(col(OutboxEntry.lease_until).is_(None), col(OutboxEntry.lease_until) < now),
+            )
+            .values(state=SUPERSEDED, finished_at=now)
+        )
+        return self._changed(statement)
+
     def revive(self, entry_id: int, now: datetime) -> bool:
         """Put a dead entry back in the queue (its error count reset), with the entries that
         died for needing it; False when it is not dead.
