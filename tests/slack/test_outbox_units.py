@@ -90,3 +90,18 @@ def test_a_newer_edit_replaces_an_older_one_not_sent_yet(db: Database, settings:
     assert states[older.id] == SUPERSEDED and states[newer.id] == PENDING
     backlog = outbox.store.backlog(Clock().now())
     assert (backlog.pending, backlog.dead) == (2, 0)
+
+
+def test_a_retention_sweep_purges_finished_entries_but_keeps_pending_and_dead(
+    db: Database, settings: Settings
+) -> None:
+    client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    clock = Clock()
+    outbox = Outbox(db, clock, client, settings, SlackMetrics())
+    ids = [outbox.queue(Write("chat.postMessage", "C1", f"thread:C1/{n}", {})).id for n in range(3)]
+    store, now = outbox.store, clock.now()
+    store.delivered(ids[0], now, "C1", "1.0")
+    store.kill(ids[1], now, "channel_not_found")
+
+    assert store.purge(now + timedelta(days=1)) == 1
+    assert sorted(e.state for e in store.listing()) == ["dead", "pending"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -187,6 +187,7 @@ class OutboxStore:
             lease_until=None,
             result_channel=channel,
             result_ts=ts,
+            file_bytes=None,  # an uploaded file is not kept
             attempts=OutboxEntry.attempts + 1,
         )
 
@@ -285,6 +286,20 @@ class OutboxStore:
                 .values(**again)
             )
         return True
+
+    def purge(self, before: datetime) -> int:
+        """Delete delivered and superseded entries finished before ``before`` (dead ones stay
+        until retried or looked at); returns how many went. For a retention sweep.
+
+        Args:
+            before: the cut-off instant.
+        """
+        statement = delete(OutboxEntry).where(
+            col(OutboxEntry.state).in_((DELIVERED, SUPERSEDED)),
+            col(OutboxEntry.finished_at) < before,
+        )
+        with self.db.session() as session:
+            return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
     def listing(self, state: str | None = None, limit: int = 100) -> list[OutboxEntry]:
         """Entries, newest first.
