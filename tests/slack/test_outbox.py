@@ -20,6 +20,7 @@ from bot import cli
 from bot.http import create_http_app
 from bot.slack.runtime import build_runtime
 from core.aws import AwsClients
+from core.settings import Settings
 from tests.fakes.slack_server import Call, FakeSlack
 from tests.slack.harness import (
     MovableClock,
@@ -54,17 +55,34 @@ class ClockStack(Stack):
         return found
 
 
-@pytest.fixture
-def stack(tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack) -> Iterator[ClockStack]:
-    settings = slack_settings(tmp_path / "cf", slack, slack_outbox_poll_seconds=0.05)
+def _clock_stack(settings: Settings, aws: AwsClients, slack: FakeSlack) -> Iterator[ClockStack]:
     clock = MovableClock()
-    runtime = build_runtime(settings, aws=sandbox_aws, clock=clock)
+    runtime = build_runtime(settings, aws=aws, clock=clock)
     with TestClient(create_http_app(runtime)) as http:
         eventually(lambda: runtime.surface.identity.known)
         built = ClockStack(runtime, http, slack)
         built.clock = clock
         yield built
     runtime.close()
+
+
+@pytest.fixture
+def stack(tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack) -> Iterator[ClockStack]:
+    """A Slack stack on SQLite whose clock the test moves."""
+    settings = slack_settings(tmp_path / "cf", slack, slack_outbox_poll_seconds=0.05)
+    yield from _clock_stack(settings, sandbox_aws, slack)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store_stack(
+    request: pytest.FixtureRequest, tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+) -> Iterator[ClockStack]:
+    """The same stack on SQLite, then on PostgreSQL."""
+    extra = {}
+    if request.param == "postgres":
+        extra["database_url"] = request.getfixturevalue("own_postgres_url")
+    settings = slack_settings(tmp_path / "cf", slack, slack_outbox_poll_seconds=0.05, **extra)
+    yield from _clock_stack(settings, sandbox_aws, slack)
 
 
 def _ok(call: Call) -> bool:
@@ -84,8 +102,9 @@ def _index(slack: FakeSlack, found: Callable[[Call], bool]) -> int:
 
 
 def test_a_storm_of_429s_loses_no_answer_and_keeps_each_thread_in_order(
-    stack: ClockStack,
+    any_store_stack: ClockStack,
 ) -> None:
+    stack = any_store_stack
     threads = [("C61", "6100.1"), ("C62", "6200.1"), ("C63", "6300.1")]
     stack.slack.fail("chat.postMessage", "ratelimited", times=24)
     for n, (channel, ts) in enumerate(threads):

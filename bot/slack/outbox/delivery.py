@@ -79,8 +79,9 @@ class Delivery:
         self.changed = threading.Condition()
 
     def start(self) -> None:
-        """Start the loop's daemon thread (once)."""
+        """Start the loop's daemon thread (once; again after ``stop``)."""
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="slack-outbox", daemon=True)
             self._thread.start()
 
