@@ -240,6 +240,12 @@ class Settings(BaseSettings):
             "dead; retries back off exponentially with jitter up to five minutes apart."
         ),
     )
+    slack_outbox_senders: int = Field(
+        default=4,
+        ge=1,
+        le=32,
+        description="Slack writes one replica has in flight at once (each lane one at a time).",
+    )
     slack_outbox_lease_seconds: float = Field(
         default=60.0,
         gt=0,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.client import HTTPException
 
 from slack_sdk import WebClient
@@ -40,12 +41,14 @@ class Limits:
         lease: how long a claim holds.
         max_errors: transient failures (rate limits aside) before an entry is dead.
         poll: seconds between passes when nothing wakes the loop.
+        senders: calls in flight at once (each in its own lane and channel slot).
     """
 
     replica: str
     lease: timedelta
     max_errors: int
     poll: float
+    senders: int = 4
 
 
 class Delivery:
@@ -76,22 +79,29 @@ class Delivery:
         self.on_dead: list[Hook] = []
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
+        self._slots = threading.BoundedSemaphore(limits.senders)
+        self._pool: ThreadPoolExecutor | None = None
         self.changed = threading.Condition()
 
     def start(self) -> None:
         """Start the loop's daemon thread (once; again after ``stop``)."""
         if self._thread is None:
             self._stop.clear()
+            senders = self.limits.senders
+            self._pool = ThreadPoolExecutor(senders, thread_name_prefix="slack-outbox-send")
             self._thread = threading.Thread(target=self._loop, name="slack-outbox", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
-        """Stop the loop after the call in flight, if any."""
+        """Stop the loop once the calls in flight are answered."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     def wake(self) -> None:
         """Look at the outbox now (something was queued)."""
@@ -109,19 +119,44 @@ class Delivery:
                 self._wake.wait(self.limits.poll)
 
     def run_once(self) -> int:
-        """One pass: send every entry that may go now; returns how many were tried."""
+        """One pass: start sending every entry that may go now, as far as there are free
+        senders (in the calling thread when the loop is not started); returns how many."""
         now = self.clock.now()
         paced: set[str] = set()
         tried = 0
         for entry in self.store.ready(now):
-            if entry.channel in paced or self.pacer.take(entry.channel, now) is not None:
-                paced.add(entry.channel)
+            if entry.channel in paced:
                 continue
-            assert entry.id is not None
-            if self.store.claim(entry.id, now, self.limits.lease, self.limits.replica):
-                self._send(entry)
+            if not self._slots.acquire(blocking=False):
+                break
+            if self._claim(entry, now, paced):
+                self._dispatch(entry)
                 tried += 1
+            else:
+                self._slots.release()
         return tried
+
+    def _claim(self, entry: OutboxEntry, now: datetime, paced: set[str]) -> bool:
+        if self.pacer.take(entry.channel, now) is not None:
+            paced.add(entry.channel)
+            return False
+        assert entry.id is not None
+        return self.store.claim(entry.id, now, self.limits.lease, self.limits.replica)
+
+    def _dispatch(self, entry: OutboxEntry) -> None:
+        if self._pool is None:
+            self._send_in_slot(entry)
+        else:
+            self._pool.submit(self._send_in_slot, entry)
+
+    def _send_in_slot(self, entry: OutboxEntry) -> None:
+        try:
+            self._send(entry)
+        except Exception:
+            log.exception("slack outbox send of entry %s failed", entry.id)
+        finally:
+            self._slots.release()
+            self._wake.set()
 
     def _send(self, entry: OutboxEntry) -> None:
         first = self.store.get(entry.after_id) if entry.after_id else None

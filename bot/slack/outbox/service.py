@@ -103,6 +103,7 @@ class Outbox:
             lease=timedelta(seconds=settings.slack_outbox_lease_seconds),
             max_errors=settings.slack_outbox_max_errors,
             poll=settings.slack_outbox_poll_seconds,
+            senders=settings.slack_outbox_senders,
         )
         self.delivery = Delivery(self.store, pacer, sender, clock, metrics, limits)
         metrics.watch_outbox(lambda: self.store.backlog(self.clock.now()))
