@@ -1,4 +1,4 @@
-"""The ``cloudfabric`` command line: chat, demo, explain, audit verify, approvals list.
+"""The ``cloudfabric`` command line: chat, demo, explain, audit verify, approvals list, outbox.
 
 Only typer is imported up front: each command imports what it runs, so ``--help`` and the
 commands that need little (``explain``) start fast.
@@ -30,6 +30,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(approvals_app, name="approvals")
 policy_app = typer.Typer(help="The approval policy.", rich_markup_mode=None)
 app.add_typer(policy_app, name="policy")
+outbox_app = typer.Typer(help="Slack writes waiting, delivered or dead.", rich_markup_mode=None)
+app.add_typer(outbox_app, name="outbox")
 
 
 @contextmanager
@@ -173,6 +175,44 @@ def approvals_list(
             f"{r.id}  {r.state:<9} {r.risk:<8} {r.created_at:%Y-%m-%d %H:%M}  "
             f"{r.requester} → {r.summary}{decided}"
         )
+
+
+@outbox_app.command("list")
+def outbox_list(
+    state: Annotated[
+        str | None, typer.Option(help="Only this state: pending, delivered, dead, superseded.")
+    ] = None,
+) -> None:
+    """List recent Slack writes of the outbox, newest first."""
+    from bot.slack.outbox.store import OutboxStore
+
+    entries = OutboxStore(_store()).listing(state.lower() if state else None, limit=100)
+    if not entries:
+        typer.echo("No outbox entries.")
+    for e in entries:
+        error = f"  {e.last_error}" if e.last_error else ""
+        who = f"  for {e.requester}" if e.requester else ""
+        typer.echo(
+            f"{e.id:>6}  {e.state:<10} {e.created_at:%Y-%m-%d %H:%M:%S}  {e.method:<18} "
+            f"{e.channel}  tries {e.attempts}{error}{who}"
+        )
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    entry_id: Annotated[int, typer.Argument(help="The dead entry's id (see outbox list).")],
+) -> None:
+    """Queue a dead Slack write again (after inviting the bot, say); exit 1 if it is not dead."""
+    from bot.slack.outbox.store import OutboxStore
+    from core.clock import Clock
+    from core.settings import Settings
+
+    settings = Settings()
+    revived = OutboxStore(_store()).revive(entry_id, Clock(settings.clock_start).now())
+    if not revived:
+        typer.echo(f"Outbox entry {entry_id} is not dead; nothing to retry.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Outbox entry {entry_id} queued again; a running replica sends it.")
 
 
 @policy_app.command("explain")

@@ -34,7 +34,8 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
     """The FastAPI app: ``/slack/events``, ``/workflows/hooks/{token}``, ``/healthz``,
     ``/readyz``, ``/metrics``.
 
-    Starting the app (its lifespan) starts resolving the bot identity in the background.
+    Starting the app (its lifespan) starts resolving the bot identity and delivering the Slack
+    outbox in the background.
 
     Args:
         runtime: the Slack runtime whose bolt app answers ``/slack/events``.
@@ -43,6 +44,7 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start_identity()
+        runtime.start_delivery()
         yield
 
     api = FastAPI(title="CloudFabric", docs_url=None, redoc_url=None, lifespan=lifespan)
@@ -215,6 +217,7 @@ def serve(settings: Settings, *, force_http: bool, host: str, port: int) -> None
     try:
         runtime.cloudfabric.start_background()
         runtime.start_card_retries()
+        runtime.start_delivery()
         runtime.start_identity(None if use_http else settings.slack_app_token)
         http_server(runtime, host, port).run()
     finally:

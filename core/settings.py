@@ -214,6 +214,43 @@ class Settings(BaseSettings):
     slack_approval_channel: str | None = Field(
         default=None, description="Channel where approval cards are also posted."
     )
+    slack_outbox_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description=(
+            "How often the Slack outbox's delivery loop looks for entries other replicas "
+            "queued or whose retry is due (entries queued in this process wake it at once)."
+        ),
+    )
+    slack_outbox_channel_interval_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="Least time between two Slack writes to one channel (Slack allows ~1/s).",
+    )
+    slack_outbox_channel_burst: int = Field(
+        default=3,
+        ge=1,
+        description="Writes to one channel allowed at once before the interval applies.",
+    )
+    slack_outbox_max_errors: int = Field(
+        default=40,
+        ge=1,
+        description=(
+            "Transient failures (not counting rate limits) after which an outbox entry is "
+            "dead; retries back off exponentially with jitter up to five minutes apart."
+        ),
+    )
+    slack_outbox_senders: int = Field(
+        default=4,
+        ge=1,
+        le=32,
+        description="Slack writes one replica has in flight at once (each lane one at a time).",
+    )
+    slack_outbox_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How long a replica holds an outbox entry it is sending before another may.",
+    )
     http_max_body_bytes: int = Field(
         default=1_048_576,
         description=(

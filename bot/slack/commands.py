@@ -43,10 +43,9 @@ def register(surface: SlackSurface) -> None:
             surface.transport.ephemeral(channel, user, reply)
             return
         question = render.slash_question(user, text)
-        ts = surface.transport.post(channel, question, Reply(blocks=question).text)
-        if ts is None:
-            notice = render.undeliverable(channel, "not_in_channel")
-            surface.transport.post(user, notice, Reply(blocks=notice).text)
+        text_of = Reply(blocks=question).text
+        ts = surface.transport.post_now(channel, question, text_of, requester=user)
+        if ts is None:  # never posted: the outbox tells the user by DM why
             return
         surface.answer(Thread(team, channel, ts), user, text)
 

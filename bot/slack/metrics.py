@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from collections.abc import Callable
+from typing import Protocol
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+
+class Backlog(Protocol):
+    """What the outbox reports for its gauges."""
+
+    @property
+    def pending(self) -> int:
+        """Writes not delivered yet."""
+
+    @property
+    def oldest_seconds(self) -> float:
+        """Age of the oldest of them."""
+
+    @property
+    def dead(self) -> int:
+        """Writes that can never be delivered."""
 
 
 class SlackMetrics:
@@ -11,6 +30,7 @@ class SlackMetrics:
     def __init__(self) -> None:
         """Create the metrics in a fresh registry (no global state)."""
         self.registry = CollectorRegistry()
+        self._backlog: Callable[[], Backlog] | None = None
         self.requests = Counter(
             "cloudfabric_slack_requests",
             "Slack requests received, by kind.",
@@ -41,6 +61,47 @@ class SlackMetrics:
             registry=self.registry,
         )
 
+        self.outbox_retries = Counter(
+            "cloudfabric_slack_outbox_retries",
+            "Outbox writes tried again after a failure, by method and Slack error.",
+            ["method", "error"],
+            registry=self.registry,
+        )
+        self.outbox_dead = Counter(
+            "cloudfabric_slack_outbox_dead",
+            "Outbox writes declared undeliverable, by method and Slack error.",
+            ["method", "error"],
+            registry=self.registry,
+        )
+        self.outbox_backlog = Gauge(
+            "cloudfabric_slack_outbox_backlog",
+            "Outbox writes not delivered yet (every replica's).",
+            registry=self.registry,
+        )
+        self.outbox_oldest = Gauge(
+            "cloudfabric_slack_outbox_oldest_pending_seconds",
+            "Age of the oldest outbox write not delivered yet (0 when none).",
+            registry=self.registry,
+        )
+        self.outbox_dead_now = Gauge(
+            "cloudfabric_slack_outbox_dead_entries",
+            "Outbox writes that are dead now (listed by `cloudfabric outbox list`).",
+            registry=self.registry,
+        )
+
+    def watch_outbox(self, backlog: Callable[[], Backlog]) -> None:
+        """Read the outbox's gauges from ``backlog`` at each scrape.
+
+        Args:
+            backlog: counts the pending and dead writes and the oldest pending one's age.
+        """
+        self._backlog = backlog
+
     def exposition(self) -> bytes:
         """The Prometheus text format of every metric."""
+        if self._backlog is not None:
+            found = self._backlog()
+            self.outbox_backlog.set(found.pending)
+            self.outbox_oldest.set(found.oldest_seconds)
+            self.outbox_dead_now.set(found.dead)
         return generate_latest(self.registry)

@@ -13,12 +13,18 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from agents.reply import Reply
 from bot.slack import render
 from bot.slack.channels import ChannelDirectory
+from bot.slack.outbox.service import entry_of
+from bot.slack.outbox.tables import DEAD
 from bot.slack.transport import SlackRefused, SlackTransport, Thread
 from tools.errors import ToolError
 
+NOTICE_WAIT_SECONDS = 10.0
+"""How long a notice step waits for Slack's verdict; a notice still queued then is left to the
+outbox (it is delivered later, or its failure is logged and listed)."""
+
 
 class WorkflowNotices:
-    """Posts a workflow's messages through the Slack transport (429s retried by its client)."""
+    """Posts a workflow's messages through the Slack transport's outbox."""
 
     def __init__(self, transport: SlackTransport, channels: ChannelDirectory) -> None:
         """Wire the notices.
@@ -44,12 +50,10 @@ class WorkflowNotices:
             found = self.channels.resolve(channel)
             if found is None:
                 raise SlackRefused("conversations.list", "channel_not_found")
-            client = self.transport.client
-            text = reply.text[:3000]
-            self.transport.send(
-                "chat.postMessage", client.chat_postMessage, channel=found, blocks=reply.blocks,
-                text=text,
-            )  # fmt: skip
+            name = self.transport.post(found, reply.blocks, reply.text)
+            done = self.transport.outbox.wait(entry_of(name or "") or 0, NOTICE_WAIT_SECONDS)
+            if done is not None and done.state == DEAD:
+                raise SlackRefused("chat.postMessage", done.last_error or "unknown_error")
         except SlackRefused as refused:
             raise ToolError(render.notice_refused(channel, refused.error)) from None
 

@@ -59,6 +59,11 @@ class SlackRuntime:
         connect = (lambda: self.connect_socket(app_token)) if app_token else None
         self.surface.identity.start(on_known=connect)
 
+    def start_delivery(self) -> None:
+        """Start sending the Slack outbox in a background thread (idempotent): the app's
+        start-up and ``serve`` call it."""
+        self.surface.outbox.start()
+
     def problems(self) -> list[str]:
         """What keeps the Slack side from being ready (empty when ready), for ``/readyz``."""
         problems = []

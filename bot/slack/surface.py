@@ -20,6 +20,7 @@ from bot.slack.channels import ChannelDirectory
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.notices import WorkflowNotices
+from bot.slack.outbox.service import Outbox
 from bot.slack.progress import ProgressMessage
 from bot.slack.transport import SlackTransport, Thread
 from core import patterns
@@ -84,12 +85,14 @@ class SlackSurface:
         self.client = client
         self.dedupe: Dedupe = dedupe or cloudfabric.coordination
         self.metrics = SlackMetrics()
+        self.outbox = Outbox(cloudfabric.db, cloudfabric.clock, client, settings, self.metrics)
         self.transport = SlackTransport(
             client,
             cloudfabric.cards,
             cloudfabric.approvals,
             self.metrics,
             settings.slack_approval_channel,
+            outbox=self.outbox,
         )
         self.work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
         self.identity = BotIdentityAuthorize(client)
@@ -159,15 +162,15 @@ class SlackSurface:
             return
         started = time.perf_counter()
         if message_ts:
-            self.transport.react(thread.channel, message_ts, add=True)
+            self.transport.react(thread.channel, message_ts, add=True, thread_ts=thread.ts)
         question = MENTION.sub("", text).strip()
         with progress.reporting(ProgressMessage(self.transport, thread)):
             reply = self.cloudfabric.conversations.handle_message(
                 thread.conversation, user, question
             )
         self.transport.post_reply(thread, reply, user)
-        if message_ts:
-            self.transport.react(thread.channel, message_ts, add=False)
+        if message_ts:  # queued after the answer in its thread: removed once that is posted
+            self.transport.react(thread.channel, message_ts, add=False, thread_ts=thread.ts)
         self.metrics.turns.observe(time.perf_counter() - started)
 
     def is_conversation(self, thread: Thread) -> bool:
@@ -181,5 +184,7 @@ class SlackSurface:
         return bool(state.values.get("messages"))
 
     def close(self) -> None:
-        """Wait for running work to finish and stop the worker pool."""
+        """Wait for running work to finish, stop the worker pool, then the outbox's delivery
+        (what is still queued stays in the store for the next start or another replica)."""
         self.work.shutdown(wait=True)
+        self.outbox.stop()

@@ -4,14 +4,18 @@ A reply comes in parts (``agents.reply.Reply``): its blocks and question go into
 message, its files are uploaded, and every card is a message of its own, posted or updated as
 it was rendered (never read or rendered again here).
 
-Every Web API failure is logged with Slack's error code and counted; ``ratelimited`` (HTTP 429)
-is retried after ``Retry-After`` by the client's retry handler before it gets here.
+Every write (post, update, reaction, upload) is an outbox entry (``bot.slack.outbox``): stored
+before it is tried, sent by the delivery loop in its thread's order and its channel's pace,
+retried until Slack says ok, or declared dead with the requester told by DM. A post not sent
+yet is named by ``outbox-<id>`` wherever a ts is expected (an edit of it, a reply in its
+thread); the name resolves to the ts once Slack gives it. Reads (``send``, ``call``) stay
+direct calls, retried after ``Retry-After`` by the client.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -32,11 +36,12 @@ from approvals.render import Card, CardRenderer
 from approvals.service import ApprovalService
 from bot.slack import render
 from bot.slack.metrics import SlackMetrics
+from bot.slack.outbox.service import Outbox, ref_of
+from bot.slack.writes import CARD, SlackWrites
 from core.settings import Settings
 from tools.blocks import to_text
 
 log = logging.getLogger(__name__)
-UNDELIVERABLE = ("channel_not_found", "not_in_channel", "is_archived", "channel_is_archived")
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -110,8 +115,8 @@ class Thread:
         return cls(*parts)
 
 
-class SlackTransport:
-    """Turns replies into Web API calls."""
+class SlackTransport(SlackWrites):
+    """Turns replies into outbox entries (and makes the few direct reads)."""
 
     def __init__(
         self,
@@ -120,27 +125,30 @@ class SlackTransport:
         approvals: ApprovalService,
         metrics: SlackMetrics,
         approval_channel: str | None = None,
+        *,
+        outbox: Outbox,
     ) -> None:
         """Wire the transport.
 
         Args:
-            client: the bot's Web API client.
+            client: the bot's Web API client (direct reads and views).
             cards: renders the cards of requests no reply brought (expiry, retries).
             approvals: approval requests (to record where cards are).
             metrics: counts failed calls.
             approval_channel: post cards there instead of the thread, when set.
+            outbox: where every write is queued.
         """
+        super().__init__(outbox, approvals)
         self.client = client
         self.cards = cards
-        self.approvals = approvals
         self.metrics = metrics
         self.approval_channel = approval_channel
 
-    # -- calls ----------------------------------------------------------------------------
+    # -- direct calls (reads, views) ------------------------------------------------------
 
     def send(self, method: str, send: Callable[..., SlackResponse], **kwargs: Any) -> Any:
-        """Make one Web API call (429 is retried by the client); on a Slack error log it,
-        count it and raise ``SlackRefused``.
+        """Make one Web API call now (429 is retried by the client); on a Slack error log
+        it, count it and raise ``SlackRefused``. For reads and views, not for writes.
 
         Args:
             method: Web API method name, for logs and metrics.
@@ -172,74 +180,29 @@ class SlackTransport:
         except SlackRefused:
             return None
 
-    def post(
-        self, channel: str, items: list[Block], text: str, thread_ts: str | None = None
-    ) -> str | None:
-        """Post a message; returns its ts, or None when Slack refused.
+    def upload(self, thread: Thread, path: Path) -> None:
+        """Upload a PNG into the thread, after what was queued there before.
 
         Args:
-            channel: channel id.
-            items: Block Kit blocks.
-            text: notification fallback text.
-            thread_ts: the thread to post in.
+            thread: where to upload.
+            path: the file.
         """
-        response = self.call(
-            "chat.postMessage",
-            self.client.chat_postMessage,
-            channel=channel,
-            blocks=items,
-            text=text[:3000],
-            thread_ts=thread_ts,
-        )
-        return str(response["ts"]) if response else None
-
-    def ephemeral(self, channel: str | None, user: str, reply: Reply) -> None:
-        """Show ``reply`` to ``user`` only (a DM when there is no channel).
-
-        Args:
-            channel: where the user acted, if anywhere.
-            user: Slack user id.
-            reply: what to show.
-        """
-        if channel:
-            sent = self.call(
-                "chat.postEphemeral",
-                self.client.chat_postEphemeral,
-                channel=channel,
-                user=user,
-                blocks=reply.blocks,
-                text=reply.text[:3000],
-            )
-            if sent:
-                return
-        self.post(user, reply.blocks, reply.text)
-
-    def react(self, channel: str, ts: str, add: bool) -> None:
-        """Add or remove the "working" reaction on a message.
-
-        Args:
-            channel: channel id.
-            ts: message ts.
-            add: True to add, False to remove.
-        """
-        send = self.client.reactions_add if add else self.client.reactions_remove
-        name = "reactions.add" if add else "reactions.remove"
-        self.call(name, send, channel=channel, timestamp=ts, name=render.WORKING_REACTION)
+        self.upload_file(thread.channel, thread.ts, path)
 
     # -- replies --------------------------------------------------------------------------
 
     def post_reply(self, thread: Thread, reply: Reply, user: str | None = None) -> None:
         """Post an answer in its thread: text and question, then files, then one message per
-        approval card.
+        approval card, in that order.
 
         Args:
             thread: where the conversation lives.
             reply: the answer.
-            user: who asked (told by DM when the channel refuses the answer).
+            user: who asked (told by DM when the channel can never take the answer).
         """
         items = render.reply_blocks(reply.blocks, reply.choices)
-        if items and not self._post_or_tell(thread, items, user):
-            return
+        if items:
+            self.post(thread.channel, items, to_text(items), thread.ts, requester=user)
         for path in reply.files:
             self.upload(thread, path)
         for card in reply.cards:
@@ -255,108 +218,61 @@ class SlackTransport:
         threads = (Thread.of(card.request.conversation_id or "") for card in reply.cards)
         thread = next((t for t in threads if t is not None), None)
         for card in reply.cards:
-            if card.request.card_ts or thread is None:
+            if self._card_place(card.request) is not None or thread is None:
                 self.update_card(card)
             else:  # a fresh card offered for a voided request's plan as it is now
                 self.post_card(card, thread)
         if thread is not None and reply.followup is not None:
             self.post_reply(thread, reply.followup)
 
-    def _post_or_tell(self, thread: Thread, items: list[Block], user: str | None) -> bool:
-        try:
-            response = self.client.chat_postMessage(
-                channel=thread.channel,
-                blocks=items,
-                text=to_text(items)[:3000],
-                thread_ts=thread.ts,
-            )
-            return bool(response.get("ok"))
-        except SlackApiError as failure:
-            error = str(failure.response.get("error", "unknown_error"))
-            log.warning("slack chat.postMessage failed in channel %s: %s", thread.channel, error)
-            self.metrics.api_errors.labels("chat.postMessage", error).inc()
-            if user and error in UNDELIVERABLE:
-                notice = render.undeliverable(thread.channel, error)
-                self.post(user, notice, to_text(notice))
-            return False
-
-    def upload(self, thread: Thread, path: Path) -> None:
-        """Upload a PNG into the thread.
-
-        Args:
-            thread: where to upload.
-            path: the file.
-        """
-        self.call(
-            "files.uploadV2",
-            self.client.files_upload_v2,
-            channel=thread.channel,
-            thread_ts=thread.ts,
-            file=str(path),
-            title=path.name,
-        )
-
     # -- approval cards -------------------------------------------------------------------
 
     def post_card(self, card: Card, thread: Thread, tell_requester: bool = True) -> bool:
-        """Post an approval card as its own message and remember where it is.
+        """Queue an approval card as its own message; where it lands is recorded on the
+        request once Slack posts it.
 
         Args:
             card: the rendered card.
             thread: the conversation's thread.
-            tell_requester: DM the requester when Slack refuses the card.
+            tell_requester: DM the requester if Slack can never take the card.
 
         Returns:
-            True when Slack took the card; otherwise it stays unposted and is retried.
+            True (queued); the approval sweep posts again a card whose post died.
         """
         request = card.request
         channel, thread_ts = (
             (self.approval_channel, None) if self.approval_channel else (thread.channel, thread.ts)
         )
-        try:
-            response = self.client.chat_postMessage(
-                channel=channel, blocks=card.blocks, text=request.summary, thread_ts=thread_ts
-            )
-        except SlackApiError as failure:
-            error = str(failure.response.get("error", "unknown_error"))
-            log.warning("approval card %s not posted in %s: %s", request.id, channel, error)
-            self.metrics.api_errors.labels("chat.postMessage", error).inc()
-            if tell_requester:
-                notice = render.card_not_posted(channel, error, request.id)
-                self.post(request.requester, notice, to_text(notice))
-            return False
-        self.approvals.record_card(request.id, channel, str(response["ts"]))
+        self._post(
+            channel, card.blocks, request.summary, thread_ts,
+            purpose=f"{CARD}{request.id}",
+            requester=request.requester if tell_requester else None,
+        )  # fmt: skip
         if self.approval_channel:
             note = render.card_elsewhere(self.approval_channel)
             self.post(thread.channel, note, to_text(note), thread.ts)
         return True
 
-    def update(
-        self, channel: str, ts: str, items: Sequence[Block | dict[str, Any]], text: str
-    ) -> bool:
-        """Edit a posted message in place; False when Slack refused.
-
-        Args:
-            channel: channel id.
-            ts: the message's ts.
-            items: its new Block Kit blocks (objects, or dicts as Slack sent them).
-            text: new notification fallback text.
-        """
-        response = self.call(
-            "chat.update", self.client.chat_update, channel=channel, ts=ts, blocks=items,
-            text=text[:3000],
-        )  # fmt: skip
-        return response is not None
+    def _card_place(self, request: ApprovalRequest) -> tuple[str, str] | None:
+        """Where the card of ``request`` is: (channel, ts or ``outbox-`` name), or None when
+        it was never queued or its post died."""
+        if request.card_channel and request.card_ts:
+            return request.card_channel, request.card_ts
+        entry = self.outbox.store.for_purpose(f"{CARD}{request.id}")
+        if entry is None or entry.id is None:
+            return None
+        return entry.channel, ref_of(entry.id)
 
     def update_card(self, card: Card) -> None:
-        """Replace a posted card by ``card`` (buttons gone once decided).
+        """Replace a card, posted or still queued, by ``card`` (buttons gone once decided);
+        the edit is retried until Slack shows it, and a newer one replaces it if unsent.
 
         Args:
             card: the card as rendered for the request's current state.
         """
-        request = card.request
-        if request.card_channel and request.card_ts:
-            self.update(request.card_channel, request.card_ts, card.blocks, request.summary)
+        place = self._card_place(card.request)
+        if place is not None:
+            self.update(place[0], place[1], card.blocks, card.request.summary)
 
     def on_final(self, request: ApprovalRequest) -> None:
         """Approval listener for outcomes no click waits for (expiry, withdrawal, the crash
@@ -365,7 +281,7 @@ class SlackTransport:
         Args:
             request: the final request, as its last transition returned it.
         """
-        if request.card_channel and request.card_ts:
+        if self._card_place(request) is not None:
             self.update_card(self.cards(request))
         thread = Thread.of(request.conversation_id or "")
         if request.replaced_by and thread is not None:
@@ -402,7 +318,8 @@ class SlackTransport:
         self.update(channel, ts, items, to_text(Block.parse_all(items)))
 
     def retry_unposted_cards(self, min_age: timedelta = timedelta(seconds=30)) -> int:
-        """Post pending cards that Slack refused earlier; returns how many got through.
+        """Queue again the cards of pending requests whose post died (the channel refused
+        it); returns how many were queued.
 
         Args:
             min_age: leave younger requests alone (their first post may be under way).
@@ -412,14 +329,14 @@ class SlackTransport:
         return sum(self.post_new_card(r) for r in pending if r.created_at <= cutoff)
 
     def post_new_card(self, request: ApprovalRequest) -> bool:
-        """Post the card of a request filed outside a conversation turn (a workflow run's
-        step), unless it has one already; True when Slack took it now.
+        """Queue the card of a request filed outside a conversation turn (a workflow run's
+        step), unless it has one posted or queued already; True when queued now.
 
         Args:
             request: the pending request; its conversation names the thread.
         """
         thread = Thread.of(request.conversation_id or "")
-        if request.card_ts or thread is None:
+        if thread is None or self._card_place(request) is not None:
             return False
         return self.post_card(self.cards(request), thread, tell_requester=False)
 

@@ -50,12 +50,17 @@ def _fire(stack: WorkflowStack, name: str, minutes: int) -> str:
 
 
 def _lines(stack: WorkflowStack, channel: str, ts: str) -> tuple[Call, list[Call]]:
-    """The run line posted in the thread and the edits of it."""
+    """The run line posted in the thread and the edits of it, once the run's final edit is
+    sent (edits go through the outbox)."""
     [posted] = stack.slack.wait_for(
         "chat.postMessage",
         lambda c: c.params.get("channel") == channel and c.params.get("thread_ts") == ts,
     )
     line_ts = posted.response["ts"]
+    stack.slack.wait_for(
+        "chat.update",
+        lambda c: c.params.get("ts") == line_ts and c.params["text"].startswith((":x:", ":white")),
+    )
     edits = [c for c in stack.slack.calls_of("chat.update") if c.params.get("ts") == line_ts]
     return posted, edits
 

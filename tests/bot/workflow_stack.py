@@ -81,6 +81,8 @@ def workflow_stack(folder: Path, aws: AwsClients, executor_id: str) -> Iterator[
         durable_poll_seconds=0.05,
         durable_tick_seconds=3600,  # the tests tick themselves
         durable_heartbeat_seconds=3600,
+        slack_outbox_channel_interval_seconds=0,  # the clock stands still: no pacing to wait on
+        slack_outbox_poll_seconds=0.05,
     )
     runtime = build_runtime(settings, aws=aws, clock=clock)
     runtime.cloudfabric.start_background()

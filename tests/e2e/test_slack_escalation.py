@@ -70,12 +70,12 @@ def test_the_thread_mentions_the_chain_then_tells_requester_and_target(stack: St
         traveller.shift(timedelta(minutes=1, seconds=1))
         approvals.sweep()
         approvals.sweep()
-        [escalated] = _in_thread(stack, "40.1", "nobody has decided")
+        [escalated] = eventually(lambda: _in_thread(stack, "40.1", "nobody has decided"))
         assert escalated.startswith(":rotating_light: <@U0LEAD> — nobody has decided")
 
         traveller.shift(timedelta(minutes=20))
         approvals.sweep()
         approvals.sweep()
-    [expired] = _in_thread(stack, "40.1", "expired at")
+        [expired] = eventually(lambda: _in_thread(stack, "40.1", "expired at"))
     assert expired.startswith(f":alarm_clock: <@{ALICE}> <@U0LEAD> — this request expired")
     assert approvals.get(request.id).state == ApprovalState.EXPIRED

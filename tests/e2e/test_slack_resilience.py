@@ -188,7 +188,7 @@ def test_card_slack_refused_stays_visible_and_is_posted_on_retry(
     posted = stack.runtime.surface.transport.retry_unposted_cards(min_age=timedelta(0))
 
     assert posted == 1
-    assert approvals.get(pending.id).card_channel == "C24"
+    eventually(lambda: approvals.get(pending.id).card_channel == "C24")
     [card] = stack.slack.calls_of("chat.postMessage")[-1:]
     assert card.params["thread_ts"] == "2400.1" and pending.id in json.dumps(card.params["blocks"])
 

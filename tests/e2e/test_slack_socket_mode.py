@@ -49,6 +49,7 @@ def runtime(tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack) -> Iterat
     settings = slack_settings(tmp_path / "cf", slack, slack_app_token="xapp-1-test")
     built = build_runtime(settings, aws=sandbox_aws)
     built.start_identity()
+    built.start_delivery()
     eventually(lambda: built.surface.identity.known)
     yield built
     built.close()

@@ -58,7 +58,9 @@ def _card_of(stack: Stack, thread_ts: str) -> str:
             and "actions" in json.dumps(c.params.get("blocks"))
         ),
     )
-    return next(b["elements"][0]["value"] for b in card.params["blocks"] if b["type"] == "actions")
+    found = next(b["elements"][0]["value"] for b in card.params["blocks"] if b["type"] == "actions")
+    eventually(lambda: stack.runtime.cloudfabric.approvals.get(found).card_ts)  # Slack answered
+    return str(found)
 
 
 def test_slash_command_starts_a_thread_that_continues(stack: Stack) -> None:

@@ -51,6 +51,7 @@ class Failure:
     error: str
     times: int
     status: int = 200
+    retry_after: int = 1
 
 
 @dataclass
@@ -95,23 +96,26 @@ class FakeSlack:
 
     # -- scripting ------------------------------------------------------------------------
 
-    def fail(self, method: str, error: str, times: int = 1) -> None:
+    def fail(self, method: str, error: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": error}``.
 
-        ``ratelimited`` answers HTTP 429 with ``Retry-After: 1`` like Slack.
+        ``ratelimited`` answers HTTP 429 with ``Retry-After: <retry_after>`` like Slack;
+        failures scripted one after the other are answered in that order.
         """
         status = 429 if error == "ratelimited" else 200
-        self.failures.setdefault(method, []).append(Failure(error, times, status))
+        failure = Failure(error, times, status, retry_after)
+        self.failures.setdefault(method, []).append(failure)
 
     def _take_failure(self, method: str) -> Failure | None:
-        queue = self.failures.get(method) or []
-        if not queue:
-            return None
-        failure = queue[0]
-        failure.times -= 1
-        if failure.times <= 0:
-            queue.pop(0)
-        return failure
+        with self._cond:
+            queue = self.failures.get(method) or []
+            if not queue:
+                return None
+            failure = queue[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                queue.pop(0)
+            return failure
 
     # -- reading --------------------------------------------------------------------------
 
@@ -180,7 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.state.record(Call(method, params, token, response=body))
         time.sleep(self.state.delays.get(method, 0.0))  # a slow Slack, when told to be
         if failure is not None:
-            headers = {"Retry-After": "1"} if failure.status == 429 else {}
+            headers = {"Retry-After": str(failure.retry_after)} if failure.status == 429 else {}
             self._json(failure.status, body, headers)
             return
         self._json(200, body)

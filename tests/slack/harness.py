@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -29,6 +30,18 @@ from tests.fakes.slack_server import TEAM_ID, Call, FakeSlack, fixture
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's public docs example
 BOT_TOKEN = "xoxb-test-token"
+
+
+class MovableClock(Clock):
+    """The system clock, moved forward on demand (Retry-After and back-off waits)."""
+
+    def advance(self, seconds: float) -> None:
+        """Move this clock ``seconds`` ahead.
+
+        Args:
+            seconds: how far.
+        """
+        self._offset += timedelta(seconds=seconds)
 
 
 def eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:
