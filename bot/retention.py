@@ -5,6 +5,7 @@
 | a conversation's checkpoints | days since its last turn (``retention_conversation_days``, 30) |
 | workflow runs (``workflow_runs``) | days since they ended (``retention_run_days``, 90) |
 | the durable engine's run records | days since they ended (``retention_run_days``, 90) |
+| Slack writes delivered from the outbox | days since delivered (``retention_outbox_days``, 7) |
 | de-duplication keys in the database | their TTL (an hour) |
 
 Runs that have not ended (pending, running, waiting for an approval or a message) are never
@@ -33,12 +34,14 @@ class Pruned:
         workflow_runs: workflow run rows.
         durable_runs: run records of the durable engine.
         dedupe_keys: expired de-duplication keys.
+        outbox: delivered Slack writes.
     """
 
     conversations: int = 0
     workflow_runs: int = 0
     durable_runs: int = 0
     dedupe_keys: int = 0
+    outbox: int = 0
 
 
 def sweep(cloudfabric: CloudFabric) -> Pruned | None:
@@ -70,4 +73,11 @@ def _sweep(cloudfabric: CloudFabric) -> Pruned:
         ended = now - timedelta(days=settings.retention_run_days)
         workflow_runs = prune_runs(cloudfabric.db, ended)
         durable_runs = prune_durable(ended)
-    return Pruned(conversations, workflow_runs, durable_runs, cloudfabric.coordination.prune())
+    outbox = 0
+    if settings.retention_outbox_days:
+        from bot.slack.outbox.store import OutboxStore
+
+        delivered = now - timedelta(days=settings.retention_outbox_days)
+        outbox = OutboxStore(cloudfabric.db).purge(delivered)
+    dedupe = cloudfabric.coordination.prune()
+    return Pruned(conversations, workflow_runs, durable_runs, dedupe, outbox)

@@ -407,6 +407,14 @@ class Settings(BaseSettings):
             "are deleted; pending and waiting runs never are. 0 keeps every run."
         ),
     )
+    retention_outbox_days: int = Field(
+        default=7,
+        ge=0,
+        description=(
+            "Slack writes delivered (or replaced by a newer edit) this many days ago are deleted "
+            "from the outbox; dead ones stay until retried. 0 keeps them all."
+        ),
+    )
     retention_sweep_minutes: float = Field(
         default=60.0, gt=0, description="How often each replica runs the retention sweep."
     )

@@ -3,6 +3,7 @@ go, recent ones stay, and runs still pending or waiting for an approval never go
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +14,8 @@ from sqlmodel import select
 from agents.checkpoint import checkpoint_time
 from bot.app import CloudFabric
 from bot.retention import Pruned, sweep
+from bot.slack.outbox.store import OutboxStore
+from bot.slack.outbox.tables import OutboxEntry
 from core.clock import Clock
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import ToolStep, WorkflowSpec
@@ -81,3 +84,31 @@ def test_one_replica_sweeps_at_a_time(sandbox_app: CloudFabric) -> None:
     with sandbox_app.coordination.hold("retention-sweep", timeout=1):
         assert sweep(sandbox_app) is None  # another replica is sweeping
     assert sweep(sandbox_app) == Pruned()
+
+
+def _write(app: CloudFabric, text: str) -> OutboxEntry:
+    """A queued chat.postMessage, as the transport would queue it."""
+    entry = OutboxEntry(
+        method="chat.postMessage",
+        channel="C0OPS",
+        lane="C0OPS",
+        payload_json=json.dumps({"channel": "C0OPS", "text": text}),
+        created_at=app.clock.now(),
+        due_at=app.clock.now(),
+    )
+    return OutboxStore(app.db).add(entry)
+
+
+def test_delivered_slack_writes_go_after_a_week_undelivered_ones_stay(
+    sandbox_app: CloudFabric,
+) -> None:
+    app, store = sandbox_app, OutboxStore(sandbox_app.db)
+    start = _start()
+    with time_machine.travel(start, tick=False) as traveller:
+        sent, waiting = _write(app, "sent"), _write(app, "still waiting")
+        store.delivered(sent.id or 0, app.clock.now(), "C0OPS", "100.1")
+        traveller.move_to(start + timedelta(days=7))
+        assert sweep(app) == Pruned()
+        traveller.move_to(start + timedelta(days=7, seconds=1))
+        assert sweep(app) == Pruned(outbox=1)
+        assert [e.id for e in store.listing()] == [waiting.id]
