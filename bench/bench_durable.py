@@ -47,6 +47,7 @@ from core.durable import (
     wait_for_run,
     workflow,
 )
+from core.durable.engine import fixed_rate
 from core.durable.queues import Start, WorkQueue
 from core.recurrence import Recurrence
 from core.settings import Settings
@@ -161,7 +162,7 @@ def dispatch_latency(count: int, tick_seconds: float) -> None:
     stop = threading.Event()
 
     def tick() -> None:
-        while not stop.wait(tick_seconds):
+        for _ in fixed_rate(tick_seconds, stop):
             ticker.tick()
 
     thread = threading.Thread(target=tick, daemon=True)

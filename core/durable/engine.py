@@ -21,10 +21,12 @@ over by a live one (``core.durable.heartbeat``).
 from __future__ import annotations
 
 import logging
+import math
 import socket
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -166,7 +168,7 @@ class DurableEngine:
         """
 
         def loop() -> None:
-            while not self._stop.wait(seconds):
+            for _ in fixed_rate(seconds, self._stop):
                 try:
                     work()
                 except Exception:  # a failed beat or tick must not end the loop
@@ -196,6 +198,22 @@ class DurableEngine:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=10)
+
+
+def fixed_rate(seconds: float, stop: threading.Event) -> Iterator[int]:
+    """Yield every ``seconds`` on the monotonic clock, on a fixed grid (the time the work
+    takes is not added to the interval; a beat missed while working is skipped), until
+    ``stop`` is set.
+
+    Args:
+        seconds: the interval.
+        stop: ends the loop.
+    """
+    beat, due = 0, time.monotonic() + seconds
+    while not stop.wait(max(0.0, due - time.monotonic())):
+        yield beat
+        beat += 1
+        due += seconds * max(1, math.ceil((time.monotonic() - due) / seconds))
 
 
 def launch(

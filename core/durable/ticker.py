@@ -145,6 +145,23 @@ class Ticker:
         self.clock = clock
         self.schedules = schedules
         self.enqueue = enqueue or _engine_enqueue
+        self._known: dict[str, datetime] | None = None
+        """Schedule id -> cursor, as last read or moved here (read in full on the first tick)."""
+        self._next: dict[str, tuple[Schedule, datetime, datetime | None]] = {}
+        """Schedule id -> (the schedule, the cursor, its next fire after that cursor)."""
+
+    def _not_yet(self, schedule: Schedule, cursor: datetime, now: datetime) -> bool:
+        """Whether ``schedule``'s next fire after ``cursor`` is still ahead of ``now``.
+
+        Remembered per schedule until its cursor moves or the schedule changes, so a tick over
+        a thousand schedules computes fire times only for those that changed or fell due.
+        """
+        known = self._next.get(schedule.id)
+        if known is None or known[0] != schedule or known[1] != cursor:
+            upcoming = next_fires(schedule.recurrence, cursor, 1, created=schedule.created_at)
+            known = (schedule, cursor, upcoming[0] if upcoming else None)
+            self._next[schedule.id] = known
+        return known[2] is None or known[2] > now
 
     def tick(self) -> list[Fired]:
         """Record the run of every schedule with a due fire time, then move their cursors.
@@ -155,11 +172,15 @@ class Ticker:
         only makes the next tick ask again for runs the engine already holds.
         """
         now = self.clock.now()
+        schedules = self.schedules()
+        if self._known is None:
+            self._known = self._cursors()
+        candidates = [s for s in schedules if not self._not_yet(s, self._cursor(s), now)]
+        if candidates:  # another replica may have fired them: ask the store, not memory
+            self._known.update(self._cursors([s.id for s in candidates]))
         due: list[tuple[Schedule, datetime, bool]] = []
-        cursors = self._cursors()
-        for schedule in self.schedules():
-            cursor = cursors.get(schedule.id, as_utc(schedule.created_at))
-            fire_at, skipped = latest_due(schedule, cursor, now)
+        for schedule in candidates:
+            fire_at, skipped = latest_due(schedule, self._cursor(schedule), now)
             if fire_at is not None:
                 due.append((schedule, fire_at, skipped))
         created = self.enqueue(SCHEDULED, [_start(*item[:2]) for item in due])
@@ -167,9 +188,18 @@ class Ticker:
         self._advance({fire.schedule_id: fire.fire_at for fire in fired})
         return fired
 
-    def _cursors(self) -> dict[str, datetime]:
+    def _cursor(self, schedule: Schedule) -> datetime:
+        """How far ``schedule`` was fired, as this replica last read or moved it."""
+        assert self._known is not None
+        return self._known.get(schedule.id, as_utc(schedule.created_at))
+
+    def _cursors(self, ids: list[str] | None = None) -> dict[str, datetime]:
+        """The stored cursors (of ``ids``, or all)."""
+        query = select(ScheduleCursor)
+        if ids is not None:
+            query = query.where(col(ScheduleCursor.schedule_id).in_(ids))
         with self.db.session() as session:
-            rows = session.exec(select(ScheduleCursor)).all()
+            rows = session.exec(query).all()
         return {row.schedule_id: row.last_fire_at for row in rows}
 
     def _advance(self, fire_times: dict[str, datetime]) -> None:
@@ -186,6 +216,10 @@ class Ticker:
         rows = [{"schedule_id": key, "last_fire_at": at} for key, at in fire_times.items()]
         with self.db.engine.begin() as connection:
             connection.execute(statement, rows)
+        if self._known is not None:
+            self._known.update(
+                {key: max(at, self._known.get(key, at)) for key, at in fire_times.items()}
+            )
 
 
 def _start(schedule: Schedule, fire_at: datetime) -> Start:

@@ -196,3 +196,36 @@ def test_weekdays_at_19_berlin_are_19_local_in_winter_and_in_summer() -> None:
     summer = fires_between(weekdays, utc("2027-07-12T00:00:00Z"), utc("2027-07-13T23:00:00Z"))
     assert winter == [utc("2027-01-11T18:00:00Z"), utc("2027-01-12T18:00:00Z")]
     assert summer == [utc("2027-07-12T17:00:00Z"), utc("2027-07-13T17:00:00Z")]
+
+
+class _Scripted:
+    """A monotonic clock that advances by what each beat's work takes, and a stop that never
+    waits (the wait it was asked for is recorded and added to the clock)."""
+
+    def __init__(self, work_seconds: list[float]) -> None:
+        self.now, self.work, self.waits = 100.0, work_seconds, []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(round(seconds, 6))
+        self.now += seconds
+        return not self.work  # stop once every beat's work was done
+
+    def is_set(self) -> bool:
+        return False
+
+
+def test_the_tick_loop_keeps_a_fixed_grid_and_skips_beats_missed_while_working(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from core.durable import engine
+
+    scripted = _Scripted([0.03, 0.25, 0.0, 0.0])
+    monkeypatch.setattr(engine.time, "monotonic", scripted.monotonic)
+    for _ in engine.fixed_rate(0.1, scripted):  # type: ignore[arg-type]
+        scripted.now += scripted.work.pop(0)
+    # due at 100.1: work 0.03 -> wait 0.07 to 100.2; work 0.25 (to 100.45) misses 100.3 and
+    # 100.4 -> next beat at 100.5; then on the grid again.
+    assert scripted.waits == [0.1, 0.07, 0.05, 0.1, 0.1]
