@@ -124,6 +124,7 @@ class ActionClients(AwsClients):
         self.acting = acting
         self._loader = reading._loader
         self._call_hooks = reading._call_hooks
+        self._client_hooks = reading._client_hooks
         self._account_roles = dict(reading._account_roles)
 
     def role_for(self, account: str | None) -> str | None:
