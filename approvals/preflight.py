@@ -19,6 +19,7 @@ from approvals.errors import BoundToFail
 from approvals.models import ApprovalRequest
 from core.aws_action import action_role_arn
 from tools.context import ToolContext
+from tools.iam import action_role_permissions
 from tools.plan import ActionPlan
 from tools.preflight import PermissionCheck, WouldFail, simulate
 from tools.registry import Registry, ToolSpec
@@ -89,7 +90,8 @@ class Preflight:
                     detail=f"no action role is configured for account {account or 'primary'}",
                 )
             iam = reading.aws.client("iam", IAM_REGION, account)
-            denied += [f"{why} for role {role}" for why in simulate(iam, role, spec.permissions)]
+            actions = action_role_permissions(spec.permissions)
+            denied += [f"{why} for role {role}" for why in simulate(iam, role, actions)]
         if denied:
             return PermissionCheck(status="would_fail", detail="; ".join(denied))
         return PermissionCheck(status="passed", detail="IAM policy simulator, action role")

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "Role approved changes run under in the primary account, assumed per execution "
-            "with the approver as SourceIdentity (deploy/iam/action-role-trust.json); kept "
+            "with the approver as SourceIdentity (deploy/iam/action-role.json); kept "
             "apart from the reading role. The sandbox uses role/CloudFabricAction."
         ),
     )

@@ -23,6 +23,7 @@ from tests.estate import small_estate, state_of
 from tools.actions.ec2_power import STOP, build_plan
 from tools.context import ToolContext
 from tools.ec2.models import PowerArgs
+from tools.iam import action_role_permissions
 from tools.plan import ActionPlan, ResourceChange
 from tools.registry import load_builtin_tools
 
@@ -182,7 +183,8 @@ def test_live_tools_without_a_dry_run_ask_the_policy_simulator(
 ) -> None:
     registry = load_builtin_tools()
     live = settings.model_copy(update={"aws_mode": "live", "action_role_arn": ACTION_ROLE})
-    actions = sorted(set(registry.get("s3.put_lifecycle").permissions))
+    actions = sorted(action_role_permissions(registry.get("s3.put_lifecycle").permissions))
+    assert "s3:PutLifecycleConfiguration" in actions and "sts:AssumeRole" not in actions
     iam = aws.client("iam", "us-east-1")
     results = [evaluation(a, decisions.get(a, "allowed")) for a in actions]
     with Stubber(iam) as stubber:
