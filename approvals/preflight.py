@@ -115,6 +115,6 @@ def refuse_bound_to_fail(request: ApprovalRequest) -> None:
     """
     if request.preflight == "would_fail":
         raise BoundToFail(
-            f"This would fail: {request.preflight_detail}. Nothing can be approved until the "
-            "action role may do it; fix its permissions and ask again."
+            f"This would fail: {request.preflight_detail}. It cannot be approved; once the "
+            "action role's permissions are fixed, the requester asks again."
         )

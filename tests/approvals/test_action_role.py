@@ -195,3 +195,27 @@ def test_the_handler_calls_aws_with_the_assumed_role(settings: Settings, aws: Aw
 )
 def test_source_identity_keeps_to_the_characters_aws_allows(who: str, expected: str) -> None:
     assert source_identity(who) == expected
+
+
+def test_a_change_in_another_account_enters_that_accounts_action_role(sandbox_app: Any) -> None:
+    from core.sandbox import SECOND_ACCOUNT_ID
+
+    app: CloudFabric = sandbox_app
+    seen: list[Call] = []
+    app.aws.on_call(lambda service, op, params: seen.append((service, op, params)))
+    plan = build_plan(app.context_for("alice"), STOP, PowerArgs(targets=["shared-tools"]))
+    request = app.approvals.request(plan, "alice", "T1:C1:3.1", workspace="T1")
+    assert request.preflight == "passed"
+    seen.clear()
+
+    final = app.approvals.approve(request.id, "bob")
+
+    assert final.state == S.SUCCEEDED
+    (entered,) = assume_calls(seen)
+    assert entered["RoleArn"] == f"arn:aws:iam::{SECOND_ACCOUNT_ID}:role/CloudFabricAction"
+    assert entered["SourceIdentity"] == "bob"
+    [target] = plan.args["targets"]
+    assert state_of(app.aws, target["instance_id"], account=SECOND_ACCOUNT_ID) in {
+        "stopping",
+        "stopped",
+    }
