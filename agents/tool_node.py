@@ -49,6 +49,8 @@ class ToolRunner:
             call_id = call.get("id") or uuid.uuid4().hex
             try:
                 spec = self.registry.get(call["name"])
+                if not spec.offered:  # only the product files these (a workflow's wait)
+                    raise KeyError(call["name"])
                 args = spec.args_model.model_validate(call.get("args") or {})
             except KeyError:
                 replies.append(_error(call_id, call["name"], f"I have no tool '{call['name']}'."))

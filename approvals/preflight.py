@@ -42,15 +42,15 @@ class Preflight:
         self.context_for = context_for
 
     def __call__(self, plan: ActionPlan, requester: str, request_id: str) -> PermissionCheck | None:
-        """The outcome for ``plan``, or None when its tool calls no AWS API.
+        """The outcome for ``plan``, or None when its tool calls no AWS API (or is unknown).
 
         Args:
             plan: the plan being filed.
             requester: who asked (the pre-flight session's source identity).
             request_id: the request being filed (named in the session).
         """
-        spec = self.registry.get(plan.tool)
-        if not spec.permissions:
+        spec = self.registry.get(plan.tool) if plan.tool in self.registry else None
+        if spec is None or not spec.permissions:
             return None
         try:
             return self._check(spec, plan, requester, request_id)

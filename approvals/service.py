@@ -160,6 +160,7 @@ class ApprovalService:
         conversation_id: str | None = None,
         origin_key: str | None = None,
         workspace: str | None = None,
+        longest_wait: timedelta | None = None,
     ) -> ApprovalRequest:
         """Store a pending request for ``plan``; the same ``origin_key`` returns the same request.
 
@@ -169,6 +170,8 @@ class ApprovalService:
             conversation_id: where to report back.
             origin_key: idempotency key (conversation + tool call id).
             workspace: the workspace it was asked in; decisions are honoured only from there.
+            longest_wait: how long the asker waits at most (a workflow's approval step); the
+                request expires at the earlier of this and the policy's TTL.
 
         Returns:
             The PENDING request, or the executed one when a rule auto-approves it (one the
@@ -185,6 +188,7 @@ class ApprovalService:
         decision = self.policy.decide(facts, now)
         self.gate.refuse_new(plan, requester, decision)
         ttl = timedelta(minutes=decision.ttl_minutes) if decision.ttl_minutes else self.ttl
+        ttl = min(ttl, longest_wait) if longest_wait else ttl
         approval_id = secrets.token_urlsafe(12)
         check = self.executor.preflight(plan, requester, approval_id)
         request = self.store.add(

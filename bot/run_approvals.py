@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from approvals.models import ApprovalRequest
@@ -43,6 +44,7 @@ class CardShowingFiler:
         conversation_id: str | None = None,
         origin_key: str | None = None,
         workspace: str | None = None,
+        longest_wait: timedelta | None = None,
     ) -> ApprovalRequest:
         """File ``plan`` (once per origin key) and post its card when it has none.
 
@@ -52,8 +54,11 @@ class CardShowingFiler:
             conversation_id: the workflow's thread.
             origin_key: the run step's key, so a replayed run files once.
             workspace: the workspace decisions are honoured from.
+            longest_wait: when the request expires at the latest (an approval step's wait).
         """
-        filed = self.approvals.request(plan, requester, conversation_id, origin_key, workspace)
+        filed = self.approvals.request(
+            plan, requester, conversation_id, origin_key, workspace, longest_wait
+        )
         show = self.show_card()
         if show is not None and filed.card_ts is None:
             try:

@@ -72,6 +72,7 @@ class ToolSpec:
     examples: tuple[str, ...] = ()
     recheck: Rechecker | None = None
     dry_run: DryRunner | None = None
+    offered: bool = True
 
     @property
     def function_name(self) -> str:
@@ -117,6 +118,7 @@ class Registry:
         examples: Iterable[str] = (),
         recheck: Rechecker | None = None,
         dry_run: DryRunner | None = None,
+        offered: bool = True,
     ) -> Callable[[F], F]:
         """Decorator registering a handler as a tool.
 
@@ -135,6 +137,7 @@ class Registry:
             examples: utterances the classifier learns this tool from (see ``ToolSpec``).
             recheck: builds the plan again from its targets now (see ``ToolSpec.recheck``).
             dry_run: checks the plan's calls with ``DryRun=True`` (see ``ToolSpec.dry_run``).
+            offered: False for a tool only the product files plans of (see ``ToolSpec``).
         """
 
         def register(handler: F) -> F:
@@ -156,6 +159,7 @@ class Registry:
                     examples=tuple(examples),
                     recheck=recheck,
                     dry_run=dry_run,
+                    offered=offered,
                 )
             )
             return handler
@@ -179,8 +183,9 @@ class Registry:
         return isinstance(name, str) and name in self._specs
 
     def all(self) -> list[ToolSpec]:
-        """Every tool, sorted by name."""
-        return sorted(self._specs.values(), key=lambda spec: spec.name)
+        """Every tool people and models may ask for, sorted by name (``get`` finds the rest)."""
+        offered = (spec for spec in self._specs.values() if spec.offered)
+        return sorted(offered, key=lambda spec: spec.name)
 
 
 REGISTRY = Registry()

@@ -9,6 +9,9 @@ to do *now* belongs to the other domains; saying it with a when belongs here. Na
 from __future__ import annotations
 
 CREATE: tuple[str, ...] = (
+    "every night at 1am snapshot db-prod after someone approves, wait up to 3 hours, tell #ops",
+    "post the weekly cost to #finops every monday at 8 but ask for approval first",
+    "stop the instances tagged env=qa every weekday at 8pm once somebody approves, tell #qa",
     "I'd like web-1 backed up every night with two weeks of copies kept",
     "we want db-prod snapshotted each day at 5am, message #dba when done",
     "whenever somebody adds an inbound rule for ssh from anywhere, warn #security",

@@ -11,6 +11,7 @@ from tools.plan import ActionPlan
 from tools.workflows.describe import fire_lines, step_words, trigger_expression, trigger_words
 from tools.workflows.models import (
     ChangeResult,
+    GoOnArgs,
     ListArgs,
     ListResult,
     NameArgs,
@@ -78,6 +79,25 @@ def tell_webhook(ctx: ToolContext, store: WorkflowStore, row: WorkflowRow) -> bo
     if not isinstance(trigger, WebhookTrigger):
         return False
     return ctx.tell_privately(ctx.actor, webhook_notice(row.name, trigger))
+
+
+def go_on(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
+    """The approved decision of an approval step: its run may go on.
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan (``GoOnArgs``).
+
+    Raises:
+        InvalidInput: the run does not wait at that step any more.
+    """
+    args = GoOnArgs.model_validate(plan.args)
+    run = WorkflowStore(ctx.db, ctx.clock).run(args.run_id)
+    waiting = {r.id: r.status for r in step_records(run)}.get(args.step)
+    if run.status != "waiting_approval" or waiting != "waiting_approval":
+        raise InvalidInput(f"Run {args.run_id} of {args.workflow} is not waiting at {args.step}.")
+    summary = f"Run {args.run_id} of {args.workflow} goes on after {args.step}."
+    return ChangeResult(names=[args.workflow], status="going on", summary=summary, run_id=run.id)
 
 
 def update(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:

@@ -115,6 +115,15 @@ class TemplatesResult(BaseModel):
     templates: list[TemplateLine] = Field(description="The templates.")
 
 
+class GoOnArgs(BaseModel):
+    """A run waiting at an approval step (filed by the run itself, never asked for)."""
+
+    workflow: str = Field(max_length=60, description="The workflow.")
+    run_id: int = Field(ge=1, description="The waiting run.")
+    step: str = Field(max_length=60, description="Its approval step.")
+    prompt: str = Field(max_length=500, description="What the approver is asked.")
+
+
 class ChangeResult(BaseModel):
     """What a mutating workflow tool did."""
 

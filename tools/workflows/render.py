@@ -160,6 +160,8 @@ def run_line(name: str, run: WorkflowRun) -> str:
         return f"{head} succeeded ({due}{took})."
     if run.status == "failed":
         return f"{head} failed ({due}): {run.error or 'no reason recorded'}"
+    if run.status == "cancelled":
+        return f"{head} was stopped at its approval step ({due}): {run.error or 'declined'}"
     return f"{head} is {run.status.replace('_', ' ')} ({due})."
 
 

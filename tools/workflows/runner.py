@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as StepTimeout
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NoReturn, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
@@ -97,6 +97,7 @@ class ApprovalFiler(Protocol):
         conversation_id: str | None = None,
         origin_key: str | None = None,
         workspace: str | None = None,
+        longest_wait: timedelta | None = None,
     ) -> Any:
         """Store a pending request; the result has an ``id``.
 
@@ -106,6 +107,7 @@ class ApprovalFiler(Protocol):
             conversation_id: where to report back (the workflow's thread).
             origin_key: idempotency key (run and step), so a retried run files once.
             workspace: the workspace decisions are honoured from (the workflow's).
+            longest_wait: when it expires at the latest (an approval step's wait).
         """
 
     def get(self, approval_id: str) -> Any:
@@ -274,8 +276,9 @@ class Runner:
         record.error = None if succeeded else str(output)
         record.finished_at = self.store.clock.now()
         self._save(run, records)
-        if not succeeded:
-            run.status, run.error = "failed", f"step {step_id}: {record.error}"
+        if not succeeded:  # a declined approval step ends the run; a failed change fails it
+            ended = "cancelled" if record.kind == "approval" else "failed"
+            run.status, run.error = ended, f"step {step_id}: {record.error}"
             run.finished_at = record.finished_at
             self._report(self.store.save_run(run), self._spec(run))
             return run
@@ -320,8 +323,9 @@ class Runner:
             self._attempts(run, step, record, lambda: self.notify(channel, text), spec, scope)
             record.output = {"channel": channel, "text": text}
         elif isinstance(step, ApprovalStep):
-            record.status, record.output = "waiting_approval", {"prompt": step.prompt}
-            raise Stop("waiting_approval")
+            prompt = render(step.prompt, scope)
+            args = {"workflow": spec.name, "run_id": run.id, "step": step.id, "prompt": prompt}
+            self._call(run, spec, step, GO_ON, args, record, scope)
         elif isinstance(step, ToolStep):
             args = self._resolved(step, step.args, scope, spec, record)
             record.output = self._call(run, spec, step, step.tool, args, record, scope)
@@ -357,7 +361,7 @@ class Runner:
         self,
         run: WorkflowRun,
         spec: WorkflowSpec,
-        step: ToolStep | ForEachStep,
+        step: ToolStep | ForEachStep | ApprovalStep,
         tool_name: str,
         args: Any,
         record: StepRecord,
@@ -379,7 +383,7 @@ class Runner:
         self,
         run: WorkflowRun,
         spec: WorkflowSpec,
-        step: ToolStep | ForEachStep,
+        step: ToolStep | ForEachStep | ApprovalStep,
         tool_name: str,
         ctx: ToolContext,
         parsed: BaseModel,
@@ -404,7 +408,11 @@ class Runner:
         key = approval_key(run.id or 0, step.id, index)
         conversation = self.store.by_id(run.workflow_id).conversation_id
         workspace = conversation.split(":", 1)[0] if conversation else None
-        request = self.approvals.request(plan, spec.created_by, conversation, key, workspace)
+        wait = step.expires_after_minutes if isinstance(step, ApprovalStep) else None
+        longest = timedelta(minutes=wait) if wait else None
+        request = self.approvals.request(
+            plan, spec.created_by, conversation, key, workspace, longest
+        )
         record.approvals.append(str(request.id))
         run.approval_id = str(request.id)
         if index is None:
@@ -482,6 +490,10 @@ class Runner:
 
 APPROVAL_KEY_PREFIX = "workflow-run"
 """Start of the ``origin_key`` of every approval a run files."""
+
+
+GO_ON = "workflow.go_on"
+"""The tool whose approval lets a run go on past an approval step."""
 
 
 def approval_key(run_id: int, step_id: str, index: int | None = None) -> str:

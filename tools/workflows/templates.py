@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tools.workflows.spec import (
+    ApprovalStep,
     ConditionStep,
     EventTrigger,
     ForEachStep,
@@ -41,6 +42,8 @@ class Params:
         port: a port (security events).
         description: the sentence.
         created_by: who asked.
+        ask_first_minutes: each run first waits this long at most for someone to approve
+            going on (None: no approval step; changes are still approved per run).
     """
 
     name: str
@@ -52,6 +55,7 @@ class Params:
     port: int | None = None
     description: str = ""
     created_by: str = ""
+    ask_first_minutes: int | None = None
 
 
 Builder = Callable[[Params], list[Step]]
@@ -81,11 +85,19 @@ class Template:
         Args:
             params: what the sentence said.
         """
+        steps = self.steps(params)
+        if params.ask_first_minutes:
+            ask = ApprovalStep(
+                id="ask",
+                prompt=f"Go on with this run of {params.name}? ({params.description})"[:500],
+                expires_after_minutes=params.ask_first_minutes,
+            )
+            steps = [ask, *steps]
         return WorkflowSpec(
             name=params.name,
             description=params.description,
             trigger=params.trigger,
-            steps=self.steps(params),
+            steps=steps,
             channel=params.channel,
             created_by=params.created_by,
         )

@@ -16,6 +16,7 @@ from tools.workflows import examples, render
 from tools.workflows.models import (
     ChangeResult,
     CreateArgs,
+    GoOnArgs,
     ListArgs,
     ListResult,
     NameArgs,
@@ -241,3 +242,33 @@ def templates(ctx: ToolContext, args: TemplatesArgs) -> TemplatesResult:
     from tools.workflows import handlers
 
     return handlers.templates()
+
+
+def _preview_go_on(ctx: ToolContext, args: GoOnArgs) -> ActionPlan:
+    """The plan an approval step files: approving it lets the run go on."""
+    return ActionPlan(
+        tool="workflow.go_on",
+        args=args.model_dump(mode="json"),
+        summary=f"Let run {args.run_id} of {args.workflow} go on: {args.prompt}",
+        risk="low",
+        notes=["Rejecting it (or letting it expire) stops the run here."],
+    )
+
+
+@tool(
+    name="workflow.go_on",
+    description="Let a workflow run go on past its approval step (filed by the run itself).",
+    example="let the waiting run go on",
+    args=GoOnArgs,
+    result=ChangeResult,
+    render=render.render_change,
+    permissions=[],
+    mutating=True,
+    preview=_preview_go_on,
+    offered=False,
+)
+def go_on(ctx: ToolContext, plan: ActionPlan) -> ChangeResult:
+    """Record the decision; the run itself goes on when told its request was approved."""
+    from tools.workflows import handlers
+
+    return handlers.go_on(ctx, plan)

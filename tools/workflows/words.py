@@ -42,6 +42,17 @@ DAYS = patterns.compile(
     r"(\d{1,4})\s*days?\b"
 )
 PORT = patterns.compile(r"\bport\s+(\d{1,5})\b")
+ASK_FIRST = patterns.compile(
+    r"\b(?:ask(?:ing)?\s+(?:for\s+)?(?:an?\s+)?(?:approval|the ok|the go-ahead)"
+    r"|ask\s+(?:first|before)|(?:after|once)\s+(?:someone\s+|somebody\s+)?approv(?:es|ed|al)"
+    r"|with\s+approval\s+first)\b"
+)
+WAIT_FOR = patterns.compile(
+    r"\bwait(?:ing)?\s+(?:up\s+to\s+|at\s+most\s+)?(\d{1,3})\s+(minute|hour|day)s?\b"
+)
+ASK_DEFAULT_MINUTES = 24 * 60
+"""How long a run waits for its approval step when the words give no time."""
+_UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
 HYPHENATED = patterns.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
 SCHEDULE_START = patterns.compile(
     r"\b(every|each|daily|nightly|weekly|hourly|monthly|weekdays|on (?:mondays|tuesdays|"
@@ -184,6 +195,7 @@ def read_workflow(
         port=_number(PORT, said),
         description=text.strip()[:MAX_TEXT],
         created_by=created_by,
+        ask_first_minutes=_ask_first(said),
     )
     if len(triggers) == 1:
         key = template
@@ -191,6 +203,17 @@ def read_workflow(
             key = _verb(said, first=True) or template
         return Reading((TEMPLATES[key].build(params),), template)
     return _two_schedules(params, triggers, template)
+
+
+def _ask_first(said: str) -> int | None:
+    """Minutes a run waits for someone to approve going on, when the words ask for that."""
+    if ASK_FIRST.search(said) is None:
+        return None
+    wait = WAIT_FOR.search(said)
+    if wait is None:
+        return ASK_DEFAULT_MINUTES
+    minutes = int(wait.group(1)) * _UNIT_MINUTES[wait.group(2)]
+    return max(1, min(minutes, 14 * 24 * 60))
 
 
 def _intent(said: str) -> str | None:
