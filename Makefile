@@ -43,6 +43,7 @@ bench: setup
 iam-policy: setup
 	$(UV) run --frozen cloudfabric iam-policy > deploy/iam/cloudfabric-policy.json
 	$(UV) run --frozen cloudfabric iam-policy --deploy-role > deploy/iam/architecture-deploy-role.json
+	$(UV) run --frozen cloudfabric iam-policy --action-role > deploy/iam/action-role.json
 
 # Graphviz's `dot` (Debian package) draws graph.diagram pictures; without it that one tool says
 # what to install and everything else works, so a failed install only warns.

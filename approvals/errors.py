@@ -77,3 +77,7 @@ class JustificationMissing(BreakGlassRefused):
 
 class BreakGlassRateLimited(BreakGlassRefused):
     """The person used break-glass as often as allowed in the last 24 hours."""
+
+
+class BoundToFail(ApprovalRefused):
+    """The pre-flight check found AWS would refuse the plan's calls: approving would only fail."""

@@ -19,9 +19,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col
 
+from approvals.acting import acting_clients, acting_for
 from approvals.audit import AuditLog
 from approvals.errors import AlreadyDecided, PlanTampered
 from approvals.models import ApprovalRequest, ApprovalState
+from approvals.preflight import Preflight
 from approvals.recheck import Recheck, Void
 from approvals.store import ApprovalStore
 from core.clock import Clock
@@ -69,6 +71,7 @@ class Executor:
         self.owner = owner or f"executor-{uuid.uuid4().hex[:8]}"
         self.lease = lease
         self.recheck = Recheck(registry, context_for)
+        self.preflight = Preflight(registry, context_for)
         self.offer: Offer | None = None
 
     def run(self, approval_id: str) -> ApprovalRequest:
@@ -143,11 +146,15 @@ class Executor:
         }
 
     def _context(self, request: ApprovalRequest) -> ToolContext:
-        """The requester's tool context, knowing the request it runs for and who approved it."""
+        """The requester's tool context, knowing the request it runs for and who approved it,
+        with AWS clients of this execution alone: the action roles, entered in the name of the
+        approver whose approval completed it (``approvals.acting``)."""
         approval = Approval(
             request.id, request.approved_by or request.decided_by, request.conversation_id
         )
-        return replace(self.context_for(request.requester), approval=approval)
+        reading = self.context_for(request.requester)
+        aws = acting_clients(reading.aws, acting_for(request))
+        return replace(reading, approval=approval, aws=aws)
 
     def _until(self) -> datetime:
         return self.clock.now() + self.lease
@@ -180,7 +187,11 @@ class Executor:
             request.id, S.EXECUTING, state, mine, finished_at=self.clock.now(),
             lease_expires_at=None, **values,
         )  # fmt: skip
-        detail = {"plan_hash": values.get("executed_plan_hash"), "error": values.get("error")}
+        detail = {
+            "plan_hash": values.get("executed_plan_hash"),
+            "error": values.get("error"),
+            "source_identity": acting_for(request).source_identity,
+        }
         if final is not None:
             self.audit.append("executor", state.lower(), request.id, detail)
             return final

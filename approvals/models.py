@@ -105,6 +105,16 @@ class ApprovalRequest(SQLModel, table=True):
         default=None,
         description="The fresh request filed for the current plan when this one was voided.",
     )
+    preflight: str | None = Field(
+        default=None,
+        description=(
+            "Permission check when filed: 'passed', 'would_fail' (no approval is accepted) or "
+            "'unchecked'; None when the tool calls no AWS API."
+        ),
+    )
+    preflight_detail: str | None = Field(
+        default=None, description="What the permission check found, or why it would fail."
+    )
     escalation_level: int = Field(
         default=0,
         description=(

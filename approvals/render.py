@@ -107,6 +107,9 @@ def _plan_blocks(request: ApprovalRequest, plan: ActionPlan, who_may_approve: st
     facts.append("Reversible: " + (f"yes — {plan.reversal}" if plan.reversible else "*no*"))
     facts += plan.notes
     out.append(blocks.text("\n".join(facts)))
+    check = preflight_line(request)
+    if check:
+        out.append(blocks.text(check))
     rule = f" · policy rule `{request.policy_rule}`" if request.policy_rule else ""
     out.append(blocks.note(f"Approval `{request.id}` · plan `{request.plan_hash[:12]}`{rule}"))
     return out
@@ -125,24 +128,44 @@ def approval_progress(request: ApprovalRequest) -> str | None:
     return f":busts_in_silhouette: {len(who)} of {request.required_approvals} approvals{names}"
 
 
+def preflight_line(request: ApprovalRequest) -> str | None:
+    """The pre-flight permission check in words ("Permission check passed …", "Would fail: …").
+
+    Args:
+        request: any approval request (None when no check applies to its tool).
+    """
+    detail = request.preflight_detail or ""
+    if request.preflight == "passed":
+        return f":white_check_mark: Permission check passed ({detail})."
+    if request.preflight == "would_fail":
+        line = f":x: *Would fail:* {detail}."
+        if request.lifecycle is ApprovalState.PENDING:
+            line += " It cannot be approved; fix the action role's permissions and ask again."
+        return line
+    if request.preflight == "unchecked":
+        return f":grey_question: Permission check not made: {detail}."
+    return None
+
+
 def render_pending_card(
     request: ApprovalRequest, plan: ActionPlan, who_may_approve: str
 ) -> list[Block]:
-    """The card with Approve / Reject buttons; the buttons carry only the approval id.
+    """The card with Approve / Reject buttons; the buttons carry only the approval id. A
+    request whose permission check says it would fail has no Approve button.
 
     Args:
         request: the pending request.
         plan: its stored plan.
         who_may_approve: policy in words.
     """
+    approve = ButtonElement(
+        text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary"
+    )
+    reject = ButtonElement(text="Reject", action_id=REJECT_ACTION, value=request.id, style="danger")
+    bound_to_fail = request.preflight == "would_fail"
     buttons = ActionsBlock(
         block_id=f"approval:{request.id}",
-        elements=[
-            ButtonElement(
-                text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary"
-            ),
-            ButtonElement(text="Reject", action_id=REJECT_ACTION, value=request.id, style="danger"),
-        ],
+        elements=[reject] if bound_to_fail else [approve, reject],
     )
     return [*_plan_blocks(request, plan, who_may_approve), buttons]
 

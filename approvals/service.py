@@ -34,6 +34,7 @@ from approvals.freeze import FreezeSwitch
 from approvals.gate import PolicyGate
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
+from approvals.preflight import refuse_bound_to_fail
 from approvals.recovery import Recovery
 from approvals.store import ApprovalStore, Condition
 from core.clock import Clock
@@ -173,7 +174,8 @@ class ApprovalService:
                 request expires at the earlier of this and the policy's TTL.
 
         Returns:
-            The PENDING request, or the executed one when a rule auto-approves it.
+            The PENDING request, or the executed one when a rule auto-approves it (one the
+            pre-flight permission check says would fail stays PENDING, and cannot be approved).
 
         Raises:
             ChangeFrozen: the kill switch is on, or a freeze window covers the targets.
@@ -187,9 +189,11 @@ class ApprovalService:
         self.gate.refuse_new(plan, requester, decision)
         ttl = timedelta(minutes=decision.ttl_minutes) if decision.ttl_minutes else self.ttl
         ttl = min(ttl, longest_wait) if longest_wait else ttl
+        approval_id = secrets.token_urlsafe(12)
+        check = self.executor.preflight(plan, requester, approval_id)
         request = self.store.add(
             ApprovalRequest(
-                id=secrets.token_urlsafe(12),
+                id=approval_id,
                 origin_key=origin_key,
                 tool=plan.tool,
                 plan_json=plan.canonical_json(),
@@ -205,11 +209,15 @@ class ApprovalService:
                 decision_json=decision.model_dump_json(),
                 facts_json=facts.model_dump_json(),
                 required_approvals=decision.count,
+                preflight=check.status if check else None,
+                preflight_detail=check.detail if check else None,
             )
         )
         detail = {"plan_hash": request.plan_hash, "tool": plan.tool, "rule": decision.rule}
+        if check is not None:
+            detail["preflight"] = f"{check.status}: {check.detail}"
         self.audit.append(requester, "requested", request.id, detail)
-        if decision.outcome == "auto_approve":
+        if decision.outcome == "auto_approve" and not (check and check.bound_to_fail):
             return self._auto_approve(request, decision.rule)
         return request
 
@@ -311,6 +319,7 @@ class ApprovalService:
             check_id(approval_id)
             request = self._pending(approval_id, origin)
             self.gate.refuse_click(request)
+            refuse_bound_to_fail(request)
             decision = self.policy.decision_of(request)
             self.policy.check_decision(approver, request.requester, decision, request.risk)
             conditions = self._may_approve(origin)

@@ -323,11 +323,22 @@ def iam_policy(
     deploy_role: bool = typer.Option(
         False, "--deploy-role", help="The CloudFormation service role deploys run under instead."
     ),
+    action_role: bool = typer.Option(
+        False, "--action-role", help="The action role approved changes run under instead."
+    ),
 ) -> None:
     """Print the IAM policy every registered tool needs (deploy/iam/cloudfabric-policy.json),
     or with ``--deploy-role`` the CloudFormation service role architecture deploys run under
-    (deploy/iam/architecture-deploy-role.json).
+    (deploy/iam/architecture-deploy-role.json), or with ``--action-role`` the role approved
+    changes run under, its trust policy and what CloudFabric needs to enter it
+    (deploy/iam/action-role.json).
     """
+    if action_role:
+        from tools.iam import action_role_documents
+        from tools.registry import load_builtin_tools
+
+        typer.echo(json.dumps(action_role_documents(load_builtin_tools()), indent=2))
+        return
     if deploy_role:
         from tools.architecture.service_role import service_role_policy, trust_policy
 

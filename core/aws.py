@@ -26,6 +26,8 @@ ENTRY_PERMISSIONS = ("sts:AssumeRole",)
 CallHook = Callable[[str, str, Mapping[str, Any]], None]
 """``(service, operation, params)``: boto3 service name (``elbv2``), API operation
 (``DescribeTags``) and the parameters it was called with."""
+ClientHook = Callable[[str, str, "str | None", Any], None]
+"""``(service, region, account, client)``: called once for each client a factory builds."""
 _PARAMS_KEY = "cloudfabric_api_params"
 
 
@@ -96,6 +98,7 @@ class AwsClients:
         self._clients: dict[tuple[str | None, str, str], Any] = {}
         self._account_roles: dict[str, str] = dict(settings.aws_account_roles)
         self._call_hooks: list[CallHook] = []
+        self._client_hooks: list[ClientHook] = []
 
     def on_call(self, hook: CallHook) -> None:
         """Have ``hook(service, operation, params)`` called before every AWS call this factory's
@@ -106,6 +109,17 @@ class AwsClients:
         """
         with self._lock:
             self._call_hooks.append(hook)
+
+    def on_new_client(self, hook: ClientHook) -> None:
+        """Have ``hook(service, region, account, client)`` called with each client built from
+        now on, by this factory and the per-execution factories derived from it (a test
+        attaches a botocore Stubber there).
+
+        Args:
+            hook: called in the building thread, before the client is first used.
+        """
+        with self._lock:
+            self._client_hooks.append(hook)
 
     @staticmethod
     def _keep_params(**kwargs: Any) -> None:
@@ -211,7 +225,11 @@ class AwsClients:
             endpoint_url=self.settings.aws_endpoint_url,
         )
         with self._lock:
-            return self._clients.setdefault(key, client)
+            kept = self._clients.setdefault(key, client)
+            hooks = list(self._client_hooks) if kept is client else []
+        for hook in hooks:
+            hook(service, region, account, client)
+        return kept
 
     def regions(self) -> list[str]:
         """Regions the tools look at by default."""

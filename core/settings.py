@@ -57,6 +57,21 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Extra accounts to reach: account id -> role ARN to assume there.",
     )
+    action_role_arn: str | None = Field(
+        default=None,
+        description=(
+            "Role approved changes run under in the primary account, assumed per execution "
+            "with the approver as SourceIdentity (deploy/iam/action-role.json); kept "
+            "apart from the reading role. The sandbox uses role/CloudFabricAction."
+        ),
+    )
+    action_account_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Action role of each extra account: account id -> role ARN; the sandbox uses "
+            "role/CloudFabricAction of each account."
+        ),
+    )
     aws_endpoint_url: str | None = Field(
         default=None, description="Send every AWS call here (a moto server in tests and benches)."
     )

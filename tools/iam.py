@@ -131,3 +131,89 @@ def policy_document(registry: Registry) -> dict[str, Any]:
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+CLOUDFABRIC_PRINCIPAL = "arn:aws:iam::<cloudfabric-account-id>:role/<cloudfabric-role>"
+"""Placeholder for the principal CloudFabric runs as (its base credentials), in shipped files."""
+ACTION_ROLE_PATTERN = "arn:aws:iam::*:role/CloudFabricAction"
+"""The action roles CloudFabric's principal may enter (one per account, by convention)."""
+NOT_THE_ACTION_ROLES = frozenset({"sts:AssumeRole", "sts:GetCallerIdentity"})
+"""Actions of mutating tools the action role itself does not need: accounts are entered from
+CloudFabric's own credentials, and AWS answers GetCallerIdentity to anyone."""
+
+
+def action_role_permissions(permissions: Iterable[str]) -> tuple[str, ...]:
+    """The IAM actions the action role needs of a mutating tool's ``permissions``.
+
+    Args:
+        permissions: the tool's declared IAM actions.
+    """
+    return tuple(a for a in dict.fromkeys(permissions) if a not in NOT_THE_ACTION_ROLES)
+
+
+def action_role_trust_policy(principal: str = CLOUDFABRIC_PRINCIPAL) -> dict[str, Any]:
+    """Who may enter the action role: CloudFabric's principal, naming a source identity.
+
+    ``sts:SetSourceIdentity`` lets the executor set the approver as ``SourceIdentity`` (CloudTrail
+    shows it on every call of the session, and it cannot be changed afterwards);
+    ``sts:TagSession`` lets it tag the session with every approver. The condition refuses an
+    AssumeRole that names nobody.
+
+    Args:
+        principal: ARN of the role or user CloudFabric's base credentials belong to.
+    """
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CloudFabricActsForItsApprover",
+                "Effect": "Allow",
+                "Principal": {"AWS": principal},
+                "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+                "Condition": {"Null": {"sts:SourceIdentity": "false"}},
+            }
+        ],
+    }
+
+
+def action_role_documents(registry: Registry) -> dict[str, Any]:
+    """The action role (its trust policy and the approved actions), and what CloudFabric's own
+    principal needs to enter it and to ask the policy simulator about it (pre-flight).
+
+    Args:
+        registry: the mutating tools whose permissions the role is given.
+    """
+    actions = sorted(
+        {
+            a
+            for spec in registry.all()
+            if spec.mutating
+            for a in action_role_permissions(spec.permissions)
+        }
+    )
+    entry = ["iam:SimulatePrincipalPolicy", "sts:AssumeRole", "sts:SetSourceIdentity"]
+    return {
+        "AssumeRolePolicyDocument": action_role_trust_policy(),
+        "Policy": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CloudFabricApprovedActions",
+                    "Effect": "Allow",
+                    "Action": actions,
+                    "Resource": "*",
+                }
+            ],
+        },
+        "CallerPolicy": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CloudFabricEntersActionRoles",
+                    "Effect": "Allow",
+                    "Action": [*entry, "sts:TagSession"],
+                    "Resource": ACTION_ROLE_PATTERN,
+                }
+            ],
+        },
+    }

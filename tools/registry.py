@@ -22,6 +22,7 @@ Preview = Callable[[ToolContext, Any], ActionPlan]
 Renderer = Callable[[Any], list[Block]]
 Observer = Callable[[ToolContext, ActionPlan], str]
 Rechecker = Callable[[ToolContext, ActionPlan], ActionPlan]
+DryRunner = Callable[[ToolContext, ActionPlan], None]
 F = TypeVar("F", bound=Callable[..., BaseModel])
 
 
@@ -49,6 +50,10 @@ class ToolSpec:
         recheck: mutating tools only, optional: ``(ctx, plan) -> ActionPlan``, the approved
             plan built again for the same targets as they are now (raises ``ToolError`` when it
             can no longer be built); the executor compares the two right before it runs.
+        dry_run: mutating tools only, optional: ``(ctx, plan) -> None``, the plan's calls sent
+            with ``DryRun=True`` under the action role (``tools.preflight.dry_run``), raising
+            ``WouldFail`` when AWS would refuse one; tools without it are checked with the IAM
+            policy simulator when live.
     """
 
     name: str
@@ -66,6 +71,7 @@ class ToolSpec:
     observe: Observer | None = None
     examples: tuple[str, ...] = ()
     recheck: Rechecker | None = None
+    dry_run: DryRunner | None = None
     offered: bool = True
 
     @property
@@ -111,6 +117,7 @@ class Registry:
         observe: Observer | None = None,
         examples: Iterable[str] = (),
         recheck: Rechecker | None = None,
+        dry_run: DryRunner | None = None,
         offered: bool = True,
     ) -> Callable[[F], F]:
         """Decorator registering a handler as a tool.
@@ -129,6 +136,7 @@ class Registry:
             observe: reads the targets' state back (see ``ToolSpec.observe``).
             examples: utterances the classifier learns this tool from (see ``ToolSpec``).
             recheck: builds the plan again from its targets now (see ``ToolSpec.recheck``).
+            dry_run: checks the plan's calls with ``DryRun=True`` (see ``ToolSpec.dry_run``).
             offered: False for a tool only the product files plans of (see ``ToolSpec``).
         """
 
@@ -150,6 +158,7 @@ class Registry:
                     observe=observe,
                     examples=tuple(examples),
                     recheck=recheck,
+                    dry_run=dry_run,
                     offered=offered,
                 )
             )

@@ -21,7 +21,8 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection
 
 def operation_of(body: bytes, headers: Any) -> str:
     """The API operation of an AWS request: ``Action=`` of the query protocols (EC2, STS...),
-    else the ``X-Amz-Target`` of the JSON protocols, else ``?``.
+    else the ``X-Amz-Target`` of the JSON protocols, else ``?``. An EC2 dry run (the permission
+    check made when a plan is filed) is ``<Action>:DryRun``, counted and held apart from the call.
 
     Args:
         body: the raw request body.
@@ -30,8 +31,11 @@ def operation_of(body: bytes, headers: Any) -> str:
     target = headers.get("X-Amz-Target")
     if target:
         return str(target).rsplit(".", 1)[-1]
-    action = parse_qs(body.decode("utf-8", "replace")).get("Action")
-    return action[0] if action else "?"
+    query = parse_qs(body.decode("utf-8", "replace"))
+    action = query.get("Action")
+    if not action:
+        return "?"
+    return f"{action[0]}:DryRun" if query.get("DryRun") == ["true"] else action[0]
 
 
 @dataclass

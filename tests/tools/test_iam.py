@@ -41,3 +41,22 @@ def test_deploying_needs_pass_role_and_only_change_set_calls() -> None:
     deploy = set(registry.get("architecture.deploy").permissions)
     assert "iam:PassRole" in deploy
     assert {p.split(":")[0] for p in deploy} == {"cloudformation", "iam", "sts"}
+
+
+def test_the_action_role_lets_cloudfabric_name_the_approver_and_holds_the_approved_actions() -> (
+    None
+):
+    from tools.iam import action_role_documents
+
+    expected = action_role_documents(load_builtin_tools())
+    shipped = json.loads((SHIPPED.parent / "action-role.json").read_text())
+    assert shipped == expected, "run `make iam-policy`"
+    (trust,) = shipped["AssumeRolePolicyDocument"]["Statement"]
+    assert {"sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"} <= set(trust["Action"])
+    assert trust["Condition"] == {"Null": {"sts:SourceIdentity": "false"}}
+    actions = set(shipped["Policy"]["Statement"][0]["Action"])
+    assert {"ec2:StopInstances", "s3:PutLifecycleConfiguration"} <= actions
+    assert "ec2:DescribeVpcs" in actions  # what the handlers re-read before they change
+    assert "sts:AssumeRole" not in actions  # accounts are entered from CloudFabric's principal
+    caller = set(shipped["CallerPolicy"]["Statement"][0]["Action"])
+    assert {"sts:SetSourceIdentity", "iam:SimulatePrincipalPolicy"} <= caller

@@ -152,11 +152,8 @@ def execute_plan(ctx: ToolContext, action: PowerAction, plan: ActionPlan) -> Act
         plan: the approved plan.
     """
     changes = {c.resource_id: c for c in plan.changes}
-    groups: dict[tuple[str, str | None], list[str]] = defaultdict(list)
-    for target in plan.args["targets"]:
-        groups[(target["region"], target.get("account_key"))].append(target["instance_id"])
     outcomes: list[ActionOutcome] = []
-    for (region, account_key), ids in groups.items():
+    for (region, account_key), ids in _by_place(plan).items():
         outcomes += _run_group(ctx, action, region, account_key, ids, changes)
     return ActionResult(action=action.tool, outcomes=outcomes)
 
@@ -204,11 +201,8 @@ def observe(ctx: ToolContext, plan: ActionPlan) -> str:
         plan: the plan whose execution was cut off.
     """
     labels = {c.resource_id: c.label for c in plan.changes}
-    groups: dict[tuple[str, str | None], list[str]] = defaultdict(list)
-    for target in plan.args["targets"]:
-        groups[(target["region"], target.get("account_key"))].append(target["instance_id"])
     seen: list[str] = []
-    for (region, account_key), ids in groups.items():
+    for (region, account_key), ids in _by_place(plan).items():
         current = _states(ctx.aws.client("ec2", region, account_key), ids)
         seen += [f"{labels.get(i, i)} is {current.get(i, 'gone')}" for i in ids]
     return "; ".join(seen) + "."
@@ -230,6 +224,31 @@ def rebuild(ctx: ToolContext, action: PowerAction, plan: ActionPlan) -> ActionPl
     region = regions.pop() if len(regions) == 1 else None
     ids = [t["instance_id"] for t in targets]
     return build_plan(ctx, action, PowerArgs(targets=ids, region=region))
+
+
+def dry_run_plan(ctx: ToolContext, action: PowerAction, plan: ActionPlan) -> None:
+    """Send the plan's calls with ``DryRun=True``: returns when every one would be allowed.
+
+    Args:
+        ctx: the pre-flight context (clients acting under the action role).
+        action: which power verb.
+        plan: the plan filed for approval.
+
+    Raises:
+        WouldFail: AWS would refuse a call (the error code, IAM action and role).
+    """
+    from tools.preflight import dry_run
+
+    for (region, account_key), ids in _by_place(plan).items():
+        dry_run(ctx, "ec2", region, account_key, action.api, InstanceIds=ids)
+
+
+def _by_place(plan: ActionPlan) -> dict[tuple[str, str | None], list[str]]:
+    """The plan's instance ids by (region, account key)."""
+    groups: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for target in plan.args["targets"]:
+        groups[(target["region"], target.get("account_key"))].append(target["instance_id"])
+    return groups
 
 
 def _register(
@@ -255,6 +274,7 @@ def _register(
         preview=lambda ctx, args: build_plan(ctx, action, args),
         observe=observe,
         recheck=lambda ctx, plan: rebuild(ctx, action, plan),
+        dry_run=lambda ctx, plan: dry_run_plan(ctx, action, plan),
     )(handler)
 
 
