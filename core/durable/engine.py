@@ -196,6 +196,9 @@ def launch(
     Declared workflows are handed to DBOS first, so that the runs this executor left pending
     are recovered at once. Then this replica's heartbeat is written, and unless ``maintain``
     is False a thread beats and sweeps for dead replicas every ``durable_heartbeat_seconds``.
+    With ``durable_listen`` false the process records runs on the queues but takes none from
+    them (DBOS's ``listen_queues([])``); its own recovered runs go back on their queues, where
+    a listening replica takes them.
 
     Args:
         settings: runtime settings.
@@ -223,8 +226,10 @@ def launch(
 
         bind_all()
         DBOS(config=dbos_config(settings, executor_id))  # type: ignore[arg-type]
+        if not settings.durable_listen:
+            DBOS.listen_queues([])  # DBOS's own internal queue is still served
         DBOS.launch()
-        register_all(settings.durable_queue_poll_seconds)
+        register_all(settings.durable_queue_poll_seconds, settings.durable_worker_concurrency)
         heartbeats = Heartbeats(
             db,
             clock,
