@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from itertools import pairwise
 
 from core.durable import current, wait_for_run, workflow
 from core.durable.queues import Start, queue
@@ -53,6 +54,6 @@ def test_one_run_per_partition_at_a_time_in_order_and_partitions_side_by_side(
 
     in_a = sorted((h for h in held if h[0] == "pa"), key=lambda h: h[2])
     assert [h[1] for h in in_a] == names
-    assert all(later[2] >= earlier[3] for earlier, later in zip(in_a, in_a[1:], strict=False))
+    assert all(later[2] >= earlier[3] for earlier, later in pairwise(in_a))
     (b1,) = [h for h in held if h[0] == "pb"]
     assert b1[2] < in_a[0][3]  # b1 began while a1 ran
