@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from agents.checkpoint import open_checkpoints
+from core.db import Database
 from tests.e2e.slack_processes import Replicas
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import eventually, mention, slack
@@ -26,7 +28,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def replicas(tmp_path: Path, own_postgres_url: str, slack: FakeSlack) -> Iterator[Replicas]:
-    """The test's processes, on a database of its own; killed at the end."""
+    """The test's processes, on a database of its own (migrated first, as a deploy does, so
+    that they can start together); killed at the end."""
+    database = Database(own_postgres_url)
+    database.migrate()
+    database.dispose()
+    open_checkpoints(own_postgres_url, tmp_path).close()
     started = Replicas(tmp_path, own_postgres_url, slack.api_url)
     yield started
     started.stop_all()
@@ -42,8 +49,8 @@ def test_a_worker_killed_mid_turn_is_taken_over_and_answers_once(
     replicas: Replicas, slack: FakeSlack
 ) -> None:
     serve = replicas.serve("serve", "serve-1")
-    serve.wait_ready()  # it migrated the database: the workers start on it at once
     workers = {name: replicas.worker(name, name) for name in ("worker-a", "worker-b")}
+    serve.wait_ready()
     for worker in workers.values():
         worker.wait_for_log("runs queued work")
     slack.hold_next("reactions.add", 120)  # the turn that takes the message stalls there
