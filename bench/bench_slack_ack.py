@@ -54,7 +54,7 @@ def _bare_app() -> FastAPI:
 
 
 def _cloudfabric_app(slack_api_url: str, durable: bool, database_url: str | None) -> Any:
-    from bot.http import create_http_app, tune_for_latency
+    from bot.http import create_http_app, freeze_startup_heap, tune_for_latency
     from bot.slack.runtime import build_runtime
     from core.settings import Settings
 
@@ -73,6 +73,7 @@ def _cloudfabric_app(slack_api_url: str, durable: bool, database_url: str | None
     runtime = build_runtime(settings)
     if durable:
         runtime.cloudfabric.start_background(role="serve")
+    freeze_startup_heap()
     return create_http_app(runtime)
 
 

@@ -16,6 +16,7 @@ import signal
 import threading
 from types import FrameType
 
+from bot.http import freeze_startup_heap
 from bot.slack.runtime import build_runtime
 from core.settings import Settings
 
@@ -60,6 +61,7 @@ def run_worker(settings: Settings, stop: threading.Event | None = None) -> None:
     runtime = build_runtime(settings)
     try:
         runtime.cloudfabric.start_background(role="worker")
+        freeze_startup_heap()
         engine = runtime.cloudfabric.durable
         log.warning("worker %s runs queued work", engine.executor_id if engine else "?")
         stop.wait()
