@@ -39,7 +39,7 @@ class SlackMetrics:
         )
         self.duplicates = Counter(
             "cloudfabric_slack_duplicate_events",
-            "Slack requests acknowledged without running again: accepted before (retries).",
+            "Slack events dropped because they were already taken (retries).",
             registry=self.registry,
         )
         self.api_errors = Counter(
