@@ -191,7 +191,7 @@ def main() -> None:
         print(f"stored {stored[0]} workflows and {stored[1]} runs in {seconds:.1f} s")
         ctx = ToolContext(settings, AwsClients(settings), db, "alice", {}, clock)
         gc.collect()
-        gc.freeze()  # as `serve` and `worker` do once built (bot.http.freeze_startup_heap)
+        gc.freeze()  # the fill's objects: a full collection of them is not a listing's cost
         measure(ctx, Path(settings.sql_url.split("///", 1)[1]), names, repeat)
         db.dispose()
 
