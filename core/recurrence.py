@@ -313,17 +313,17 @@ def next_fires(
     return _cron_fires(_schedule(recurrence.cron), recurrence.zone, after.astimezone(UTC), count)
 
 
-_NEXT: dict[tuple[Recurrence, datetime | None], tuple[datetime, datetime]] = {}
+_NEXT: dict[tuple[Recurrence, datetime | None], tuple[datetime, datetime | None]] = {}
 _NEXT_KEPT = 20_000
 
 
 def next_fire(
     recurrence: Recurrence, now: datetime, *, created: datetime | None = None
-) -> datetime:
-    """The first instant after ``now`` the schedule fires at (``next_fires(..., 1)[0]``).
+) -> datetime | None:
+    """The first instant after ``now`` the schedule fires at, or None when it never fires again.
 
-    Remembered per schedule until it passes: listing a thousand workflows every few seconds
-    computes each one's next fire time once per fire, not once per listing.
+    Remembered per schedule until it passes: listing a thousand workflows every few seconds, or
+    ticking over them, computes each one's next fire time once per fire, not once per look.
 
     Args:
         recurrence: the schedule.
@@ -332,9 +332,10 @@ def next_fire(
     """
     key = (recurrence, created if recurrence.rate is not None else None)
     known = _NEXT.get(key)
-    if known is not None and known[0] <= now < known[1]:
+    if known is not None and known[0] <= now and (known[1] is None or now < known[1]):
         return known[1]
-    first = next_fires(recurrence, now, 1, created=created)[0]
+    upcoming = next_fires(recurrence, now, 1, created=created)
+    first = upcoming[0] if upcoming else None
     if len(_NEXT) >= _NEXT_KEPT:
         _NEXT.clear()
     _NEXT[key] = (now, first)

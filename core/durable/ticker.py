@@ -30,7 +30,7 @@ from core.db import Database
 from core.durable.models import ScheduleCursor
 from core.durable.queues import Start, WorkQueue, queue
 from core.durable.registry import DurableWorkflow
-from core.recurrence import MAX_FIRES, Recurrence, next_fires
+from core.recurrence import MAX_FIRES, Recurrence, next_fire, next_fires
 
 log = logging.getLogger(__name__)
 
@@ -147,21 +147,16 @@ class Ticker:
         self.enqueue = enqueue or _engine_enqueue
         self._known: dict[str, datetime] | None = None
         """Schedule id -> cursor, as last read or moved here (read in full on the first tick)."""
-        self._next: dict[str, tuple[Schedule, datetime, datetime | None]] = {}
-        """Schedule id -> (the schedule, the cursor, its next fire after that cursor)."""
 
-    def _not_yet(self, schedule: Schedule, cursor: datetime, now: datetime) -> bool:
+    @staticmethod
+    def _not_yet(schedule: Schedule, cursor: datetime, now: datetime) -> bool:
         """Whether ``schedule``'s next fire after ``cursor`` is still ahead of ``now``.
 
-        Remembered per schedule until its cursor moves or the schedule changes, so a tick over
-        a thousand schedules computes fire times only for those that changed or fell due.
+        ``next_fire`` remembers it until it passes, so a tick over a thousand schedules
+        computes fire times only for those that changed or fell due.
         """
-        known = self._next.get(schedule.id)
-        if known is None or known[0] != schedule or known[1] != cursor:
-            upcoming = next_fires(schedule.recurrence, cursor, 1, created=schedule.created_at)
-            known = (schedule, cursor, upcoming[0] if upcoming else None)
-            self._next[schedule.id] = known
-        return known[2] is None or known[2] > now
+        upcoming = next_fire(schedule.recurrence, cursor, created=schedule.created_at)
+        return upcoming is None or upcoming > now
 
     def tick(self) -> list[Fired]:
         """Record the run of every schedule with a due fire time, then move their cursors.
