@@ -200,7 +200,7 @@ def test_kill_during_the_aws_call_ends_interrupted_with_what_aws_shows(
     [card] = slack.wait_for(
         "chat.update",
         lambda c: c.params.get("ts") == request.card_ts and "cut off" in str(c),
-        timeout=30,
+        timeout=60,
     )
     final = store.get(request.id)
     assert final is not None
@@ -266,7 +266,7 @@ def test_kill_between_approval_and_claim_runs_it_once_after_restart(
     [card] = slack.wait_for(
         "chat.update",
         lambda c: c.params.get("ts") == request.card_ts and "executed" in str(c),
-        timeout=30,
+        timeout=60,
     )
     final = store.get(request.id)
     assert final is not None

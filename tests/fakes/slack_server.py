@@ -129,7 +129,7 @@ class FakeSlack:
         method: str,
         where: Callable[[Call], bool] = lambda _: True,
         count: int = 1,
-        timeout: float = 20.0,
+        timeout: float = 60.0,
     ) -> list[Call]:
         """Block until ``count`` calls of ``method`` matching ``where`` were made.
 
