@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from bot.app import create_app
+from core.settings import Settings
 from tests.fakes.pagerduty_server import FakePagerDuty, Shift
 from tools.policy.engine import PolicyEngine
 from tools.policy.facts import RequestFacts
@@ -140,3 +144,25 @@ def test_an_unknown_provider_is_refused_with_its_line() -> None:
         PolicyFileError, match=r":8: rotations.0.oncall.provider: Input should be .pagerduty."
     ):
         parse_policy((POLICY % "rotation").replace("provider: pagerduty", "provider: opsgenie"))
+
+
+def test_the_app_asks_pagerduty_when_a_token_is_set(
+    pagerduty: FakePagerDuty, settings: Settings, tmp_path: Path
+) -> None:
+    pagerduty.shifts = [shift("ann@example.com")]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY % "rotation", encoding="utf-8")
+    configured = settings.model_copy(
+        update={
+            "approval_policy_file": policy,
+            "pagerduty_token": SecretStr(pagerduty.token),
+            "pagerduty_api_url": pagerduty.url,
+        }
+    )
+    app = create_app(configured)
+    try:
+        decision = app.approvals.policy.decide(RequestFacts(tool="x.y", risk="high"), AT)
+    finally:
+        app.close()
+    assert decision.approvers == ["ann@example.com"]  # no Slack here: the email as it is
+    assert len(pagerduty.requests) == 1
