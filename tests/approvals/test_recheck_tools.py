@@ -152,3 +152,21 @@ def test_a_lifecycle_rule_edited_meanwhile_voids_the_request(
     rules = s3.get_bucket_lifecycle_configuration(Bucket="cf-demo-logs")["Rules"]
     assert rules[0]["Transitions"] == [{"Days": 30, "StorageClass": "GLACIER"}]  # kept
     assert voided.replaced_by is not None
+
+
+def test_an_address_associated_after_the_approval_is_not_released(
+    app: CloudFabric, aws: AwsClients
+) -> None:
+    ec2 = aws.client("ec2", "us-east-1")
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    instance = launch(aws, "web-1")
+    request = ask(app, "ec2.release_address", targets=[allocation])
+
+    def associate(_: ApprovalRequest) -> None:
+        ec2.associate_address(AllocationId=allocation, InstanceId=instance)
+
+    voided = approve(app, request, associate)
+
+    assert voided.state == S.VOIDED
+    assert voided.reason is not None and "is associated with" in voided.reason
+    assert ec2.describe_addresses(AllocationIds=[allocation])["Addresses"]  # still there
