@@ -80,7 +80,17 @@ class ApprovalPolicy:
             facts: the request.
             at: the instant; the clock's now by default.
         """
-        return self.engine.decide(facts, at or self.clock.now())
+        decision = self.engine.decide(facts, at or self.clock.now())
+        if not decision.owner_groups:
+            return decision
+        groups = [
+            g.model_copy(update={"members": sorted(self._principal_members(g.principal))})
+            for g in decision.owner_groups
+        ]
+        return decision.model_copy(update={"owner_groups": groups})
+
+    def _principal_members(self, principal: str) -> set[str]:
+        return self.members(principal[1:]) if principal.startswith("@") else {principal}
 
     def decision_of(self, request: ApprovalRequest) -> Decision:
         """The decision recorded with ``request`` (decided by risk for requests older than it).
@@ -134,7 +144,13 @@ class ApprovalPolicy:
                 '(e.g. CF_APPROVERS_GROUP=platform CF_APPROVER_GROUPS=\'{"platform": ["bob"]}\'), '
                 "or write an approval policy file (CF_APPROVAL_POLICY_FILE)."
             )
-        if not allows(decision.approvers, approver, self.members):
+        if decision.owner_groups:
+            if not any(approver in g.members for g in decision.owner_groups):
+                raise NotAnApprover(
+                    f"{approver} is not allowed to approve this: the owners of its targets "
+                    f"must ({self.describe_decision(decision)})."
+                )
+        elif not allows(decision.approvers, approver, self.members):
             raise NotAnApprover(
                 f"{approver} is not allowed to approve {risk}-risk actions under rule "
                 f"{decision.rule!r} (allowed: {self.describe_decision(decision)})."

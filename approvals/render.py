@@ -19,6 +19,8 @@ from approvals.policy import ApprovalPolicy
 from core.clock import as_utc
 from tools import blocks
 from tools.plan import ActionPlan
+from tools.policy.engine import Decision
+from tools.policy.owners import OwnerGroup
 from tools.registry import Registry
 
 APPROVE_ACTION = "approval_approve"
@@ -121,11 +123,32 @@ def approval_progress(request: ApprovalRequest) -> str | None:
     Args:
         request: any approval request.
     """
+    groups = owner_groups(request)
+    if groups:
+        who = request.approvers_so_far
+        return ":busts_in_silhouette: " + " · ".join(_owner_progress(g, who) for g in groups)
     if request.required_approvals <= 1:
         return None
     who = request.approvers_so_far
     names = f": {', '.join(who)}" if who else ""
     return f":busts_in_silhouette: {len(who)} of {request.required_approvals} approvals{names}"
+
+
+def owner_groups(request: ApprovalRequest) -> list[OwnerGroup]:
+    """The per-owner quorums recorded with ``request`` (empty for one owner or none).
+
+    Args:
+        request: any approval request.
+    """
+    if not request.decision_json:
+        return []
+    return Decision.model_validate_json(request.decision_json).owner_groups
+
+
+def _owner_progress(group: OwnerGroup, voters: list[str]) -> str:
+    counted = group.approvers_among(voters)
+    names = f" ({', '.join(counted)})" if counted else ""
+    return f"{group.name}: {len(counted)} of {group.count}{names}"
 
 
 def preflight_line(request: ApprovalRequest) -> str | None:

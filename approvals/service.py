@@ -208,7 +208,7 @@ class ApprovalService:
                 policy_rule=decision.rule,
                 decision_json=decision.model_dump_json(),
                 facts_json=facts.model_dump_json(),
-                required_approvals=decision.count,
+                required_approvals=sum(g.count for g in decision.owner_groups) or decision.count,
                 preflight=check.status if check else None,
                 preflight_detail=check.detail if check else None,
             )
@@ -323,7 +323,13 @@ class ApprovalService:
             decision = self.policy.decision_of(request)
             self.policy.check_decision(approver, request.requester, decision, request.risk)
             conditions = self._may_approve(origin)
-            if request.required_approvals > 1:
+            if decision.owner_groups:
+                groups = decision.owner_groups
+                approved = self.store.vote(
+                    approval_id, approver, self.clock.now(), conditions,
+                    complete=lambda voters: all(g.met(voters) for g in groups),
+                )  # fmt: skip
+            elif request.required_approvals > 1:
                 approved = self.store.vote(approval_id, approver, self.clock.now(), conditions)
             else:
                 approved = self.store.transition(

@@ -7,7 +7,7 @@ the row as it now is without reading it again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -97,7 +97,12 @@ class ApprovalStore:
             return session.execute(statement).scalars().first()
 
     def vote(
-        self, approval_id: str, user: str, at: datetime, where: Sequence[Condition] = ()
+        self,
+        approval_id: str,
+        user: str,
+        at: datetime,
+        where: Sequence[Condition] = (),
+        complete: Callable[[list[str]], bool] | None = None,
     ) -> ApprovalRequest | None:
         """Count ``user``'s approval once; the one that completes the quorum approves the request.
 
@@ -110,6 +115,9 @@ class ApprovalStore:
             user: who approves.
             at: the clock's time.
             where: extra conditions the row must meet (expiry, origin).
+            complete: whether the approvers so far (this vote included) make the quorum, for
+                quorums a count cannot say (one per owner); the count decides without it. The
+                counting ``UPDATE`` locks the row, so racing votes are judged one at a time.
 
         Returns:
             The row after the change (APPROVED when this vote completed it, else PENDING), or
@@ -118,8 +126,10 @@ class ApprovalStore:
         Raises:
             AlreadyApprovedByYou: ``user`` already approved this request.
         """
+        if complete is not None:
+            return self._vote_judged(approval_id, user, at, where, complete)
         row = ApprovalRequest
-        complete = col(row.approvals) + 1 >= col(row.required_approvals)
+        counted = col(row.approvals) + 1 >= col(row.required_approvals)
         so_far = func.coalesce(col(row.approved_by) + literal(","), literal(""))
         statement = (
             update(row)
@@ -127,9 +137,9 @@ class ApprovalStore:
             .values(
                 approvals=col(row.approvals) + 1,
                 approved_by=so_far + literal(user),
-                state=case((complete, literal(S.APPROVED.value)), else_=literal(S.PENDING.value)),
-                decided_by=case((complete, literal(user)), else_=None),
-                decided_at=case((complete, literal(at, type_=_DECIDED_AT)), else_=None),
+                state=case((counted, literal(S.APPROVED.value)), else_=literal(S.PENDING.value)),
+                decided_by=case((counted, literal(user)), else_=None),
+                decided_at=case((counted, literal(at, type_=_DECIDED_AT)), else_=None),
             )
             .returning(row)
         )
@@ -142,10 +152,45 @@ class ApprovalStore:
                     raise _Unchanged
                 return found
         except IntegrityError:
-            raise AlreadyApprovedByYou(
-                f"{user}, you have already approved this request; each person counts once. "
-                "It needs an approval from someone else."
-            ) from None
+            raise _twice(user) from None
+        except _Unchanged:
+            return None
+
+    def _vote_judged(
+        self,
+        approval_id: str,
+        user: str,
+        at: datetime,
+        where: Sequence[Condition],
+        complete: Callable[[list[str]], bool],
+    ) -> ApprovalRequest | None:
+        """Count the vote, then approve in the same transaction when ``complete`` says so."""
+        row = ApprovalRequest
+        so_far = func.coalesce(col(row.approved_by) + literal(","), literal(""))
+        count = (
+            update(row)
+            .where(col(row.id) == approval_id, col(row.state) == S.PENDING, *where)
+            .values(approvals=col(row.approvals) + 1, approved_by=so_far + literal(user))
+            .returning(row)
+        )
+        try:
+            with self.db.session() as session:
+                session.add(ApprovalVote(approval_id=approval_id, user=user, at=at))
+                session.flush()
+                found = session.execute(count).scalars().first()
+                if found is None:
+                    raise _Unchanged
+                if not complete(found.approvers_so_far):
+                    return found
+                approve = (
+                    update(row)
+                    .where(col(row.id) == approval_id, col(row.state) == S.PENDING)
+                    .values(state=S.APPROVED, decided_by=user, decided_at=at)
+                    .returning(row)
+                )
+                return session.execute(approve).scalars().first()
+        except IntegrityError:
+            raise _twice(user) from None
         except _Unchanged:
             return None
 
@@ -254,6 +299,13 @@ class ApprovalStore:
                 ApprovalRequest.state == S.EXECUTING, (lease <= now) | lease.is_(None)
             )
             return list(session.exec(query).all())
+
+
+def _twice(user: str) -> AlreadyApprovedByYou:
+    return AlreadyApprovedByYou(
+        f"{user}, you have already approved this request; each person counts once. "
+        "It needs an approval from someone else."
+    )
 
 
 class _Unchanged(Exception):

@@ -37,6 +37,8 @@ from core.db import Database
 from core.settings import Settings
 from tools.context import PRIVATE_NOTICE_KEY, ToolContext
 from tools.policy.explain import EXPLAINER_KEY
+from tools.policy.owners import Directory
+from tools.policy.pagerduty import PagerDutySchedules
 from tools.policy.source import PolicySource
 from tools.policy.tags import target_tags
 from tools.registry import Registry, load_builtin_tools
@@ -253,6 +255,7 @@ def create_app(
     publish: Publisher | None = None,
     clock: Clock | None = None,
     select_domains: DomainSelector | None = None,
+    directory: Directory | None = None,
 ) -> CloudFabric:
     """Build CloudFabric from ``settings``.
 
@@ -267,13 +270,17 @@ def create_app(
             ``settings.clock_start`` when that is set.
         select_domains: names the registry domains a message is about, so a hosted model
             is given only their tools (see ``agents.toolset``); every tool when None.
+        directory: resolves owner tags (emails, user-group handles) and PagerDuty's on-call
+            emails to chat users (Slack); without it emails resolve to nobody.
 
     Raises:
         PolicyFileError: the approval policy file is invalid (names the line and the reason);
             nothing is started.
     """
     clock = clock or Clock(settings.clock_start)
-    policy_source = PolicySource.from_settings(settings)  # an invalid file stops us here
+    schedules = _pagerduty(settings, directory)
+    # an invalid policy file stops us here
+    policy_source = PolicySource.from_settings(settings, schedules=schedules, directory=directory)
     db = Database(settings.sql_url)
     db.migrate()
     sandbox = None
@@ -368,6 +375,15 @@ def _approvals(
     policy = ApprovalPolicy(settings, group_members, policy_source, tags, clock)
     ttl = timedelta(minutes=settings.approval_ttl_minutes)
     return ApprovalService(db, policy, audit, executor, ttl, clock, recovery)
+
+
+def _pagerduty(settings: Settings, directory: Directory | None) -> PagerDutySchedules | None:
+    """PagerDuty's on-call schedules when a token is set (its emails mapped through Slack)."""
+    if settings.pagerduty_token is None:
+        return None
+    to_user = directory.user_by_email if directory is not None else None
+    token = settings.pagerduty_token.get_secret_value()
+    return PagerDutySchedules(token, to_user, api_url=settings.pagerduty_api_url)
 
 
 def _switched_off(approvals: ApprovalService) -> Callable[[], str | None]:

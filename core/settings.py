@@ -158,6 +158,16 @@ class Settings(BaseSettings):
             "rotations, freezes). Replaces the three settings above; reloaded when it changes."
         ),
     )
+    pagerduty_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "PagerDuty REST API key; rotations of the policy file that name a PagerDuty "
+            "schedule (oncall: {provider: pagerduty, schedule: P123}) ask it who is on call."
+        ),
+    )
+    pagerduty_api_url: str = Field(
+        default="https://api.pagerduty.com", description="Base URL of PagerDuty's REST API v2."
+    )
     approval_sweep_seconds: int = Field(
         default=30,
         description="How often pending approvals are checked for expiry and crash recovery.",

@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.app import CloudFabric, create_app
 from bot.queue_metrics import QueueCollector
-from bot.slack.identity import SlackUserGroups
+from bot.slack.identity import SlackDirectory, SlackUserGroups
 from bot.slack.surface import SlackSurface
 from bot.slack.transport import web_client
 from core.aws import AwsClients
@@ -141,7 +141,11 @@ def build_runtime(
     """
     client = web_client(settings)
     groups = SlackUserGroups(client)
-    cloudfabric = create_app(settings, aws=aws, model=model, group_members=groups, clock=clock)
+    clock = clock or Clock(settings.clock_start)
+    directory = SlackDirectory(client, clock)
+    cloudfabric = create_app(
+        settings, aws=aws, model=model, group_members=groups, clock=clock, directory=directory
+    )
     surface = SlackSurface(cloudfabric, client)
     queues = QueueCollector(settings, cloudfabric.clock)
     surface.metrics.registry.register(queues)

@@ -61,6 +61,10 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    handles: dict[str, str] = field(default_factory=dict)
+    """User-group id -> handle, listed by ``usergroups.list``."""
+    emails: dict[str, str] = field(default_factory=dict)
+    """Email -> user id, answered by ``users.lookupByEmail`` (else ``users_not_found``)."""
     uploads: list[bytes] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
     channels: list[dict[str, Any]] = field(default_factory=list)
@@ -288,6 +292,34 @@ def _conversation_info(state: FakeSlack, params: dict[str, Any]) -> dict[str, An
     return {"ok": True, "channel": {"id": channel, "name": "general", "is_channel": True}}
 
 
+def _lookup_by_email(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    email = str(params.get("email", ""))
+    found = next((uid for mail, uid in state.emails.items() if mail.lower() == email.lower()), None)
+    if found is None:
+        return {"ok": False, "error": "users_not_found"}
+    user = {
+        "id": found, "team_id": TEAM_ID, "name": email.split("@")[0], "deleted": False,
+        "real_name": email.split("@")[0].capitalize(), "is_bot": False, "is_admin": False,
+        "profile": {"email": email, "real_name": email.split("@")[0].capitalize()},
+    }  # fmt: skip
+    return {"ok": True, "user": user}
+
+
+def _usergroups_list(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    groups = [
+        {
+            "id": group, "team_id": TEAM_ID, "is_usergroup": True, "name": handle.title(),
+            "description": "", "handle": handle, "is_external": False, "date_create": 1446598059,
+            "date_update": 1446670362, "date_delete": 0, "auto_type": None,
+            "created_by": "U060RNRCZ", "updated_by": "U060RNRCZ", "deleted_by": None,
+            "prefs": {"channels": [], "groups": []},
+            "user_count": len(state.usergroups.get(group, [])),
+        }
+        for group, handle in state.handles.items()
+    ]  # fmt: skip
+    return {"ok": True, "usergroups": groups}
+
+
 ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
     "auth.test": _auth_test,
     "chat.postMessage": _post_message,
@@ -301,6 +333,8 @@ ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
         "ok": True,
         "users": state.usergroups.get(params.get("usergroup", ""), []),
     },
+    "users.lookupByEmail": _lookup_by_email,
+    "usergroups.list": _usergroups_list,
     "conversations.info": _conversation_info,
     "conversations.list": _conversations_list,
     "reactions.add": lambda state, _: {"ok": True},

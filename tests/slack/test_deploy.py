@@ -39,6 +39,7 @@ def test_manifest_grants_what_the_app_uses() -> None:
     used = {"app_mentions:read", "chat:write", "commands", "reactions:write", "files:write"}
     assert used | {"usergroups:read", "im:history", "channels:history"} <= scopes
     assert {"channels:read", "groups:read"} <= scopes  # conversations.list for workflow channels
+    assert {"users:read", "users:read.email"} <= scopes  # owner tags: users.lookupByEmail
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_mention", "app_home_opened", "message.im", "message.channels"} <= events
 

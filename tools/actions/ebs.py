@@ -113,6 +113,42 @@ def plan_modify_type(ctx: ToolContext, args: ModifyVolumeTypeArgs) -> ActionPlan
     )
 
 
+def _ids_and_region(plan: ActionPlan) -> tuple[list[str], str | None]:
+    """The plan's volume ids, and their region when they share one."""
+    targets = plan.args["targets"]
+    regions = {t["region"] for t in targets}
+    return [t["volume_id"] for t in targets], (regions.pop() if len(regions) == 1 else None)
+
+
+def rebuild_modify_type(ctx: ToolContext, plan: ActionPlan) -> ActionPlan:
+    """The approved type change planned again for its volumes as they are now (by id).
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+
+    Raises:
+        ToolError: a volume is gone, or none needs the change any more.
+    """
+    ids, region = _ids_and_region(plan)
+    again = ModifyVolumeTypeArgs(targets=ids, volume_type=plan.args["volume_type"], region=region)
+    return plan_modify_type(ctx, again)
+
+
+def rebuild_snapshot_delete(ctx: ToolContext, plan: ActionPlan) -> ActionPlan:
+    """The approved snapshot-and-delete planned again for its volumes as they are now (by id).
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+
+    Raises:
+        ToolError: a volume is gone or attached now.
+    """
+    ids, region = _ids_and_region(plan)
+    return plan_snapshot_delete(ctx, SnapshotAndDeleteArgs(targets=ids, region=region))
+
+
 def _change(found: Found, before: str, after: str) -> ResourceChange:
     return ResourceChange(
         resource_id=found.resource.resource_id,
@@ -161,6 +197,7 @@ def find_one_quiet(client: Any, volume_id: str) -> dict[str, Any] | None:
     risk="low",
     mutating=True,
     preview=plan_modify_type,
+    recheck=lambda ctx, plan: rebuild_modify_type(ctx, plan),
 )
 def modify_volume_type(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Modify exactly the volumes of the approved plan, re-checking each one's type.
@@ -242,6 +279,7 @@ def plan_snapshot_delete(ctx: ToolContext, args: SnapshotAndDeleteArgs) -> Actio
     risk="medium",
     mutating=True,
     preview=plan_snapshot_delete,
+    recheck=lambda ctx, plan: rebuild_snapshot_delete(ctx, plan),
 )
 def snapshot_and_delete_volume(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Snapshot and delete exactly the volumes of the plan that are still unattached.

@@ -79,6 +79,23 @@ def plan_resize(ctx: ToolContext, args: ModifyInstanceTypeArgs) -> ActionPlan:
     )
 
 
+def rebuild_resize(ctx: ToolContext, plan: ActionPlan) -> ActionPlan:
+    """The approved resize planned again for its instance as it is now (by id).
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+
+    Raises:
+        ToolError: the instance is gone, has the new type already, or is not resizable now.
+    """
+    args = plan.args
+    again = ModifyInstanceTypeArgs(
+        target=args["instance_id"], instance_type=args["instance_type"], region=args["region"]
+    )
+    return plan_resize(ctx, again)
+
+
 def _signed(amount: Decimal) -> str:
     return f"{'+' if amount >= 0 else '-'}${abs(amount).quantize(Decimal('0.01'))}"
 
@@ -132,6 +149,7 @@ def _current(client: Any, instance_id: str) -> tuple[str, str] | None:
     risk="medium",
     mutating=True,
     preview=plan_resize,
+    recheck=lambda ctx, plan: rebuild_resize(ctx, plan),
 )
 def modify_instance_type(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Resize exactly the planned instance if it is still in the approved type and state.

@@ -88,6 +88,23 @@ def plan_release(ctx: ToolContext, args: ReleaseAddressArgs) -> ActionPlan:
     )
 
 
+def rebuild_release(ctx: ToolContext, plan: ActionPlan) -> ActionPlan:
+    """The approved release planned again for its addresses as they are now (by allocation id).
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+
+    Raises:
+        ToolError: an address is gone or associated now.
+    """
+    targets = plan.args["targets"]
+    regions = {t["region"] for t in targets}
+    region = regions.pop() if len(regions) == 1 else None
+    ids = [t["allocation_id"] for t in targets]
+    return plan_release(ctx, ReleaseAddressArgs(targets=ids, region=region))
+
+
 def _current(client: Any, allocation_id: str) -> dict[str, Any] | None:
     filters = [{"Name": "allocation-id", "Values": [allocation_id]}]
     addresses = client.describe_addresses(Filters=filters)["Addresses"]
@@ -106,6 +123,7 @@ def _current(client: Any, allocation_id: str) -> dict[str, Any] | None:
     risk="medium",
     mutating=True,
     preview=plan_release,
+    recheck=lambda ctx, plan: rebuild_release(ctx, plan),
 )
 def release_address(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Release exactly the plan's addresses that are still unassociated.

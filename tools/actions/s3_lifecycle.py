@@ -165,6 +165,28 @@ def plan_lifecycle(ctx: ToolContext, args: PutLifecycleArgs) -> ActionPlan:
     )  # fmt: skip
 
 
+def rebuild_lifecycle(ctx: ToolContext, plan: ActionPlan) -> ActionPlan:
+    """The approved rule planned again against the bucket's rules and objects as they are now.
+
+    Args:
+        ctx: tool context.
+        plan: the approved plan.
+
+    Raises:
+        ToolError: the bucket is gone, or has this exact rule already.
+    """
+    rule = plan.args["rule"]
+    [transition] = rule["Transitions"]
+    again = PutLifecycleArgs(
+        bucket=plan.args["bucket"],
+        transition_days=transition["Days"],
+        storage_class=transition["StorageClass"],
+        prefix=rule["Filter"].get("Prefix", ""),
+        rule_id=rule["ID"],
+    )
+    return plan_lifecycle(ctx, again)
+
+
 def _change(
     region: str, account: str, bucket: str, existing: dict[str, Any] | None, rule: dict[str, Any]
 ) -> ResourceChange:
@@ -207,6 +229,7 @@ def observe(ctx: ToolContext, plan: ActionPlan) -> str:
     mutating=True,
     preview=plan_lifecycle,
     observe=observe,
+    recheck=lambda ctx, plan: rebuild_lifecycle(ctx, plan),
 )
 def put_lifecycle(ctx: ToolContext, plan: ActionPlan) -> ActionResult:
     """Merge the plan's rule into the bucket's current rules by ID and write them back.

@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 from tools.policy.facts import RequestFacts
 from tools.policy.freezes import active_freeze, freeze_reason
 from tools.policy.models import ANYONE, ONCALL_PREFIX, OWNER, Match, PolicyFile, Rule
-from tools.policy.rotations import FileRotations, OnCallProvider
+from tools.policy.owners import Directory, Owner, OwnerGroup, group_name, resolve_owner
+from tools.policy.rotations import OnCallProvider, ScheduledRotations, ScheduleSource
 
 Outcome = Literal["approval", "auto_approve", "deny"]
 Members = Callable[[str], set[str]]
@@ -45,27 +46,43 @@ class Decision(BaseModel):
     allow_self_approval: bool = Field(
         default=False, description="Whether the requester may approve (single approvals only)."
     )
+    owner_groups: list[OwnerGroup] = Field(
+        default_factory=list,
+        description=(
+            "When the targets have different owners: each owner's quorum must be met (empty "
+            "otherwise, and ``approvers`` / ``count`` decide)."
+        ),
+    )
     frozen: str | None = Field(default=None, description="Why changes are frozen now, if so.")
     why: list[str] = Field(default_factory=list, description="How the rule was reached.")
 
     @property
     def requester_may_approve(self) -> bool:
         """True when the requester's own approval counts (one approval needed and allowed)."""
-        return self.allow_self_approval and self.count == 1
+        return self.allow_self_approval and self.count == 1 and not self.owner_groups
 
 
 class PolicyEngine:
     """Decides requests with one policy and an on-call provider."""
 
-    def __init__(self, policy: PolicyFile, oncall: OnCallProvider | None = None) -> None:
+    def __init__(
+        self,
+        policy: PolicyFile,
+        oncall: OnCallProvider | None = None,
+        schedules: ScheduleSource | None = None,
+        directory: Directory | None = None,
+    ) -> None:
         """Use ``policy``; on-call comes from its rotations unless ``oncall`` is given.
 
         Args:
             policy: the validated policy.
             oncall: who is on call (the file's rotations by default).
+            schedules: the outside on-call service (PagerDuty) for rotations that name one.
+            directory: resolves owner tags naming a user-group handle or an email (Slack).
         """
         self.policy = policy
-        self.oncall = oncall or FileRotations(policy.rotations)
+        self.directory = directory
+        self.oncall = oncall or ScheduledRotations(policy.rotations, schedules)
 
     def rule_for(self, facts: RequestFacts) -> tuple[Rule, list[str]]:
         """The first rule that matches, and the conditions that made it match.
@@ -101,11 +118,19 @@ class PolicyEngine:
         outcome: Outcome = (
             "deny" if rule.deny else "auto_approve" if rule.auto_approve else "approval"
         )
+        approvers = self.resolve(rule.approvers, facts, at, why)
+        groups = self.owner_groups(rule, facts, why) if outcome == "approval" else []
+        refusal = self.unresolved_refusal(rule, facts) if outcome == "approval" else None
+        if refusal:
+            outcome, approvers, groups = "deny", [], []
+        elif groups:
+            approvers = [g.principal for g in groups]
         return Decision(
             rule=rule.name,
             outcome=outcome,
-            reason=rule.deny,
-            approvers=self.resolve(rule.approvers, facts, at, why),
+            reason=refusal or rule.deny,
+            approvers=approvers,
+            owner_groups=groups,
             count=rule.count,
             ttl_minutes=rule.ttl_minutes,
             escalation=self.resolve(rule.escalation, facts, at, []),
@@ -130,16 +155,72 @@ class PolicyEngine:
         for principal in principals:
             found = [principal]
             if principal == OWNER:
-                found = [owner_principal(o) for o in facts.owners]
-                why.append(
-                    f"owner tag {facts.owner_tag!r}: {', '.join(found) or 'none on the targets'}"
-                )
+                owners = self.owners(facts)
+                found = [o.principal for o in owners if o.principal]
+                said = ", ".join(_owner_words(o) for o in owners) or "none on the targets"
+                why.append(f"owner tag {facts.owner_tag!r}: {said}")
             elif principal.startswith(ONCALL_PREFIX):
                 rotation = principal.removeprefix(ONCALL_PREFIX)
-                found = self.oncall.on_call(rotation, at)
+                found, note = self._on_call(rotation, at)
                 why.append(f"on call in {rotation} now: {', '.join(found) or 'nobody'}")
+                why += [note] if note else []
             out += [p for p in found if p not in out]
         return out
+
+    def owners(self, facts: RequestFacts) -> list[Owner]:
+        """The targets' distinct owner tags, each resolved (or why it could not be).
+
+        Args:
+            facts: the request.
+        """
+        return [resolve_owner(tag, self.directory) for tag in facts.owners]
+
+    def owner_groups(self, rule: Rule, facts: RequestFacts, why: list[str]) -> list[OwnerGroup]:
+        """One quorum per owner when ``rule`` names ``owner`` and the targets have several.
+
+        Args:
+            rule: the deciding rule.
+            facts: the request.
+            why: receives a line when per-owner quorums apply.
+        """
+        if OWNER not in rule.approvers:
+            return []
+        groups: list[OwnerGroup] = []
+        for owner in self.owners(facts):
+            if owner.principal and owner.principal not in [g.principal for g in groups]:
+                groups.append(OwnerGroup(name=group_name(owner), principal=owner.principal,
+                                         count=rule.count))  # fmt: skip
+        if len(groups) < 2:
+            return []
+        others = [p for p in rule.approvers if p != OWNER]
+        why.append(
+            f"the targets have {len(groups)} owners: each must approve ({rule.count} each)"
+            + (f"; {', '.join(others)} do not stand in for an owner" if others else "")
+        )
+        return groups
+
+    def unresolved_refusal(self, rule: Rule, facts: RequestFacts) -> str | None:
+        """Why ``rule`` refuses the request over an owner tag that names nobody, or None.
+
+        Args:
+            rule: the deciding rule.
+            facts: the request.
+        """
+        if OWNER not in rule.approvers or rule.owner_unresolved != "refuse":
+            return None
+        problems = [o.problem for o in self.owners(facts) if o.problem]
+        if not problems:
+            return None
+        return (
+            f"The owners of the targets must approve, and {'; '.join(problems)}. Fix the "
+            f"{facts.owner_tag!r} tag (a Slack user group like @team, a user id or an email "
+            f"of a Slack user); rule {rule.name!r} refuses rather than guess."
+        )
+
+    def _on_call(self, rotation: str, at: datetime) -> tuple[list[str], str | None]:
+        if isinstance(self.oncall, ScheduledRotations):
+            return self.oncall.who(rotation, at)
+        return self.oncall.on_call(rotation, at), None
 
     def levels(self, chain: Iterable[str], facts: RequestFacts, at: datetime) -> list[list[str]]:
         """An escalation chain resolved level by level (a level that resolves to nobody is
@@ -162,16 +243,10 @@ class PolicyEngine:
         return set(self.policy.groups.get(group, []))
 
 
-def owner_principal(owner: str) -> str:
-    """An owner tag value as a principal: a Slack user-group id or handle becomes ``@group``.
-
-    Args:
-        owner: the tag's value, e.g. ``@payments``, ``S0123ABC`` or ``U0456DEF``.
-    """
-    value = owner.strip()
-    if value.startswith("@") or (value[:1] == "S" and value[1:].isalnum() and value.isupper()):
-        return "@" + value.lstrip("@")
-    return value
+def _owner_words(owner: Owner) -> str:
+    if owner.problem:
+        return f"{owner.tag} (unresolved: {owner.problem})"
+    return owner.tag if owner.principal == owner.tag else f"{owner.tag} = {owner.principal}"
 
 
 def allows(principals: Iterable[str], user: str, members: Members) -> bool:

@@ -97,8 +97,32 @@ class Rule(_Strict):
     auto_approve: bool = Field(
         default=False, description="Run without a human decision (only where said explicitly)."
     )
+    owner_unresolved: Literal["fallback", "refuse"] = Field(
+        default="fallback",
+        description=(
+            "When an owner tag names nobody that can be found (unknown email or user group): "
+            "'fallback' leaves that owner out, so the rule's other approvers decide; 'refuse' "
+            "denies the request and names the tag."
+        ),
+    )
     deny: str | None = Field(
         default=None, description="Refuse such requests outright, with this reason."
+    )
+
+
+class OnCallSource(_Strict):
+    """An outside on-call service that answers for a rotation instead of its turn order."""
+
+    provider: Literal["pagerduty"] = Field(description="The service (PagerDuty).")
+    schedule: str = Field(
+        min_length=1, max_length=64, description="The service's schedule id, e.g. P123ABC."
+    )
+    fallback: Literal["rotation", "nobody"] = Field(
+        default="rotation",
+        description=(
+            "When the service cannot answer: the rotation's own users take turns as written "
+            "('rotation'), or nobody is on call ('nobody'), so the rule's other approvers decide."
+        ),
     )
 
 
@@ -110,7 +134,14 @@ class Rotation(_Strict):
     handoff: time = Field(description="Local wall-clock time of the handoff, e.g. '09:00'.")
     every: Literal["day", "week"] = Field(default="week", description="Length of a shift.")
     start: date = Field(description="Local date of the first shift (its handoff starts it).")
-    users: list[str] = Field(min_length=1, description="User ids in turn order.")
+    users: list[str] = Field(
+        min_length=1,
+        description="User ids in turn order (the fallback when an outside service answers).",
+    )
+    oncall: OnCallSource | None = Field(
+        default=None,
+        description="An outside service (PagerDuty) that answers who is on call instead.",
+    )
 
     _zone_valid = field_validator("zone")(_zone)
 

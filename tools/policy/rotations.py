@@ -16,6 +16,26 @@ from zoneinfo import ZoneInfo
 from tools.policy.models import Rotation
 
 
+class OnCallUnavailable(RuntimeError):
+    """An on-call provider could not answer; the message says why, for people to read."""
+
+
+class ScheduleSource(Protocol):
+    """An outside on-call service (PagerDuty) answering for one of its schedules."""
+
+    def on_call(self, schedule: str, at: datetime) -> list[str]:
+        """User ids on call in ``schedule`` at ``at``.
+
+        Args:
+            schedule: the service's schedule id.
+            at: the instant (aware).
+
+        Raises:
+            OnCallUnavailable: the service could not answer.
+        """
+        ...
+
+
 class OnCallProvider(Protocol):
     """Answers who is on call for a named rotation at an instant."""
 
@@ -75,3 +95,53 @@ class FileRotations:
         """
         found = self._by_name.get(rotation)
         return [on_call_at(found, at)] if found else []
+
+
+class ScheduledRotations(FileRotations):
+    """The file's rotations, asking an outside service for those that name a schedule there.
+
+    A rotation with ``oncall: {provider: pagerduty, schedule: P123}`` is answered by the
+    service; when it cannot answer, the rotation's own users take turns as written
+    (``fallback: rotation``, the default) or nobody is on call (``fallback: nobody``), and the
+    answer says why either way.
+    """
+
+    def __init__(self, rotations: Iterable[Rotation], schedules: ScheduleSource | None) -> None:
+        """Index ``rotations`` and keep the service.
+
+        Args:
+            rotations: from the policy file.
+            schedules: the outside service (None: every rotation is answered by the file, and
+                a rotation that names a schedule says the service is not configured).
+        """
+        super().__init__(rotations)
+        self.schedules = schedules
+
+    def on_call(self, rotation: str, at: datetime) -> list[str]:
+        """Who is on call in the named rotation (see ``who``).
+
+        Args:
+            rotation: the rotation's name.
+            at: the instant (aware).
+        """
+        return self.who(rotation, at)[0]
+
+    def who(self, rotation: str, at: datetime) -> tuple[list[str], str | None]:
+        """Who is on call, and a note when the outside service did not answer.
+
+        Args:
+            rotation: the rotation's name.
+            at: the instant (aware).
+        """
+        found = self._by_name.get(rotation)
+        if found is None or found.oncall is None:
+            return super().on_call(rotation, at), None
+        source = found.oncall
+        try:
+            if self.schedules is None:
+                raise OnCallUnavailable("no PagerDuty token is configured (CF_PAGERDUTY_TOKEN)")
+            return self.schedules.on_call(source.schedule, at), None
+        except OnCallUnavailable as error:
+            if source.fallback == "rotation":
+                return [on_call_at(found, at)], f"{error}; using the rotation in the policy file"
+            return [], f"{error}; the rule says nobody stands in (fallback: nobody)"

@@ -18,7 +18,8 @@ from tools.policy.builtin import builtin_policy
 from tools.policy.engine import PolicyEngine
 from tools.policy.loader import PolicyFileError, parse_policy
 from tools.policy.models import PolicyFile
-from tools.policy.rotations import OnCallProvider
+from tools.policy.owners import Directory
+from tools.policy.rotations import OnCallProvider, ScheduleSource
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class PolicySource:
         path: Path | None,
         fallback: PolicyFile,
         oncall: OnCallProvider | None = None,
+        schedules: ScheduleSource | None = None,
+        directory: Directory | None = None,
     ) -> None:
         """Load ``path`` (or use ``fallback`` when there is no file).
 
@@ -38,34 +41,45 @@ class PolicySource:
             path: the policy file, or None for the built-in policy.
             fallback: the policy used without a file.
             oncall: an on-call provider instead of the file's rotations.
+            schedules: the outside on-call service (PagerDuty) for rotations that name one.
+            directory: resolves owner tags naming a user-group handle or an email (Slack).
 
         Raises:
             PolicyFileError: the file is invalid at start-up (names the line and reason).
         """
         self.path = path
         self._oncall = oncall
+        self._schedules = schedules
+        self._directory = directory
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._digest: str | None = None
         self._degraded: str | None = None
-        self._engine = PolicyEngine(fallback, oncall)
+        self._engine = PolicyEngine(fallback, oncall, schedules, directory)
         if path is not None:
             self._stamp = self._stat()
             text = self._read()
-            self._engine = PolicyEngine(parse_policy(text, str(path)), oncall)
+            self._engine = PolicyEngine(parse_policy(text, str(path)), oncall, schedules, directory)
             self._digest = _digest(text)
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, oncall: OnCallProvider | None = None
+        cls,
+        settings: Settings,
+        oncall: OnCallProvider | None = None,
+        schedules: ScheduleSource | None = None,
+        directory: Directory | None = None,
     ) -> PolicySource:
         """The file of ``CF_APPROVAL_POLICY_FILE``, else the settings as a policy.
 
         Args:
             settings: the runtime settings.
             oncall: an on-call provider instead of the file's rotations.
+            schedules: the outside on-call service (PagerDuty) for rotations that name one.
+            directory: resolves owner tags naming a user-group handle or an email (Slack).
         """
-        return cls(settings.approval_policy_file, builtin_policy(settings), oncall)
+        path = settings.approval_policy_file
+        return cls(path, builtin_policy(settings), oncall, schedules, directory)
 
     @property
     def engine(self) -> PolicyEngine:
@@ -100,7 +114,7 @@ class PolicySource:
                     )
                 self._degraded = str(error)
                 return False
-            self._engine = PolicyEngine(policy, self._oncall)
+            self._engine = PolicyEngine(policy, self._oncall, self._schedules, self._directory)
             self._digest, self._degraded = _digest(text), None
             log.info("approval policy reloaded from %s (%d rules)", self.path, len(policy.rules))
             return True

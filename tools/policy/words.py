@@ -16,6 +16,9 @@ def who_may_approve(decision: Decision) -> str:
         return "nobody: the policy refuses it"
     if decision.outcome == "auto_approve":
         return "nobody needs to: the policy approves it"
+    if decision.owner_groups:
+        each = [f"{g.count} of {g.name}" for g in decision.owner_groups]
+        return "each owner: " + ", ".join(each) + " (never the requester)"
     if not decision.approvers:
         return "nobody yet: configure an approvers group"
     words = [
