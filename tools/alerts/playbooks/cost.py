@@ -53,7 +53,8 @@ def run(book: Notebook) -> SuggestedFix | None:
     window = f"{report.window_start} to {report.window_end}"
     for item in report.contributors[:CONTRIBUTORS]:
         facts = {"dimension": item.dimension, "name": quote(item.name, 120),
-                 "baseline_daily": str(item.baseline_daily), "window_daily": str(item.window_daily),
+                 "baseline_daily": f"{item.baseline_daily:.2f}",
+                 "window_daily": f"{item.window_daily:.2f}",
                  "window": window}  # fmt: skip
         book.found(
             f"{quote(item.name, 120)} ({item.dimension}) added ${item.added:.2f} over {window}.",

@@ -7,7 +7,7 @@ from typing import Any
 
 from tools.alerts.playbooks import instance
 from tools.alerts.playbooks.fixes import SuggestedFix
-from tools.alerts.playbooks.models import EventEvidence, quote
+from tools.alerts.playbooks.models import EventEvidence, ReadEvidence, quote
 from tools.alerts.playbooks.notebook import Notebook
 from tools.ec2.models import PowerArgs
 
@@ -59,7 +59,7 @@ def run(book: Notebook) -> SuggestedFix | None:
     )  # fmt: skip
     title = quote(finding.get("title") or finding.get("description") or "", 200)
     book.found(
-        f"GuardDuty {kind} (severity {severity:g}) on a {resource_type}: “{title}”.", 90, evidence
+        f"GuardDuty {kind} (severity {severity:g}) on {resource_type}: “{title}”.", 90, evidence
     )
     target = _instance_id(finding)
     if target is None:
@@ -67,7 +67,9 @@ def run(book: Notebook) -> SuggestedFix | None:
     raw = instance.describe(book, target)
     if raw is not None:
         state = raw.get("State", {}).get("Name", "unknown")
-        book.found(f"The instance {instance.label(raw)} is {state} now.", 40, evidence)
+        facts = {"state": str(state), "type": str(raw.get("InstanceType"))}
+        read = ReadEvidence(call="DescribeInstances", resource=target, facts=facts)
+        book.found(f"The instance {instance.label(raw)} is {state} now.", 40, read)
     if severity < HIGH_SEVERITY or (
         raw is not None and raw.get("State", {}).get("Name") != "running"
     ):
