@@ -144,3 +144,7 @@ def answer(ctx: ToolContext) -> Callable[[str, str, dict[str, Any]], None]:
         queued.setdefault(service, []).append((operation, response))
 
     return add
+
+
+READ_PREFIXES = ("Describe", "Get", "List", "LookupEvents")
+"""Operations that only read."""
