@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.aws import check_region
 from core.clock import as_utc
 from tools.alerts.playbooks.fixes import SuggestedFix
 
@@ -65,6 +66,11 @@ class Signal(BaseModel):
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         return as_utc(value)
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        return check_region(value)
 
 
 class MetricEvidence(BaseModel):

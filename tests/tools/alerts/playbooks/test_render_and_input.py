@@ -110,6 +110,7 @@ def test_view_without_a_fix_says_so() -> None:
         ("kind", "disk_full", "Input should be 'ec2_cpu_high'"),
         ("resource", "", "at least 1 character"),
         ("fired_at", "yesterday-ish", "valid datetime"),
+        ("region", "us-est-1", "is not an AWS region. Did you mean"),
     ],
 )
 def test_bad_signal_is_refused_with_a_clear_message(field: str, value: str, message: str) -> None:
