@@ -60,7 +60,8 @@ def record(event: dict[str, Any]) -> dict[str, Any]:
 def events_for(
     book: Notebook, resource: str, names: Collection[str] = (), start: datetime | None = None
 ) -> list[dict[str, Any]] | None:
-    """CloudTrail events naming ``resource`` since ``start``, newest first (None if unreadable).
+    """Changing CloudTrail events naming ``resource`` since ``start``, newest first (None if
+    unreadable); read-only calls are left out.
 
     Args:
         book: the playbook run.
@@ -79,6 +80,8 @@ def events_for(
             client, "lookup_events", "Events",
             LookupAttributes=attributes, StartTime=begin, EndTime=end,
         ):  # fmt: skip
+            if str(event.get("ReadOnly", "false")).lower() == "true":
+                continue  # reads change nothing
             if not names or event.get("EventName") in names:
                 found.append(event)
             if len(found) >= MAX_EVENTS:

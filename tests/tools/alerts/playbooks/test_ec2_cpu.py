@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from core.sandbox.trail import TrailEvent
 from tests.estate import AMI, launch
-from tests.tools.alerts.playbooks.conftest import put_metric, trail_event
+from tests.tools.alerts.playbooks.conftest import ACCOUNT, REGION, put_metric, trail_event
 from tools.alerts.playbooks.models import EventEvidence, MetricEvidence, ReadEvidence, Signal
 from tools.alerts.playbooks.service import investigate
 from tools.context import ToolContext
@@ -38,13 +39,23 @@ def test_saturated_instance_gets_the_next_size_up(
 ) -> None:
     instance_id = launch(ctx.aws, "web-1")
     _hot(ctx, instance_id, fired)
+    looked = TrailEvent(
+        "DescribeInstances",
+        "monitor",
+        fired - timedelta(minutes=1),
+        ACCOUNT,
+        REGION,
+        (("AWS::EC2::Instance", instance_id),),
+        read_only=True,
+    )
     trail(
         trail_event(
             "ModifyInstanceAttribute",
             "bob",
             fired - timedelta(hours=2),
             ("AWS::EC2::Instance", instance_id),
-        )
+        ),
+        looked,
     )
     result = investigate(ctx, _signal(instance_id, fired))
     top = result.findings[0]
