@@ -1,0 +1,1 @@
+"""Alerts: intake, incidents and their investigations."""
