@@ -1,5 +1,5 @@
-"""The HTTP face of CloudFabric: Slack Events API, workflow webhooks, health, readiness and
-Prometheus metrics."""
+"""The HTTP face of CloudFabric: Slack Events API, workflow webhooks, alert intake, health,
+readiness and Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
 
-from bot import workflow_hooks
+from bot import alert_intake, workflow_hooks
 from bot.http_body import BodyRejected, decode_text, read_capped
 from bot.readiness import readiness
 from bot.slack.envelope import parse_envelope
 from bot.slack.runtime import SlackRuntime, build_runtime
 from bot.slack.signing import is_signed
 from core.settings import Settings
+from tools.alerts.intake import AlertIntake
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
@@ -31,8 +32,8 @@ WITHOUT_IDENTITY = ("url_verification", "ssl_check")
 
 
 def create_http_app(runtime: SlackRuntime) -> FastAPI:
-    """The FastAPI app: ``/slack/events``, ``/workflows/hooks/{token}``, ``/healthz``,
-    ``/readyz``, ``/metrics``.
+    """The FastAPI app: ``/slack/events``, ``/workflows/hooks/{token}``, ``/alerts/*``,
+    ``/healthz``, ``/readyz``, ``/metrics``.
 
     Starting the app (its lifespan) starts resolving the bot identity and delivering the Slack
     outbox in the background.
@@ -66,6 +67,8 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return await _slack_events(request, runtime)
 
     workflow_hooks.register(api, runtime.cloudfabric)
+    cloudfabric = runtime.cloudfabric
+    alert_intake.register(api, AlertIntake(cloudfabric.settings, cloudfabric.db, cloudfabric.clock))
 
     @api.get("/healthz")
     def healthz() -> dict[str, str]:
