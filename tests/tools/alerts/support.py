@@ -55,7 +55,7 @@ def _name(common: str) -> x509.Name:
 
 
 @dataclass
-class TestSigner:
+class SnsSigner:
     """A test CA and an SNS signing certificate it issued; signs messages like SNS."""
 
     key: rsa.RSAPrivateKey = field(
