@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
 
 from bot import alert_intake, workflow_hooks
+from bot.alert_threads import AlertThreads
 from bot.http_body import BodyRejected, decode_text, read_capped
 from bot.readiness import readiness
 from bot.slack.envelope import parse_envelope
@@ -67,8 +68,7 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return await _slack_events(request, runtime)
 
     workflow_hooks.register(api, runtime.cloudfabric)
-    cloudfabric = runtime.cloudfabric
-    alert_intake.register(api, AlertIntake(cloudfabric.settings, cloudfabric.db, cloudfabric.clock))
+    alert_intake.register(api, _alert_intake(runtime))
 
     @api.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -84,6 +84,23 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return Response(surface.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return api
+
+
+def _alert_intake(runtime: SlackRuntime) -> AlertIntake:
+    """The alert intake; incidents open threads in ``alerts_channel`` when it is set.
+
+    Args:
+        runtime: the Slack runtime (its outbox carries the threads).
+    """
+    cloudfabric = runtime.cloudfabric
+    channel = cloudfabric.settings.alerts_channel
+    threads = AlertThreads(runtime.surface.transport, cloudfabric.db, channel) if channel else None
+    return AlertIntake(
+        cloudfabric.settings,
+        cloudfabric.db,
+        cloudfabric.clock,
+        on_stored=threads.show if threads else None,
+    )
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

@@ -474,6 +474,10 @@ class Settings(BaseSettings):
         gt=0,
         description="The window flips are counted in for flapping.",
     )
+    alerts_channel: str | None = Field(
+        default=None,
+        description="Channel where each incident opens its thread (no threads when unset).",
+    )
     # --- end alerts -----------------------------------------------------------------------------
 
     @field_validator("ipam_allowed_ranges", mode="before")

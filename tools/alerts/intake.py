@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import Field, SecretStr
@@ -74,15 +75,23 @@ class AlertIntake:
         db: the SQL store.
         clock: the one clock.
         fetch: GETs an https URL (certificates, subscription confirmation).
+        on_stored: told the incidents to show after alerts are committed (their Slack
+            threads), before the sender is answered.
     """
 
     def __init__(
-        self, settings: Settings, db: Database, clock: Clock, fetch: Fetch = https_get
+        self,
+        settings: Settings,
+        db: Database,
+        clock: Clock,
+        fetch: Fetch = https_get,
+        on_stored: Callable[[list[int]], None] | None = None,
     ) -> None:
         """Build the verifier and the store."""
         self.settings = settings
         self.clock = clock
         self.fetch = fetch
+        self.on_stored = on_stored
         self.verifier = SnsVerifier(fetch)
         self.store = AlertStore(db, clock, GroupingRules.from_settings(settings))
 
@@ -151,7 +160,10 @@ class AlertIntake:
             alerts: list[Alert] = parse()
         except NotAnAlert as reason:
             return IntakeAnswer(ignored=str(reason))
-        return IntakeAnswer(**self.store.accept(alerts).model_dump())
+        stored = self.store.accept(alerts)
+        if self.on_stored is not None and stored.notify:
+            self.on_stored(stored.notify)
+        return IntakeAnswer(**stored.model_dump())
 
     def _confirm(self, envelope: SnsEnvelope) -> IntakeAnswer:
         """Confirm the subscription of an allowed topic by GETting its SubscribeURL."""

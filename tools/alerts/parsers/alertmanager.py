@@ -72,6 +72,14 @@ def parse_group(webhook: GroupWebhook, source: Source, raw: dict[str, Any]) -> l
     ]
 
 
+def _resource(labels: dict[str, str]) -> str:
+    """An AWS id or ARN the labels carry, else the labels that name the resource."""
+    for key in ("instance_id", "resource_arn", "arn"):
+        if labels.get(key):
+            return labels[key]
+    return render_labels(labels, RESOURCE_LABELS[:-1])
+
+
 def _one(
     alert: GroupAlert,
     webhook: GroupWebhook,
@@ -95,7 +103,7 @@ def _one(
         severity=severity_word(labels.get("severity")),
         title=cap(f"{name}: {summary}" if summary else name),
         description=cap(text, 2000),
-        resource=render_labels(labels, RESOURCE_LABELS[:-1]) or name,
+        resource=_resource(labels) or name,
         labels=labels,
         account=labels.get("account_id") or labels.get("account") or None,
         region=labels.get("region") or None,
