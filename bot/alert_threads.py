@@ -3,10 +3,16 @@
 The first alert of an incident posts its thread root; later alerts (repeats, a resolve) edit
 that same message (count, last seen, state); the outbox keeps only the newest unsent edit of a
 message, so a storm of repeats costs a few edits, paced per channel. Alerts are quoted as data.
+
+The intake only names the incidents to show (after their alerts are committed); a background
+thread shows them, each once however many alerts arrived meanwhile, so the sender's 200 does not
+wait for Slack's bookkeeping. When it starts, it first shows every open incident whose root was
+never posted (a process that died between committing an alert and queueing its post).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 
@@ -18,6 +24,8 @@ from core.db import Database
 from tools.alerts.models import AlertRow, IncidentRow
 from tools.alerts.owners import owner_of
 from tools.alerts.render import incident_blocks, incident_text
+
+log = logging.getLogger(__name__)
 
 
 class AlertThreads:
@@ -34,17 +42,74 @@ class AlertThreads:
         self.writes = writes
         self.db = db
         self.channel = channel
-        self._lock = threading.Lock()
+        self._pending: set[int] = set()
+        self._wake = threading.Condition()
+        self._stopped = False
+        self._thread: threading.Thread | None = None
 
     def show(self, incident_ids: Sequence[int]) -> None:
-        """Post or edit the thread root of each incident.
+        """Have the thread root of each incident posted or edited (soon, in the background).
 
         Args:
             incident_ids: incidents whose state changed and should be shown.
         """
-        with self._lock:
-            for incident_id in incident_ids:
+        with self._wake:
+            self._pending.update(incident_ids)
+            self._wake.notify()
+        self.start()
+
+    def start(self) -> None:
+        """Start the background thread (idempotent); it first shows the never-posted roots."""
+        with self._wake:
+            if self._thread is None and not self._stopped:
+                self._thread = threading.Thread(target=self._run, name="alert-threads", daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the background thread after what is pending.
+
+        Args:
+            timeout: seconds to wait for it.
+        """
+        with self._wake:
+            self._stopped = True
+            self._wake.notify()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def never_posted(self) -> list[int]:
+        """Open incidents whose thread root was never posted."""
+        query = select(IncidentRow.id).where(
+            IncidentRow.status == "open", col(IncidentRow.message_ts).is_(None)
+        )
+        with self.db.session() as session:
+            return [incident_id for incident_id in session.exec(query) if incident_id]
+
+    def _run(self) -> None:
+        """Show what is pending, the never-posted first, until stopped."""
+        self.show_now(self.never_posted())
+        while True:
+            with self._wake:
+                while not self._pending and not self._stopped:
+                    self._wake.wait()
+                batch, self._pending = sorted(self._pending), set()
+                if not batch and self._stopped:
+                    return
+            self.show_now(batch)
+
+    def show_now(self, incident_ids: Sequence[int]) -> None:
+        """Post or edit the thread root of each incident, now; a failure is logged and the
+        others are still shown.
+
+        Args:
+            incident_ids: the incidents.
+        """
+        for incident_id in incident_ids:
+            try:
                 self._show(incident_id)
+            except Exception:
+                log.exception("showing alert incident %s failed", incident_id)
 
     def _show(self, incident_id: int) -> None:
         with self.db.session() as session:

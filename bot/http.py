@@ -43,11 +43,17 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         runtime: the Slack runtime whose bolt app answers ``/slack/events``.
     """
 
+    threads = _alert_threads(runtime)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start_identity()
         runtime.start_delivery()
+        if threads is not None:
+            threads.start()
         yield
+        if threads is not None:
+            threads.stop()
 
     api = FastAPI(title="CloudFabric", docs_url=None, redoc_url=None, lifespan=lifespan)
     surface = runtime.surface
@@ -68,7 +74,14 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return await _slack_events(request, runtime)
 
     workflow_hooks.register(api, runtime.cloudfabric)
-    alert_intake.register(api, _alert_intake(runtime))
+    cloudfabric = runtime.cloudfabric
+    intake = AlertIntake(
+        cloudfabric.settings,
+        cloudfabric.db,
+        cloudfabric.clock,
+        on_stored=threads.show if threads is not None else None,
+    )
+    alert_intake.register(api, intake)
 
     @api.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -86,21 +99,16 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
     return api
 
 
-def _alert_intake(runtime: SlackRuntime) -> AlertIntake:
-    """The alert intake; incidents open threads in ``alerts_channel`` when it is set.
+def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
+    """Threads of incidents in ``alerts_channel``, when it is set.
 
     Args:
         runtime: the Slack runtime (its outbox carries the threads).
     """
-    cloudfabric = runtime.cloudfabric
-    channel = cloudfabric.settings.alerts_channel
-    threads = AlertThreads(runtime.surface.transport, cloudfabric.db, channel) if channel else None
-    return AlertIntake(
-        cloudfabric.settings,
-        cloudfabric.db,
-        cloudfabric.clock,
-        on_stored=threads.show if threads else None,
-    )
+    channel = runtime.cloudfabric.settings.alerts_channel
+    if not channel:
+        return None
+    return AlertThreads(runtime.surface.transport, runtime.cloudfabric.db, channel)
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

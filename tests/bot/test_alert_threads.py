@@ -15,6 +15,8 @@ import pytest
 from pydantic import SecretStr
 
 from core.aws import AwsClients
+from core.clock import Clock
+from core.db import Database
 from tests.fakes.slack_server import Call, FakeSlack
 from tests.slack.harness import (
     Stack,
@@ -25,7 +27,10 @@ from tests.slack.harness import (
     slack_settings,
 )
 from tests.tools.alerts.support import EB_KEY, FIXTURES
+from tools.alerts.grouping import GroupingRules
 from tools.alerts.models import IncidentRow
+from tools.alerts.parsers.eventbridge import parse_eventbridge
+from tools.alerts.store import AlertStore
 from tools.discovery.tables import ResourceRow
 
 __all__ = ["sandbox_aws", "slack"]
@@ -134,3 +139,24 @@ def test_the_alert_buttons_answer_the_clicker_and_change_nothing(
     assert "Investigate is not available yet" in json.dumps(told.params)
     with stack.runtime.cloudfabric.db.session() as session:
         assert session.get(IncidentRow, incident.id).status == "open"  # type: ignore[union-attr]
+
+
+def test_an_incident_committed_but_never_posted_gets_its_thread_at_start(
+    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+) -> None:
+    settings = slack_settings(
+        tmp_path / "cf",
+        slack,
+        alerts_channel=CHANNEL,
+        alerts_eventbridge_api_key=SecretStr(EB_KEY),
+        slack_outbox_poll_seconds=0.05,
+    )
+    db = Database(settings.sql_url)
+    db.migrate()  # a replica that committed the alert and died before queueing its post
+    alerts = parse_eventbridge(_event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000"))
+    AlertStore(db, Clock(), GroupingRules.from_settings(settings)).accept(alerts)
+    db.dispose()
+    assert slack.calls_of("chat.postMessage") == []
+    for _ in running_stack(settings, sandbox_aws, slack):
+        (root,) = slack.wait_for("chat.postMessage", lambda call: call.params["channel"] == CHANNEL)
+        assert "ServerCpuTooHigh" in _text(root)
