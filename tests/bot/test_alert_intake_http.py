@@ -169,3 +169,28 @@ def test_eventbridge_key_header_is_a_setting(settings: Settings, db: Database) -
         )
     assert answer.status_code == 200
     assert intake.store.alerts()[0].fingerprint.endswith(":alarm:ServerCpuTooHigh")
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"alarmName": "x", "state": "ALARM"},
+        {"alarmName": "x", "state": {"value": "ALARM"}, "configuration": "CPU > 80"},
+    ],
+)
+def test_an_event_with_fields_of_the_wrong_type_is_refused_not_crashed(
+    detail: dict[str, Any], client: TestClient, settings: Settings
+) -> None:
+    event = {**json.loads(EB_BODY), "detail": detail}
+    answer = client.post("/alerts/eventbridge", json=event, headers=AUTH["eventbridge"])
+    assert answer.status_code == 422
+    assert "not well-formed" in answer.json()["error"]
+    assert _rows_seen_elsewhere(settings.sql_url) == []
+
+
+def test_long_account_labels_are_cut_not_refused(client: TestClient, settings: Settings) -> None:
+    body = json.loads(AM_BODY)
+    body["alerts"][0]["labels"]["account_id"] = "a" * 80
+    answer = client.post("/alerts/alertmanager", json=body, headers=AUTH["alertmanager"])
+    assert answer.status_code == 200
+    assert _rows_seen_elsewhere(settings.sql_url)[0][2] == "firing"

@@ -160,6 +160,12 @@ class AlertIntake:
             alerts: list[Alert] = parse()
         except NotAnAlert as reason:
             return IntakeAnswer(ignored=str(reason))
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+            # a field of an unexpected type deep inside (a string where an object belongs)
+            message = (
+                f"The payload is not well-formed ({type(error).__name__}); nothing was stored."
+            )
+            raise AlertRefused(422, message) from None
         stored = self.store.accept(alerts)
         if self.on_stored is not None and stored.notify:
             self.on_stored(stored.notify)

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Text
 from sqlmodel import Field as SqlField
 from sqlmodel import SQLModel
@@ -69,6 +69,18 @@ class Alert(BaseModel):
         description="The sender's id of this delivery (SNS MessageId, EventBridge id).",
     )
     raw: dict[str, Any] = Field(description="The payload this alert was read from.")
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _short_account(cls, value: object) -> object:
+        """An account id longer than 20 characters is cut (it is shown, never trusted)."""
+        return cap(value, 20) or None if isinstance(value, str) else value
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _short_region(cls, value: object) -> object:
+        """A region longer than 30 characters is cut."""
+        return cap(value, 30) or None if isinstance(value, str) else value
 
     def dedupe_key(self) -> str:
         """The same alert delivered again gets the same key (so it is stored once).
