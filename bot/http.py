@@ -25,6 +25,7 @@ from bot.slack.runtime import SlackRuntime, build_runtime
 from bot.slack.signing import is_signed
 from core.settings import Settings
 from tools.alerts.intake import AlertIntake
+from tools.alerts.sns_signature import FETCH_KEY, https_get
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
@@ -75,10 +76,12 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
 
     workflow_hooks.register(api, runtime.cloudfabric)
     cloudfabric = runtime.cloudfabric
+    fetch = cloudfabric.extras.get(FETCH_KEY)
     intake = AlertIntake(
         cloudfabric.settings,
         cloudfabric.db,
         cloudfabric.clock,
+        fetch=fetch if callable(fetch) else https_get,
         on_stored=threads.show if threads is not None else None,
     )
     alert_intake.register(api, intake)

@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from bot.http import create_http_app
+from bot.slack.runtime import build_runtime
 from core.aws import AwsClients
 from core.clock import Clock
 from core.db import Database
@@ -26,10 +29,20 @@ from tests.slack.harness import (
     slack,
     slack_settings,
 )
-from tests.tools.alerts.support import EB_KEY, FIXTURES
+from tests.tools.alerts.support import (
+    CERT_URL,
+    EB_KEY,
+    FIXTURES,
+    TOPIC,
+    Fetcher,
+    SnsSigner,
+    alarm_message,
+    notification,
+)
 from tools.alerts.grouping import GroupingRules
 from tools.alerts.models import IncidentRow
 from tools.alerts.parsers.eventbridge import parse_eventbridge
+from tools.alerts.sns_signature import FETCH_KEY
 from tools.alerts.store import AlertStore
 from tools.discovery.tables import ResourceRow
 
@@ -160,3 +173,31 @@ def test_an_incident_committed_but_never_posted_gets_its_thread_at_start(
     for _ in running_stack(settings, sandbox_aws, slack):
         (root,) = slack.wait_for("chat.postMessage", lambda call: call.params["channel"] == CHANNEL)
         assert "ServerCpuTooHigh" in _text(root)
+
+
+def test_a_signed_sns_alarm_through_the_whole_app_opens_its_thread(
+    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+) -> None:
+    signer = SnsSigner()
+    settings = slack_settings(
+        tmp_path / "cf",
+        slack,
+        alerts_channel=CHANNEL,
+        alerts_sns_topic_arns=[TOPIC],
+        slack_outbox_poll_seconds=0.05,
+    )
+    runtime = build_runtime(settings, aws=sandbox_aws)
+    fetcher = Fetcher({CERT_URL: signer.certificate_pem()})
+    runtime.cloudfabric.extras[FETCH_KEY] = fetcher
+    try:
+        with TestClient(create_http_app(runtime)) as http:
+            body = signer.sign(notification(alarm_message("batch-worker-cpu", "ALARM")))
+            answer = http.post("/alerts/sns", json=body, headers={"Content-Type": "text/plain"})
+            assert answer.status_code == 200 and answer.json()["accepted"] == 1
+            (root,) = slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == CHANNEL)
+            assert "batch-worker-cpu" in _text(root) and "i-0abc" in _text(root)
+            forged = {**body, "Message": alarm_message("batch-worker-cpu", "OK")}
+            assert http.post("/alerts/sns", json=forged).status_code == 401
+    finally:
+        runtime.close()
+    assert fetcher.fetched == [CERT_URL]

@@ -27,6 +27,8 @@ from tools.alerts.errors import AlertRefused
 from tools.alerts.parsers.sns_envelope import SnsEnvelope
 
 Fetch = Callable[[str], bytes]
+FETCH_KEY = "alerts.sns_fetch"
+"""Key in ``CloudFabric.extras`` of a replacement for ``https_get`` (tests serve their own CA)."""
 NOTIFICATION_FIELDS = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
 CONFIRMATION_FIELDS = (
     "Message",
