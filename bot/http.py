@@ -1,5 +1,5 @@
-"""The HTTP face of CloudFabric: Slack Events API, workflow webhooks, health, readiness and
-Prometheus metrics."""
+"""The HTTP face of CloudFabric: Slack Events API, workflow webhooks, alert intake, health,
+readiness and Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -16,13 +16,16 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
 
-from bot import workflow_hooks
+from bot import alert_intake, workflow_hooks
+from bot.alert_threads import AlertThreads
 from bot.http_body import BodyRejected, decode_text, read_capped
 from bot.readiness import readiness
 from bot.slack.envelope import parse_envelope
 from bot.slack.runtime import SlackRuntime, build_runtime
 from bot.slack.signing import is_signed
 from core.settings import Settings
+from tools.alerts.intake import AlertIntake
+from tools.alerts.sns_signature import FETCH_KEY, https_get
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
@@ -31,8 +34,8 @@ WITHOUT_IDENTITY = ("url_verification", "ssl_check")
 
 
 def create_http_app(runtime: SlackRuntime) -> FastAPI:
-    """The FastAPI app: ``/slack/events``, ``/workflows/hooks/{token}``, ``/healthz``,
-    ``/readyz``, ``/metrics``.
+    """The FastAPI app: ``/slack/events``, ``/workflows/hooks/{token}``, ``/alerts/*``,
+    ``/healthz``, ``/readyz``, ``/metrics``.
 
     Starting the app (its lifespan) starts resolving the bot identity and delivering the Slack
     outbox in the background.
@@ -41,11 +44,17 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         runtime: the Slack runtime whose bolt app answers ``/slack/events``.
     """
 
+    threads = _alert_threads(runtime)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start_identity()
         runtime.start_delivery()
+        if threads is not None:
+            threads.start()
         yield
+        if threads is not None:
+            threads.stop()
 
     api = FastAPI(title="CloudFabric", docs_url=None, redoc_url=None, lifespan=lifespan)
     surface = runtime.surface
@@ -66,6 +75,16 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return await _slack_events(request, runtime)
 
     workflow_hooks.register(api, runtime.cloudfabric)
+    cloudfabric = runtime.cloudfabric
+    fetch = cloudfabric.extras.get(FETCH_KEY)
+    intake = AlertIntake(
+        cloudfabric.settings,
+        cloudfabric.db,
+        cloudfabric.clock,
+        fetch=fetch if callable(fetch) else https_get,
+        on_stored=threads.show if threads is not None else None,
+    )
+    alert_intake.register(api, intake)
 
     @api.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -81,6 +100,18 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         return Response(surface.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return api
+
+
+def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
+    """Threads of incidents in ``alerts_channel``, when it is set.
+
+    Args:
+        runtime: the Slack runtime (its outbox carries the threads).
+    """
+    channel = runtime.cloudfabric.settings.alerts_channel
+    if not channel:
+        return None
+    return AlertThreads(runtime.surface.transport, runtime.cloudfabric.db, channel)
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

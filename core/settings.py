@@ -445,10 +445,61 @@ class Settings(BaseSettings):
     )
     # --- end retention --------------------------------------------------------------------------
 
+    # --- alerts (tools/alerts, bot/alert_intake): intake endpoints, grouping ------------------
+    alerts_sns_topic_arns: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "SNS topics whose messages /alerts/sns accepts (comma-separated); a subscription "
+            "is confirmed only for these. Empty turns the SNS intake off."
+        ),
+    )
+    alerts_alertmanager_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token (or basic-auth password) Alertmanager sends; unset = off.",
+    )
+    alerts_grafana_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token (or basic-auth password) Grafana sends; unset = off.",
+    )
+    alerts_eventbridge_api_key: SecretStr | None = Field(
+        default=None,
+        description="API key an EventBridge API destination sends in a header; unset = off.",
+    )
+    alerts_eventbridge_api_key_header: str = Field(
+        default="x-api-key",
+        description="Header carrying the EventBridge API destination's key.",
+    )
+    alerts_group_window_seconds: float = Field(
+        default=1800.0,
+        gt=0,
+        description="Alerts on one fingerprint, group or resource this close join one incident.",
+    )
+    alerts_flap_flips: int = Field(
+        default=4,
+        ge=1,
+        description="An alert flipping firing/resolved more than this often in the window flaps.",
+    )
+    alerts_flap_window_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="The window flips are counted in for flapping.",
+    )
+    alerts_channel: str | None = Field(
+        default=None,
+        description="Channel where each incident opens its thread (no threads when unset).",
+    )
+    # --- end alerts -----------------------------------------------------------------------------
+
     @field_validator("ipam_allowed_ranges", mode="before")
     @classmethod
     def _ipam_ranges_from_csv(cls, value: object) -> object:
         """Accept ``10.0.0.0/8,172.16.0.0/12`` as well as a JSON list."""
+        return _split_csv(value)
+
+    @field_validator("alerts_sns_topic_arns", mode="before")
+    @classmethod
+    def _topics_from_csv(cls, value: object) -> object:
+        """Accept ``arn:aws:sns:...:a,arn:aws:sns:...:b`` as well as a JSON list."""
         return _split_csv(value)
 
     @field_validator("aws_regions", mode="before")

@@ -14,7 +14,17 @@ from slack_sdk import WebClient
 
 from agents.reply import Reply
 from bot.app import CloudFabric
-from bot.slack import actions, choices, commands, deploy_button, events, home, render, views
+from bot.slack import (
+    actions,
+    alert_buttons,
+    choices,
+    commands,
+    deploy_button,
+    events,
+    home,
+    render,
+    views,
+)
 from bot.slack.bot_identity import BotIdentityAuthorize
 from bot.slack.channels import ChannelDirectory
 from bot.slack.metrics import SlackMetrics
@@ -105,7 +115,8 @@ class SlackSurface:
         )
         self.bolt.use(count_requests(self.metrics))
         self.bolt.use(drop_duplicates(self.dedupe, self.metrics))
-        for surface in (events, commands, actions, choices, deploy_button, views, home):
+        surfaces = (events, commands, actions, alert_buttons, choices, deploy_button, views, home)
+        for surface in surfaces:
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
         channels = ChannelDirectory(self.transport, cloudfabric.clock)

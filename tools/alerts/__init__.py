@@ -1,1 +1,2 @@
-"""Alerts: intake, incidents and their investigations."""
+"""Alerts: payload parsers for CloudWatch (SNS, EventBridge), Alertmanager and Grafana, the one
+Alert model, persistence, grouping into incidents, and their investigations (playbooks)."""

@@ -1,0 +1,1 @@
+"""Parsers: each turns one sender's payload into ``Alert`` objects (or refuses it, saying why)."""
