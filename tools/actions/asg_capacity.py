@@ -8,6 +8,7 @@ the load balancers and target groups that send it traffic.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -106,8 +107,6 @@ def find_group(ctx: ToolContext, target: str, region: str | None) -> Group:
         NotFound: no such group; the message names the closest ones.
         InvalidInput: the name exists in several accounts or regions.
     """
-    import difflib
-
     groups = _groups(ctx, region)
     wanted = target.strip().lower()
     matches = [g for g in groups if g.name.lower() == wanted]
@@ -135,12 +134,10 @@ def instance_type(ctx: ToolContext, group: Group) -> str | None:
     if template:
         client = ctx.aws.client("ec2", group.region, group.account_key)
         version = str(template.get("Version") or "$Default")
-        ident = (
-            {"LaunchTemplateId": template["LaunchTemplateId"]}
-            if "LaunchTemplateId" in (template)
-            else {"LaunchTemplateName": template["LaunchTemplateName"]}
+        key = "LaunchTemplateId" if "LaunchTemplateId" in template else "LaunchTemplateName"
+        versions = client.describe_launch_template_versions(
+            **{key: template[key]}, Versions=[version]
         )
-        versions = client.describe_launch_template_versions(**ident, Versions=[version])
         data = versions["LaunchTemplateVersions"][0]["LaunchTemplateData"]
         return data.get("InstanceType")
     if raw.get("LaunchConfigurationName"):

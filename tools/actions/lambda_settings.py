@@ -23,7 +23,7 @@ from tools.ec2.models import ActionOutcome, ActionResult
 from tools.ec2.render import render_action_result
 from tools.errors import AlreadyDone, InvalidInput
 from tools.iam import needs
-from tools.plan import ActionPlan, ResourceChange, Risk
+from tools.plan import ActionPlan, ResourceChange
 from tools.registry import tool
 
 UNRESERVED_FLOOR = 100
@@ -181,13 +181,12 @@ def plan_concurrency(ctx: ToolContext, args: ReservedConcurrencyArgs) -> ActionP
     else:
         notes.insert(0, f"Calls beyond {args.concurrency} at once are throttled.")
     reversal = f"Set it back to {was}." if was is not None else "Remove the reservation again."
-    risk: Risk = "medium"
     return ActionPlan(
         tool=CONCURRENCY.tool,
         args=_args(found, was, args.concurrency),
         summary=f"Set {name}'s reserved concurrency to {args.concurrency}; it is "
         f"{_said_concurrency(was)} now.",
-        risk=risk,
+        risk="medium",
         changes=[_change(found, _said_concurrency(was), _said_concurrency(args.concurrency))],
         cost_delta_monthly=0.0,
         reversible=True,

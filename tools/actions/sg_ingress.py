@@ -8,6 +8,7 @@ rule, and a rule already gone is nothing to do.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -119,8 +120,6 @@ def find_group(ctx: ToolContext, target: str, region: str | None) -> Group:
         NotFound: no such group; the message names the closest ones.
         InvalidInput: the name exists in several VPCs, accounts or regions.
     """
-    import difflib
-
     wanted = target.strip().lower()
     found: list[Group] = []
     for account in ctx.aws.accounts():
@@ -249,7 +248,7 @@ def plan_revoke(ctx: ToolContext, args: RevokeIngressArgs) -> ActionPlan:
                 name=group.name,
                 resource_type="ec2:security-group",
                 region=group.region,
-                account=str(group.raw.get("OwnerId")) or None,
+                account=group.raw.get("OwnerId"),
                 before=f"allows {rule}",
                 after=f"no longer allows {rule}",
                 dependents=guarded,
