@@ -81,6 +81,7 @@ def sandbox_entities(estate: DemoEstate) -> Iterator[Entity]:
     yield Entity("prod-igw", "internet_gateway", estate.internet_gateway_id)
     yield from (Entity(bucket, "bucket") for bucket in estate.bucket_names)
     yield Entity(estate.lambda_function_name or "thumbnailer", "function")
+    yield Entity(estate.auto_scaling_group or "web-asg", "auto_scaling_group")
 
 
 def stored_entities(db: Database) -> Iterator[Entity]:

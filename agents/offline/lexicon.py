@@ -35,7 +35,8 @@ class Entity:
         kind: what it is: ``instance``, ``volume``, ``snapshot``, ``vpc``, ``subnet``,
             ``security_group``, ``load_balancer``, ``target_group``, ``database``, ``bucket``,
             ``function``, ``address``, ``nat_gateway``, ``internet_gateway``, ``route_table``,
-            ``pool``, ``architecture``, ``role``, ``table``, ``cluster`` or ``account``.
+            ``pool``, ``architecture``, ``role``, ``table``, ``cluster``, ``auto_scaling_group`` or
+            ``account``.
         ident: its provider id when it has one (``i-0abc...``), else the name.
     """
 

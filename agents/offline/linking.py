@@ -27,6 +27,7 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("target_group", r"\btarget group\b"),
     ("database", r"\b(database|db|rds|postgres)\b"),
     ("function", r"\b(lambda|function)\b"),
+    ("auto_scaling_group", r"\b(asg|auto ?scaling group)\b"),
     ("address", r"\b(elastic ip|eip|ip address|public ip)\b"),
     ("nat_gateway", r"\bnat( gateway)?\b"),
     ("internet_gateway", r"\b(internet gateway|igw)\b"),

@@ -27,6 +27,7 @@ EXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
     "database": ("db-prod",),
     "bucket": ("cf-demo-logs", "cf-demo-assets"),
     "function": ("thumbnailer",),
+    "auto_scaling_group": ("web-asg",),
     "volume": ("old-data", "web-1-root", "web-2-root", "batch-worker-root", "legacy-app-root"),
     "snapshot": ("old-data-backup",),
     "address": ("spare-ip", "prod-nat-ip"),

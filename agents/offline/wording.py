@@ -24,6 +24,7 @@ KIND_NAMES = {
     "security_group": "security group",
     "load_balancer": "load balancer",
     "database": "database",
+    "auto_scaling_group": "Auto Scaling group",
 }
 
 

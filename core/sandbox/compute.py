@@ -145,3 +145,34 @@ def seed_web_load_balancer(elbv2: Any, estate: DemoEstate) -> None:
         DefaultActions=[{"Type": "forward", "TargetGroupArn": estate.target_group_arn}],
         Tags=tag_list("web-alb-http", "prod", "web"),
     )["Listeners"][0]["ListenerArn"]
+
+
+def seed_auto_scaling_group(ec2: Any, autoscaling: Any, estate: DemoEstate) -> None:
+    """Auto Scaling group ``web-asg`` (t3.micro launch template ``web-lt``, min 0, max 6) over
+    the private subnets of prod-vpc, scaled to 0 so it adds no instances until someone asks.
+
+    Args:
+        ec2: primary-account EC2 client in prod-vpc's region.
+        autoscaling: primary-account Auto Scaling client in the same region.
+        estate: holds the subnet ids and receives the group's name.
+    """
+    template = ec2.create_launch_template(
+        LaunchTemplateName="web-lt",
+        LaunchTemplateData={"ImageId": DEMO_AMI_ID, "InstanceType": "t3.micro"},
+        TagSpecifications=tag_spec("launch-template", "web-lt", "prod", "web"),
+    )["LaunchTemplate"]
+    subnets = [estate.subnet_ids["prod-private-a"], estate.subnet_ids["prod-private-b"]]
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="web-asg",
+        LaunchTemplate={"LaunchTemplateId": template["LaunchTemplateId"], "Version": "$Default"},
+        MinSize=0,
+        MaxSize=6,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=",".join(subnets),
+        Tags=[
+            {**tag, "PropagateAtLaunch": True, "ResourceId": "web-asg",
+             "ResourceType": "auto-scaling-group"}
+            for tag in tag_list("web-asg", "prod", "web")
+        ],
+    )  # fmt: skip
+    estate.auto_scaling_group = "web-asg"

@@ -11,6 +11,7 @@ from core.sandbox.compute import (
     PROD_INSTANCES,
     SHARED_INSTANCE,
     launch_instance,
+    seed_auto_scaling_group,
     seed_idle_resources,
     seed_web_load_balancer,
 )
@@ -84,6 +85,7 @@ def _seed_prod(aws: AwsClients, estate: DemoEstate) -> None:
         launch_instance(ec2, spec, location, estate)
     seed_idle_resources(ec2, PRIMARY_REGION, estate)
     seed_web_load_balancer(aws.client("elbv2", PRIMARY_REGION), estate)
+    seed_auto_scaling_group(ec2, aws.client("autoscaling", PRIMARY_REGION), estate)
     seed_database(aws.client("rds", PRIMARY_REGION), estate)
     seed_buckets(aws.client("s3", PRIMARY_REGION), estate)
     seed_lambda(aws.client("iam", PRIMARY_REGION), aws.client("lambda", PRIMARY_REGION), estate)

@@ -100,6 +100,9 @@ class DemoEstate(BaseModel):
     )
     bucket_names: list[str] = Field(default_factory=list, description="S3 buckets created.")
     lambda_function_name: str = Field(default="", description="Lambda function ('thumbnailer').")
+    auto_scaling_group: str = Field(
+        default="", description="Auto Scaling group ('web-asg', launch template 'web-lt')."
+    )
     lambda_role_arn: str = Field(default="", description="Execution role of the Lambda function.")
     cpu_average: dict[str, float] = Field(
         default_factory=dict,

@@ -299,13 +299,24 @@ def test_buckets_and_lambda_exist_with_tags(demo: AwsClients, estate: DemoEstate
     assert function["Tags"]["team"] == "web"
 
 
+def test_web_asg_launches_t3_micro_and_waits_at_zero(demo: AwsClients, estate: DemoEstate) -> None:
+    autoscaling = demo.client("autoscaling", "us-east-1")
+    [group] = autoscaling.describe_auto_scaling_groups(
+        AutoScalingGroupNames=[estate.auto_scaling_group]
+    )["AutoScalingGroups"]
+    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == (0, 0, 6)
+    assert group["Instances"] == []  # the estate's instance list stays as the README says
+    assert group["LaunchTemplate"]["LaunchTemplateName"] == "web-lt"
+    assert {t["Key"]: t["Value"] for t in group["Tags"]}["team"] == "web"
+
+
 EC2_NAMES = {
     ("us-east-1", None): {
         "prod-vpc", "prod-public-a", "prod-public-b", "prod-private-a", "prod-private-b",
         "prod-igw", "prod-nat", "prod-nat-ip", "prod-public-rt", "prod-private-rt",
         "web-sg", "ssh-open", "db-sg", "web-1", "web-2", "batch-worker", "legacy-app",
         "web-1-root", "web-2-root", "batch-worker-root", "legacy-app-root", "old-data",
-        "old-data-backup", "spare-ip",
+        "old-data-backup", "spare-ip", "web-lt",
     },
     ("eu-west-1", None): {"analytics-vpc", "analytics-a", "analytics-1", "analytics-1-root"},
     ("us-east-1", SECOND_ACCOUNT_ID): {

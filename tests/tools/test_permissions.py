@@ -69,6 +69,11 @@ ARGS: dict[str, dict[str, Any]] = {
     "ebs.snapshot_and_delete_volume": {"targets": ["old-data"]},
     "ec2.create_snapshots": {"targets": ["web-1"], "retention_days": 7, "schedule": "web-1-backup"},
     "rds.create_db_snapshot": {"target": "db-prod", "retention_days": 7, "schedule": "nightly"},
+    "rds.modify_allocated_storage": {"target": "db-prod", "size_gib": 150},
+    "asg.set_desired_capacity": {"target": "web-asg", "desired": 2},
+    "ec2.revoke_security_group_ingress": {"group": "ssh-open", "port": 22},
+    "lambda.set_reserved_concurrency": {"target": "thumbnailer", "concurrency": 10},
+    "lambda.set_timeout": {"target": "thumbnailer", "seconds": 60},
     "s3.put_lifecycle": {"bucket": "cf-demo-logs", "transition_days": 90},
     "cost.price": {"service": "ec2", "item": "m5.large", "region": "us-east-1"},
     "cost.estimate": {},
@@ -406,6 +411,26 @@ def test_retention_deleting_expired_snapshots_is_covered(
 
     deleted = {"DeleteDBSnapshot", "DeleteSnapshot"} & {op for _, op in run.calls}
     assert len(deleted) == 1
+    assert _uncovered(spec, run) == []
+
+
+@pytest.mark.slow
+def test_a_group_launched_from_a_launch_configuration_is_covered(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    aws = AwsClients(sandbox.settings, sandbox=True)
+    autoscaling = aws.client("autoscaling", PRIMARY_REGION)
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName="batch-lc", ImageId="ami-12c6146b", InstanceType="m5.large"
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="batch-asg", LaunchConfigurationName="batch-lc",
+        MinSize=0, MaxSize=3, DesiredCapacity=0, AvailabilityZones=[f"{PRIMARY_REGION}a"],
+    )  # fmt: skip
+    spec = REGISTRY.get("asg.set_desired_capacity")
+    run = run_recorded(sandbox, spec, {"target": "batch-asg", "desired": 1}, tmp_path)
+
+    assert ("autoscaling", "DescribeLaunchConfigurations") in run.calls
     assert _uncovered(spec, run) == []
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 
 from tools.context import ToolContext
-from tools.discovery.collectors import rds, s3
+from tools.discovery.collectors import awslambda, rds, s3
 from tools.discovery.read import account_key, permissions, read, regions_for
 from tools.discovery.resource_models import Resource
 from tools.ec2.finder import Found
@@ -14,6 +14,8 @@ from tools.errors import InvalidInput, NotFound
 
 DATABASE_PERMISSIONS = permissions(rds.instances)
 """IAM actions of finding a DB instance."""
+FUNCTION_PERMISSIONS = permissions(awslambda.collect)
+"""IAM actions of finding a Lambda function (and what triggers it)."""
 BUCKET_PERMISSIONS = permissions(s3.collect)
 """IAM actions of finding a bucket (and the region it lives in)."""
 
@@ -34,6 +36,22 @@ def find_database(ctx: ToolContext, target: str, region: str | None) -> Found:
     return _one(ctx, "RDS database", target, region, found)
 
 
+def find_function(ctx: ToolContext, target: str, region: str | None) -> Found:
+    """Exactly one Lambda function called ``target``.
+
+    Args:
+        ctx: tool context.
+        target: the function's name (case does not matter).
+        region: restrict to this region (default: every configured one).
+
+    Raises:
+        NotFound: no such function; the message names the closest ones.
+        InvalidInput: the name exists in several accounts or regions.
+    """
+    found = read(ctx, [awslambda.collect], regions=regions_for(ctx, region))
+    return _one(ctx, "Lambda function", target, region, found, article="a")
+
+
 def find_bucket(ctx: ToolContext, target: str) -> Found:
     """Exactly one S3 bucket called ``target``, with the region it lives in.
 
@@ -48,7 +66,12 @@ def find_bucket(ctx: ToolContext, target: str) -> Found:
 
 
 def _one(
-    ctx: ToolContext, noun: str, target: str, region: str | None, found: list[Resource]
+    ctx: ToolContext,
+    noun: str,
+    target: str,
+    region: str | None,
+    found: list[Resource],
+    article: str = "an",
 ) -> Found:
     wanted = target.strip().lower()
     matches = [r for r in found if r.resource_id.lower() == wanted]
@@ -60,4 +83,4 @@ def _one(
     where = f" in {region}" if region else ""
     close = difflib.get_close_matches(wanted, [r.resource_id for r in found], n=3, cutoff=0.5)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    raise NotFound(f"I couldn't find an {noun} called '{target}'{where}.{hint}")
+    raise NotFound(f"I couldn't find {article} {noun} called '{target}'{where}.{hint}")

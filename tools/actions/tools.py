@@ -1,6 +1,6 @@
 """Registers every action module of this package (one module per AWS service).
 
-``examples`` and ``examples_storage`` are not: they hold the EBS, RDS and S3 tools' phrasings,
+``examples``, ``examples_storage`` and ``examples_fixes`` are not: they hold phrasings,
 imported by the modules of those tools; the other modules without tools (``finders``,
 ``lifecycle_cost``, ``outcomes``, ``retention``) only hold what the action modules share.
 """
@@ -9,4 +9,4 @@ from __future__ import annotations
 
 from core.modules import import_submodules
 
-import_submodules("tools.actions", skip={"examples", "examples_storage", "tools"})
+import_submodules("tools.actions", skip={"examples", "examples_fixes", "examples_storage", "tools"})
