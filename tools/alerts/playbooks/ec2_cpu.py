@@ -101,8 +101,7 @@ def _group(book: Notebook, instance_id: str) -> tuple[bool, SuggestedFix | None]
                *activity)  # fmt: skip
     if not isinstance(desired, int) or not isinstance(most, int) or desired >= most:
         return True, None
-    args = DesiredCapacityArgs(group_name=name, desired_capacity=desired + 1,
-                               region=book.signal.region)  # fmt: skip
+    args = DesiredCapacityArgs(target=name, desired=desired + 1, region=book.signal.region)
     return True, SuggestedFix(
         tool="asg.set_desired_capacity", args=args,
         why=f"Add one instance to {name} to spread the CPU load ({desired} -> {desired + 1}).",

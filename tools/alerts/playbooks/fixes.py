@@ -1,8 +1,7 @@
 """The fix a playbook may suggest: a mutating tool's name and arguments, never run here.
 
 The caller files it through the approval gate, which builds the ActionPlan (with its cost
-delta) from the tool's own preview. Existing tools take their own argument models; the newer
-tools are named by string and their arguments are declared here.
+delta) from the tool's own preview. Every fix takes its tool's own argument model.
 """
 
 from __future__ import annotations
@@ -11,52 +10,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from tools.actions.asg_capacity import SetDesiredCapacityArgs as DesiredCapacityArgs
 from tools.actions.ec2_resize import ModifyInstanceTypeArgs
+from tools.actions.lambda_settings import ReservedConcurrencyArgs, TimeoutArgs
+from tools.actions.rds_storage import ModifyStorageArgs as AllocatedStorageArgs
+from tools.actions.sg_ingress import RevokeIngressArgs
 from tools.ec2.models import PowerArgs
-
-
-class DesiredCapacityArgs(BaseModel):
-    """Arguments of ``asg.set_desired_capacity``."""
-
-    group_name: str = Field(description="Auto Scaling group name.")
-    desired_capacity: int = Field(ge=0, description="New desired capacity.")
-    region: str = Field(description="The group's region.")
-
-
-class RevokeIngressArgs(BaseModel):
-    """Arguments of ``ec2.revoke_security_group_ingress``."""
-
-    group_id: str = Field(description="Security group id (sg-...).")
-    protocol: str = Field(description="IP protocol (tcp, udp, -1 for all).")
-    from_port: int | None = Field(default=None, description="First port of the rule.")
-    to_port: int | None = Field(default=None, description="Last port of the rule.")
-    cidr: str = Field(description="The world-open CIDR to remove (0.0.0.0/0 or ::/0).")
-    region: str = Field(description="The group's region.")
-
-
-class ReservedConcurrencyArgs(BaseModel):
-    """Arguments of ``lambda.set_reserved_concurrency``."""
-
-    function_name: str = Field(description="Lambda function name.")
-    reserved_concurrency: int = Field(ge=0, description="New reserved concurrency.")
-    region: str = Field(description="The function's region.")
-
-
-class TimeoutArgs(BaseModel):
-    """Arguments of ``lambda.set_timeout``."""
-
-    function_name: str = Field(description="Lambda function name.")
-    timeout_seconds: int = Field(ge=1, le=900, description="New timeout in seconds.")
-    region: str = Field(description="The function's region.")
-
-
-class AllocatedStorageArgs(BaseModel):
-    """Arguments of ``rds.modify_allocated_storage``."""
-
-    db_instance_id: str = Field(description="DB instance identifier.")
-    allocated_storage_gb: int = Field(ge=1, description="New allocated storage in GiB.")
-    region: str = Field(description="The database's region.")
-
 
 FixArgs = (
     ModifyInstanceTypeArgs | PowerArgs | DesiredCapacityArgs | RevokeIngressArgs
@@ -83,7 +42,7 @@ FixTool = Literal[
 class SuggestedFix(BaseModel):
     """A mutating tool call for the approval gate, and why the playbook suggests it."""
 
-    tool: FixTool = Field(description="Registered (or soon registered) mutating tool name.")
+    tool: FixTool = Field(description="Registered mutating tool name.")
     args: FixArgs = Field(description="The tool's arguments.")
     why: str = Field(description="One line: which finding the fix answers.")
 

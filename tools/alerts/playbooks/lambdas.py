@@ -60,7 +60,7 @@ def _duration(book: Notebook, function: str, timeout: int | None) -> SuggestedFi
     if not near or timeout >= MAX_TIMEOUT:
         return None
     longer = min(MAX_TIMEOUT, max(timeout * 2, math.ceil(duration.peak / 1000 * 1.5)))
-    args = TimeoutArgs(function_name=function, timeout_seconds=longer, region=book.signal.region)
+    args = TimeoutArgs(target=function, seconds=longer, region=book.signal.region)
     return SuggestedFix(
         tool="lambda.set_timeout",
         args=args,
@@ -79,8 +79,7 @@ def _throttles(book: Notebook, function: str, reserved: int | None) -> Suggested
         wanted = reserved * 2
     else:
         wanted = max(MIN_RESERVED, math.ceil((peak.peak if peak else 0) * 1.5))
-    args = ReservedConcurrencyArgs(function_name=function, reserved_concurrency=wanted,
-                                   region=book.signal.region)  # fmt: skip
+    args = ReservedConcurrencyArgs(target=function, concurrency=wanted, region=book.signal.region)
     why = f"Throttled with reserved concurrency {reserved or 'unset'}; reserve {wanted}."
     return SuggestedFix(tool="lambda.set_reserved_concurrency", args=args, why=why)
 

@@ -54,8 +54,9 @@ def _storage_fix(book: Notebook, db: dict[str, Any], free_bytes: float) -> Sugge
     if share >= LOW_FREE_SHARE:
         return None
     grown = max(allocated + 1, math.ceil(allocated * GROWTH))
-    args = AllocatedStorageArgs(db_instance_id=str(db["DBInstanceIdentifier"]),
-                                allocated_storage_gb=grown, region=book.signal.region)  # fmt: skip
+    args = AllocatedStorageArgs(
+        target=str(db["DBInstanceIdentifier"]), size_gib=grown, region=book.signal.region
+    )
     return SuggestedFix(
         tool="rds.modify_allocated_storage", args=args,
         why=f"Only {share:.0%} of {allocated} GiB is free; grow it to {grown} GiB.",

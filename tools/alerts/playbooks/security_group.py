@@ -83,7 +83,14 @@ def run(book: Notebook) -> SuggestedFix | None:
     if not rules:
         return None
     rule = sorted(rules, key=lambda r: not _sensitive(r))[0]
-    args = RevokeIngressArgs(group_id=group_id, region=book.signal.region, **rule)
+    args = RevokeIngressArgs(
+        group=group_id,
+        protocol="all" if rule["protocol"] == "-1" else rule["protocol"],
+        port=rule["from_port"],
+        to_port=rule["to_port"],
+        cidr=rule["cidr"],
+        region=book.signal.region,
+    )
     return SuggestedFix(
         tool="ec2.revoke_security_group_ingress",
         args=args,

@@ -115,7 +115,7 @@ def test_instance_in_a_group_gets_one_more_instance(ctx: ToolContext, fired: dat
     assert "(2 of max 4)" in member.statement
     fix = result.suggested_fix
     assert fix is not None and fix.tool == "asg.set_desired_capacity"
-    assert fix.call()[1] == {"group_name": "web-asg", "desired_capacity": 3, "region": "us-east-1"}
+    assert fix.call()[1] == {"target": "web-asg", "desired": 3, "region": "us-east-1"}
 
 
 def test_scaling_activity_is_cited_and_a_full_group_gets_no_resize(

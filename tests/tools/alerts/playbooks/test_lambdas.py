@@ -57,8 +57,8 @@ def test_runs_hitting_the_timeout_get_a_longer_one(ctx: ToolContext, fired: date
     fix = result.suggested_fix
     assert fix is not None and fix.tool == "lambda.set_timeout"
     assert fix.call()[1] == {
-        "function_name": "resize-images",
-        "timeout_seconds": 6,
+        "target": "resize-images",
+        "seconds": 6,
         "region": "us-east-1",
     }
 
@@ -73,7 +73,7 @@ def test_throttled_function_gets_more_reserved_concurrency(
     assert result.findings[0].statement == "42 invocations were throttled around the alarm."
     fix = result.suggested_fix
     assert fix is not None and fix.tool == "lambda.set_reserved_concurrency"
-    assert fix.call()[1]["reserved_concurrency"] == 10
+    assert fix.call()[1]["concurrency"] == 10
     assert "reserved concurrency 5" in fix.why
 
 

@@ -54,8 +54,8 @@ def test_nearly_full_database_gets_more_storage(ctx: ToolContext, fired: datetim
     fix = result.suggested_fix
     assert fix is not None and fix.tool == "rds.modify_allocated_storage"
     assert fix.call()[1] == {
-        "db_instance_id": db,
-        "allocated_storage_gb": 25,
+        "target": db,
+        "size_gib": 25,
         "region": "us-east-1",
     }
     assert "5%" in fix.why

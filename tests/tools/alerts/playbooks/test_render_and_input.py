@@ -131,7 +131,7 @@ def test_fix_arguments_must_fit_the_tool() -> None:
     fix = SuggestedFix(
         tool="lambda.set_timeout",
         why="x",
-        args=TimeoutArgs(function_name="f", timeout_seconds=6, region="us-east-1"),
+        args=TimeoutArgs(target="f", seconds=6, region="us-east-1"),
     )
     assert SuggestedFix.model_validate(fix.model_dump()).call() == fix.call()
 
@@ -139,6 +139,6 @@ def test_fix_arguments_must_fit_the_tool() -> None:
 def test_existing_fix_tools_are_registered_mutating_tools_with_these_arguments() -> None:
     assert set(get_args(FixTool)) == set(FIX_TOOLS)
     registry = load_builtin_tools()
-    for name in ("ec2.modify_instance_type", "ec2.stop_instances", "ec2.reboot_instances"):
+    for name in FIX_TOOLS:
         spec = registry.get(name)
         assert spec.mutating and spec.args_model is FIX_TOOLS[name]

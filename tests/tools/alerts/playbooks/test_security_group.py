@@ -62,9 +62,9 @@ def test_world_open_ssh_says_who_and_what_and_offers_the_revoke(
     fix = result.suggested_fix
     assert fix is not None and fix.tool == "ec2.revoke_security_group_ingress"
     assert fix.call()[1] == {
-        "group_id": group_id,
+        "group": group_id,
         "protocol": "tcp",
-        "from_port": 22,
+        "port": 22,
         "to_port": 22,
         "cidr": "0.0.0.0/0",
         "region": "us-east-1",
