@@ -1,0 +1,83 @@
+"""The metrics a CloudWatch alarm watches, read from any of the shapes an alarm arrives in:
+an SNS notification's ``Message`` (``Trigger``, single metric or ``Metrics[]``), an EventBridge
+alarm state change's ``detail.configuration.metrics`` and an alarm action's ``alarmData``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tools.alerts.parsers.common import string_map
+from tools.alerts.playbooks.models import MetricRef
+
+
+def alarm_metrics(raw: dict[str, Any]) -> list[MetricRef]:
+    """Every metric the alarm in ``raw`` watches (empty when it is no metric alarm).
+
+    Args:
+        raw: the payload the alert was read from (data).
+    """
+    message = _message(raw.get("Message"))
+    if message is not None:
+        return _trigger_metrics(message.get("Trigger"))
+    detail = raw.get("detail")
+    if isinstance(detail, dict) and raw.get("detail-type") == "CloudWatch Alarm State Change":
+        return _configuration_metrics(detail.get("configuration"))
+    data = raw.get("alarmData")
+    if isinstance(data, dict):
+        return _configuration_metrics(data.get("configuration"))
+    return []
+
+
+def _message(text: object) -> dict[str, Any] | None:
+    """An SNS ``Message`` that is a JSON object, else None."""
+    if not isinstance(text, str) or not text.lstrip().startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _pairs(items: object) -> dict[str, str]:
+    """``[{"name": n, "value": v}]`` as a map."""
+    if not isinstance(items, list):
+        return {}
+    return string_map({i.get("name"): i.get("value") for i in items if isinstance(i, dict)})
+
+
+def _ref(namespace: object, name: object, dimensions: dict[str, str]) -> MetricRef | None:
+    """A metric reference when namespace and name are strings."""
+    if isinstance(namespace, str) and isinstance(name, str):
+        return MetricRef(namespace=namespace, name=name, dimensions=dimensions)
+    return None
+
+
+def _trigger_metrics(trigger: object) -> list[MetricRef]:
+    """Metrics of an SNS alarm message's ``Trigger``."""
+    if not isinstance(trigger, dict):
+        return []
+    found = [
+        _ref(trigger.get("Namespace"), trigger.get("MetricName"), _pairs(trigger.get("Dimensions")))
+    ]
+    for metric in trigger.get("Metrics") or []:
+        stat = metric.get("MetricStat") if isinstance(metric, dict) else None
+        inner = stat.get("Metric") if isinstance(stat, dict) else None
+        if isinstance(inner, dict):
+            dims = _pairs(inner.get("Dimensions"))
+            found.append(_ref(inner.get("Namespace"), inner.get("MetricName"), dims))
+    return [ref for ref in found if ref is not None]
+
+
+def _configuration_metrics(configuration: object) -> list[MetricRef]:
+    """Metrics of an EventBridge or alarm-action ``configuration``."""
+    metrics = configuration.get("metrics") if isinstance(configuration, dict) else None
+    found: list[MetricRef | None] = []
+    for metric in metrics if isinstance(metrics, list) else []:
+        stat = metric.get("metricStat") if isinstance(metric, dict) else None
+        inner = stat.get("metric") if isinstance(stat, dict) else None
+        if isinstance(inner, dict):
+            dims = string_map(inner.get("dimensions"))
+            found.append(_ref(inner.get("namespace"), inner.get("name"), dims))
+    return [ref for ref in found if ref is not None]
