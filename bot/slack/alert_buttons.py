@@ -1,5 +1,8 @@
-"""The buttons of an incident's thread root (action ids ``alert_*``): acknowledged at once;
-until their handling is built, the clicker alone is told so and nothing changes."""
+"""The buttons of an incident's thread root (action ids ``alert_*``), acknowledged at once and
+handled on the worker pool: Investigate runs the playbook and files its fix as the clicker;
+Acknowledge, Silence 1 h and Resolve change CloudFabric's own incident state (audited) and edit
+the root. Only members of the incident's channel or approvers may use them; anyone else, and a
+button naming no incident, is told why (only they see it) and nothing changes."""
 
 from __future__ import annotations
 
@@ -9,12 +12,31 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 
 from agents.reply import Reply
-from bot.slack.actions import clicked_in
-from tools.alerts.render import ACTION_PREFIX, not_yet
+from bot.alert_actions import STATE_ACTIONS, IncidentGuard, StateButtons, approvers, channel_members
+from bot.alert_investigation import IncidentInvestigator
+from bot.alert_threads import AlertThreads
+from bot.slack.actions import clicked_in, thread_of
+from bot.slack.outbox.service import entry_of
+from bot.slack.transport import Thread, workspace_of
+from tools.alerts.errors import AlertRefused
+from tools.alerts.incident_state import IncidentState, incident_id_of
+from tools.alerts.models import IncidentRow
+from tools.alerts.render import ACTION_PREFIX, INVESTIGATE_ACTION, not_yet
 from tools.blocks import text
 
 if TYPE_CHECKING:
     from bot.slack.surface import SlackSurface
+
+
+def _incident_thread(
+    incident: IncidentRow, body: dict[str, Any], context: BoltContext
+) -> Thread | None:
+    """The incident's thread: its stored root when Slack gave its ts, else the clicked one."""
+    team = workspace_of(context)
+    ts = incident.message_ts
+    if team and incident.channel and ts and entry_of(ts) is None:
+        return Thread(team, incident.channel, ts)
+    return thread_of(body, context)
 
 
 def register(surface: SlackSurface) -> None:
@@ -23,6 +45,18 @@ def register(surface: SlackSurface) -> None:
     Args:
         surface: the Slack surface.
     """
+    cf = surface.cloudfabric
+    state = IncidentState(cf.db, cf.clock)
+    guard = IncidentGuard(
+        lambda channel: channel_members(surface.client, channel),
+        lambda: approvers(cf.settings, cf.approvals.policy),
+    )
+    buttons = StateButtons(state, cf.audit)
+    investigator = IncidentInvestigator(cf, surface.transport, surface.transport.post_new_card)
+
+    def tell(body: dict[str, Any], user: str, words: str) -> None:
+        reply = Reply(blocks=[text(words)], ephemeral=True)
+        surface.transport.ephemeral(clicked_in(body), user, reply)
 
     def clicked(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         user = body.get("user") if isinstance(body.get("user"), dict) else {}
@@ -30,7 +64,25 @@ def register(surface: SlackSurface) -> None:
         if not user_id:
             return
         action_id = str(action.get("action_id") or "")
-        reply = Reply(blocks=[text(not_yet(action_id))], ephemeral=True)
-        surface.transport.ephemeral(clicked_in(body), user_id, reply)
+        try:
+            incident = state.get(incident_id_of(action.get("value")))
+        except AlertRefused as refused:
+            tell(body, user_id, str(refused))
+            return
+        assert incident.id is not None
+        refusal = guard.refusal(user_id, incident)
+        if refusal is not None:
+            tell(body, user_id, refusal)
+        elif action_id == INVESTIGATE_ACTION:
+            thread = _incident_thread(incident, body, context)
+            if thread is None:
+                tell(body, user_id, "The incident's thread is not known yet; try again shortly.")
+                return
+            investigator.run(incident.id, user_id, thread)
+        elif action_id in STATE_ACTIONS:
+            changed = buttons.apply(action_id, incident.id, user_id)
+            AlertThreads(surface.transport, cf.db, changed.channel or "").show_now([incident.id])
+        else:
+            tell(body, user_id, not_yet(action_id))
 
     surface.bolt.action(re.compile(f"^{ACTION_PREFIX}"))(surface.handoff(clicked))

@@ -1,7 +1,7 @@
 """An incident opens one thread in the alerts channel through the outbox (fake Slack): the root
 shows what fired, when, severity, resource, account/region and the owner tag from the
 inventory, with the alert's text quoted as data; a repeat and the resolve edit that same
-message; the alert_* buttons answer the clicker without changing anything."""
+message; a click on its buttons from someone outside the channel changes nothing."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ def test_an_incident_opens_one_thread_that_repeats_and_the_resolve_edit(
     assert (incident.status, incident.count, incident.channel) == ("resolved", 3, CHANNEL)
 
 
-def test_the_alert_buttons_answer_the_clicker_and_change_nothing(
+def test_a_click_from_outside_the_channel_is_refused_and_changes_nothing(
     stack: Stack, slack: FakeSlack
 ) -> None:
     assert _post(stack, _event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000")).status_code == 200
@@ -149,7 +149,8 @@ def test_the_alert_buttons_answer_the_clicker_and_change_nothing(
     click = button_click("alert_investigate", str(incident.id), user="U0ONCALL", channel=CHANNEL)
     assert stack.post_interaction(click).status_code == 200
     (told,) = slack.wait_for("chat.postEphemeral")
-    assert "Investigate is not available yet" in json.dumps(told.params)
+    assert "Only members of <#C0ALERTS> or approvers may act" in json.dumps(told.params)
+    assert told.params["user"] == "U0ONCALL"
     with stack.runtime.cloudfabric.db.session() as session:
         assert session.get(IncidentRow, incident.id).status == "open"  # type: ignore[union-attr]
 

@@ -70,6 +70,9 @@ class FakeSlack:
     channels: list[dict[str, Any]] = field(default_factory=list)
     """What ``conversations.list`` lists; a listed channel with ``is_member`` false refuses
     ``chat.postMessage`` with ``not_in_channel``, as Slack does."""
+    members: dict[str, list[str]] = field(default_factory=dict)
+    """Channel id -> member user ids, paged by ``conversations.members`` (an unknown channel
+    answers ``channel_not_found``)."""
     _server: ThreadingHTTPServer | None = None
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -266,6 +269,18 @@ def _conversations_list(state: FakeSlack, params: dict[str, Any]) -> dict[str, A
     return {"ok": True, "channels": shown, "response_metadata": {"next_cursor": str(following)}}
 
 
+def _conversation_members(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    """One page of a channel's members; the cursor is the index of the page's first member."""
+    channel = str(params.get("channel", ""))
+    if channel not in state.members:
+        return {"ok": False, "error": "channel_not_found"}
+    start, size = int(params.get("cursor") or 0), int(params.get("limit") or 100)
+    everyone = state.members[channel]
+    following = start + size if start + size < len(everyone) else ""
+    page = everyone[start : start + size]
+    return {"ok": True, "members": page, "response_metadata": {"next_cursor": str(following)}}
+
+
 def _update(state: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     channel = params.get("channel", "C111")
     return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text")}
@@ -337,6 +352,7 @@ ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
     "usergroups.list": _usergroups_list,
     "conversations.info": _conversation_info,
     "conversations.list": _conversations_list,
+    "conversations.members": _conversation_members,
     "reactions.add": lambda state, _: {"ok": True},
     "reactions.remove": lambda state, _: {"ok": True},
 }

@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from core.clock import parse_instant
+from core.clock import as_utc, parse_instant
 from core.settings import Settings
 from tools.alerts.models import SEVERITY_RANK, Alert, AlertRow, IncidentRow
 
@@ -59,7 +59,8 @@ class Placement:
     Attributes:
         incident_id: the incident it joined or opened.
         change: opened, repeated, resolved or reopened.
-        notify: False while the incident flaps (or for a resolve of nothing seen firing).
+        notify: False while the incident flaps or is silenced (or for a resolve of nothing
+            seen firing).
         flapping: the incident is flapping.
     """
 
@@ -149,7 +150,21 @@ def _join(
     assert incident.id is not None
     change = _change(was_open, incident.status == "open")
     damped = flipped and incident.flapping
-    return Placement(incident.id, change, notify=not damped, flapping=incident.flapping)
+    silenced = change == "repeated" and is_silenced(incident, now)
+    return Placement(
+        incident.id, change, notify=not (damped or silenced), flapping=incident.flapping
+    )
+
+
+def is_silenced(incident: IncidentRow, now: datetime) -> bool:
+    """True while someone's "Silence 1 h" holds: repeats are counted but not shown.
+
+    Args:
+        incident: the incident.
+        now: the clock's now.
+    """
+    until = incident.silenced_until
+    return until is not None and as_utc(until) > now
 
 
 def _recent_flips(stored: str, since: datetime) -> list[datetime]:

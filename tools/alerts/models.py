@@ -164,3 +164,26 @@ class IncidentRow(SQLModel, table=True):
     flapping: bool = SqlField(default=False, description="Flipping too often to re-notify.")
     channel: str | None = SqlField(default=None, max_length=80, description="Thread channel.")
     message_ts: str | None = SqlField(default=None, max_length=40, description="Thread root.")
+    acknowledged_by: str | None = SqlField(
+        default=None, max_length=80, description="Who acknowledged it (CloudFabric's own state)."
+    )
+    acknowledged_at: datetime | None = SqlField(default=None, sa_column=utc_column(nullable=True))
+    silenced_until: datetime | None = SqlField(default=None, sa_column=utc_column(nullable=True))
+    resolved_by: str | None = SqlField(
+        default=None, max_length=80, description="Who resolved it by hand, if someone did."
+    )
+
+
+class TimelineRow(SQLModel, table=True):
+    """One moment of an incident: fired, investigated, fix proposed, approved, executed..."""
+
+    __tablename__ = "alert_timeline"
+
+    id: int | None = SqlField(default=None, primary_key=True)
+    incident_id: int = SqlField(
+        foreign_key="alert_incidents.id", index=True, description="Its incident."
+    )
+    at: datetime = SqlField(sa_column=utc_column(nullable=False))
+    kind: str = SqlField(max_length=30, description="fired, investigated, proposed, approved...")
+    actor: str | None = SqlField(default=None, max_length=80, description="Who, when a person.")
+    detail: str = SqlField(default="", sa_type=Text, description="One line of detail (data).")

@@ -69,8 +69,26 @@ def incident_blocks(incident: IncidentRow, owner: str | None, description: str =
         items.append(text(f"*Details* (from the alert):\n{quoted(description)}"))
     if incident.flapping:
         items.append(note(":repeat: Flapping: its flips are recorded but no longer announced."))
+    items.extend(note(line) for line in state_lines(incident))
     items.append(_buttons(str(incident.id), resolved))
     return items
+
+
+def state_lines(incident: IncidentRow) -> list[str]:
+    """Who acknowledged, silenced or resolved the incident (CloudFabric's own state).
+
+    Args:
+        incident: the incident.
+    """
+    lines = []
+    if incident.acknowledged_by and incident.acknowledged_at:
+        when = _when(incident.acknowledged_at)
+        lines.append(f":eyes: Acknowledged by <@{incident.acknowledged_by}> at {when}.")
+    if incident.silenced_until:
+        lines.append(f":no_bell: Repeats silenced until {_when(incident.silenced_until)}.")
+    if incident.resolved_by and incident.status == "resolved":
+        lines.append(f":white_check_mark: Resolved by <@{incident.resolved_by}>.")
+    return lines
 
 
 def incident_text(incident: IncidentRow) -> str:

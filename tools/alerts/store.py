@@ -13,11 +13,14 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.db import Database
+from tools.alerts import timeline
 from tools.alerts.grouping import GroupingRules, Placement, place
 from tools.alerts.models import Alert, AlertRow, IncidentRow
 
 # PostgreSQL advisory lock grouping runs under, so replicas do not open twin incidents.
 GROUPING_LOCK_ID = 0x43462D616C657274  # "CF-alert"
+MOMENTS = {"opened": "fired", "reopened": "reopened", "resolved": "resolved"}
+"""Placements that are a moment of the incident's timeline (a repeat is not)."""
 
 
 class StoreResult(BaseModel):
@@ -81,6 +84,10 @@ class AlertStore:
         if alert_id is None:
             return None
         placement = place(session, alert, now, self.rules)
+        if placement.change in MOMENTS:
+            at = (alert.ends_at if placement.change == "resolved" else alert.starts_at) or now
+            kind = MOMENTS[placement.change]
+            timeline.add(session, placement.incident_id, kind, at, None, alert.title)
         row = session.get(AlertRow, alert_id)
         assert row is not None
         row.incident_id = placement.incident_id
