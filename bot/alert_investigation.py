@@ -3,7 +3,8 @@ the thread, and file its suggested fix through the approval gate as the person w
 
 The fix is only ever filed: the approval executor runs it once someone else approves (the
 normal two-person rule). The incident's timeline follows the request: proposed, approved by
-whom, executed or failed. Everything from the alert is quoted as data.
+whom, executed or failed, then whether the metric recovered. Everything from the alert is
+quoted as data.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlmodel import col, select
 
 from agents.reply import Reply
 from approvals.models import ApprovalRequest, ApprovalState
+from bot.alert_recovery import RecoveryWatch
 from bot.app import CloudFabric
 from bot.slack.transport import Thread
 from bot.slack.writes import SlackWrites
@@ -61,6 +63,7 @@ class IncidentInvestigator:
         self.cf = cloudfabric
         self.writes = writes
         self.show_card = show_card
+        self.recovery = RecoveryWatch(cloudfabric, writes)
         cloudfabric.approvals.on_approved(self._approved)
         cloudfabric.approvals.subscribe(self._finished)
 
@@ -145,3 +148,6 @@ class IncidentInvestigator:
         detail = request.error or request.reason or request.summary
         at = request.finished_at or request.decided_at or self.cf.clock.now()
         timeline.record(self.cf.db, incident_id, kind, at, actor=actor, detail=detail or "")
+        thread = Thread.of(request.conversation_id or "")
+        if kind == "executed" and thread is not None:
+            self.recovery.start(incident_id, thread, at)

@@ -488,6 +488,17 @@ class Settings(BaseSettings):
         default=None,
         description="Channel where each incident opens its thread (no threads when unset).",
     )
+    alerts_recovery_watch_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="After an approved fix runs, how long the alarm's metric is watched before "
+        "the thread is told whether it recovered.",
+    )
+    alerts_recovery_poll_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="How often a recovery watch looks at the clock while it waits.",
+    )
     # --- end alerts -----------------------------------------------------------------------------
 
     @field_validator("ipam_allowed_ranges", mode="before")

@@ -81,3 +81,23 @@ def _configuration_metrics(configuration: object) -> list[MetricRef]:
             dims = string_map(inner.get("dimensions"))
             found.append(_ref(inner.get("namespace"), inner.get("name"), dims))
     return [ref for ref in found if ref is not None]
+
+
+def alarm_threshold(raw: dict[str, Any]) -> tuple[float, bool] | None:
+    """The alarm's threshold and whether values above it are the trouble, when it says.
+
+    Args:
+        raw: the payload the alert was read from (data).
+    """
+    message = _message(raw.get("Message"))
+    trigger = message.get("Trigger") if message else None
+    if not isinstance(trigger, dict):
+        return None
+    threshold, operator = trigger.get("Threshold"), str(trigger.get("ComparisonOperator") or "")
+    if not isinstance(threshold, int | float) or isinstance(threshold, bool):
+        return None
+    if operator.startswith("GreaterThan"):
+        return float(threshold), True
+    if operator.startswith("LessThan"):
+        return float(threshold), False
+    return None
