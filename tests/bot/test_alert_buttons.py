@@ -1,7 +1,8 @@
 """The state buttons of an incident's thread, clicked through signed Slack requests: a channel
 member acknowledges, silences and resolves (CloudFabric's own state, audited, the root edited);
 a silenced incident's repeats are counted without being shown; a button naming no incident is
-answered with a clear message and changes nothing."""
+answered with a clear message and changes nothing; Investigate on an alert no playbook covers
+says so in the thread, and nobody outside the channel may investigate."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from approvals.models import ApprovalRequest
 from core.aws import AwsClients
 from tests.bot.test_alert_threads import CHANNEL, _event, _post
 from tests.fakes.slack_server import Call, FakeSlack
@@ -25,7 +27,7 @@ from tests.slack.harness import (
     slack,
     slack_settings,
 )
-from tests.tools.alerts.support import EB_KEY
+from tests.tools.alerts.support import EB_KEY, FIXTURES
 from tools.alerts.models import IncidentRow
 from tools.alerts.timeline import events
 
@@ -129,3 +131,27 @@ def test_a_button_naming_no_incident_is_answered_and_changes_nothing(
     said = json.dumps(told.params)
     assert "names no incident" in said or "There is no alert incident #999999" in said
     assert _incident(stack).status == "open" and incident.status == "open"
+
+
+def test_investigating_an_alert_no_playbook_covers_says_so_in_the_thread(
+    stack: Stack, slack: FakeSlack
+) -> None:
+    health = json.loads((FIXTURES / "aws-eventbridge" / "health_event_test_alert.json").read_text())
+    assert _post(stack, health).status_code == 200
+    slack.wait_for("chat.postMessage", lambda call: call.params["channel"] == CHANNEL)
+    incident = _incident(stack)
+    _click(stack, "alert_investigate", str(incident.id))
+    [said] = slack.wait_for("chat.postMessage", lambda c: "no playbook" in _blocks(c))
+    assert "There is no playbook for this alert yet" in _blocks(said)
+    assert said.params["channel"] == CHANNEL and said.params.get("thread_ts")
+    with stack.runtime.cloudfabric.db.session() as session:
+        assert session.query(ApprovalRequest).count() == 0
+
+
+def test_an_outsider_cannot_investigate(stack: Stack, slack: FakeSlack) -> None:
+    incident = _opened(stack, slack)
+    _click(stack, "alert_investigate", str(incident.id), user="U0STRANGER")
+    (told,) = slack.wait_for("chat.postEphemeral")
+    assert told.params["user"] == "U0STRANGER" and "Only members of" in json.dumps(told.params)
+    threaded = [c for c in slack.calls_of("chat.postMessage") if c.params.get("thread_ts")]
+    assert threaded == []
