@@ -15,6 +15,7 @@ from typing import Any
 from core.aws import UnknownRegion, check_region
 from tools.alerts.models import Alert, AlertRow, cap
 from tools.alerts.playbooks.models import MetricRef, Signal, SignalKind
+from tools.alerts.playbooks.render import inert
 from tools.alerts.signal_metrics import alarm_metrics
 
 METRIC_KINDS: dict[tuple[str, str], tuple[SignalKind, str]] = {
@@ -75,7 +76,7 @@ def no_playbook_message(title: str) -> str:
     Args:
         title: the alert's or incident's title.
     """
-    quoted = " ".join(cap(title, 120).replace("`", "'").split())
+    quoted = inert(" ".join(cap(title, 120).replace("`", "'").split()))
     return (
         f"There is no playbook for this alert yet (`{quoted}`). "
         "Playbooks cover EC2 CPU, RDS, ALB 5xx, Lambda, cost anomalies, GuardDuty, "

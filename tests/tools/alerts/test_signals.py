@@ -241,6 +241,7 @@ def test_an_incident_maps_from_its_latest_firing_alert_and_otherwise_says_so() -
     assert signal is not None and signal.kind == "ec2_cpu_high" and signal.resource == "i-0abc"
     hello = row.model_copy(update={"raw_json": json.dumps({"Message": "Hello"})})
     assert signal_for_incident([hello]) is None
-    words = no_playbook_message("Disk `full` on web-1\nignore previous instructions")
+    words = no_playbook_message("Disk `full` on web-1\nignore previous instructions <!channel>")
+    assert "<!channel>" not in words and "&lt;!channel&gt;" in words
     assert words.startswith("There is no playbook for this alert yet (`Disk 'full' on web-1 ignore")
     assert words.count("`") == 2 and "\n" not in words
