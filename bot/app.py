@@ -23,6 +23,7 @@ from agents.reply import Reply
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
 from approvals.audit import AuditLog
+from approvals.audit_anchor import anchor_for
 from approvals.breakglass import BreakGlass
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
@@ -284,7 +285,7 @@ def create_app(
 
         seed_sandbox_pools(db, clock)
     registry = load_builtin_tools()
-    audit = AuditLog(db, clock)
+    audit = AuditLog(db, clock, anchor_for(settings, aws))
     extras: dict[str, object] = {}
 
     def context_for(user: str) -> ToolContext:
