@@ -41,6 +41,7 @@ from tools.policy.explain import EXPLAINER_KEY
 from tools.policy.source import PolicySource
 from tools.policy.tags import target_tags
 from tools.registry import Registry, load_builtin_tools
+from tools.scope import scope_for, scoped_context
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +109,15 @@ class CloudFabric:
     break_glass: BreakGlass | None = None
     _owns_durable: bool = False
 
-    def context_for(self, user: str) -> ToolContext:
-        """A tool context acting for ``user``.
+    def context_for(self, user: str, conversation: str | None = None) -> ToolContext:
+        """A tool context acting for ``user``, scoped when ``conversation``'s channel is.
 
         Args:
             user: the user id.
+            conversation: the conversation the tools run in, if any.
         """
-        return ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
+        made = ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
+        return scoped_context(made, conversation)
 
     def start_background(self) -> None:
         """Start the approval sweep: expiry and crash recovery, now and then periodically,
@@ -288,8 +291,9 @@ def create_app(
     audit = AuditLog(db, clock, anchor_for(settings, aws))
     extras: dict[str, object] = {}
 
-    def context_for(user: str) -> ToolContext:
-        return ToolContext(settings, aws, db, user, extras, clock)
+    def context_for(user: str, conversation: str | None = None) -> ToolContext:
+        made = ToolContext(settings, aws, db, user, extras, clock)
+        return scoped_context(made, conversation)
 
     approvals = _approvals(
         settings, db, registry, audit, context_for, clock, group_members, policy_source
@@ -322,6 +326,7 @@ def create_app(
         turn_budget=settings.turn_budget_seconds,
         locks=coordination,
         cards=cards,
+        scope_of=lambda conversation: scope_for(settings, conversation),
     )
     built = CloudFabric(
         settings=settings,

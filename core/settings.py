@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Risk = Literal["low", "medium", "high", "critical"]
@@ -24,6 +24,28 @@ def _split_csv(value: object) -> object:
             return json.loads(stripped)
         return [item.strip() for item in stripped.split(",") if item.strip()]
     return value
+
+
+class ChannelScope(BaseModel):
+    """What one channel may see: only these accounts and/or environments."""
+
+    accounts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Account id -> its name for people (may be empty); none = any account.",
+    )
+    environments: list[str] = Field(
+        default_factory=list,
+        description="Values of the Environment tag shown here; none = any environment.",
+    )
+
+    @field_validator("accounts")
+    @classmethod
+    def _twelve_digits(cls, value: dict[str, str]) -> dict[str, str]:
+        """Account ids are 12 digits; anything else is a typo that would hide everything."""
+        for account in value:
+            if not (len(account) == 12 and account.isdigit()):
+                raise ValueError(f"'{account}' is not a 12-digit AWS account id")
+        return value
 
 
 class Settings(BaseSettings):
@@ -245,6 +267,17 @@ class Settings(BaseSettings):
         default=400, ge=1, description="Days each anchor object is locked against deletion."
     )
     # --- end audit log --------------------------------------------------------------------------
+
+    channel_scopes: dict[str, ChannelScope] = Field(
+        default_factory=dict,
+        description=(
+            "Channel id (C0..., as Slack names it; names can be renamed, ids cannot) -> the "
+            "accounts and environments answers there may show, e.g. "
+            '{"C0PAYMENTS": {"accounts": {"111111111111": "payments"}}}. Every read tool in '
+            "such a channel answers for those only and says so; naming another account is "
+            "refused. Channels not listed see everything."
+        ),
+    )
 
     turn_budget_seconds: float = Field(
         default=300.0,
