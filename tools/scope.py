@@ -102,7 +102,45 @@ class ScopedAwsClients(AwsClients):
         """
         if account is not None and self.scope.accounts and account not in self.scope.accounts:
             raise OutOfScope(refusal(self.scope, account))
-        return super().client(service, region, account)
+        made = super().client(service, region, account)
+        if service == "ce" and self.scope.accounts:
+            return ScopedCostExplorer(made, sorted(self.scope.accounts))
+        return made
+
+
+class ScopedCostExplorer:
+    """A Cost Explorer client whose spend questions are about the scoped accounts only.
+
+    Cost Explorer answers in the payer account for every linked account: each cost and
+    forecast request gets a ``LINKED_ACCOUNT`` filter (joined with the caller's by ``And``).
+    """
+
+    FILTERED = frozenset(
+        {"get_cost_and_usage", "get_cost_and_usage_with_resources", "get_cost_forecast"}
+    )
+
+    def __init__(self, client: Any, accounts: list[str]) -> None:
+        """Wrap ``client``.
+
+        Args:
+            client: a boto3 Cost Explorer client.
+            accounts: the linked accounts answers may cover.
+        """
+        self._client, self._accounts = client, accounts
+
+    def __getattr__(self, name: str) -> Any:
+        """The client's attribute; the spend operations narrowed to the scoped accounts."""
+        attribute = getattr(self._client, name)
+        if name not in self.FILTERED:
+            return attribute
+
+        def narrowed(**params: Any) -> Any:
+            linked = {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": self._accounts}}
+            given = params.get("Filter")
+            params["Filter"] = {"And": [given, linked]} if given else linked
+            return attribute(**params)
+
+        return narrowed
 
 
 def refusal(scope: ChannelScope, account: str) -> str:

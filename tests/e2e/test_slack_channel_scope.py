@@ -1,9 +1,10 @@
 """Channel scoping end to end: signed Slack requests in, over the two-account sandbox. A channel
-scoped to one account never shows the other's resources, says so, and refuses a request naming
-the other account; an unscoped channel sees both."""
+scoped to one account never shows the other's resources or spend, says so, and refuses a
+request naming the other account; an unscoped channel sees both."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def ask(stack: Stack, text: str, channel: str, ts: str) -> str:
     [answer] = stack.slack.wait_for(
         "chat.postMessage", lambda c: c.params.get("thread_ts") == ts, timeout=60
     )
-    return str(answer.params.get("text", "")) + str(answer.params.get("blocks", ""))
+    return str(answer.params.get("text", "")) + "\n" + str(answer.params.get("blocks", ""))
 
 
 def test_a_scoped_channel_shows_its_account_only_and_says_so(stack: Stack) -> None:
@@ -71,3 +72,14 @@ def test_another_accounts_instance_cannot_be_looked_up_by_name(stack: Stack) -> 
     assert f"I couldn't find an instance called '{SECOND_ONLY}'" in answer, answer
     elsewhere = ask(stack, f"tell me about {SECOND_ONLY}", "COPEN", "600.1")
     assert "t3.medium" in elsewhere  # the same question where it may be seen
+
+
+def test_spend_in_a_scoped_channel_is_that_accounts_spend(stack: Stack) -> None:
+    question = "how much did we spend last month by service?"
+    payments = ask(stack, question, "CPAYMENTS", "700.1")
+    shared = ask(stack, question, "CSHARED", "800.1")
+    spent = re.search(r"Actual spend last month \([^)]*\): \$([0-9,.]+)", payments)
+    assert spent and float(spent.group(1).replace(",", "")) > 0, payments
+    assert "Showing account 123456789012 (payments) only" in payments
+    assert re.search(r"Actual spend last month \([^)]*\): \$0\.00\*", shared), shared
+    assert "Amazon Relational Database Service" not in shared
