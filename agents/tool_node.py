@@ -77,15 +77,12 @@ class ToolRunner:
         return replies, awaiting
 
     def _read(self, spec: ToolSpec, args: Any, ctx: ToolContext, call_id: str) -> ToolMessage:
-        outcome = _guarded(call_id, spec.name, lambda: _run_scoped(spec, ctx, args))
-        if isinstance(outcome, ToolMessage):
-            return outcome
-        payload = outcome.model_dump(mode="json")
+        payload = _guarded(call_id, spec.name, lambda: _run_scoped(spec, ctx, args))
+        if isinstance(payload, ToolMessage):
+            return payload
         artifact = {"kind": "result", "tool": spec.name, "result": payload}
-        if ctx.scope is not None:
-            artifact["result"] = payload = keep_in_scope(ctx.scope, payload)
-            if spec.name.split(".")[0] in SCOPED_DOMAINS:
-                artifact["note"] = scope_note(ctx.scope)
+        if ctx.scope is not None and spec.name.split(".")[0] in SCOPED_DOMAINS:
+            artifact["note"] = scope_note(ctx.scope)
         return ToolMessage(
             content=_data(payload),
             tool_call_id=call_id,
@@ -127,10 +124,12 @@ class ToolRunner:
 
 
 def _run_scoped(spec: ToolSpec, ctx: ToolContext, args: Any) -> Any:
-    """Run a read tool, first refusing arguments that name an account outside the scope."""
+    """Run a read tool and dump its result; in a scoped channel, refuse arguments naming
+    another account and keep only what the scope may see."""
     if ctx.scope is not None:
         check_args(ctx.scope, args.model_dump(mode="json"))
-    return spec.handler(ctx, args)
+    payload = spec.handler(ctx, args).model_dump(mode="json")
+    return payload if ctx.scope is None else keep_in_scope(ctx.scope, payload)
 
 
 def _guarded(call_id: str, tool: str, run: Callable[[], T]) -> T | ToolMessage:

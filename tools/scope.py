@@ -187,36 +187,53 @@ def _strings(value: Any) -> list[str]:
 def keep_in_scope(scope: ChannelScope, payload: Any) -> Any:
     """``payload`` without the list items that belong to another account or environment.
 
-    An item (a JSON object in a list) belongs to an account by its ``account`` (or
-    ``account_id``...) field or its ARN, and to an environment by its Environment tag; items
-    naming neither are kept.
+    An object belongs to an account by its ``account`` (or ``account_id``...) field or its ARN,
+    and to an environment by its Environment tag, its own or those of the objects it holds
+    (a graph step's ``resource``); objects naming neither are kept. A list loses such items;
+    a result that is itself about another account's resource is refused.
 
     Args:
         scope: the channel's scope.
         payload: a tool result dumped as JSON.
+
+    Raises:
+        OutOfScope: the result is about a resource this channel may not see.
     """
-    if isinstance(payload, dict):
-        return {key: keep_in_scope(scope, value) for key, value in payload.items()}
     if isinstance(payload, list):
-        return [keep_in_scope(scope, item) for item in payload if _visible(scope, item)]
+        return [keep_in_scope(scope, item) for item in payload if _foreign(scope, item) is None]
+    if isinstance(payload, dict):
+        foreign = _foreign(scope, payload)
+        if foreign is not None:
+            raise OutOfScope(foreign)
+        return {key: keep_in_scope(scope, value) for key, value in payload.items()}
     return payload
 
 
-def _visible(scope: ChannelScope, item: Any) -> bool:
+def _foreign(scope: ChannelScope, item: Any) -> str | None:
+    """Why ``item`` (with the objects it holds, not its lists) is outside the scope, if it is."""
     if not isinstance(item, dict):
-        return True
+        return None
     if scope.accounts:
-        owners = [str(item[k]) for k in ACCOUNT_KEYS if isinstance(item.get(k), str | int)]
-        arn = item.get("arn")
-        match = ARN_ACCOUNT.match(arn) if isinstance(arn, str) else None
-        owners += [match.group(1)] if match else []
-        if any(_is_account(o) and o not in scope.accounts for o in owners):
-            return False
+        for owner in _owners(item):
+            if _is_account(owner) and owner not in scope.accounts:
+                return refusal(scope, owner)
     tags = item.get("tags")
     if scope.environments and isinstance(tags, dict):
         env = next((v for k, v in tags.items() if str(k).lower() in ENVIRONMENT_TAGS), None)
-        return env in scope.environments
-    return True
+        if env not in scope.environments:
+            return (
+                f"This channel is scoped to environment {', '.join(scope.environments)}: "
+                "I can't show that resource here."
+            )
+    nested = (value for value in item.values() if isinstance(value, dict))
+    return next((why for why in (_foreign(scope, v) for v in nested) if why), None)
+
+
+def _owners(item: dict[str, Any]) -> list[str]:
+    owners = [str(item[k]) for k in ACCOUNT_KEYS if isinstance(item.get(k), str | int)]
+    arn = item.get("arn")
+    match = ARN_ACCOUNT.match(arn) if isinstance(arn, str) else None
+    return owners + ([match.group(1)] if match else [])
 
 
 def _is_account(text: str) -> bool:

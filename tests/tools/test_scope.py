@@ -59,6 +59,20 @@ def test_results_keep_only_the_scoped_accounts_items() -> None:
     assert kept["total"] == 3
 
 
+def test_a_graph_step_about_another_account_goes_and_a_result_about_one_is_refused() -> None:
+    steps = {
+        "start": {"arn": f"arn:aws:ec2:us-east-1:{PAYMENTS}:vpc/vpc-1"},
+        "items": [
+            {"resource": {"arn": f"arn:aws:ec2:us-east-1:{OTHER}:subnet/s-1"}, "why": ["peer"]},
+            {"resource": {"arn": f"arn:aws:ec2:us-east-1:{PAYMENTS}:subnet/s-2"}, "why": []},
+        ],
+    }
+    kept = keep_in_scope(SCOPE, steps)
+    assert [i["resource"]["arn"][-3:] for i in kept["items"]] == ["s-2"]
+    with pytest.raises(OutOfScope, match=f"I can't show account {OTHER} here"):
+        keep_in_scope(SCOPE, {"instance": {"instance_id": "i-9", "account": OTHER}})
+
+
 def test_an_environment_scope_keeps_only_resources_tagged_with_it() -> None:
     scope = ChannelScope(environments=["prod"])
     rows = [
