@@ -3,14 +3,19 @@ until their handling is built, the clicker alone is told so and nothing changes.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 
 from agents.reply import Reply
 from bot.slack.actions import clicked_in
-from tools.alerts.render import ACTION_PREFIX, not_yet
+from tools.alerts.render import (
+    ACK_ACTION,
+    INVESTIGATE_ACTION,
+    RESOLVE_ACTION,
+    SILENCE_ACTION,
+    not_yet,
+)
 from tools.blocks import text
 
 if TYPE_CHECKING:
@@ -33,4 +38,5 @@ def register(surface: SlackSurface) -> None:
         reply = Reply(blocks=[text(not_yet(action_id))], ephemeral=True)
         surface.transport.ephemeral(clicked_in(body), user_id, reply)
 
-    surface.bolt.action(re.compile(f"^{ACTION_PREFIX}"))(surface.handoff(clicked))
+    for action_id in (INVESTIGATE_ACTION, ACK_ACTION, SILENCE_ACTION, RESOLVE_ACTION):
+        surface.bolt.action(action_id)(surface.handoff(clicked))
