@@ -34,8 +34,10 @@ from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import CardRenderer, render_refusal, result_blocks
 from approvals.service import ApprovalService, Listener
 from core.coordination import Locks, LockTimeout
+from core.settings import ChannelScope
 from tools import blocks
 from tools.registry import Registry
+from tools.scope import OutOfScope, check_args
 
 log = logging.getLogger(__name__)
 Publisher = Callable[[str, Reply], None]
@@ -76,6 +78,7 @@ class ConversationService:
         turn_budget: float,
         locks: Locks,
         cards: CardRenderer,
+        scope_of: Callable[[str], ChannelScope | None] | None = None,
     ) -> None:
         """Wire the service and subscribe to the outcomes no caller waits for.
 
@@ -90,6 +93,8 @@ class ConversationService:
             locks: a turn holds its conversation's lock here while it runs, so no two turns of
                 one conversation run at once, in this process or any other sharing the locks.
             cards: renders approval cards.
+            scope_of: the scope of a conversation's channel (``tools.scope``), if any; a
+                message there naming another account is refused before the agent runs.
         """
         self.graph = graph
         self.provider = provider
@@ -99,6 +104,7 @@ class ConversationService:
         self.turn_budget = turn_budget
         self.locks = locks
         self.cards = cards
+        self.scope_of = scope_of
         approvals.subscribe(self._on_final, caller_decisions=False)
 
     # -- turns ----------------------------------------------------------------------------
@@ -115,6 +121,12 @@ class ConversationService:
             return Reply(blocks=[blocks.text("Say something and I'll help — or type *help*.")])
         if len(text) > MESSAGE_LIMIT:
             return Reply(blocks=[blocks.text(too_long(len(text)))])
+        scope = self.scope_of(conversation) if self.scope_of else None
+        if scope is not None:
+            try:
+                check_args(scope, text)
+            except OutOfScope as refused:
+                return Reply(blocks=blocks.error(str(refused)))
         config = self._config(conversation, user)
         message = {"messages": [HumanMessage(content=text)]}
         reply = self._turn(lambda: self._invoke(conversation, config, lambda: message))
@@ -304,7 +316,8 @@ class ConversationService:
             spec = self.registry.get(artifact["tool"])
             result = spec.result_model.model_validate(artifact["result"])
             files = [Path(p) for p in getattr(result, "files", []) or []]
-            return Reply(blocks=spec.render(result), files=files)
+            note = [blocks.note(artifact["note"])] if artifact.get("note") else []
+            return Reply(blocks=[*note, *spec.render(result)], files=files)
         if kind == "error":
             choices = artifact.get("choices") or []
             text = artifact["message"] + "".join(f"\n• {c}" for c in choices)

@@ -1,4 +1,9 @@
-"""Runs the model's tool calls: read-only tools now, mutating tools into approval requests."""
+"""Runs the model's tool calls: read-only tools now, mutating tools into approval requests.
+
+Every call runs with the context of its conversation: in a channel scoped to accounts or
+environments (``tools.scope``), arguments naming another account are refused, results lose
+whatever belongs elsewhere, and the reply says what it shows.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from approvals.service import ApprovalService
 from tools.context import ToolContext
 from tools.errors import Ambiguous, ToolError
 from tools.registry import Registry, ToolSpec
+from tools.scope import SCOPED_DOMAINS, check_args, check_plan, keep_in_scope, scope_note
 
 log = logging.getLogger(__name__)
 CONTENT_LIMIT = 12_000
@@ -31,7 +37,7 @@ class ToolRunner:
 
     registry: Registry
     approvals: ApprovalService
-    context_for: Callable[[str], ToolContext]
+    context_for: Callable[[str, str | None], ToolContext]
 
     def run(
         self, message: AIMessage, user: str, conversation_id: str
@@ -65,19 +71,23 @@ class ToolRunner:
                 else:
                     awaiting.append(outcome)
             else:
-                replies.append(self._read(spec, args, user, call_id))
+                replies.append(
+                    self._read(spec, args, self.context_for(user, conversation_id), call_id)
+                )
         return replies, awaiting
 
-    def _read(self, spec: ToolSpec, args: Any, user: str, call_id: str) -> ToolMessage:
-        outcome = _guarded(call_id, spec.name, lambda: spec.handler(self.context_for(user), args))
-        if isinstance(outcome, ToolMessage):
-            return outcome
-        payload = outcome.model_dump(mode="json")
+    def _read(self, spec: ToolSpec, args: Any, ctx: ToolContext, call_id: str) -> ToolMessage:
+        payload = _guarded(call_id, spec.name, lambda: _run_scoped(spec, ctx, args))
+        if isinstance(payload, ToolMessage):
+            return payload
+        artifact = {"kind": "result", "tool": spec.name, "result": payload}
+        if ctx.scope is not None and spec.name.split(".")[0] in SCOPED_DOMAINS:
+            artifact["note"] = scope_note(ctx.scope)
         return ToolMessage(
             content=_data(payload),
             tool_call_id=call_id,
             name=spec.function_name,
-            artifact={"kind": "result", "tool": spec.name, "result": payload},
+            artifact=artifact,
         )
 
     def _request(
@@ -85,7 +95,17 @@ class ToolRunner:
     ) -> ToolMessage | dict[str, Any]:
         preview = spec.preview
         assert preview is not None
-        plan = _guarded(call_id, spec.name, lambda: preview(self.context_for(user), args))
+        ctx = self.context_for(user, conversation_id)
+
+        def scoped_preview() -> Any:
+            if ctx.scope is not None:
+                check_args(ctx.scope, args.model_dump(mode="json"))
+            plan = preview(ctx, args)
+            if ctx.scope is not None:
+                check_plan(ctx.scope, plan.changes)
+            return plan
+
+        plan = _guarded(call_id, spec.name, scoped_preview)
         if isinstance(plan, ToolMessage):
             return plan
         with turns.effect():  # never for a turn that ran out of time
@@ -101,6 +121,15 @@ class ToolRunner:
                 return _error(call_id, spec.name, str(refusal))
             turns.filed(request.id)
         return {"tool_call_id": call_id, "approval_id": request.id, "tool": spec.name}
+
+
+def _run_scoped(spec: ToolSpec, ctx: ToolContext, args: Any) -> Any:
+    """Run a read tool and dump its result; in a scoped channel, refuse arguments naming
+    another account and keep only what the scope may see."""
+    if ctx.scope is not None:
+        check_args(ctx.scope, args.model_dump(mode="json"))
+    payload = spec.handler(ctx, args).model_dump(mode="json")
+    return payload if ctx.scope is None else keep_in_scope(ctx.scope, payload)
 
 
 def _guarded(call_id: str, tool: str, run: Callable[[], T]) -> T | ToolMessage:

@@ -1,4 +1,9 @@
-"""Append-only audit log with a hash chain: editing or deleting any row breaks verification."""
+"""Append-only audit log with a hash chain: editing or deleting any row breaks verification.
+
+After every append the new head is written to the anchor (``approvals.audit_anchor``), so
+deleting the newest entries is detected too (``approvals.audit_verify``). Pruned prefixes
+leave a signed checkpoint the chain resumes from (``approvals.audit_checkpoint``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
-from approvals.models import AuditEntry
+from approvals.audit_anchor import Anchor, AnchorRecord, anchor_quietly
+from approvals.models import AuditCheckpoint, AuditEntry
 from core.clock import Clock, as_utc
 from core.db import Database
 
@@ -58,15 +64,19 @@ class BrokenEntry:
 class AuditLog:
     """Appends entries and verifies the chain."""
 
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock | None = None, anchor: Anchor | None = None
+    ) -> None:
         """Use ``db`` for storage.
 
         Args:
             db: the SQL store (migrated).
             clock: stamps the entries (the system clock by default).
+            anchor: where each new head is written outside the database (none by default).
         """
         self.db = db
         self.clock = clock or Clock()
+        self.anchor = anchor
 
     def append(
         self, actor: str, action: str, approval_id: str | None, detail: dict[str, Any]
@@ -81,9 +91,13 @@ class AuditLog:
         """
         for _attempt in range(200):
             try:
-                return self._try_append(actor, action, approval_id, detail)
+                entry = self._try_append(actor, action, approval_id, detail)
             except IntegrityError:
                 continue  # another writer chained onto the same head first; read it again
+            if self.anchor is not None:
+                record = AnchorRecord(seq=entry.seq or 0, hash=entry.hash, at=as_utc(entry.at))
+                anchor_quietly(self.anchor, record)
+            return entry
         raise RuntimeError("audit log is too contended to append")
 
     def _try_append(
@@ -132,9 +146,18 @@ class AuditLog:
             )
             return int(session.exec(query).one())
 
+    def checkpoint(self) -> AuditCheckpoint | None:
+        """The newest checkpoint of a pruned prefix (the chain starts after it), if any."""
+        with self.db.session() as session:
+            query = select(AuditCheckpoint).order_by(col(AuditCheckpoint.seq).desc()).limit(1)
+            return session.exec(query).first()
+
     def verify(self) -> BrokenEntry | None:
-        """Walk the chain; return the first broken entry, or ``None`` when it is intact."""
-        expected_prev = GENESIS
+        """Walk the chain from the newest checkpoint (or the start); return the first broken
+        entry, or ``None`` when it is intact. The checkpoint's signature and the anchor are
+        checked by ``approvals.audit_verify``."""
+        checkpoint = self.checkpoint()
+        expected_prev = checkpoint.hash if checkpoint else GENESIS
         for entry in self.entries():
             seq = entry.seq or 0
             if entry.prev_hash != expected_prev:

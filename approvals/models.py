@@ -169,3 +169,16 @@ class AuditEntry(SQLModel, table=True):
     detail_json: str = Field(description="Canonical JSON details (plan hash, reason, result).")
     prev_hash: str = Field(description="Hash of the previous entry (unique: one successor each).")
     hash: str = Field(description="SHA-256 over prev_hash and this entry's content.")
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed record of a pruned prefix of the audit log: the chain resumes from its hash."""
+
+    __tablename__ = "audit_checkpoint"
+
+    seq: int = Field(primary_key=True, description="Sequence number of the last pruned entry.")
+    hash: str = Field(description="Hash of the last pruned entry (the next entry's prev_hash).")
+    pruned: int = Field(description="Entries pruned by this checkpoint.")
+    total_pruned: int = Field(description="Entries pruned by this and every earlier checkpoint.")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    signature: str = Field(description="HMAC-SHA256 over seq, hash, counts and creation time.")

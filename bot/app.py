@@ -23,6 +23,7 @@ from agents.reply import Reply
 from agents.tool_node import ToolRunner
 from agents.toolset import DomainSelector
 from approvals.audit import AuditLog
+from approvals.audit_anchor import anchor_for
 from approvals.breakglass import BreakGlass
 from approvals.executor import Executor
 from approvals.policy import ApprovalPolicy, GroupMembers
@@ -42,6 +43,7 @@ from tools.policy.pagerduty import PagerDutySchedules
 from tools.policy.source import PolicySource
 from tools.policy.tags import target_tags
 from tools.registry import Registry, load_builtin_tools
+from tools.scope import scope_for, scoped_context
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +111,15 @@ class CloudFabric:
     break_glass: BreakGlass | None = None
     _owns_durable: bool = False
 
-    def context_for(self, user: str) -> ToolContext:
-        """A tool context acting for ``user``.
+    def context_for(self, user: str, conversation: str | None = None) -> ToolContext:
+        """A tool context acting for ``user``, scoped when ``conversation``'s channel is.
 
         Args:
             user: the user id.
+            conversation: the conversation the tools run in, if any.
         """
-        return ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
+        made = ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
+        return scoped_context(made, conversation)
 
     def start_background(self) -> None:
         """Start the approval sweep: expiry and crash recovery, now and then periodically,
@@ -291,11 +295,12 @@ def create_app(
 
         seed_sandbox_pools(db, clock)
     registry = load_builtin_tools()
-    audit = AuditLog(db, clock)
+    audit = AuditLog(db, clock, anchor_for(settings, aws))
     extras: dict[str, object] = {}
 
-    def context_for(user: str) -> ToolContext:
-        return ToolContext(settings, aws, db, user, extras, clock)
+    def context_for(user: str, conversation: str | None = None) -> ToolContext:
+        made = ToolContext(settings, aws, db, user, extras, clock)
+        return scoped_context(made, conversation)
 
     approvals = _approvals(
         settings, db, registry, audit, context_for, clock, group_members, policy_source
@@ -328,6 +333,7 @@ def create_app(
         turn_budget=settings.turn_budget_seconds,
         locks=coordination,
         cards=cards,
+        scope_of=lambda conversation: scope_for(settings, conversation),
     )
     built = CloudFabric(
         settings=settings,

@@ -1,4 +1,4 @@
-"""The ``cloudfabric`` command line: chat, demo, explain, audit verify, approvals list, outbox.
+"""The ``cloudfabric`` command line: chat, demo, explain, audit, approvals list, outbox.
 
 Only typer is imported up front: each command imports what it runs, so ``--help`` and the
 commands that need little (``explain``) start fast.
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from approvals.audit import AuditLog
     from bot.app import CloudFabric
     from core.db import Database
     from core.settings import Settings
@@ -147,16 +148,108 @@ def eval_offline(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the audit log's hash chain; exit 1 naming the first broken entry."""
-    from approvals.audit import AuditLog
+    """Check the audit log: the hash chain from the newest signed checkpoint, and every head
+    the anchor recorded; exit 1 naming each broken, missing or rewritten entry."""
+    from approvals.audit_anchor import anchor_for
+    from approvals.audit_checkpoint import checkpoint_key
+    from approvals.audit_verify import verify_log
 
-    audit = AuditLog(_store())
-    broken = audit.verify()
-    count = len(audit.entries())
-    if broken is not None:
-        typer.echo(f"Audit log is BROKEN at entry {broken.seq}: {broken.reason}.", err=True)
+    settings, audit = _audit_log()
+    report = verify_log(audit, checkpoint_key(settings), anchor_for(settings))
+    if not report.intact:
+        for problem in report.problems:
+            typer.echo(f"Audit log is {problem.line()}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"Audit log intact: {count} entries verified.")
+    typer.echo(f"Audit log intact: {report.entries} entries verified.")
+    if report.checkpoint_seq is not None:
+        typer.echo(
+            f"Chain resumes after the signed checkpoint at entry {report.checkpoint_seq} "
+            f"({report.pruned} entries pruned)."
+        )
+    if report.anchor is not None:
+        head = report.anchored_seq if report.anchored_seq is not None else "nothing yet"
+        typer.echo(f"Matches the {report.anchor} (newest anchored entry: {head}).")
+
+
+def _audit_log() -> tuple[Settings, AuditLog]:
+    from approvals.audit import AuditLog
+    from core.clock import Clock
+    from core.settings import Settings
+
+    settings = Settings()
+    return settings, AuditLog(_store(), Clock(settings.clock_start))
+
+
+@audit_app.command("export")
+def audit_export(
+    form: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write here instead of stdout.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="From this instant: 2026-11-01, '3 days ago'...")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Before this instant.")] = None,
+    user: Annotated[str | None, typer.Option(help="Only entries made by this user.")] = None,
+    tool: Annotated[str | None, typer.Option(help="Only entries about this tool.")] = None,
+    resource: Annotated[
+        str | None, typer.Option(help="Only entries naming this resource id.")
+    ] = None,
+) -> None:
+    """Write audit entries as JSON Lines or CSV, oldest first, with the filters given."""
+    from approvals.audit_export import ExportFilter, export_rows, parse_instant, write_export
+
+    if form not in ("jsonl", "csv"):
+        typer.echo(f"Unknown format '{form}': say jsonl or csv.", err=True)
+        raise typer.Exit(2)
+    _settings, audit = _audit_log()
+    now = audit.clock.now()
+    try:
+        bounds = {k: parse_instant(v, now) for k, v in (("since", since), ("until", until)) if v}
+    except ValueError as error:
+        typer.echo(f"Cannot export: {error}.", err=True)
+        raise typer.Exit(2) from None
+    wanted = ExportFilter(
+        since=bounds.get("since"),
+        until=bounds.get("until"),
+        user=user,
+        tool=tool,
+        resource=resource,
+    )
+    rows = export_rows(audit.db, wanted)
+    if output is None:
+        write_export(rows, form, sys.stdout)
+        return
+    with output.open("w", newline="", encoding="utf-8") as handle:
+        count = write_export(rows, form, handle)
+    typer.echo(f"Wrote {count} audit entries to {output}.", err=True)
+
+
+@audit_app.command("prune")
+def audit_prune(
+    days: Annotated[
+        int | None, typer.Option(help="Keep this many days (default CF_AUDIT_RETENTION_DAYS).")
+    ] = None,
+) -> None:
+    """Delete entries older than the retention, after storing a signed checkpoint of them."""
+    from datetime import timedelta
+
+    from approvals.audit_checkpoint import checkpoint_key, prune
+
+    settings, audit = _audit_log()
+    keep = settings.audit_retention_days if days is None else days
+    if keep <= 0:
+        typer.echo("Retention is 0 days (keep forever): nothing pruned.")
+        return
+    before = audit.clock.now() - timedelta(days=keep)
+    result = prune(audit.db, checkpoint_key(settings), before, audit.clock)
+    if result.checkpoint is None:
+        typer.echo(f"No audit entries older than {keep} days: nothing pruned.")
+        return
+    typer.echo(
+        f"Pruned {result.pruned} audit entries up to entry {result.checkpoint.seq}; "
+        "the signed checkpoint keeps the chain verifiable."
+    )
 
 
 @approvals_app.command("list")

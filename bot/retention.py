@@ -7,6 +7,7 @@
 | the durable engine's run records | days since they ended (``retention_run_days``, 90) |
 | Slack writes delivered from the outbox | days since delivered (``retention_outbox_days``, 7) |
 | de-duplication keys in the database | their TTL (an hour) |
+| audit entries (signed checkpoint first) | days since appended (``audit_retention_days``, 0) |
 
 Runs that have not ended (pending, running, waiting for an approval or a message) are never
 deleted. Every replica schedules the sweep; a lock lets one run it at a time.
@@ -35,6 +36,7 @@ class Pruned:
         durable_runs: run records of the durable engine.
         dedupe_keys: expired de-duplication keys.
         outbox: delivered Slack writes.
+        audit: audit entries pruned behind a signed checkpoint.
     """
 
     conversations: int = 0
@@ -42,6 +44,7 @@ class Pruned:
     durable_runs: int = 0
     dedupe_keys: int = 0
     outbox: int = 0
+    audit: int = 0
 
 
 def sweep(cloudfabric: CloudFabric) -> Pruned | None:
@@ -80,4 +83,14 @@ def _sweep(cloudfabric: CloudFabric) -> Pruned:
         delivered = now - timedelta(days=settings.retention_outbox_days)
         outbox = OutboxStore(cloudfabric.db).purge(delivered)
     dedupe = cloudfabric.coordination.prune()
-    return Pruned(conversations, workflow_runs, durable_runs, dedupe, outbox)
+    audit = _prune_audit(cloudfabric) if settings.audit_retention_days else 0
+    return Pruned(conversations, workflow_runs, durable_runs, dedupe, outbox, audit)
+
+
+def _prune_audit(cloudfabric: CloudFabric) -> int:
+    """Prune audit entries past ``audit_retention_days`` behind a signed checkpoint."""
+    from approvals.audit_checkpoint import checkpoint_key, prune
+
+    settings, clock = cloudfabric.settings, cloudfabric.clock
+    before = clock.now() - timedelta(days=settings.audit_retention_days)
+    return prune(cloudfabric.db, checkpoint_key(settings), before, clock).pruned

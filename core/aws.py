@@ -99,6 +99,7 @@ class AwsClients:
         self._account_roles: dict[str, str] = dict(settings.aws_account_roles)
         self._call_hooks: list[CallHook] = []
         self._client_hooks: list[ClientHook] = []
+        self._primary_id: str | None = None
 
     def on_call(self, hook: CallHook) -> None:
         """Have ``hook(service, operation, params)`` called before every AWS call this factory's
@@ -168,6 +169,14 @@ class AwsClients:
         """
         with self._lock:
             self._account_roles[account_id] = role_arn
+
+    def primary_account_id(self) -> str:
+        """The 12-digit id of the primary account (asked of STS once)."""
+        if self._primary_id is None:
+            regions = self.regions()
+            sts = self.client("sts", regions[0] if regions else "us-east-1")
+            self._primary_id = str(sts.get_caller_identity()["Account"])
+        return self._primary_id
 
     def accounts(self) -> list[str | None]:
         """The primary account (``None``) followed by every extra account id."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Risk = Literal["low", "medium", "high", "critical"]
@@ -24,6 +24,28 @@ def _split_csv(value: object) -> object:
             return json.loads(stripped)
         return [item.strip() for item in stripped.split(",") if item.strip()]
     return value
+
+
+class ChannelScope(BaseModel):
+    """What one channel may see: only these accounts and/or environments."""
+
+    accounts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Account id -> its name for people (may be empty); none = any account.",
+    )
+    environments: list[str] = Field(
+        default_factory=list,
+        description="Values of the Environment tag shown here; none = any environment.",
+    )
+
+    @field_validator("accounts")
+    @classmethod
+    def _twelve_digits(cls, value: dict[str, str]) -> dict[str, str]:
+        """Account ids are 12 digits; anything else is a typo that would hide everything."""
+        for account in value:
+            if not (len(account) == 12 and account.isdigit()):
+                raise ValueError(f"'{account}' is not a 12-digit AWS account id")
+        return value
 
 
 class Settings(BaseSettings):
@@ -196,6 +218,75 @@ class Settings(BaseSettings):
     )
     break_glass_per_day: int = Field(
         default=2, ge=1, le=50, description="Break-glass runs allowed per person per 24 hours."
+    )
+
+    # --- audit log (approvals/audit*): retention, checkpoints, anchoring -----------------------
+    audit_retention_days: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Audit entries older than this many days are pruned by the retention sweep and "
+            "`cloudfabric audit prune`, after a signed checkpoint of the pruned prefix is "
+            "stored, so the rest still verifies. 0 keeps every entry forever."
+        ),
+    )
+    audit_checkpoint_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "HMAC-SHA256 key signing the checkpoints of pruned audit entries. When unset, a "
+            "random key is created once in data_dir/audit-checkpoint.key (mode 0600); "
+            "replicas sharing a PostgreSQL store must share this key."
+        ),
+    )
+    audit_anchor: Literal["auto", "file", "s3", "off"] = Field(
+        default="auto",
+        description=(
+            "Where the audit chain head (sequence, hash, time) is written outside the database "
+            "after every append (no batching: the window is one entry): 'file' appends to "
+            "audit_anchor_file, 's3' writes an Object Lock protected object to "
+            "audit_anchor_bucket, 'auto' is 's3' in live mode with a bucket set and 'file' "
+            "otherwise, 'off' anchors nothing (truncation of the newest entries then goes "
+            "unnoticed)."
+        ),
+    )
+    audit_anchor_file: Path | None = Field(
+        default=None,
+        description="Append-only JSON Lines file of anchors; data_dir/audit-anchor.jsonl if unset.",
+    )
+    audit_anchor_bucket: str | None = Field(
+        default=None,
+        description=(
+            "S3 bucket created with Object Lock enabled (ObjectLockEnabledForBucket) that "
+            "holds one object per anchored head."
+        ),
+    )
+    audit_anchor_prefix: str = Field(
+        default="cloudfabric/audit-anchor/", description="Key prefix of the S3 anchor objects."
+    )
+    audit_anchor_region: str = Field(
+        default="us-east-1", description="Region of the anchor bucket."
+    )
+    audit_anchor_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field(
+        default="COMPLIANCE",
+        description=(
+            "Object Lock mode of each anchor object: COMPLIANCE cannot be lifted by anyone "
+            "before it ends, GOVERNANCE by principals with s3:BypassGovernanceRetention."
+        ),
+    )
+    audit_anchor_lock_days: int = Field(
+        default=400, ge=1, description="Days each anchor object is locked against deletion."
+    )
+    # --- end audit log --------------------------------------------------------------------------
+
+    channel_scopes: dict[str, ChannelScope] = Field(
+        default_factory=dict,
+        description=(
+            "Channel id (C0..., as Slack names it; names can be renamed, ids cannot) -> the "
+            "accounts and environments answers there may show, e.g. "
+            '{"C0PAYMENTS": {"accounts": {"111111111111": "payments"}}}. Every read tool in '
+            "such a channel answers for those only and says so; naming another account is "
+            "refused. Channels not listed see everything."
+        ),
     )
 
     turn_budget_seconds: float = Field(
@@ -525,6 +616,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'cloudfabric.db').as_posix()}"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        """The anchor file actually used: ``audit_anchor_file`` or one under ``data_dir``."""
+        return self.audit_anchor_file or self.data_dir / "audit-anchor.jsonl"
 
     @property
     def is_sandbox(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from core.clock import Clock
 if TYPE_CHECKING:
     from core.aws import AwsClients
     from core.db import Database
-    from core.settings import Settings
+    from core.settings import ChannelScope, Settings
 
 PRIVATE_NOTICE_KEY = "private_notice"
 """``extras`` key of ``(user, text)``: tells one person something only they may see (a
@@ -46,6 +46,8 @@ class ToolContext:
         extras: domain services registered by the composition root (e.g. the inventory store).
         clock: the one source of "now".
         approval: the approved request a mutating handler runs for (set by the executor).
+        scope: the accounts and environments of the channel the conversation is in, when it
+            is scoped; ``aws`` then reaches only those accounts (``tools.scope``).
     """
 
     settings: Settings
@@ -55,6 +57,7 @@ class ToolContext:
     extras: dict[str, object] = field(default_factory=dict)
     clock: Clock = field(default_factory=Clock)
     approval: Approval | None = None
+    scope: ChannelScope | None = None
 
     def as_actor(self, actor: str) -> ToolContext:
         """The same context acting for another user.
@@ -62,7 +65,7 @@ class ToolContext:
         Args:
             actor: user id the calls are made for.
         """
-        return ToolContext(self.settings, self.aws, self.db, actor, self.extras, self.clock)
+        return replace(self, actor=actor, approval=None)
 
     def tell_privately(self, user: str, text: str) -> bool:
         """Tell ``user`` alone ``text`` (mrkdwn) through the surface; False when none can.

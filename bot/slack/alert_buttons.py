@@ -6,7 +6,6 @@ button naming no incident, is told why (only they see it) and nothing changes.""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -21,7 +20,13 @@ from bot.slack.transport import Thread, workspace_of
 from tools.alerts.errors import AlertRefused
 from tools.alerts.incident_state import IncidentState, incident_id_of
 from tools.alerts.models import IncidentRow
-from tools.alerts.render import ACTION_PREFIX, INVESTIGATE_ACTION, not_yet
+from tools.alerts.render import (
+    ACK_ACTION,
+    INVESTIGATE_ACTION,
+    RESOLVE_ACTION,
+    SILENCE_ACTION,
+    not_yet,
+)
 from tools.blocks import text
 
 if TYPE_CHECKING:
@@ -85,4 +90,5 @@ def register(surface: SlackSurface) -> None:
         else:
             tell(body, user_id, not_yet(action_id))
 
-    surface.bolt.action(re.compile(f"^{ACTION_PREFIX}"))(surface.handoff(clicked))
+    for action_id in (INVESTIGATE_ACTION, ACK_ACTION, SILENCE_ACTION, RESOLVE_ACTION):
+        surface.bolt.action(action_id)(surface.handoff(clicked))

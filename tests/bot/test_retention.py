@@ -12,11 +12,12 @@ from langgraph.checkpoint.base.id import uuid6
 from sqlmodel import select
 
 from agents.checkpoint import checkpoint_time
-from bot.app import CloudFabric
+from bot.app import CloudFabric, create_app
 from bot.retention import Pruned, sweep
 from bot.slack.outbox.store import OutboxStore
 from bot.slack.outbox.tables import OutboxEntry
 from core.clock import Clock
+from core.settings import Settings
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import ToolStep, WorkflowSpec
 from tools.workflows.store import WorkflowRow, WorkflowRun
@@ -112,3 +113,31 @@ def test_delivered_slack_writes_go_after_a_week_undelivered_ones_stay(
         traveller.move_to(start + timedelta(days=7, seconds=1))
         assert sweep(app) == Pruned(outbox=1)
         assert [e.id for e in store.listing()] == [waiting.id]
+
+
+def test_audit_entries_past_retention_go_behind_a_checkpoint_and_still_verify(
+    settings: Settings,
+) -> None:
+    from approvals.audit_anchor import anchor_for
+    from approvals.audit_checkpoint import checkpoint_key
+    from approvals.audit_verify import verify_log
+
+    kept = settings.model_copy(update={"audit_retention_days": 30})
+    app = create_app(kept)
+    try:
+        start = _start()
+        with time_machine.travel(start, tick=False) as traveller:
+            before = len(app.audit.entries())
+            for n in range(3):
+                app.audit.append("alice", "requested", None, {"n": n})
+            traveller.move_to(start + timedelta(days=30))
+            assert sweep(app) == Pruned()  # exactly 30 days old: kept
+            app.audit.append("bob", "approved", None, {})
+            traveller.move_to(start + timedelta(days=30, seconds=1))
+            assert sweep(app) == Pruned(audit=before + 3)
+        assert [e.actor for e in app.audit.entries()] == ["bob"]
+        report = verify_log(app.audit, checkpoint_key(kept), anchor_for(kept))
+        assert report.intact, report.problems
+        assert report.pruned == before + 3
+    finally:
+        app.close()

@@ -1,11 +1,17 @@
-"""Accepted alerts are written to SQL, once each, and grouped, in one transaction that commits
-before the sender is answered (so an alert acknowledged is never lost)."""
+"""Accepted alerts are written to SQL, once each, and grouped, in a transaction that commits
+before the sender is answered (so an alert acknowledged is never lost).
+
+Deliveries that arrive together share one commit (group commit): the first caller writes
+every delivery queued while it works, so a storm costs one commit per batch, not per alert,
+and no one waits behind a queue of single-alert transactions.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 from sqlalchemy import text
@@ -48,28 +54,77 @@ class AlertStore:
         self.db = db
         self.clock = clock
         self.rules = rules
-        self._lock = threading.Lock()
+        self._queued: list[_Delivery] = []
+        self._state = threading.Lock()
+        self._writing = False
 
     def accept(self, alerts: Sequence[Alert]) -> StoreResult:
         """Store each alert not stored before and put it into its incident; commit.
 
+        Returns once the delivery's transaction committed (possibly shared with deliveries
+        that arrived meanwhile).
+
         Args:
             alerts: the alerts of one delivery.
+
+        Raises:
+            Exception: whatever stopped this delivery's own transaction from committing.
         """
-        result = StoreResult()
-        with self._lock, self.db.session() as session:
+        delivery = _Delivery(list(alerts))
+        with self._state:
+            self._queued.append(delivery)
+            delivery.leads, self._writing = not self._writing, True
+        if not delivery.leads:
+            delivery.wake.wait()  # written by the writer of the moment, or asked to write next
+        if not delivery.written:
+            self._write_queued()
+        if delivery.error is not None:
+            raise delivery.error
+        return delivery.result
+
+    def _write_queued(self) -> None:
+        """Commit every queued delivery (this caller's included), then hand the pen on."""
+        with self._state:
+            batch, self._queued = self._queued, []
+        try:
+            self._write(batch)
+        except Exception:  # noqa: BLE001 - one bad delivery must not fail the others
+            for delivery in batch:
+                try:
+                    self._write([delivery])
+                except Exception as error:  # noqa: BLE001 - raised to that sender alone
+                    delivery.error = error
+        with self._state:
+            following = self._queued[0] if self._queued else None
+            self._writing = following is not None
+        for delivery in batch:
+            delivery.written = True
+            delivery.wake.set()
+        if following is not None:  # deliveries that came meanwhile: their first one writes
+            following.wake.set()
+
+    def _write(self, batch: list[_Delivery]) -> None:
+        """Store and group the batch's alerts in one transaction; fill each delivery's result."""
+        results = [StoreResult() for _ in batch]
+        with self.db.session() as session:
             if not self.db.is_sqlite:
                 session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": GROUPING_LOCK_ID})
-            for alert in alerts:
-                placement = self._accept_one(session, alert)
-                if placement is None:
-                    result.duplicates += 1
-                    continue
-                result.accepted += 1
-                _remember(result.incidents, placement.incident_id)
-                if placement.notify:
-                    _remember(result.notify, placement.incident_id)
-        return result
+            for delivery, result in zip(batch, results, strict=True):
+                for alert in delivery.alerts:
+                    self._record(session, alert, result)
+        for delivery, result in zip(batch, results, strict=True):
+            delivery.result = result
+
+    def _record(self, session: Session, alert: Alert, result: StoreResult) -> None:
+        """Store and group one alert, counting it in ``result``."""
+        placement = self._accept_one(session, alert)
+        if placement is None:
+            result.duplicates += 1
+            return
+        result.accepted += 1
+        _remember(result.incidents, placement.incident_id)
+        if placement.notify:
+            _remember(result.notify, placement.incident_id)
 
     def _accept_one(self, session: Session, alert: Alert) -> Placement | None:
         """Insert the alert (None when its dedupe key is taken), then group it."""
@@ -104,6 +159,21 @@ class AlertStore:
         """Every incident, oldest first."""
         with self.db.session() as session:
             return list(session.exec(select(IncidentRow).order_by(col(IncidentRow.id))))
+
+
+@dataclass
+class _Delivery:
+    """One sender's alerts waiting for their commit."""
+
+    alerts: list[Alert]
+    wake: threading.Event = field(default_factory=threading.Event)
+    """Set when the delivery was written, or when it is its turn to write."""
+    leads: bool = False
+    """Whether it found no writer at work and writes itself."""
+    written: bool = False
+    """Whether its transaction ended (committed, or failed with ``error``)."""
+    result: StoreResult = field(default_factory=StoreResult)
+    error: Exception | None = None
 
 
 def _remember(ids: list[int], incident_id: int) -> None:

@@ -27,7 +27,8 @@ from pydantic import BaseModel, Field, ValidationError
 from tools.context import ToolContext
 from tools.errors import AlreadyDone, InvalidInput, ToolError
 from tools.plan import ActionPlan
-from tools.registry import Registry
+from tools.registry import Registry, ToolSpec
+from tools.scope import check_args, check_plan, keep_in_scope, scoped_context
 from tools.workflows.items import step_outcome
 from tools.workflows.refs import UnknownReference, lookup, render, resolve
 from tools.workflows.run_lines import RunLines, ShowRun
@@ -373,10 +374,11 @@ class Runner:
             parsed = tool.args_model.model_validate(args)
         except ValidationError as error:
             self._fail(spec, step, record, scope, f"{tool_name}: {error.errors()[0]['msg']}")
-        ctx = self.context_for(spec.created_by or "workflow")
+        conversation = self.store.by_id(run.workflow_id).conversation_id
+        ctx = scoped_context(self.context_for(spec.created_by or "workflow"), conversation)
         if tool.mutating:
             return self._file(run, spec, step, tool_name, ctx, parsed, record, scope, index)
-        result = self._attempts(run, step, record, lambda: tool.handler(ctx, parsed), spec, scope)
+        result = self._attempts(run, step, record, lambda: _read(tool, ctx, parsed), spec, scope)
         return result.model_dump(mode="json") if isinstance(result, BaseModel) else result
 
     def _file(
@@ -398,6 +400,8 @@ class Runner:
         assert tool.preview is not None and self.approvals is not None
         try:
             plan = tool.preview(ctx, parsed)
+            if ctx.scope is not None:  # the workflow's channel is scoped to some accounts
+                check_plan(ctx.scope, plan.changes)
         except AlreadyDone as done:  # the change is in place: nothing to approve, the step is done
             return {"already_done": str(done)}
         except ToolError as error:  # "Nothing to stop: …": the step fails with the reason
@@ -577,3 +581,12 @@ def _number(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return float("nan")
+
+
+def _read(tool: ToolSpec, ctx: ToolContext, parsed: BaseModel) -> Any:
+    """Run a read-only step's tool; in a scoped channel (``tools.scope``) arguments naming
+    another account are refused and the result keeps only what the channel may see."""
+    if ctx.scope is None:
+        return tool.handler(ctx, parsed)
+    check_args(ctx.scope, parsed.model_dump(mode="json"))
+    return keep_in_scope(ctx.scope, tool.handler(ctx, parsed).model_dump(mode="json"))

@@ -187,3 +187,33 @@ def test_a_storm_of_200_alerts_over_10_fingerprints_gives_10_incidents(
     assert {json.loads(row.raw_json)["alert"]["startsAt"] for row in alerts} == {
         post["alerts"][0]["startsAt"] for post in posts
     }
+
+
+def test_senders_at_once_share_commits_yet_each_hears_of_its_own_alerts(store: AlertStore) -> None:
+    deliveries = [[_alert(f"fp-{n % 5}", minute=n // 5)] for n in range(60)]
+    deliveries += [[_alert("fp-0", minute=0)]]  # the same alert as the first sender's
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(store.accept, deliveries))
+    assert sum(r.accepted for r in results) == 60
+    assert sum(r.duplicates for r in results) == 1
+    assert all(len(r.incidents) == 1 for r in results if r.accepted)
+    assert len(store.alerts()) == 60 and len(store.incidents()) == 5
+
+
+def test_a_delivery_that_cannot_be_stored_fails_alone(
+    store: AlertStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_one = AlertStore._accept_one
+
+    def refusing_poison(self: AlertStore, session: Any, alert: Alert) -> Any:
+        if alert.fingerprint == "poison":
+            raise ValueError("alert poison cannot be stored")
+        return store_one(self, session, alert)
+
+    monkeypatch.setattr(AlertStore, "_accept_one", refusing_poison)
+    deliveries = [[_alert(f"ok-{n}")] for n in range(20)] + [[_alert("poison")]]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(store.accept, delivery) for delivery in deliveries]
+    failed = [f for f in futures if f.exception() is not None]
+    assert len(failed) == 1 and "poison" in str(failed[0].exception())
+    assert sorted(row.fingerprint for row in store.alerts()) == sorted(f"ok-{n}" for n in range(20))
