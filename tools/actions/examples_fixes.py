@@ -89,7 +89,6 @@ SET_RESERVED_CONCURRENCY: tuple[str, ...] = (
     "lower thumbnailer's reserved concurrency to 2",
     "raise the reserved concurrency of thumbnailer to 80",
     "go ahead and throttle thumbnailer to zero",
-    "pause the thumbnailer lambda by reserving 0 concurrency",
     "reserved concurrency thumbnailer 40",
     "set concurrency=10 on function thumbnailer",
     "restrict thumbnailer to 3 parallel executions",
