@@ -9,8 +9,8 @@ endif
 .PHONY: demo test test-instants lint bench setup iam-policy graphviz faketime
 
 # The time-sensitive tests also run with the clock at each of these instants (CF_TEST_NOW):
-# the first second of a month, the last minute of a year, a leap day, an ordinary day. Two run at
-# a time (CF_TEST_JOBS), one per core.
+# the first second of a month, the last minute of a year, a leap day, an ordinary day. One runs
+# at a time unless CF_TEST_JOBS says otherwise.
 TEST_INSTANTS ?= 2027-03-01T00:00:00Z 2026-12-31T23:59:00Z 2028-02-29T12:00:00Z 2027-06-15T10:30:00Z
 
 setup:
