@@ -86,6 +86,8 @@ class CloudFabric:
             one (without it the approval sweep posts unposted cards).
         break_glass: runs a pending request without approval for the break-glass group;
             only the ``/cloudfabric break-glass`` command calls it.
+        schedules: PagerDuty's on-call schedules, when a token is set; its HTTP client is
+            closed with the rest.
     """
 
     settings: Settings
@@ -109,6 +111,7 @@ class CloudFabric:
     private: Publisher | None = None
     show_card: ShowCard | None = None
     break_glass: BreakGlass | None = None
+    schedules: PagerDutySchedules | None = None
     _owns_durable: bool = False
 
     def context_for(self, user: str, conversation: str | None = None) -> ToolContext:
@@ -243,6 +246,8 @@ class CloudFabric:
 
             shutdown()
         self.durable = None
+        if self.schedules is not None:
+            self.schedules.close()
         self.checkpoints.close()
         self.coordination.close()
         self.db.dispose()
@@ -350,6 +355,7 @@ def create_app(
         sandbox=sandbox,
         extras=extras,
         break_glass=BreakGlass(approvals, settings.break_glass_group, settings.break_glass_per_day),
+        schedules=schedules,
     )
     extras[PRIVATE_NOTICE_KEY] = built.tell_privately
     return built

@@ -78,6 +78,11 @@ class PagerDutySchedules:
         """Close the HTTP connection pool."""
         self._http.close()
 
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` has released the connection pool."""
+        return self._http.is_closed
+
     def on_call(self, schedule: str, at: datetime) -> list[str]:
         """Chat user ids on call in ``schedule`` at ``at`` (by escalation level, then order).
 

@@ -166,3 +166,4 @@ def test_the_app_asks_pagerduty_when_a_token_is_set(
         app.close()
     assert decision.approvers == ["ann@example.com"]  # no Slack here: the email as it is
     assert len(pagerduty.requests) == 1
+    assert app.schedules is not None and app.schedules.closed  # no connection left open

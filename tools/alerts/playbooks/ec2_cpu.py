@@ -6,7 +6,7 @@ from typing import Any
 
 from tools.actions.ec2_resize import ModifyInstanceTypeArgs
 from tools.alerts.playbooks import instance, inventory, metrics, trail
-from tools.alerts.playbooks.fixes import DesiredCapacityArgs, SuggestedFix
+from tools.alerts.playbooks.fixes import SetDesiredCapacityArgs, SuggestedFix
 from tools.alerts.playbooks.models import MetricEvidence, ReadEvidence
 from tools.alerts.playbooks.notebook import Notebook
 from tools.cost.catalog import catalog
@@ -101,7 +101,7 @@ def _group(book: Notebook, instance_id: str) -> tuple[bool, SuggestedFix | None]
                *activity)  # fmt: skip
     if not isinstance(desired, int) or not isinstance(most, int) or desired >= most:
         return True, None
-    args = DesiredCapacityArgs(target=name, desired=desired + 1, region=book.signal.region)
+    args = SetDesiredCapacityArgs(target=name, desired=desired + 1, region=book.signal.region)
     return True, SuggestedFix(
         tool="asg.set_desired_capacity", args=args,
         why=f"Add one instance to {name} to spread the CPU load ({desired} -> {desired + 1}).",

@@ -10,26 +10,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from tools.actions.asg_capacity import SetDesiredCapacityArgs as DesiredCapacityArgs
+from tools.actions.asg_capacity import SetDesiredCapacityArgs
 from tools.actions.ec2_resize import ModifyInstanceTypeArgs
 from tools.actions.lambda_settings import ReservedConcurrencyArgs, TimeoutArgs
-from tools.actions.rds_storage import ModifyStorageArgs as AllocatedStorageArgs
+from tools.actions.rds_storage import ModifyStorageArgs
 from tools.actions.sg_ingress import RevokeIngressArgs
 from tools.ec2.models import PowerArgs
 
 FixArgs = (
-    ModifyInstanceTypeArgs | PowerArgs | DesiredCapacityArgs | RevokeIngressArgs
-    | ReservedConcurrencyArgs | TimeoutArgs | AllocatedStorageArgs
+    ModifyInstanceTypeArgs | PowerArgs | SetDesiredCapacityArgs | RevokeIngressArgs
+    | ReservedConcurrencyArgs | TimeoutArgs | ModifyStorageArgs
 )  # fmt: skip
 FIX_TOOLS: dict[str, type[BaseModel]] = {
     "ec2.modify_instance_type": ModifyInstanceTypeArgs,
     "ec2.stop_instances": PowerArgs,
     "ec2.reboot_instances": PowerArgs,
-    "asg.set_desired_capacity": DesiredCapacityArgs,
+    "asg.set_desired_capacity": SetDesiredCapacityArgs,
     "ec2.revoke_security_group_ingress": RevokeIngressArgs,
     "lambda.set_reserved_concurrency": ReservedConcurrencyArgs,
     "lambda.set_timeout": TimeoutArgs,
-    "rds.modify_allocated_storage": AllocatedStorageArgs,
+    "rds.modify_allocated_storage": ModifyStorageArgs,
 }
 """Every tool a playbook may suggest, with its arguments model."""
 FixTool = Literal[

@@ -7,7 +7,7 @@ from typing import Any
 
 from core.aws_read import paginate
 from tools.alerts.playbooks import inventory, metrics, trail
-from tools.alerts.playbooks.fixes import AllocatedStorageArgs, SuggestedFix
+from tools.alerts.playbooks.fixes import ModifyStorageArgs, SuggestedFix
 from tools.alerts.playbooks.models import ReadEvidence
 from tools.alerts.playbooks.notebook import Notebook
 
@@ -54,7 +54,7 @@ def _storage_fix(book: Notebook, db: dict[str, Any], free_bytes: float) -> Sugge
     if share >= LOW_FREE_SHARE:
         return None
     grown = max(allocated + 1, math.ceil(allocated * GROWTH))
-    args = AllocatedStorageArgs(
+    args = ModifyStorageArgs(
         target=str(db["DBInstanceIdentifier"]), size_gib=grown, region=book.signal.region
     )
     return SuggestedFix(
