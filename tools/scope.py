@@ -209,6 +209,19 @@ def keep_in_scope(scope: ChannelScope, payload: Any) -> Any:
     return payload
 
 
+def in_scope(scope: ChannelScope | None, item: dict[str, Any]) -> bool:
+    """True when ``item`` (an object dumped as JSON) may be shown under ``scope``.
+
+    The same rule ``keep_in_scope`` applies to results, for callers that filter at the source
+    so that what they count is what the channel may see.
+
+    Args:
+        scope: the channel's scope; None (an unscoped channel) keeps everything.
+        item: the object, by its account fields, ARN and tags.
+    """
+    return scope is None or _foreign(scope, item) is None
+
+
 def _foreign(scope: ChannelScope, item: Any) -> str | None:
     """Why ``item`` (with the objects it holds, not its lists) is outside the scope, if it is."""
     if not isinstance(item, dict):

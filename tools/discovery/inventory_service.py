@@ -33,6 +33,7 @@ from tools.discovery.models import (
 from tools.discovery.scan import ScanProgress, run_scan
 from tools.discovery.store import InventoryStore, StoredResource
 from tools.errors import InvalidInput
+from tools.scope import in_scope
 
 if TYPE_CHECKING:
     from tools.context import ToolContext
@@ -96,14 +97,21 @@ def _filters(args: SearchArgs) -> dict[str, Any]:
 
 
 def search(ctx: ToolContext, args: SearchArgs) -> SearchResult:
-    """Search the inventory (scanning first if it is empty).
+    """Search the inventory (scanning first if it is empty), within the channel's scope.
+
+    Resources the channel may not see are left out before counting, so totals and group
+    counts are the channel's own.
 
     Args:
         ctx: tool context.
         args: filters and grouping.
     """
     filters = _filters(args)
-    found = service.ensure_inventory(ctx).search(**filters)
+    found = [
+        resource
+        for resource in service.ensure_inventory(ctx).search(**filters)
+        if in_scope(ctx.scope, resource.model_dump(include={"account", "arn", "tags"}))
+    ]
     groups: dict[str, int] = {}
     if args.group_by:
         groups = dict(Counter(group_of(r, args.group_by) for r in found).most_common())
