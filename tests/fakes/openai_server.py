@@ -12,8 +12,10 @@ import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.local_server import LocalServer
 
 MODEL = "local-model"
 USAGE = {"prompt_tokens": 812, "completion_tokens": 24, "total_tokens": 836}
@@ -69,21 +71,18 @@ def _completion(message: dict[str, Any], finish_reason: str) -> dict[str, Any]:
 
 
 @dataclass
-class FakeOpenAI:
+class FakeOpenAI(LocalServer):
     """The server's script and what it was asked; start it with ``start()``."""
 
     script: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def base_url(self) -> str:
         """The URL to give ``CF_OPENAI_BASE_URL``."""
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return self.root_url + "/v1"
 
     def reply(self, body: dict[str, Any]) -> None:
         """Answer the next request with ``body`` (200).
@@ -101,23 +100,6 @@ class FakeOpenAI:
         """
         error = {"message": "The server had an error", "type": "server_error", "code": None}
         self.script.append((status, {"error": error}))
-
-    def start(self) -> FakeOpenAI:
-        """Bind 127.0.0.1 on a free port and serve in a thread."""
-        fake = self
-
-        class Handler(_Handler):
-            state = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
     def answer_next(
         self, body: dict[str, Any], headers: dict[str, str]
@@ -157,3 +139,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+FakeOpenAI.handler = _Handler

@@ -13,9 +13,11 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.local_server import LocalServer
 
 ACCEPT = "application/vnd.pagerduty+json;version=2"
 BASE = "https://api.pagerduty.com"
@@ -67,7 +69,7 @@ def _entry(shift: Shift, full: bool) -> dict[str, Any]:
 
 
 @dataclass
-class FakePagerDuty:
+class FakePagerDuty(LocalServer):
     """The server's state; start it with ``start()``."""
 
     token: str = "pd-test-token"
@@ -75,32 +77,12 @@ class FakePagerDuty:
     failures: list[int] = field(default_factory=list)
     """HTTP statuses to answer the next requests with, in order."""
     requests: list[dict[str, list[str]]] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
         """Base URL of the API."""
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> FakePagerDuty:
-        """Bind 127.0.0.1 on a free port and serve in a thread."""
-        fake = self
-
-        class Handler(_Handler):
-            state = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Shut the server down."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        return self.root_url
 
     def answer(self, headers: dict[str, str], query: dict[str, list[str]]) -> tuple[int, Any]:
         """Status and JSON body for one ``GET /oncalls``."""
@@ -156,3 +138,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: Any) -> None:
         """Quiet."""
+
+
+FakePagerDuty.handler = _Handler

@@ -11,12 +11,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
 from core.clock import Clock
 from tests.conftest import SHARED
+from tests.fakes.local_server import LocalServer
 
 FIXTURES = SHARED / "fixtures" / "slack"
 BOT_USER_ID = "W111"
@@ -55,7 +56,7 @@ class Failure:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(LocalServer):
     """The server's state; start it with ``start()``."""
 
     calls: list[Call] = field(default_factory=list)
@@ -73,33 +74,13 @@ class FakeSlack:
     members: dict[str, list[str]] = field(default_factory=dict)
     """Channel id -> member user ids, paged by ``conversations.members`` (an unknown channel
     answers ``channel_not_found``)."""
-    _server: ThreadingHTTPServer | None = None
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def api_url(self) -> str:
         """Base URL to give ``CF_SLACK_API_URL``."""
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/api/"
-
-    def start(self) -> FakeSlack:
-        """Bind 127.0.0.1 on a free port and serve in a thread."""
-        fake = self
-
-        class Handler(_Handler):
-            state = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Shut the server down."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        return self.root_url + "/api/"
 
     # -- scripting ------------------------------------------------------------------------
 
@@ -362,3 +343,6 @@ ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
 def _answer(state: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, Any]:
     handler = ANSWERS.get(method)
     return handler(state, params) if handler else {"ok": False, "error": "unknown_method"}
+
+
+FakeSlack.handler = _Handler

@@ -12,9 +12,11 @@ import http.client
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.local_server import LocalServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 
@@ -39,7 +41,7 @@ def operation_of(body: bytes, headers: Any) -> str:
 
 
 @dataclass
-class SlowAws:
+class SlowAws(LocalServer):
     """The proxy's state; ``start()`` binds it on 127.0.0.1, port 0.
 
     Attributes:
@@ -51,34 +53,18 @@ class SlowAws:
     upstream: str
     delays: dict[str, float] = field(default_factory=dict)
     seen: Counter[str] = field(default_factory=Counter)
-    _server: ThreadingHTTPServer | None = None
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _closing: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
         """Base URL to give ``CF_AWS_ENDPOINT_URL``."""
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> SlowAws:
-        """Serve in a daemon thread."""
-        proxy = self
-
-        class Handler(_Handler):
-            state = proxy
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
+        return self.root_url
 
     def stop(self) -> None:
         """Release every held answer and shut the server down."""
         self._closing.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        super().stop()
 
     def count(self, operation: str) -> int:
         """How many requests of ``operation`` arrived so far.
@@ -155,3 +141,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._proxy()
+
+
+SlowAws.handler = _Handler
