@@ -8,24 +8,21 @@ the load balancers and target groups that send it traffic.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from core.aws import ENTRY_PERMISSIONS
-from core.aws_read import paginate
 from tools.actions import examples_fixes as examples
+from tools.actions.described import Described, Naming, describe_everywhere, pick_one
 from tools.actions.outcomes import not_ready
 from tools.context import ToolContext
 from tools.cost.catalog import catalog
 from tools.cost.estimate_models import HOURS_PER_MONTH
-from tools.discovery.read import regions_for
 from tools.ec2.models import ActionOutcome, ActionResult
 from tools.ec2.render import render_action_result
-from tools.errors import AlreadyDone, InvalidInput, NotFound, ToolError
+from tools.errors import AlreadyDone, InvalidInput, ToolError
 from tools.iam import needs
 from tools.plan import ActionPlan, ResourceChange
 from tools.registry import tool
@@ -54,19 +51,11 @@ class SetDesiredCapacityArgs(BaseModel):
     region: str | None = Field(default=None, description="Region to look in (default: all).")
 
 
-@dataclass(frozen=True)
-class Group:
-    """One Auto Scaling group as AWS shows it, with where it lives.
+DESCRIBE_GROUPS = ("autoscaling", "describe_auto_scaling_groups", "AutoScalingGroups")
 
-    Attributes:
-        raw: the ``DescribeAutoScalingGroups`` entry.
-        region: its region.
-        account_key: how ``AwsClients`` reaches its account (None = primary).
-    """
 
-    raw: dict[str, Any]
-    region: str
-    account_key: str | None
+class Group(Described):
+    """One Auto Scaling group: its ``DescribeAutoScalingGroups`` entry, region and account."""
 
     @property
     def name(self) -> str:
@@ -85,14 +74,14 @@ class Group:
         return f"desired {raw['DesiredCapacity']} (min {raw['MinSize']}, max {raw['MaxSize']})"
 
 
-def _groups(ctx: ToolContext, region: str | None) -> list[Group]:
-    found: list[Group] = []
-    for account in ctx.aws.accounts():
-        for place in regions_for(ctx, region):
-            client = ctx.aws.client("autoscaling", place, account)
-            raws = paginate(client, "describe_auto_scaling_groups", "AutoScalingGroups")
-            found += [Group(raw, place, account) for raw in raws]
-    return found
+NAMING = Naming(
+    noun="Auto Scaling group",
+    article="an",
+    names=lambda group: (group.name,),
+    place=lambda group: f"{group.region}/{group.account}",
+    suggest=lambda group: group.name,
+)
+"""How people name Auto Scaling groups."""
 
 
 def find_group(ctx: ToolContext, target: str, region: str | None) -> Group:
@@ -107,18 +96,8 @@ def find_group(ctx: ToolContext, target: str, region: str | None) -> Group:
         NotFound: no such group; the message names the closest ones.
         InvalidInput: the name exists in several accounts or regions.
     """
-    groups = _groups(ctx, region)
-    wanted = target.strip().lower()
-    matches = [g for g in groups if g.name.lower() == wanted]
-    if len(matches) > 1:
-        places = ", ".join(f"{g.region}/{g.account}" for g in matches)
-        raise InvalidInput(f"{len(matches)} Auto Scaling groups are called '{target}' ({places}).")
-    if matches:
-        return matches[0]
-    close = difflib.get_close_matches(wanted, [g.name for g in groups], n=3, cutoff=0.5)
-    hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    where = f" in {region}" if region else ""
-    raise NotFound(f"I couldn't find an Auto Scaling group called '{target}'{where}.{hint}")
+    groups = describe_everywhere(ctx, Group, DESCRIBE_GROUPS, region)
+    return pick_one(groups, target, NAMING, region)
 
 
 def instance_type(ctx: ToolContext, group: Group) -> str | None:

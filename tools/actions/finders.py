@@ -3,14 +3,12 @@ shows what AWS shows now; an unknown name is answered with the closest real ones
 
 from __future__ import annotations
 
-import difflib
-
+from tools.actions.described import Naming, pick_one
 from tools.context import ToolContext
 from tools.discovery.collectors import awslambda, rds, s3
 from tools.discovery.read import account_key, permissions, read, regions_for
 from tools.discovery.resource_models import Resource
 from tools.ec2.finder import Found
-from tools.errors import InvalidInput, NotFound
 
 DATABASE_PERMISSIONS = permissions(rds.instances)
 """IAM actions of finding a DB instance."""
@@ -73,14 +71,12 @@ def _one(
     found: list[Resource],
     article: str = "an",
 ) -> Found:
-    wanted = target.strip().lower()
-    matches = [r for r in found if r.resource_id.lower() == wanted]
-    if len(matches) > 1:
-        places = ", ".join(f"{r.region}/{r.account}" for r in matches)
-        raise InvalidInput(f"{len(matches)} {noun}s are called '{target}' ({places}); name one.")
-    if matches:
-        return Found(matches[0], account_key(ctx, matches[0].account))
-    where = f" in {region}" if region else ""
-    close = difflib.get_close_matches(wanted, [r.resource_id for r in found], n=3, cutoff=0.5)
-    hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    raise NotFound(f"I couldn't find {article} {noun} called '{target}'{where}.{hint}")
+    naming = Naming(
+        noun=noun,
+        article=article,
+        names=lambda resource: (resource.resource_id,),
+        place=lambda resource: f"{resource.region}/{resource.account}",
+        suggest=lambda resource: resource.resource_id,
+    )
+    chosen = pick_one(found, target, naming, region)
+    return Found(chosen, account_key(ctx, chosen.account))

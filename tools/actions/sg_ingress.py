@@ -8,9 +8,7 @@ rule, and a rule already gone is nothing to do.
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from botocore.exceptions import ClientError
@@ -19,11 +17,11 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from core.aws import ENTRY_PERMISSIONS
 from core.aws_read import paginate
 from tools.actions import examples_fixes as examples
+from tools.actions.described import Described, Naming, describe_everywhere, pick_one
 from tools.context import ToolContext
-from tools.discovery.read import regions_for
 from tools.ec2.models import ActionOutcome, ActionResult
 from tools.ec2.render import render_action_result
-from tools.errors import InvalidInput, NotFound
+from tools.errors import NotFound
 from tools.iam import needs
 from tools.plan import ActionPlan, ResourceChange
 from tools.registry import tool
@@ -83,19 +81,11 @@ class RevokeIngressArgs(BaseModel):
         return self.port, self.to_port if self.to_port is not None else self.port
 
 
-@dataclass(frozen=True)
-class Group:
-    """One security group as AWS shows it, with where it lives.
+DESCRIBE_GROUPS = ("ec2", "describe_security_groups", "SecurityGroups")
 
-    Attributes:
-        raw: the ``DescribeSecurityGroups`` entry.
-        region: its region.
-        account_key: how ``AwsClients`` reaches its account (None = primary).
-    """
 
-    raw: dict[str, Any]
-    region: str
-    account_key: str | None
+class Group(Described):
+    """One security group: its ``DescribeSecurityGroups`` entry, region and account."""
 
     @property
     def ident(self) -> str:
@@ -106,6 +96,16 @@ class Group:
     def name(self) -> str:
         """The group name."""
         return str(self.raw.get("GroupName", ""))
+
+
+NAMING = Naming(
+    noun="security group",
+    article="a",
+    names=lambda group: (group.ident, group.name),
+    place=lambda group: f"{group.ident} in {group.region}",
+    suggest=lambda group: group.name if group.name != "default" else None,
+)
+"""How people name security groups: by id or name (``default`` is never suggested)."""
 
 
 def find_group(ctx: ToolContext, target: str, region: str | None) -> Group:
@@ -120,25 +120,8 @@ def find_group(ctx: ToolContext, target: str, region: str | None) -> Group:
         NotFound: no such group; the message names the closest ones.
         InvalidInput: the name exists in several VPCs, accounts or regions.
     """
-    wanted = target.strip().lower()
-    found: list[Group] = []
-    for account in ctx.aws.accounts():
-        for place in regions_for(ctx, region):
-            client = ctx.aws.client("ec2", place, account)
-            raws = paginate(client, "describe_security_groups", "SecurityGroups")
-            found += [Group(raw, place, account) for raw in raws]
-    matches = [g for g in found if wanted in (g.ident.lower(), g.name.lower())]
-    if len(matches) > 1:
-        ids = ", ".join(f"{g.ident} ({g.region})" for g in matches)
-        raise InvalidInput(
-            f"{len(matches)} security groups are called '{target}': {ids}; name one."
-        )
-    if matches:
-        return matches[0]
-    names = sorted({g.name for g in found if g.name != "default"})
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
-    hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    raise NotFound(f"I couldn't find a security group called '{target}'.{hint}")
+    groups = describe_everywhere(ctx, Group, DESCRIBE_GROUPS, region)
+    return pick_one(groups, target, NAMING, region)
 
 
 def _protocol(args: RevokeIngressArgs) -> str:
