@@ -30,9 +30,10 @@ from agents.reply import Choice, Question, Reply
 from agents.turns import Turn, TurnAbandoned
 from approvals.binding import Origin
 from approvals.errors import ApprovalNotFound, ApprovalRefused
+from approvals.events import Listener
 from approvals.models import ApprovalRequest, ApprovalState
 from approvals.render import CardRenderer, render_refusal, result_blocks
-from approvals.service import ApprovalService, Listener
+from approvals.service import ApprovalService
 from core.coordination import Locks, LockTimeout
 from core.settings import ChannelScope
 from tools import blocks

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import col
@@ -29,6 +28,7 @@ from approvals.errors import (
     ApprovalRefused,
 )
 from approvals.escalation import ApprovalNotice, Escalations
+from approvals.events import ApprovalEvents, Listener, safely
 from approvals.executor import Executor
 from approvals.freeze import FreezeSwitch
 from approvals.gate import PolicyGate
@@ -42,18 +42,10 @@ from core.db import Database
 from tools.plan import ActionPlan
 
 log = logging.getLogger(__name__)
-Listener = Callable[[ApprovalRequest], None]
-NoticeListener = Callable[[ApprovalNotice], None]
 S = ApprovalState
 
 
-@dataclass(frozen=True)
-class _Subscriber:
-    listener: Listener
-    caller_decisions: bool
-
-
-class ApprovalService:
+class ApprovalService(ApprovalEvents):
     """Owns approval requests; the only path by which a mutating tool ever runs."""
 
     def __init__(
@@ -91,65 +83,7 @@ class ApprovalService:
         self.gate = PolicyGate(policy, self.freeze, audit, self.clock)
         self.escalations = Escalations(self.store, policy, audit, self.clock)
         executor.offer = self._offer_fresh
-        self._final: list[_Subscriber] = []
-        self._approved: list[Listener] = []
-        self._notices: list[NoticeListener] = []
-
-    def subscribe(self, listener: Listener, caller_decisions: bool = True) -> None:
-        """Call ``listener`` whenever a request reaches a final state.
-
-        Args:
-            listener: receives the final ApprovalRequest.
-            caller_decisions: also for decisions whose caller gets the outcome returned
-                (``approve`` / ``reject``); False for listeners that only finish what nobody
-                waits for (expiry, the crash sweep).
-        """
-        self._final.append(_Subscriber(listener, caller_decisions))
-
-    def on_approved(self, listener: Listener) -> None:
-        """Call ``listener`` when a request is approved, before it executes.
-
-        Args:
-            listener: receives the APPROVED request.
-        """
-        self._approved.append(listener)
-
-    def on_notice(self, listener: NoticeListener) -> None:
-        """Call ``listener`` with each escalation and expiry notice, once across replicas.
-
-        Args:
-            listener: receives the notice (a surface mentions its people in the thread).
-        """
-        self._notices.append(listener)
-
-    def announce(self, request: ApprovalRequest) -> None:
-        """Tell every final-state listener about ``request`` (no caller waits for it).
-
-        Args:
-            request: a request that reached a final state outside a click.
-        """
-        self._emit(request)
-
-    def tell(self, notice: ApprovalNotice) -> None:
-        """Give ``notice`` to the notice listeners.
-
-        Args:
-            notice: what to say in the request's thread.
-        """
-        self._tell(notice)
-
-    def _tell(self, notice: ApprovalNotice) -> None:
-        for listener in self._notices:
-            try:
-                listener(notice)
-            except Exception:
-                log.exception("approval notice listener failed for %s", notice.request.id)
-
-    def _emit(self, request: ApprovalRequest, by_caller: bool = False) -> None:
-        for subscriber in self._final:
-            if by_caller and not subscriber.caller_decisions:
-                continue
-            _safely(subscriber.listener, request)
+        ApprovalEvents.__init__(self)
 
     # -- asking ---------------------------------------------------------------------------
 
@@ -231,7 +165,7 @@ class ApprovalService:
             return self.get(request.id)
         self.audit.append(who, "approved", request.id, {"plan_hash": approved.plan_hash})
         for listener in self._approved:
-            _safely(listener, approved)
+            safely(listener, approved)
         final = self.executor.run(request.id)
         self._emit(final)
         return final
@@ -346,7 +280,7 @@ class ApprovalService:
         detail = {"plan_hash": approved.plan_hash, "approvers": approved.approvers_so_far}
         self.audit.append(approver, "approved", approval_id, detail)
         for listener in [*self._approved, *([on_approved] if on_approved else [])]:
-            _safely(listener, approved)
+            safely(listener, approved)
         final = self.executor.run(approval_id)
         self._emit(final, by_caller=True)
         return final
@@ -554,10 +488,3 @@ def find_requests(
         workspace: only from this workspace.
     """
     return ApprovalStore(db).find(state, conversation_id, limit, workspace)
-
-
-def _safely(listener: Listener, request: ApprovalRequest) -> None:
-    try:
-        listener(request)
-    except Exception:
-        log.exception("approval listener failed for %s", request.id)
