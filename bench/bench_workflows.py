@@ -40,9 +40,9 @@ from tools.context import ToolContext
 from tools.workflows import durable as workflow_runs
 from tools.workflows import handlers
 from tools.workflows.models import ListArgs, NameArgs, RunsArgs
-from tools.workflows.runner import StepRecord
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import NotifyStep, ToolStep, WorkflowSpec
+from tools.workflows.stepping import StepRecord
 from tools.workflows.store import WorkflowRow, WorkflowRun
 
 NOW = parse_instant("2027-03-01T09:00:00Z")

@@ -26,9 +26,9 @@ from tests.bot.workflow_stack import (
 )
 from tests.fakes.slack_server import Call
 from tests.slack.harness import button_click, event_body, eventually, sandbox_aws
-from tools.workflows.runner import step_records
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import ToolStep
+from tools.workflows.stepping import step_records
 
 __all__ = ["sandbox_aws"]
 

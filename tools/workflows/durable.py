@@ -31,9 +31,10 @@ from core import durable
 from core.clock import as_utc, parse_instant
 from core.durable import RunExists, Schedule, run_id_for
 from tools.errors import InvalidInput, ToolError
-from tools.workflows.runner import InProcess, Runner, waiting_step
+from tools.workflows.runner import Runner, waiting_step
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import CronTrigger, RateTrigger
+from tools.workflows.stepping import InProcess
 from tools.workflows.store import WorkflowRun
 
 log = logging.getLogger(__name__)

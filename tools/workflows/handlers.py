@@ -25,9 +25,9 @@ from tools.workflows.models import (
 )
 from tools.workflows.preview import registry
 from tools.workflows.render import webhook_notice
-from tools.workflows.runner import step_records
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import CronTrigger, RateTrigger, WebhookTrigger, WorkflowSpec
+from tools.workflows.stepping import step_records
 from tools.workflows.store import WorkflowRow
 from tools.workflows.templates import TEMPLATES
 from tools.workflows.webhook import new_webhook

@@ -17,20 +17,18 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as StepTimeout
 from datetime import datetime, timedelta
-from typing import Any, NoReturn, Protocol
+from typing import Any, NoReturn
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tools.context import ToolContext
 from tools.errors import AlreadyDone, InvalidInput, ToolError
-from tools.plan import ActionPlan
 from tools.registry import Registry, ToolSpec
 from tools.scope import check_args, check_plan, keep_in_scope, scoped_context
+from tools.workflows.conditions import holds
 from tools.workflows.items import step_outcome
-from tools.workflows.refs import UnknownReference, lookup, render, resolve
+from tools.workflows.refs import UnknownReference, render, resolve
 from tools.workflows.run_lines import RunLines, ShowRun
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import (
@@ -43,116 +41,19 @@ from tools.workflows.spec import (
     WaitStep,
     WorkflowSpec,
 )
+from tools.workflows.stepping import (
+    ApprovalFiler,
+    InProcess,
+    StepExecutor,
+    StepRecord,
+    Stop,
+    step_records,
+)
 from tools.workflows.store import WorkflowRun
 
 log = logging.getLogger(__name__)
 Notify = Callable[[str, str], None]
 """Posts ``text`` to ``channel`` (the composition root passes the Slack outbox)."""
-
-
-class StepRecord(BaseModel):
-    """What one step of a run did."""
-
-    id: str = Field(description="The step's id.")
-    kind: str = Field(description="The step's kind.")
-    status: str = Field(description="succeeded, failed, skipped or waiting_approval.")
-    attempts: int = Field(default=0, description="Tries made.")
-    started_at: datetime | None = Field(default=None, description="When the first try began.")
-    finished_at: datetime | None = Field(default=None, description="When it ended.")
-    seconds: float | None = Field(default=None, description="Time spent, in seconds.")
-    output: Any = Field(default=None, description="What it returned (JSON).")
-    error: str | None = Field(default=None, description="Why it failed.")
-    approvals: list[str] = Field(default_factory=list, description="Approval requests filed.")
-
-
-class StepExecutor(Protocol):
-    """Runs one try of one step; a durable engine wraps this to checkpoint each step."""
-
-    def execute(self, run_id: int, step_id: str, attempt: int, call: Callable[[], Any]) -> Any:
-        """Run ``call`` (one try of step ``step_id`` of run ``run_id``) and return its output.
-
-        Args:
-            run_id: the run.
-            step_id: the step.
-            attempt: 1, 2, ...
-            call: the work.
-        """
-
-    def wait(self, run_id: int, step_id: str, seconds: float) -> None:
-        """Wait ``seconds`` (a durable sleep on an engine).
-
-        Args:
-            run_id: the run.
-            step_id: the wait step (or the step backing off).
-            seconds: how long.
-        """
-
-
-class ApprovalFiler(Protocol):
-    """Files an approval request for a plan (``ApprovalService.request`` fits)."""
-
-    def request(
-        self,
-        plan: ActionPlan,
-        requester: str,
-        conversation_id: str | None = None,
-        origin_key: str | None = None,
-        workspace: str | None = None,
-        longest_wait: timedelta | None = None,
-    ) -> Any:
-        """Store a pending request; the result has an ``id``.
-
-        Args:
-            plan: the plan the approver sees.
-            requester: who asked (the workflow's creator).
-            conversation_id: where to report back (the workflow's thread).
-            origin_key: idempotency key (run and step), so a retried run files once.
-            workspace: the workspace decisions are honoured from (the workflow's).
-            longest_wait: when it expires at the latest (an approval step's wait).
-        """
-
-    def get(self, approval_id: str) -> Any:
-        """The request ``approval_id`` (its ``state``, ``result_json`` and ``error``).
-
-        Args:
-            approval_id: the request's id.
-        """
-
-
-class InProcess:
-    """The default executor: runs each try here, bounded by the step's timeout."""
-
-    def __init__(self, timeout_seconds: float = 900.0) -> None:
-        """Set the longest a try may take.
-
-        Args:
-            timeout_seconds: the bound used when a step gives none.
-        """
-        self.timeout_seconds = timeout_seconds
-
-    def execute(self, run_id: int, step_id: str, attempt: int, call: Callable[[], Any]) -> Any:
-        """Run ``call`` now (see ``StepExecutor``)."""
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"wf-{run_id}-{step_id}")
-        try:
-            return pool.submit(call).result(timeout=self.timeout_seconds)
-        except StepTimeout as error:
-            raise ToolError(f"step {step_id} took longer than {self.timeout_seconds:g}s") from error
-        finally:
-            pool.shutdown(wait=False)
-
-    def wait(self, run_id: int, step_id: str, seconds: float) -> None:
-        """Sleep in this thread (see ``StepExecutor``)."""
-        time.sleep(seconds)
-
-
-class Stop(Exception):
-    """The run stops here (a failed step, an approval wait or a false condition)."""
-
-    def __init__(self, status: str, error: str | None = None) -> None:
-        """Say how the run ends."""
-        super().__init__(status)
-        self.status, self.error = status, error
-        self.record: StepRecord | None = None
 
 
 class Runner:
@@ -220,7 +121,7 @@ class Runner:
         """
         run = self.store.run(run_id)
         spec = self._spec(run)
-        records = {r.id: r for r in _records(run)}
+        records = {r.id: r for r in step_records(run)}
         run.status, run.started_at = "running", run.started_at or self.store.clock.now()
         self._report(self.store.save_run(run), spec)
         scope = self._scope(run, spec, records)
@@ -255,7 +156,7 @@ class Runner:
             run_id: the waiting run.
             step_id: its for-each step.
         """
-        record = {r.id: r for r in _records(self.store.run(run_id))}.get(step_id)
+        record = {r.id: r for r in step_records(self.store.run(run_id))}.get(step_id)
         if record is None or record.status != "waiting_approval" or self.approvals is None:
             return None
         return step_outcome([self.approvals.get(key) for key in record.approvals])
@@ -270,7 +171,7 @@ class Runner:
             succeeded: whether the approved plan ran and succeeded.
         """
         run = self.store.run(run_id)
-        records = {r.id: r for r in _records(run)}
+        records = {r.id: r for r in step_records(run)}
         record = records[step_id]
         record.status = "succeeded" if succeeded else "failed"
         record.output = output if succeeded else None
@@ -311,7 +212,7 @@ class Runner:
         record: StepRecord,
     ) -> None:
         if isinstance(step, ConditionStep):
-            record.output = _holds(step, scope)
+            record.output = holds(step, scope)
             record.status = "succeeded"
             if not record.output:
                 raise Stop("succeeded")
@@ -539,48 +440,9 @@ def step_channel(step: Step, spec: WorkflowSpec) -> str:
     return own or spec.channel or ""
 
 
-def step_records(run: WorkflowRun) -> list[StepRecord]:
-    """The step records of a run.
-
-    Args:
-        run: a run row.
-    """
-    return _records(run)
-
-
-def _records(run: WorkflowRun) -> list[StepRecord]:
-    return [StepRecord.model_validate(r) for r in json.loads(run.steps_json or "[]")]
-
-
 def _skip_rest(spec: WorkflowSpec, records: dict[str, StepRecord]) -> None:
     for step in spec.steps:
         records.setdefault(step.id, StepRecord(id=step.id, kind=step.kind, status="skipped"))
-
-
-def _holds(step: ConditionStep, scope: dict[str, Any]) -> bool:
-    path = step.ref.strip("{}")
-    try:
-        value = lookup(path, scope)
-    except UnknownReference:
-        return step.op == "empty"
-    ops: dict[str, Callable[[], bool]] = {
-        "exists": lambda: value is not None,
-        "empty": lambda: not value,
-        "not_empty": lambda: bool(value),
-        "eq": lambda: bool(value == step.value),
-        "ne": lambda: bool(value != step.value),
-        "gt": lambda: _number(value) > _number(step.value),
-        "lt": lambda: _number(value) < _number(step.value),
-        "contains": lambda: step.value in value if isinstance(value, list | str) else False,
-    }
-    return ops[step.op]()
-
-
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 def _read(tool: ToolSpec, ctx: ToolContext, parsed: BaseModel) -> Any:

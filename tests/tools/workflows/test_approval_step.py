@@ -14,8 +14,9 @@ from langchain_core.messages import AIMessage
 from agents.tool_node import ToolRunner
 from bot.app import CloudFabric
 from tools.workflows.durable import resume_decided
-from tools.workflows.runner import Runner, step_records
+from tools.workflows.runner import Runner
 from tools.workflows.service import WorkflowStore
+from tools.workflows.stepping import step_records
 from tools.workflows.words import Reading, read_workflow
 
 FIRE = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

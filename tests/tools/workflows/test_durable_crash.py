@@ -14,9 +14,9 @@ from core.db import Database
 from core.durable import run_id_for
 from tests.core.durable.effects import effects
 from tests.core.durable.support import Children
-from tools.workflows.runner import step_records
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import ToolStep, WorkflowSpec
+from tools.workflows.stepping import step_records
 
 pytestmark = pytest.mark.slow
 

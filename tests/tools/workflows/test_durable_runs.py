@@ -26,9 +26,9 @@ from tools.errors import InvalidInput
 from tools.workflows.handlers import RUNNER_KEY
 from tools.workflows.models import CreateArgs, NameArgs
 from tools.workflows.preview import preview_create, preview_run_now
-from tools.workflows.runner import step_records
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import NotifyStep, ToolStep, WorkflowSpec
+from tools.workflows.stepping import step_records
 
 START = datetime(2027, 3, 1, 1, 58, tzinfo=UTC)
 

@@ -11,9 +11,10 @@ from core.aws import AwsClients
 from core.recurrence import Recurrence
 from tests.estate import state_of
 from tools.workflows.durable import resume_decided
-from tools.workflows.runner import Runner, step_records
+from tools.workflows.runner import Runner
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import ForEachStep, NotifyStep, ToolStep, WorkflowSpec
+from tools.workflows.stepping import step_records
 
 FIRE = datetime(2027, 1, 4, 19, 0, tzinfo=UTC)
 

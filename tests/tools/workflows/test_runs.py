@@ -17,9 +17,10 @@ from tests.tools.workflows.conftest import create_through_approval
 from tools.errors import InvalidInput, NotFound
 from tools.workflows.models import CreateArgs, NameArgs
 from tools.workflows.preview import preview_create, preview_status
-from tools.workflows.runner import Runner, StepRecord, step_records
+from tools.workflows.runner import Runner
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import NotifyStep, Retry, ToolStep, WorkflowSpec
+from tools.workflows.stepping import StepRecord, step_records
 
 FIRE = datetime(2027, 1, 4, 19, 0, tzinfo=UTC)
 

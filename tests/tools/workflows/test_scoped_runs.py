@@ -13,7 +13,7 @@ from core.aws import AwsClients
 from core.settings import ChannelScope, Settings
 from tests.tools.workflows.conftest import create_through_approval
 from tests.tools.workflows.test_runs import FIRE, Posted, runner_for
-from tools.workflows.runner import step_records
+from tools.workflows.stepping import step_records
 
 REQUEST = "every weekday at 7pm stop the instances tagged env=dev and tell #dev"
 

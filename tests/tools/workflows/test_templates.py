@@ -17,7 +17,7 @@ from tests.tools.workflows.conftest import create_through_approval
 from tests.tools.workflows.test_runs import FIRE, Posted, runner_for
 from tools.workflows.models import CreateArgs
 from tools.workflows.preview import preview_create
-from tools.workflows.runner import step_records
+from tools.workflows.stepping import step_records
 from tools.workflows.templates import TEMPLATES
 
 TARGETS = {"rds-snapshot": "db-prod", "ebs-backup": "web-1", "s3-glacier": "cf-demo-logs"}
