@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
@@ -23,6 +24,7 @@ from bot.readiness import readiness
 from bot.slack.envelope import parse_envelope
 from bot.slack.runtime import SlackRuntime, build_runtime
 from bot.slack.signing import is_signed
+from bot.workflow_events import start_event_runs
 from core.settings import Settings
 from tools.alerts.intake import AlertIntake
 from tools.alerts.sns_signature import FETCH_KEY, https_get
@@ -84,7 +86,7 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
         fetch=fetch if callable(fetch) else https_get,
         on_stored=threads.show if threads is not None else None,
     )
-    alert_intake.register(api, intake)
+    alert_intake.register(api, intake, on_event=partial(start_event_runs, cloudfabric))
 
     @api.get("/healthz")
     def healthz() -> dict[str, str]:

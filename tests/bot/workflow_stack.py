@@ -61,13 +61,16 @@ class WorkflowStack:
         return self.http.post("/slack/events", content=raw, headers=headers)
 
 
-def workflow_stack(folder: Path, aws: AwsClients, executor_id: str) -> Iterator[WorkflowStack]:
+def workflow_stack(
+    folder: Path, aws: AwsClients, executor_id: str, **overrides: Any
+) -> Iterator[WorkflowStack]:
     """Start the stack (background work and the durable engine on); close it afterwards.
 
     Args:
         folder: a temp folder.
         aws: the sandbox's clients.
         executor_id: the durable executor id (one per module).
+        **overrides: other settings.
     """
     slack = FakeSlack().start()
     filler = [{"id": f"C{n:04d}X", "name": f"team-{n}", "is_member": True} for n in range(230)]
@@ -83,6 +86,7 @@ def workflow_stack(folder: Path, aws: AwsClients, executor_id: str) -> Iterator[
         durable_heartbeat_seconds=3600,
         slack_outbox_channel_interval_seconds=0,  # the clock stands still: no pacing to wait on
         slack_outbox_poll_seconds=0.05,
+        **overrides,
     )
     runtime = build_runtime(settings, aws=aws, clock=clock)
     runtime.cloudfabric.start_background()
