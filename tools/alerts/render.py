@@ -163,12 +163,13 @@ def digest_blocks(
     """
     minutes = f"{window.total_seconds() / 60:g} min"
     items: list[Block] = [
-        header(f"Alert storm: {len(incidents)} more incidents"),
+        header(f"Alert storm: {_counted(len(incidents), 'more incident')}"),
         text(
             f":rotating_light: *Alert storm in <#{channel}>*: since {_when(opened_at)}, "
-            f"{len(incidents)} incidents opened beyond the {threads} threads a channel gets "
-            f"every {minutes}. They are listed here, and this message is updated as their "
-            "alerts repeat or resolve, instead of posting one message each."
+            f"{_counted(len(incidents), 'incident')} opened beyond the "
+            f"{_counted(threads, 'thread')} a channel gets every {minutes}. They are listed "
+            "here, and this message is updated as their alerts repeat or resolve, instead of "
+            "posting one message each."
         ),
     ]
     items.extend(text(chunk) for chunk in _packed([digest_line(i) for i in incidents]))
@@ -184,10 +185,9 @@ def digest_line(incident: IncidentRow) -> str:
     """
     icon = _icon(incident)
     state = "resolved" if incident.status == "resolved" else "firing"
-    alerts = "alert" if incident.count == 1 else "alerts"
     return (
         f"{icon} *#{incident.id}* {incident.severity}, {state}: {escaped(incident.title, 90)} "
-        f"({incident.count} {alerts}, last {incident.last_seen.strftime('%H:%M:%S')})"
+        f"({_counted(incident.count, 'alert')}, last {incident.last_seen.strftime('%H:%M:%S')})"
     )
 
 
@@ -198,7 +198,12 @@ def digest_text(channel: str, incidents: Sequence[IncidentRow]) -> str:
         channel: the channel.
         incidents: the incidents it lists.
     """
-    return f"Alert storm in <#{channel}>: {len(incidents)} incidents listed in one message."
+    listed = _counted(len(incidents), "incident")
+    return f"Alert storm in <#{channel}>: {listed} listed in one message."
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _packed(lines: Sequence[str]) -> list[str]:
