@@ -52,7 +52,7 @@ def test_a_storm_opens_few_threads_one_digest_and_loses_nothing_to_429s(
     started = time.monotonic()
     with serving(runtime) as base:
         eventually(lambda: runtime.surface.identity.known)
-        asyncio.run(fire(base, webhooks("cf", 200, 10), clients=8, token=TOKEN, warm=False))
+        asyncio.run(fire(base, webhooks("cf", 200, 10), clients=8, token=TOKEN))
         drained(slack, quiet=4.0, timeout=90)
         seen = outcome(db, slack, CHANNEL, "cf-")
     elapsed = time.monotonic() - started

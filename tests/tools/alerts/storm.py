@@ -2,9 +2,10 @@
 
 ``webhooks`` builds Alertmanager v4 webhooks (one alert each, distinct start times) spread over
 a set of fingerprints; ``fire`` sends them over HTTP with the Alertmanager bearer token from
-concurrent clients. ``outcome`` reads what a user would see: the incidents and alerts in the
-store against every message write the fake Slack accepted (thread roots, their edits and the
-storm digests), so lost, duplicated and stale posts can be counted.
+concurrent clients, spread over the storm's duration. ``outcome`` reads what a user would see:
+the incidents and alerts in the store against every message write the fake Slack accepted
+(thread roots, their edits and the storm digests), so lost, duplicated and stale posts can be
+counted.
 """
 
 from __future__ import annotations
@@ -61,41 +62,42 @@ def webhooks(prefix: str, count: int, fingerprints: int) -> list[bytes]:
 
 
 async def fire(
-    base: str, bodies: list[bytes], clients: int, token: str, warm: bool = True
+    base: str, bodies: list[bytes], clients: int, token: str, seconds: float = 0.0
 ) -> list[float]:
-    """Send ``bodies`` from ``clients`` connections (after one warm-up alert each, named
-    ``warm-*``, when ``warm``); latencies in ms.
+    """Send ``bodies`` from ``clients`` connections (each warmed up by a ``GET /readyz``),
+    spread evenly over ``seconds`` (0: as fast as they are answered); latencies in ms.
 
     Args:
         base: the server's base URL.
         bodies: the webhooks.
         clients: concurrent connections.
         token: the Alertmanager bearer token.
-        warm: send a warm-up alert on each connection first.
+        seconds: how long the storm lasts.
 
     Raises:
         RuntimeError: when a delivery is not answered 200.
     """
-    queue: asyncio.Queue[bytes] = asyncio.Queue()
-    for raw in bodies:
-        queue.put_nowait(raw)
+    queue: asyncio.Queue[tuple[int, bytes]] = asyncio.Queue()
+    for item in enumerate(bodies):
+        queue.put_nowait(item)
     latencies: list[float] = []
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    gap = seconds / len(bodies) if bodies else 0.0
+    began = time.perf_counter()
 
-    async def client(warm_up: bytes | None) -> None:
+    async def client() -> None:
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-            if warm_up is not None:
-                await http.post(PATH, content=warm_up, headers=headers)
+            await http.get("/readyz")
             while not queue.empty():
-                raw = queue.get_nowait()
+                index, raw = queue.get_nowait()
+                await asyncio.sleep(max(0.0, began + index * gap - time.perf_counter()))
                 started = time.perf_counter()
                 answer = await http.post(PATH, content=raw, headers=headers)
                 latencies.append((time.perf_counter() - started) * 1000)
                 if answer.status_code != 200:
                     raise RuntimeError(f"{base} answered {answer.status_code}: {answer.text}")
 
-    warm_ups: list[bytes | None] = [*webhooks("warm", clients, clients)] if warm else []
-    await asyncio.gather(*(client(raw) for raw in warm_ups or [None] * clients))
+    await asyncio.gather(*(client() for _ in range(clients)))
     return latencies
 
 
@@ -139,12 +141,14 @@ class StormOutcome:
         seen = {**self.shown, **self.listed}
         return [i for i, count in self.incidents.items() if seen.get(i) != count]
 
-    def per_minute(self) -> float:
-        """Message writes per minute to the channel, from its first to its last."""
-        if len(self.writes) < 2:
-            return float(len(self.writes))
-        span = self.writes[-1].at - self.writes[0].at
-        return len(self.writes) / span * 60 if span else float(len(self.writes))
+    def per_minute(self, posts_only: bool = False) -> float:
+        """Message writes (or posts only) per minute to the channel, over the span from its
+        first write to its last (at least a minute)."""
+        if not self.writes:
+            return 0.0
+        span = max(60.0, self.writes[-1].at - self.writes[0].at)
+        counted = [c for c in self.writes if not posts_only or c.method == "chat.postMessage"]
+        return len(counted) / span * 60
 
 
 def outcome(db: Database, slack: FakeSlack, channel: str, prefix: str) -> StormOutcome:
@@ -158,9 +162,9 @@ def outcome(db: Database, slack: FakeSlack, channel: str, prefix: str) -> StormO
     """
     result = StormOutcome()
     with db.session() as session:
-        alerts = session.exec(select(AlertRow).where(AlertRow.title.startswith(prefix)))  # type: ignore[attr-defined]
+        alerts = session.exec(select(AlertRow).where(AlertRow.title.startswith(prefix)))
         result.alerts = len(list(alerts))
-        rows = session.exec(select(IncidentRow).where(IncidentRow.title.startswith(prefix)))  # type: ignore[attr-defined]
+        rows = session.exec(select(IncidentRow).where(IncidentRow.title.startswith(prefix)))
         result.incidents = {row.id: row.count for row in rows if row.id is not None}
     result.writes = slack.writes(channel)
     result.rate_limited = len(slack.refused())
