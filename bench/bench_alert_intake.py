@@ -1,14 +1,16 @@
 """Alert intake latency (request -> 200, the alert committed to SQL) against a bare FastAPI
-endpoint, and a storm: alerts over a set of fingerprints give one thread each, every alert is
-persisted, and Slack writes stay within the per-channel pace.
+endpoint, and a storm against a Slack that enforces its per-channel rate: how many threads the
+storm opens, whether every alert is persisted, and whether any post is lost.
 
 Two real uvicorn servers on 127.0.0.1, each in its own process: a bare FastAPI app answering
-200 to ``POST /alerts/alertmanager``, and CloudFabric's HTTP app (sandbox, SQLite, a local
-fake Slack, incidents opening threads in one channel). Alertmanager v4 webhooks (one alert
-each, distinct start times) are fired from concurrent clients (1,000 over 50 fingerprints from
-10 clients; ``--quick``: 200 over 10). Prints p50/p99 of both and the ratios, how many
-incidents, stored alerts and thread roots there are, and the Slack writes per channel per
-minute once the outbox has drained.
+200 to ``POST /alerts/alertmanager``, and CloudFabric's HTTP app (sandbox, SQLite, incidents
+opening threads in one channel, the outbox paced at its defaults). The fake Slack allows about
+one message write per second per channel (bursts of 3) and answers 429 with Retry-After beyond.
+Alertmanager v4 webhooks (bearer token, one alert each, distinct start times) arrive evenly
+over the storm from concurrent clients: 1,000 over 50 fingerprints in 60 s (``--quick``: 200
+over 10 in 12 s), the same load for both servers. Prints p50/p99 of both and their ratio, then
+the storm: alerts persisted, incidents, thread roots and digests posted, Slack writes per
+channel per minute, 429s seen, and lost, doubled or stale incidents (each must be 0).
 
     uv run python -m bench.bench_alert_intake [--quick]
 """
@@ -17,29 +19,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import multiprocessing
-import sqlite3
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
 
+from core.db import Database
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.tools.alerts.storm import PATH, StormOutcome, drained, fire, outcome, webhooks
 
 TOKEN = "bench-alertmanager-token"
 CHANNEL = "C0ALERTS"
 TARGET_P99_MS = 50.0
-PATH = "/alerts/alertmanager"
+SLACK_PER_SECOND, SLACK_BURST = 1.0, 3
+"""The fake Slack's per-channel rate of message writes (Slack: about one a second)."""
 
 
 def _bare_app() -> FastAPI:
@@ -119,66 +121,6 @@ def served(kind: str, slack_api_url: str, data_dir: str) -> Iterator[str]:
         process.join(timeout=10)
 
 
-def webhooks(prefix: str, count: int, fingerprints: int) -> list[bytes]:
-    """``count`` Alertmanager webhooks, one alert each, spread over ``fingerprints``.
-
-    Args:
-        prefix: keeps the runs' alerts apart.
-        count: how many.
-        fingerprints: how many distinct alerts they repeat.
-    """
-    start = datetime(2027, 1, 5, 10, 0, tzinfo=UTC)
-    bodies = []
-    for index in range(count):
-        name = f"{prefix}-storm-{index % fingerprints}"
-        alert = {
-            "status": "firing",
-            "labels": {"alertname": name, "instance": f"{prefix}-web-{index % fingerprints}"},
-            "annotations": {"summary": "CPU above 90%"},
-            "startsAt": (start + timedelta(milliseconds=index)).isoformat(),
-            "fingerprint": name,
-        }
-        body = {
-            "version": "4",
-            "status": "firing",
-            "groupKey": f'{{}}:{{alertname="{name}"}}',
-            "receiver": "cloudfabric",
-            "alerts": [alert],
-        }
-        bodies.append(json.dumps(body).encode())
-    return bodies
-
-
-async def fire(base: str, bodies: list[bytes], clients: int) -> list[float]:
-    """Send ``bodies`` from ``clients`` connections (after one warm-up each); latencies in ms.
-
-    Args:
-        base: the server's base URL.
-        bodies: the webhooks.
-        clients: concurrent connections.
-    """
-    queue: asyncio.Queue[bytes] = asyncio.Queue()
-    for raw in bodies:
-        queue.put_nowait(raw)
-    latencies: list[float] = []
-    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
-
-    async def client(warm_up: bytes) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-            await http.post(PATH, content=warm_up, headers=headers)
-            while not queue.empty():
-                raw = queue.get_nowait()
-                started = time.perf_counter()
-                answer = await http.post(PATH, content=raw, headers=headers)
-                latencies.append((time.perf_counter() - started) * 1000)
-                if answer.status_code != 200:
-                    raise RuntimeError(f"{base} answered {answer.status_code}: {answer.text}")
-
-    warm = webhooks("warm", clients, clients)
-    await asyncio.gather(*(client(raw) for raw in warm))
-    return latencies
-
-
 def percentile(values: list[float], share: float) -> float:
     """The ``share`` percentile of ``values`` (nearest rank).
 
@@ -190,52 +132,44 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def stored(data_dir: str) -> tuple[int, int]:
-    """(alerts, incidents) of the storm in CloudFabric's store (warm-up alerts excluded)."""
-    with sqlite3.connect(Path(data_dir) / "cloudfabric.db") as db:
-        alerts = db.execute("SELECT count(*) FROM alerts WHERE title NOT LIKE 'warm-%'")
-        incidents = db.execute("SELECT count(*) FROM alert_incidents WHERE title NOT LIKE 'warm-%'")
-        return int(alerts.fetchone()[0]), int(incidents.fetchone()[0])
-
-
-def drained(slack: FakeSlack, quiet: float, timeout: float) -> float:
-    """Wait until no Slack write has been made for ``quiet`` seconds; seconds it took."""
-    started = time.monotonic()
-    seen, since = -1, time.monotonic()
-    while time.monotonic() - started < timeout:
-        now = len(slack.calls_of("chat.postMessage")) + len(slack.calls_of("chat.update"))
-        if now != seen:
-            seen, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            break
-        time.sleep(0.2)
-    return time.monotonic() - started
-
-
 def main() -> None:
-    """Measure both servers, then report the storm's outcome."""
+    """Measure both servers under the same storm, then report what the storm left."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="200 alerts over 10 fingerprints")
-    parser.add_argument("--clients", type=int, help="concurrent clients (default 10)")
+    parser.add_argument("--quick", action="store_true", help="200 alerts over 10 in 12 s")
+    parser.add_argument("--clients", type=int, default=10, help="concurrent clients")
     args = parser.parse_args()
-    count, fingerprints, clients = (200, 10, 10) if args.quick else (1000, 50, 10)
-    clients = args.clients or clients
+    count, fingerprints, seconds = (200, 10, 12.0) if args.quick else (1000, 50, 60.0)
     slack = FakeSlack().start()
+    slack.limit_rate(SLACK_PER_SECOND, burst=SLACK_BURST)
     data_dir = tempfile.mkdtemp(prefix="bench-alerts-")
     try:
         with served("bare", slack.api_url, data_dir) as base:
-            bare = asyncio.run(fire(base, webhooks("bare", count, fingerprints), clients))
+            bare = _storm(base, "bare", count, fingerprints, seconds, args.clients)
         with served("cloudfabric", slack.api_url, data_dir) as base:
-            began = time.monotonic()
-            ours = asyncio.run(fire(base, webhooks("cf", count, fingerprints), clients))
-            storm_seconds = time.monotonic() - began
+            ours = _storm(base, "cf", count, fingerprints, seconds, args.clients)
             waited = drained(slack, quiet=5.0, timeout=fingerprints * 4 + 60)
-            posts = slack.calls_of("chat.postMessage")
-            updates = slack.calls_of("chat.update")
-        alerts, incidents = stored(data_dir)
+        db = Database(f"sqlite:///{Path(data_dir) / 'cloudfabric.db'}")
+        seen = outcome(db, slack, CHANNEL, "cf-")
+        db.dispose()
     finally:
         slack.stop()
-    print(f"{count} Alertmanager alerts over {fingerprints} fingerprints, {clients} clients")
+    print(
+        f"{count} Alertmanager alerts over {fingerprints} fingerprints in {seconds:.0f} s, "
+        f"{args.clients} clients"
+    )
+    _latencies(bare, ours)
+    _storm_report(seen, count, waited)
+
+
+def _storm(
+    base: str, prefix: str, count: int, fingerprints: int, seconds: float, clients: int
+) -> list[float]:
+    """Fire one storm at ``base``; the latencies in ms."""
+    bodies = webhooks(prefix, count, fingerprints)
+    return asyncio.run(fire(base, bodies, clients, TOKEN, seconds))
+
+
+def _latencies(bare: list[float], ours: list[float]) -> None:
     for name, values in (("bare FastAPI 200", bare), ("CloudFabric /alerts/*", ours)):
         p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
         mean = statistics.mean(values)
@@ -247,16 +181,24 @@ def main() -> None:
     )
     verdict = "meets" if p99 < TARGET_P99_MS else "MISSES"
     print(f"  p99 {p99:.1f} ms {verdict} the {TARGET_P99_MS:.0f} ms target (request -> 200)")
-    print(f"  storm sent in {storm_seconds:.1f} s: {alerts} alerts stored, {incidents} incidents")
-    final = f"*Alerts*\\n{count // fingerprints} "
-    showing = {call.params.get("ts") for call in updates if final in json.dumps(call.params)}
-    print(f"  thread roots edited to show all {count // fingerprints} alerts: {len(showing)}")
-    writes = posts + updates
-    span = (max(c.at for c in writes) - min(c.at for c in writes)) if len(writes) > 1 else 0.0
-    per_minute = len(writes) / span * 60 if span else float(len(writes))
+
+
+def _storm_report(seen: StormOutcome, count: int, waited: float) -> None:
+    posts = [call for call in seen.writes if call.method == "chat.postMessage"]
+    print(f"  alerts persisted: {seen.alerts} of {count}, in {len(seen.incidents)} incidents")
     print(
-        f"  Slack: {len(posts) - clients} thread roots (+{clients} warm-up), {len(updates)} edits, "
-        f"in {span:.0f} s = {per_minute:.0f} writes/min to {CHANNEL} (drained {waited:.0f} s)"
+        f"  threads opened: {sum(seen.roots.values())}; digests: {len(seen.digests)} "
+        f"listing {len(seen.listed)} incidents"
+    )
+    print(
+        f"  Slack {CHANNEL}: {len(seen.writes)} writes ({len(posts)} posts, "
+        f"{len(seen.writes) - len(posts)} edits) = {seen.per_minute():.0f} writes/min, "
+        f"{seen.per_minute(posts_only=True):.0f} posts/min; 429s seen: {seen.rate_limited}; "
+        f"drained {waited:.0f} s after the storm"
+    )
+    print(
+        f"  lost posts: {len(seen.lost)}; doubled: {len(seen.duplicated)}; "
+        f"not showing every alert: {len(seen.stale)}"
     )
 
 

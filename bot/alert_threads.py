@@ -7,7 +7,12 @@ message, so a storm of repeats costs a few edits, paced per channel. Alerts are 
 The intake only names the incidents to show (after their alerts are committed); a background
 thread shows them, each once however many alerts arrived meanwhile, so the sender's 200 does not
 wait for Slack's bookkeeping. When it starts, it first shows every open incident whose root was
-never posted (a process that died between committing an alert and queueing its post).
+never posted (a process that died between committing an alert and queueing its post); a root
+queued before such a death is found again by its purpose, so no incident gets two roots.
+
+In a storm, a channel gets at most ``alerts_storm_threads`` new roots per storm window; the
+incidents beyond are listed in the channel's storm digest (``bot.alert_digests``), whose one
+message their repeats and resolves edit.
 """
 
 from __future__ import annotations
@@ -15,17 +20,22 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import col, select, update
 
+from bot.alert_digests import StormDigests
 from bot.slack.outbox.service import entry_of
 from bot.slack.writes import SlackWrites
 from core.db import Database
 from tools.alerts.models import AlertRow, IncidentRow
 from tools.alerts.owners import owner_of
 from tools.alerts.render import incident_blocks, incident_text
+from tools.alerts.storm import StormRules, digest_for
 
 log = logging.getLogger(__name__)
+ROOT_PURPOSE = "alert-root:"
+"""Purpose of an incident's root post: ``alert-root:<incident id>``."""
 
 
 class AlertThreads:
@@ -35,13 +45,18 @@ class AlertThreads:
         writes: the outbox-backed Slack writes.
         db: the SQL store (incidents, alerts, inventory).
         channel: the channel incidents open their threads in.
+        storm: new roots allowed per window (None: no limit).
     """
 
-    def __init__(self, writes: SlackWrites, db: Database, channel: str) -> None:
-        """Keep the writer, the store and the channel."""
+    def __init__(
+        self, writes: SlackWrites, db: Database, channel: str, storm: StormRules | None = None
+    ) -> None:
+        """Keep the writer, the store, the channel and the storm rules."""
         self.writes = writes
         self.db = db
         self.channel = channel
+        self.storm = storm
+        self.digests = StormDigests(writes, db, storm) if storm is not None else None
         self._pending: set[int] = set()
         self._wake = threading.Condition()
         self._stopped = False
@@ -81,7 +96,9 @@ class AlertThreads:
     def never_posted(self) -> list[int]:
         """Open incidents whose thread root was never posted."""
         query = select(IncidentRow.id).where(
-            IncidentRow.status == "open", col(IncidentRow.message_ts).is_(None)
+            IncidentRow.status == "open",
+            col(IncidentRow.message_ts).is_(None),
+            col(IncidentRow.digest_id).is_(None),
         )
         with self.db.session() as session:
             return [incident_id for incident_id in session.exec(query) if incident_id]
@@ -99,19 +116,30 @@ class AlertThreads:
             self.show_now(batch)
 
     def show_now(self, incident_ids: Sequence[int]) -> None:
-        """Post or edit the thread root of each incident, now; a failure is logged and the
-        others are still shown.
+        """Post or edit the thread root (or the digest line) of each incident, now; a failure
+        is logged and the others are still shown. A digest is edited once per call.
 
         Args:
             incident_ids: the incidents.
         """
+        digests: set[int] = set()
         for incident_id in incident_ids:
             try:
-                self._show(incident_id)
+                digest_id = self._show(incident_id)
             except Exception:
                 log.exception("showing alert incident %s failed", incident_id)
+                continue
+            if digest_id is not None:
+                digests.add(digest_id)
+        for digest_id in sorted(digests):
+            try:
+                if self.digests is not None:
+                    self.digests.show(digest_id)
+            except Exception:
+                log.exception("showing alert digest %s failed", digest_id)
 
-    def _show(self, incident_id: int) -> None:
+    def _show(self, incident_id: int) -> int | None:
+        """Show one incident; returns the digest to edit when a digest lists it already."""
         with self.db.session() as session:
             incident = session.get(IncidentRow, incident_id)
             first = session.exec(
@@ -121,22 +149,40 @@ class AlertThreads:
                 .limit(1)
             ).first()
         if incident is None:
-            return
+            return None
+        if incident.digest_id is not None:
+            return incident.digest_id
         blocks = incident_blocks(incident, owner_of(self.db, incident.resource), first or "")
         text = incident_text(incident)
         if incident.message_ts and incident.channel:
             self.writes.update(incident.channel, incident.message_ts, blocks, text)
-            return
-        ref = self.writes.post(self.channel, blocks, text)
-        if ref is not None and not self._record(incident_id, ref):
+            return None
+        now = self.writes.outbox.clock.now()
+        purpose = f"{ROOT_PURPOSE}{incident_id}"
+        queued = self.writes.posted_for(purpose)  # by a process that died before recording it
+        if queued is not None:
+            self._record(incident_id, queued, now)
+            return None
+        if self.storm is not None and self.digests is not None:
+            digest_id = digest_for(self.db, self.channel, now, self.storm)
+            if digest_id is not None:
+                self.digests.add(digest_id, incident, self.channel)
+                return None
+        ref = self.writes.post(self.channel, blocks, text, purpose=purpose)
+        if ref is not None and not self._record(incident_id, ref, now):
             self._withdraw(ref)  # another replica posted this incident's root first
+        return None
 
-    def _record(self, incident_id: int, ref: str) -> bool:
+    def _record(self, incident_id: int, ref: str, now: datetime) -> bool:
         """Remember where the root is, unless another replica did first."""
         statement = (
             update(IncidentRow)
-            .where(col(IncidentRow.id) == incident_id, col(IncidentRow.message_ts).is_(None))
-            .values(message_ts=ref, channel=self.channel)
+            .where(
+                col(IncidentRow.id) == incident_id,
+                col(IncidentRow.message_ts).is_(None),
+                col(IncidentRow.digest_id).is_(None),
+            )
+            .values(message_ts=ref, channel=self.channel, root_at=now)
         )
         with self.db.session() as session:
             return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from bot.workflow_events import start_event_runs
 from core.settings import Settings
 from tools.alerts.intake import AlertIntake
 from tools.alerts.sns_signature import FETCH_KEY, https_get
+from tools.alerts.storm import StormRules
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
@@ -110,10 +111,12 @@ def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
     Args:
         runtime: the Slack runtime (its outbox carries the threads).
     """
-    channel = runtime.cloudfabric.settings.alerts_channel
-    if not channel:
+    settings = runtime.cloudfabric.settings
+    if not settings.alerts_channel:
         return None
-    return AlertThreads(runtime.surface.transport, runtime.cloudfabric.db, channel)
+    storm = StormRules.from_settings(settings)
+    cf = runtime.cloudfabric
+    return AlertThreads(runtime.surface.transport, cf.db, settings.alerts_channel, storm)
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

@@ -579,6 +579,19 @@ class Settings(BaseSettings):
         default=None,
         description="Channel where each incident opens its thread (no threads when unset).",
     )
+    alerts_storm_threads: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Incidents that open their own thread in a channel within the storm window; "
+            "further incidents in that window are listed in the channel's storm digest."
+        ),
+    )
+    alerts_storm_window_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="The storm window: how far back a channel's new threads are counted.",
+    )
     alerts_recovery_watch_seconds: float = Field(
         default=900.0,
         gt=0,

@@ -63,6 +63,7 @@ class SlackWrites:
         text: str,
         thread_ts: str | None = None,
         requester: str | None = None,
+        purpose: str | None = None,
     ) -> str | None:
         """Queue a message; returns its name: ``outbox-<id>`` until Slack gives its ts
         (usable as ``ts`` of ``update`` and as ``thread_ts``), None when its thread is dead.
@@ -73,8 +74,18 @@ class SlackWrites:
             text: notification fallback text.
             thread_ts: the thread to post in (a ts or an ``outbox-`` name).
             requester: told by DM if the message can never be posted.
+            purpose: what the post is for (found again with ``posted_for``).
         """
-        return self._post(channel, items, text, thread_ts, requester=requester)
+        return self._post(channel, items, text, thread_ts, requester=requester, purpose=purpose)
+
+    def posted_for(self, purpose: str) -> str | None:
+        """The name of the post queued for ``purpose`` (pending or delivered), if there is one.
+
+        Args:
+            purpose: what the post was queued for.
+        """
+        entry = self.outbox.store.for_purpose(purpose)
+        return ref_of(entry.id) if entry is not None and entry.id is not None else None
 
     def _post(
         self,

@@ -39,6 +39,7 @@ class ReplicaConfig:
         database_url: the shared SQL store.
         lease_seconds: ``CF_APPROVAL_LEASE_SECONDS``.
         sweep_seconds: ``CF_APPROVAL_SWEEP_SECONDS``.
+        extra: further ``CF_*`` settings of every replica.
     """
 
     workdir: Path
@@ -47,6 +48,7 @@ class ReplicaConfig:
     database_url: str = ""
     lease_seconds: float = 3.0
     sweep_seconds: int = 1
+    extra: dict[str, str] = field(default_factory=dict)
 
     def env(self, name: str) -> dict[str, str]:
         """The environment of replica ``name`` (the parent's clock instant included).
@@ -73,6 +75,7 @@ class ReplicaConfig:
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_CONFIG_FILE": str(self.workdir / "no-aws-config"),
             "AWS_SHARED_CREDENTIALS_FILE": str(self.workdir / "no-aws-credentials"),
+            **self.extra,
         }
         inherited = {k: v for k, v in os.environ.items() if not k.startswith(LEAKS)}
         env = child_env(**own)

@@ -15,7 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from bot.alert_threads import ROOT_PURPOSE
 from bot.http import create_http_app
+from bot.slack.outbox.store import OutboxStore
+from bot.slack.outbox.tables import OutboxEntry
 from bot.slack.runtime import build_runtime
 from core.aws import AwsClients
 from core.clock import Clock
@@ -202,3 +205,34 @@ def test_a_signed_sns_alarm_through_the_whole_app_opens_its_thread(
     finally:
         runtime.close()
     assert fetcher.fetched == [CERT_URL]
+
+
+def test_a_root_queued_by_a_process_that_died_before_recording_it_is_posted_once(
+    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+) -> None:
+    settings = slack_settings(
+        tmp_path / "cf",
+        slack,
+        alerts_channel=CHANNEL,
+        alerts_eventbridge_api_key=SecretStr(EB_KEY),
+        slack_outbox_poll_seconds=0.05,
+    )
+    db = Database(settings.sql_url)
+    db.migrate()  # a replica committed the alert, queued the root's post, died before noting it
+    alerts = parse_eventbridge(_event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000"))
+    AlertStore(db, Clock(), GroupingRules.from_settings(settings)).accept(alerts)
+    payload = {"channel": CHANNEL, "text": "Firing: ServerCpuTooHigh", "blocks": []}
+    queued = OutboxEntry(
+        method="chat.postMessage", channel=CHANNEL, lane=f"thread:{CHANNEL}/-",
+        payload_json=json.dumps(payload), purpose=f"{ROOT_PURPOSE}1",
+        created_at=Clock().now(), due_at=Clock().now(),
+    )  # fmt: skip
+    OutboxStore(db).add(queued)
+    db.dispose()
+    for stack in running_stack(settings, sandbox_aws, slack):
+        slack.wait_for("chat.postMessage", lambda call: call.params["channel"] == CHANNEL)
+        _post(stack, _event("e-2", "ALARM", "2027-01-05T10:05:00.000+0000"))
+        edit = slack.wait_for("chat.update", lambda call: "*Alerts*\\n2 " in _text(call))
+        posted = [c for c in slack.calls_of("chat.postMessage") if c.params["channel"] == CHANNEL]
+        assert len(posted) == 1  # the queued root, not a second one
+        assert edit[-1].params["ts"] == posted[0].response["ts"]

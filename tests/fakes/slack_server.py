@@ -1,12 +1,16 @@
 """A local Slack Web API: answers like Slack, records every call, fails when told to.
 
-Response shapes follow the real payloads in ``shared/fixtures/slack/web_api_*.json``.
+Response shapes follow the real payloads in ``shared/fixtures/slack/web_api_*.json``. Told to
+(``limit_rate``), it enforces a per-channel rate on message writes as Slack does (about one a
+second per channel, short bursts allowed): a write beyond it is answered HTTP 429 with a
+``Retry-After`` header, and not performed.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +59,36 @@ class Failure:
     retry_after: int = 1
 
 
+RATED_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.delete"})
+"""Message writes the per-channel rate applies to (Slack's "1 message per second" rule)."""
+
+
+@dataclass
+class ChannelRate:
+    """A token bucket per channel: ``burst`` writes at once, refilled at ``per_second``."""
+
+    per_second: float
+    burst: int
+    _tokens: dict[str, float] = field(default_factory=dict)
+    _at: dict[str, float] = field(default_factory=dict)
+
+    def take(self, channel: str, now: float) -> float | None:
+        """Spend a token of ``channel``; None when there was one, else seconds until one is.
+
+        Args:
+            channel: the channel written to.
+            now: ``time.monotonic()``.
+        """
+        elapsed = now - self._at.get(channel, now)
+        tokens = min(self.burst, self._tokens.get(channel, self.burst) + elapsed * self.per_second)
+        self._at[channel] = now
+        if tokens >= 1:
+            self._tokens[channel] = tokens - 1
+            return None
+        self._tokens[channel] = tokens
+        return (1 - tokens) / self.per_second
+
+
 @dataclass
 class FakeSlack(LocalServer):
     """The server's state; start it with ``start()``."""
@@ -74,6 +108,8 @@ class FakeSlack(LocalServer):
     members: dict[str, list[str]] = field(default_factory=dict)
     """Channel id -> member user ids, paged by ``conversations.members`` (an unknown channel
     answers ``channel_not_found``)."""
+    rate: ChannelRate | None = None
+    """Per-channel rate of message writes, when ``limit_rate`` set one."""
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -94,6 +130,25 @@ class FakeSlack(LocalServer):
         failure = Failure(error, times, status, retry_after)
         self.failures.setdefault(method, []).append(failure)
 
+    def limit_rate(self, per_second: float, burst: int = 1) -> None:
+        """Enforce Slack's per-channel rate on message writes from now on.
+
+        Args:
+            per_second: writes per second per channel (Slack: about 1).
+            burst: writes allowed at once before the rate applies.
+        """
+        self.rate = ChannelRate(per_second, burst)
+
+    def _rate_limited(self, method: str, params: dict[str, Any]) -> Failure | None:
+        """A 429 (with the seconds until a write may go) when the channel's rate is spent."""
+        if self.rate is None or method not in RATED_METHODS:
+            return None
+        with self._cond:
+            wait = self.rate.take(str(params.get("channel", "")), time.monotonic())
+        if wait is None:
+            return None
+        return Failure("ratelimited", 1, 429, max(1, math.ceil(wait)))
+
     def _take_failure(self, method: str) -> Failure | None:
         with self._cond:
             queue = self.failures.get(method) or []
@@ -106,6 +161,22 @@ class FakeSlack(LocalServer):
             return failure
 
     # -- reading --------------------------------------------------------------------------
+
+    def writes(self, channel: str | None = None) -> list[Call]:
+        """Message writes Slack accepted (posts and edits), to ``channel`` or to any."""
+        with self._cond:
+            return [
+                c
+                for c in self.calls
+                if c.method in RATED_METHODS
+                and c.response.get("ok")
+                and (channel is None or c.params.get("channel") == channel)
+            ]
+
+    def refused(self, error: str = "ratelimited") -> list[Call]:
+        """Calls answered with ``error`` (429s by default)."""
+        with self._cond:
+            return [c for c in self.calls if c.response.get("error") == error]
 
     def calls_of(self, method: str) -> list[Call]:
         """Recorded calls of one method, oldest first."""
@@ -164,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
         method = self.path.removeprefix("/api/").split("?")[0]
         params = _params(raw, self.headers.get("Content-Type", ""))
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or None
-        failure = self.state._take_failure(method)
+        failure = self.state._take_failure(method) or self.state._rate_limited(method, params)
         if failure is not None:
             body = {"ok": False, "error": failure.error}
         else:

@@ -172,6 +172,36 @@ class IncidentRow(SQLModel, table=True):
     resolved_by: str | None = SqlField(
         default=None, max_length=80, description="Who resolved it by hand, if someone did."
     )
+    root_at: datetime | None = SqlField(
+        default=None,
+        sa_column=utc_column(nullable=True),
+        description="When its own thread root was queued (counted against the storm limit).",
+    )
+    digest_id: int | None = SqlField(
+        default=None,
+        foreign_key="alert_digests.id",
+        index=True,
+        description="The storm digest listing it, when it opened no thread of its own.",
+    )
+
+
+class DigestRow(SQLModel, table=True):
+    """One storm digest: a single message per channel listing the incidents of a storm that
+    opened no thread of their own."""
+
+    __tablename__ = "alert_digests"
+
+    id: int | None = SqlField(default=None, primary_key=True)
+    channel: str = SqlField(max_length=80, index=True, description="Channel it is posted in.")
+    opened_at: datetime = SqlField(
+        sa_column=utc_column(nullable=False), description="When its first incident was listed."
+    )
+    last_at: datetime = SqlField(
+        sa_column=utc_column(nullable=False), description="When an incident was last listed."
+    )
+    message_ts: str | None = SqlField(
+        default=None, max_length=40, description="Its message (ts, or outbox name until sent)."
+    )
 
 
 class TimelineRow(SQLModel, table=True):
