@@ -1,8 +1,7 @@
-"""Who may act on an incident, and the Acknowledge / Silence 1 h / Resolve buttons.
-
-Only people in the incident's channel (``conversations.members``) or approvers may use the
-buttons. The three state buttons change CloudFabric's own incident state only, are written to
-the audit log, and edit the thread root.
+"""What the incident pieces of ``tools.alerts`` get from above: the members of a channel
+(``conversations.members``) and who the approvers are, for the guard; the ``IncidentAccess``
+the buttons and the ``alerts.*`` tools share; and the filer of an investigation's fix through
+the approval gate.
 """
 
 from __future__ import annotations
@@ -13,20 +12,21 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from agents.conversation import workspace_of
 from approvals.audit import AuditLog
+from approvals.errors import ApprovalRefused
+from approvals.models import ApprovalRequest, ApprovalState
 from approvals.policy import ApprovalPolicy
+from approvals.service import ApprovalService
 from core.settings import Settings
+from tools.alerts.incident_access import IncidentAccess, IncidentGuard, StateChanges, no_members
+from tools.alerts.incident_models import FiledFix, FileFix
 from tools.alerts.incident_state import IncidentState
-from tools.alerts.models import IncidentRow
-from tools.alerts.render import ACK_ACTION, RESOLVE_ACTION, SILENCE_ACTION
+from tools.errors import ToolError
+from tools.plan import ActionPlan
 
 log = logging.getLogger(__name__)
-STATE_ACTIONS: dict[str, str] = {
-    ACK_ACTION: "alert_acknowledged",
-    SILENCE_ACTION: "alert_silenced",
-    RESOLVE_ACTION: "alert_resolved",
-}
-"""Button -> audit action of the state buttons."""
+ShowCard = Callable[[ApprovalRequest], object]
 
 
 def approvers(settings: Settings, policy: ApprovalPolicy) -> set[str]:
@@ -64,67 +64,41 @@ def channel_members(client: WebClient, channel: str) -> set[str] | None:
         return None
 
 
-class IncidentGuard:
-    """Says whether a person may act on an incident, and why not.
+def incident_access(
+    settings: Settings, policy: ApprovalPolicy, state: IncidentState, audit: AuditLog
+) -> IncidentAccess:
+    """The guard and audited changes of incidents, before any chat surface joins: until one
+    gives the channel-membership lookup, only approvers may act.
 
     Args:
-        members: the members of a channel (None when unknown).
-        approver_ids: who the approvers are now.
-    """
-
-    def __init__(
-        self, members: Callable[[str], set[str] | None], approver_ids: Callable[[], set[str]]
-    ) -> None:
-        """Keep the two lookups."""
-        self.members = members
-        self.approver_ids = approver_ids
-
-    def refusal(self, user: str, incident: IncidentRow) -> str | None:
-        """None when ``user`` may act on ``incident``, else the reason in words.
-
-        Args:
-            user: Slack user id.
-            incident: the incident.
-        """
-        if user in self.approver_ids():
-            return None
-        channel = incident.channel
-        members = self.members(channel) if channel else None
-        if members is not None and user in members:
-            return None
-        where = f"<#{channel}>" if channel else "the incident's channel"
-        return f"Only members of {where} or approvers may act on alert incident #{incident.id}."
-
-
-class StateButtons:
-    """Acknowledge, silence and resolve an incident, audited.
-
-    Args:
+        settings: who the approver groups are.
+        policy: resolves group members.
         state: the incident state service.
         audit: the audit log.
     """
+    guard = IncidentGuard(no_members, lambda: approvers(settings, policy))
+    return IncidentAccess(guard, StateChanges(state, audit))
 
-    def __init__(self, state: IncidentState, audit: AuditLog) -> None:
-        """Keep the state service and the audit log."""
-        self.state = state
-        self.audit = audit
 
-    def apply(self, action_id: str, incident_id: int, user: str) -> IncidentRow:
-        """Apply one state button and audit it.
+def fix_filer(approvals: ApprovalService, show_card: Callable[[], ShowCard | None]) -> FileFix:
+    """Files an incident's suggested fix through the approval gate and shows its card.
 
-        Args:
-            action_id: ``alert_acknowledge``, ``alert_silence_1h`` or ``alert_resolve``.
-            incident_id: the incident.
-            user: who clicked.
-        """
-        if action_id == ACK_ACTION:
-            incident = self.state.acknowledge(incident_id, user)
-        elif action_id == SILENCE_ACTION:
-            incident = self.state.silence(incident_id, user)
-        else:
-            incident = self.state.resolve(incident_id, user)
-        detail: dict[str, object] = {"incident": incident_id, "status": incident.status}
-        if incident.silenced_until is not None and action_id == SILENCE_ACTION:
-            detail["silenced_until"] = incident.silenced_until.isoformat()
-        self.audit.append(user, STATE_ACTIONS[action_id], None, detail)
-        return incident
+    Args:
+        approvals: the approval service.
+        show_card: the surface's card poster of the moment (None: the sweep posts it).
+    """
+
+    def file(plan: ActionPlan, requester: str, conversation: str | None, key: str) -> FiledFix:
+        workspace = workspace_of(conversation or "")
+        try:
+            request = approvals.request(plan, requester, conversation, key, workspace)
+        except ApprovalRefused as refusal:  # changes frozen, or denied by policy
+            raise ToolError(str(refusal)) from refusal
+        show = show_card()
+        fresh = request.card_ts is None and request.lifecycle == ApprovalState.PENDING
+        if show is not None and fresh:
+            show(request)
+        state = request.lifecycle.value.lower()
+        return FiledFix(approval_id=request.id, state=state, summary=plan.summary)
+
+    return file

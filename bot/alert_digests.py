@@ -12,7 +12,7 @@ from bot.slack.outbox.service import entry_of
 from bot.slack.writes import SlackWrites
 from core.db import Database
 from tools.alerts.models import IncidentRow
-from tools.alerts.render import digest_blocks, digest_text
+from tools.alerts.render_digest import digest_blocks, digest_text
 from tools.alerts.storm import StormRules, digest_of, list_in, record_digest_message
 
 DIGEST_PURPOSE = "alert-digest:"

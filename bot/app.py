@@ -36,6 +36,9 @@ from core.clock import Clock
 from core.coordination import Coordination, coordination_for
 from core.db import Database
 from core.settings import Settings
+from tools.alerts.incident_access import ACCESS_KEY
+from tools.alerts.incident_investigation import FILE_FIX_KEY
+from tools.alerts.incident_state import IncidentState
 from tools.context import PRIVATE_NOTICE_KEY, ToolContext
 from tools.policy.explain import EXPLAINER_KEY
 from tools.policy.owners import Directory
@@ -121,7 +124,8 @@ class CloudFabric:
             user: the user id.
             conversation: the conversation the tools run in, if any.
         """
-        made = ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock)
+        made = ToolContext(self.settings, self.aws, self.db, user, self.extras, self.clock,
+                           conversation=conversation)  # fmt: skip
         return scoped_context(made, conversation)
 
     def start_background(self) -> None:
@@ -304,7 +308,7 @@ def create_app(
     extras: dict[str, object] = {}
 
     def context_for(user: str, conversation: str | None = None) -> ToolContext:
-        made = ToolContext(settings, aws, db, user, extras, clock)
+        made = ToolContext(settings, aws, db, user, extras, clock, conversation=conversation)
         return scoped_context(made, conversation)
 
     approvals = _approvals(
@@ -358,7 +362,20 @@ def create_app(
         schedules=schedules,
     )
     extras[PRIVATE_NOTICE_KEY] = built.tell_privately
+    _alert_incidents(built)
     return built
+
+
+def _alert_incidents(built: CloudFabric) -> None:
+    """What the incident tools and buttons share: the guard with the audited state changes,
+    and the filer of an investigation's fix through the approval gate (its card shown by the
+    surface of the moment)."""
+    from bot.alert_actions import fix_filer, incident_access
+
+    state = IncidentState(built.db, built.clock)
+    policy = built.approvals.policy
+    built.extras[ACCESS_KEY] = incident_access(built.settings, policy, state, built.audit)
+    built.extras[FILE_FIX_KEY] = fix_filer(built.approvals, lambda: built.show_card)
 
 
 def _resume_workflow(runner: Runner, request: ApprovalRequest) -> None:

@@ -1,6 +1,7 @@
 """The one way CloudFabric finds its parts: the modules a package holds, imported by name.
 
-A new domain plugs in by being there: ``tools/<domain>/tools.py`` registers its tools,
+A new domain plugs in by being there: ``tools/<domain>/tools.py`` registers its tools (a domain
+whose tools are split adds ``tools/<domain>/tools_<part>.py`` beside it),
 ``tools/actions/<service>.py`` its actions, ``agents/offline/rules/<domain>.py`` the slot
 builders that read its tools' arguments from a message.
 """
@@ -21,8 +22,9 @@ def import_submodules(
 
     Args:
         package: dotted package name, e.g. ``agents.offline.rules``.
-        leaf: instead of each module, import ``<subpackage>.<leaf>`` of every subpackage that
-            has one (``leaf="tools"`` imports ``tools.cost.tools``, ``tools.ipam.tools``...).
+        leaf: instead of each module, import ``<subpackage>.<leaf>`` and every
+            ``<subpackage>.<leaf>_<part>`` of each subpackage, in name order (``leaf="tools"``
+            imports ``tools.cost.tools``, ``tools.alerts.tools_incidents``...).
         skip: names of modules (or subpackages) to leave alone.
     """
     root = importlib.import_module(package)
@@ -31,9 +33,16 @@ def import_submodules(
         if info.name in skip:
             continue
         name = f"{package}.{info.name}"
-        if leaf is not None:
-            if not info.ispkg or importlib.util.find_spec(f"{name}.{leaf}") is None:
-                continue
-            name = f"{name}.{leaf}"
-        found.append(importlib.import_module(name))
+        if leaf is None:
+            found.append(importlib.import_module(name))
+        elif info.ispkg:
+            found.extend(importlib.import_module(n) for n in _leaves(name, leaf))
     return found
+
+
+def _leaves(package: str, leaf: str) -> list[str]:
+    """Names of ``<package>.<leaf>`` and ``<package>.<leaf>_<part>`` modules, in name order."""
+    spec = importlib.util.find_spec(package)
+    places = spec.submodule_search_locations if spec is not None else None
+    names = sorted(info.name for info in pkgutil.iter_modules(places or []))
+    return [f"{package}.{n}" for n in names if n == leaf or n.startswith(f"{leaf}_")]

@@ -48,6 +48,8 @@ class ToolContext:
         approval: the approved request a mutating handler runs for (set by the executor).
         scope: the accounts and environments of the channel the conversation is in, when it
             is scoped; ``aws`` then reaches only those accounts (``tools.scope``).
+        conversation: the conversation the tool runs in, when one asked (where a request a
+            read-only tool files, such as an investigation's fix, reports back).
     """
 
     settings: Settings
@@ -58,6 +60,7 @@ class ToolContext:
     clock: Clock = field(default_factory=Clock)
     approval: Approval | None = None
     scope: ChannelScope | None = None
+    conversation: str | None = None
 
     def as_actor(self, actor: str) -> ToolContext:
         """The same context acting for another user.

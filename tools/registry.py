@@ -1,6 +1,7 @@
 """The one tool registry: typed capabilities with the metadata the agent, approvals and tests need.
 
-Tools register themselves with the ``tool`` decorator in their domain's ``tools.py``;
+Tools register themselves with the ``tool`` decorator in their domain's ``tools.py`` (or its
+``tools_<part>.py`` modules);
 ``load_builtin_tools`` imports every such module so the registry is complete.
 """
 
@@ -195,7 +196,8 @@ tool = REGISTRY.tool
 
 
 def load_builtin_tools(registry: Registry = REGISTRY) -> Registry:
-    """Import every ``tools/<domain>/tools.py`` so all built-in tools are registered.
+    """Import every ``tools/<domain>/tools.py`` and ``tools/<domain>/tools_<part>.py`` so all
+    built-in tools are registered.
 
     Args:
         registry: returned as-is, for chaining.

@@ -91,6 +91,13 @@ HYPOTHETICAL = patterns.compile(
     r"thinking (about|of)|planning (to|on)|"
     r"consequences? of|is it safe to|should (i|we))\b"
 )
+ABOUT_ALERT = patterns.compile(
+    r"\b(?:stop|kill|terminate|end|close|reboot|restart|delete|remove|scale|shut(?: up| off)?|"
+    r"turn off)\s+(?:(?:the|this|that|these|those|my|our|all|every)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:alerts?|alarms?|incidents?|pages?|notifications?)\b|(?:the\s+)?(?:paging|alerting))"
+)
+"""“Stop the alert for web-1”, “kill the batch-worker alarm”: the change is to the alert (an
+acknowledgement), not to the resource it names; no AWS change is chosen for it."""
 STANDING_ORDER = patterns.compile(r"^\W*(when|whenever|each time|every time)\b[^?]{3,},[^?]+$")
 """“When someone opens port 22, tell #security”: an instruction for later, not a question."""
 QUESTION = patterns.compile(
@@ -253,6 +260,8 @@ class Understanding:
             return self._read_besides(u, lexicon) or Decision.say(wording.declined(spec))
         if HOW_TO.search(text):
             return Decision.call("help", {"topic": spec.domain})
+        if ABOUT_ALERT.search(text):
+            return self._read_instead(u, tools, lexicon)
         if HYPOTHETICAL.search(text):
             return self._what_if(u, spec, lexicon)
         if _asks_a_question(text):

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 
 from agents.reply import Reply
-from bot.alert_actions import STATE_ACTIONS, IncidentGuard, StateButtons, approvers, channel_members
+from bot.alert_actions import channel_members
 from bot.alert_investigation import IncidentInvestigator
 from bot.alert_threads import AlertThreads
 from bot.slack.actions import clicked_in, thread_of
 from bot.slack.outbox.service import entry_of
 from bot.slack.transport import Thread, workspace_of
-from tools.alerts.errors import AlertRefused
+from tools.alerts.errors import AlertRefused, NotAllowed
+from tools.alerts.incident_access import ACCESS_KEY, STATE_ACTIONS, IncidentAccess
 from tools.alerts.incident_state import IncidentState, incident_id_of
 from tools.alerts.models import IncidentRow
 from tools.alerts.render import (
@@ -52,11 +53,12 @@ def register(surface: SlackSurface) -> None:
     """
     cf = surface.cloudfabric
     state = IncidentState(cf.db, cf.clock)
-    guard = IncidentGuard(
-        lambda channel: channel_members(surface.client, channel),
-        lambda: approvers(cf.settings, cf.approvals.policy),
-    )
-    buttons = StateButtons(state, cf.audit)
+    access = cf.extras[ACCESS_KEY]
+    assert isinstance(access, IncidentAccess)
+    access.guard.members = lambda channel: channel_members(surface.client, channel)
+    access.show = lambda incident: AlertThreads(
+        surface.transport, cf.db, incident.channel or ""
+    ).show_now([incident.id or 0])
     investigator = IncidentInvestigator(cf, surface.transport, surface.transport.post_new_card)
 
     def tell(body: dict[str, Any], user: str, words: str) -> None:
@@ -75,18 +77,20 @@ def register(surface: SlackSurface) -> None:
             tell(body, user_id, str(refused))
             return
         assert incident.id is not None
-        refusal = guard.refusal(user_id, incident)
-        if refusal is not None:
-            tell(body, user_id, refusal)
-        elif action_id == INVESTIGATE_ACTION:
+        try:
+            if action_id in STATE_ACTIONS:  # checked, changed, audited, root refreshed
+                access.change(action_id, incident, user_id)
+                return
+            access.check(user_id, incident)
+        except NotAllowed as refusal:
+            tell(body, user_id, str(refusal))
+            return
+        if action_id == INVESTIGATE_ACTION:
             thread = _incident_thread(incident, body, context)
             if thread is None:
                 tell(body, user_id, "The incident's thread is not known yet; try again shortly.")
                 return
             investigator.run(incident.id, user_id, thread)
-        elif action_id in STATE_ACTIONS:
-            changed = buttons.apply(action_id, incident.id, user_id)
-            AlertThreads(surface.transport, cf.db, changed.channel or "").show_now([incident.id])
         else:
             tell(body, user_id, not_yet(action_id))
 

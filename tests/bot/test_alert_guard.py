@@ -9,10 +9,11 @@ from pathlib import Path
 from slack_sdk import WebClient
 
 from approvals.policy import ApprovalPolicy
-from bot.alert_actions import IncidentGuard, approvers, channel_members
+from bot.alert_actions import approvers, channel_members
 from core.settings import Settings
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import BOT_TOKEN, slack
+from tools.alerts.incident_access import IncidentGuard
 from tools.alerts.models import IncidentRow
 
 __all__ = ["slack"]

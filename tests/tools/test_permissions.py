@@ -11,6 +11,7 @@ API and Amazon VPC IPAM (the last two through botocore's Stubber: moto has neith
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import time_machine
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from approvals.audit import AuditLog
 from core.aws import AwsClients
 from core.clock import Clock
 from core.db import Database
@@ -36,6 +38,17 @@ from core.sandbox import (
 from core.settings import Settings
 from tests.tools.cost.test_live_pricing import price_list_item
 from tests.tools.ipam.test_vpc_ipam_import import EU, TOP
+from tools.alerts.grouping import GroupingRules
+from tools.alerts.incident_access import (
+    ACCESS_KEY,
+    IncidentAccess,
+    IncidentGuard,
+    StateChanges,
+    no_members,
+)
+from tools.alerts.incident_state import IncidentState
+from tools.alerts.parsers.cloudwatch import from_sns_message
+from tools.alerts.store import AlertStore
 from tools.architecture.sandbox_pools import seed_sandbox_pools
 from tools.context import ToolContext
 from tools.errors import ToolError
@@ -121,6 +134,12 @@ ARGS: dict[str, dict[str, Any]] = {
     "workflow.show": {"name": "cost-report"},
     "workflow.runs": {"name": "cost-report"},
     "workflow.templates": {},
+    "alerts.list": {"status": "open"},
+    "alerts.show": {"incident": "latest"},
+    "alerts.investigate": {"incident": "batch-worker cpu"},
+    "alerts.postmortem": {"incident": "latest"},
+    "alerts.ack": {"incident": "latest"},
+    "alerts.resolve": {"incident": "latest"},
 }
 """What each tool is asked on the sandbox: a question it answers, or a change it can make."""
 
@@ -218,6 +237,30 @@ def _seed_ipam(settings: Settings) -> None:
     db.dispose()
 
 
+def _seed_incident(settings: Settings, estate: DemoEstate) -> None:
+    """An open incident: batch-worker's CPU alarm, as SNS delivers it (investigated by
+    ``alerts.investigate``: its metric, status checks, group membership, trail)."""
+    instance_id = estate.instance_ids["batch-worker"]
+    message = {
+        "AlarmName": "batch-worker-cpu-high", "NewStateValue": "ALARM",
+        "AWSAccountId": estate.primary_account_id, "StateChangeTime": Clock().now().isoformat(),
+        "Trigger": {"MetricName": "CPUUtilization", "Namespace": "AWS/EC2",
+                    "Dimensions": [{"name": "InstanceId", "value": instance_id}]},
+    }  # fmt: skip
+    alert = from_sns_message(message, PRIMARY_REGION, "m-1", {"Message": json.dumps(message)})
+    db = Database(settings.sql_url)
+    AlertStore(db, Clock(), GroupingRules.from_settings(settings)).accept([alert])
+    db.dispose()
+
+
+def _alert_extras(db: Database) -> dict[str, object]:
+    """What the composition root gives the incident tools: the guard (alice approves) and
+    the audited changes."""
+    state = IncidentState(db, Clock())
+    guard = IncidentGuard(no_members, lambda: {"alice"})
+    return {ACCESS_KEY: IncidentAccess(guard, StateChanges(state, AuditLog(db, Clock())))}
+
+
 def _seed_architectures(settings: Settings) -> None:
     """The sandbox's IPAM pool tree, ``shop`` proposed and deployed, ``jobs`` proposed only."""
     db = Database(settings.sql_url)
@@ -250,6 +293,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         _more_services(aws, estate)
         _seed_ipam(settings)
         _seed_architectures(settings)
+        _seed_incident(settings, estate)
         yield Sandbox(settings, estate, settings.data_dir / "cloudfabric.db")
 
 
@@ -295,7 +339,7 @@ def run_recorded(
         stubbers.append(stubber)
     db = Database(run_settings.sql_url)
     try:
-        ctx = ToolContext(run_settings, aws, db, "alice")
+        ctx = ToolContext(run_settings, aws, db, "alice", extras=_alert_extras(db))
         model = spec.args_model(**args)
         try:
             if spec.preview is not None:
@@ -411,6 +455,28 @@ def test_retention_deleting_expired_snapshots_is_covered(
 
     deleted = {"DeleteDBSnapshot", "DeleteSnapshot"} & {op for _, op in run.calls}
     assert len(deleted) == 1
+    assert _uncovered(spec, run) == []
+
+
+@pytest.mark.slow
+def test_investigating_an_instance_of_an_auto_scaling_group_is_covered(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    aws = AwsClients(sandbox.settings, sandbox=True)
+    autoscaling = aws.client("autoscaling", PRIMARY_REGION)
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName="alarm-lc", ImageId="ami-12c6146b", InstanceType="t3.micro"
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="alarm-asg", LaunchConfigurationName="alarm-lc",
+        MinSize=0, MaxSize=3, DesiredCapacity=0, AvailabilityZones=[f"{PRIMARY_REGION}a"],
+    )  # fmt: skip
+    batch_worker = sandbox.estate.instance_ids["batch-worker"]
+    autoscaling.attach_instances(InstanceIds=[batch_worker], AutoScalingGroupName="alarm-asg")
+    spec = REGISTRY.get("alerts.investigate")
+    run = run_recorded(sandbox, spec, ARGS["alerts.investigate"], tmp_path)
+
+    assert ("autoscaling", "DescribeScalingActivities") in run.calls
     assert _uncovered(spec, run) == []
 
 

@@ -22,9 +22,15 @@ STORE_ONLY = (
     "architecture.list",
     "architecture.show",
     "workflow.",
+    "alerts.list",
+    "alerts.show",
+    "alerts.postmortem",
+    "alerts.ack",
+    "alerts.resolve",
 )
 """Tools whose state lives only in CloudFabric's own store: they may call no AWS API at all,
-and their changes (IPAM pools and allocations, workflows) need no AWS write permission (a
+and their changes (IPAM pools and allocations, workflows, alert incidents' acknowledgements
+and resolutions) need no AWS write permission (a
 workflow's steps declare theirs through their own tools)."""
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9*]+$")
 MIN_EXAMPLES = 15

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Text
@@ -14,25 +14,9 @@ from sqlmodel import Field as SqlField
 from sqlmodel import SQLModel
 
 from core.db import utc_column
+from tools.alerts.kinds import TEXT_MAX, TITLE_MAX, Severity, Source, Status, cap
 
-Source = Literal["sns", "eventbridge", "alertmanager", "grafana"]
-Status = Literal["firing", "resolved"]
-Severity = Literal["critical", "error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2, "critical": 3}
-# Untrusted text is kept short: enough to read, never a wall of text.
-TITLE_MAX = 300
-TEXT_MAX = 2000
-
-
-def cap(text: object, limit: int = TITLE_MAX) -> str:
-    """``text`` as one string of at most ``limit`` characters (an ellipsis marks the cut).
-
-    Args:
-        text: any value from a payload.
-        limit: the most characters kept.
-    """
-    value = "" if text is None else str(text)
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 class Alert(BaseModel):

@@ -1,5 +1,7 @@
 """Block Kit of an incident's thread root: what fired, when, how bad, on what, where, whose,
-how often, with the Investigate / Acknowledge / Silence 1 h / Resolve buttons.
+how often, with the Investigate / Acknowledge / Silence 1 h / Resolve buttons; the results of
+the incident tools (``alerts.list``, ``show``, ``investigate``, ``postmortem``, ``ack``,
+``resolve``) and their sentences.
 
 Alert text comes from outside: it is shown only as quoted text, with Slack's control characters
 escaped (no mention, link or channel ping can come from it), and is never interpreted.
@@ -7,21 +9,30 @@ escaped (no mention, link or channel ping can come from it), and is never interp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from tools.alerts.models import IncidentRow, cap
-from tools.blocks import fields, header, note, text
+from tools.alerts.kinds import cap
+from tools.blocks import divider, fields, header, note, table, text
+
+if TYPE_CHECKING:
+    from tools.alerts.incident_models import (
+        ChangeResult,
+        IncidentLine,
+        InvestigateResult,
+        ListResult,
+        PostmortemResult,
+        ShowResult,
+    )
+    from tools.alerts.models import IncidentRow
 
 ACTION_PREFIX = "alert_"
 INVESTIGATE_ACTION = "alert_investigate"
 ACK_ACTION = "alert_acknowledge"
 SILENCE_ACTION = "alert_silence_1h"
 RESOLVE_ACTION = "alert_resolve"
-DIGEST_SECTION_CHARS = 2900
-"""Lines of a digest are packed into sections of at most this many characters (Slack: 3000)."""
 _ICONS = {"critical": ":red_circle:", "error": ":large_orange_circle:", "warning": ":warning:"}
 
 
@@ -47,7 +58,12 @@ def quoted(untrusted: str, limit: int = 1500) -> str:
     return "\n".join(f"> {line}" for line in safe.splitlines() or [""])
 
 
-def _when(moment: datetime) -> str:
+def when_words(moment: datetime) -> str:
+    """``2027-03-01 00:00:00 UTC``.
+
+    Args:
+        moment: an aware instant.
+    """
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
@@ -61,7 +77,7 @@ def incident_blocks(incident: IncidentRow, owner: str | None, description: str =
     """
     resolved = incident.status == "resolved"
     state = "Resolved" if resolved else "Firing"
-    icon = _icon(incident)
+    icon = severity_icon(incident)
     where = " / ".join(part for part in (incident.account, incident.region) if part) or "unknown"
     items: list[Block] = [
         header(f"{state}: alert incident #{incident.id}"),
@@ -69,11 +85,11 @@ def incident_blocks(incident: IncidentRow, owner: str | None, description: str =
         fields(
             [
                 ("Severity", incident.severity),
-                ("First seen", _when(incident.first_seen)),
+                ("First seen", when_words(incident.first_seen)),
                 ("Resource", quoted(incident.resource or "unknown", 200)),
                 ("Account / region", quoted(where, 80)),
                 ("Owner", quoted(owner, 100) if owner else "not in the inventory"),
-                ("Alerts", f"{incident.count} (last {_when(incident.last_seen)})"),
+                ("Alerts", f"{incident.count} (last {when_words(incident.last_seen)})"),
             ]
         ),
     ]
@@ -94,10 +110,10 @@ def state_lines(incident: IncidentRow) -> list[str]:
     """
     lines = []
     if incident.acknowledged_by and incident.acknowledged_at:
-        when = _when(incident.acknowledged_at)
+        when = when_words(incident.acknowledged_at)
         lines.append(f":eyes: Acknowledged by <@{incident.acknowledged_by}> at {when}.")
     if incident.silenced_until:
-        lines.append(f":no_bell: Repeats silenced until {_when(incident.silenced_until)}.")
+        lines.append(f":no_bell: Repeats silenced until {when_words(incident.silenced_until)}.")
     if incident.resolved_by and incident.status == "resolved":
         lines.append(f":white_check_mark: Resolved by <@{incident.resolved_by}>.")
     return lines
@@ -113,7 +129,12 @@ def incident_text(incident: IncidentRow) -> str:
     return cap(f"{state} ({incident.severity}): {incident.title}", 300)
 
 
-def _icon(incident: IncidentRow) -> str:
+def severity_icon(incident: IncidentRow) -> str:
+    """The emoji of an incident: resolved, else by severity.
+
+    Args:
+        incident: the incident.
+    """
     if incident.status == "resolved":
         return ":white_check_mark:"
     return _ICONS.get(incident.severity, ":large_blue_circle:")
@@ -148,70 +169,200 @@ def not_yet(action_id: str) -> str:
     return f"{name} is not available yet; the incident is unchanged."
 
 
-def digest_blocks(
-    channel: str, opened_at: datetime, incidents: Sequence[IncidentRow], threads: int,
-    window: timedelta,
-) -> list[Block]:  # fmt: skip
-    """A channel's storm digest: the incidents of the storm that opened no thread of their own.
-
-    Args:
-        channel: the channel.
-        opened_at: when the digest's first incident was listed.
-        incidents: the incidents it lists, oldest first.
-        threads: threads a channel gets per window.
-        window: the storm window.
-    """
-    minutes = f"{window.total_seconds() / 60:g} min"
-    items: list[Block] = [
-        header(f"Alert storm: {_counted(len(incidents), 'more incident')}"),
-        text(
-            f":rotating_light: *Alert storm in <#{channel}>*: since {_when(opened_at)}, "
-            f"{_counted(len(incidents), 'incident')} opened beyond the "
-            f"{_counted(threads, 'thread')} a channel gets every {minutes}. They are listed "
-            "here, and this message is updated as their alerts repeat or resolve, instead of "
-            "posting one message each."
-        ),
-    ]
-    items.extend(text(chunk) for chunk in _packed([digest_line(i) for i in incidents]))
-    items.append(note("Every alert is stored with its incident; ask about one by its number."))
-    return items
-
-
-def digest_line(incident: IncidentRow) -> str:
-    """One incident of a digest: number, state, severity, what fired, count, last seen.
+def outsider_refusal(incident: IncidentRow) -> str:
+    """Why someone outside the incident's channel, and not an approver, may not act on it.
 
     Args:
         incident: the incident.
     """
-    icon = _icon(incident)
-    state = "resolved" if incident.status == "resolved" else "firing"
+    channel = incident.channel
+    where = f"<#{channel}>" if channel else "the incident's channel"
+    return f"Only members of {where} or approvers may act on alert incident #{incident.id}."
+
+
+FIX_NOT_FILED = {
+    "unfiled": "The suggested fix `{}` has no preview; it was not filed.",
+    "in_place": "The suggested fix is in place already: {}",
+    "unprepared": "The suggested fix could not be prepared: {}",
+    "refused": "The suggested fix was not filed: {}",
+}
+"""Why an investigation's fix was not filed, by reason."""
+
+
+def fix_not_filed(reason: str, detail: str) -> str:
+    """The sentence saying why a suggested fix was not filed.
+
+    Args:
+        reason: a key of ``FIX_NOT_FILED``.
+        detail: the tool name or the refusal's own sentence.
+    """
+    return FIX_NOT_FILED[reason].format(detail)
+
+
+def no_incidents() -> str:
+    """What is said when there is no incident at all."""
+    return "There are no alert incidents yet."
+
+
+def no_match(said: str) -> str:
+    """What is said when no incident fits the words a person used.
+
+    Args:
+        said: their words (quoted as data).
+    """
     return (
-        f"{icon} *#{incident.id}* {incident.severity}, {state}: {escaped(incident.title, 90)} "
-        f"({_counted(incident.count, 'alert')}, last {incident.last_seen.strftime('%H:%M:%S')})"
+        f"No alert incident matches `{_inline(said, 80)}`. "
+        "Name it by its number (e.g. #12), or say `list alerts` to see them."
     )
 
 
-def digest_text(channel: str, incidents: Sequence[IncidentRow]) -> str:
-    """The notification text of a digest.
+def which_incident(said: str) -> str:
+    """The question asked when several incidents fit.
 
     Args:
-        channel: the channel.
-        incidents: the incidents it lists.
+        said: the person's words ("" when they named none).
     """
-    listed = _counted(len(incidents), "incident")
-    return f"Alert storm in <#{channel}>: {listed} listed in one message."
+    if not said:
+        return "Several alert incidents are open; which one do you mean?"
+    return f"Several alert incidents match `{_inline(said, 80)}`; which one do you mean?"
 
 
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def choice_line(incident: IncidentRow) -> str:
+    """One incident as a choice in a question (its number first, so it can be answered).
+
+    Args:
+        incident: the incident.
+    """
+    return (
+        f"#{incident.id} {_inline(incident.title, 80)} ({incident.severity}, {incident.status}, "
+        f"last {when_words(incident.last_seen)})"
+    )
 
 
-def _packed(lines: Sequence[str]) -> list[str]:
-    """``lines`` joined into chunks of at most ``DIGEST_SECTION_CHARS`` characters."""
-    chunks: list[str] = []
-    for line in lines:
-        if chunks and len(chunks[-1]) + 1 + len(line) <= DIGEST_SECTION_CHARS:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    return chunks
+def already(change: str, incident: IncidentLine) -> str:
+    """What an acknowledgement or resolution of an incident that is so already says.
+
+    Args:
+        change: ``acknowledged`` or ``resolved``.
+        incident: the incident.
+    """
+    who = incident.acknowledged_by if change == "acknowledged" else incident.resolved_by
+    by = f" by <@{who}>" if who else ""
+    return f"Alert incident #{incident.id} is {change} already{by}; nothing was changed."
+
+
+def _inline(untrusted: str, limit: int) -> str:
+    """Alert text on one line, inert inside inline code."""
+    line = " ".join(cap(untrusted, limit).split()).replace("`", "'")
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _line_cells(line: IncidentLine) -> list[str]:
+    state = "acknowledged" if line.acknowledged_by and line.status == "open" else line.status
+    return [f"#{line.id}", line.severity, state, str(line.count), when_words(line.last_seen),
+            _inline(line.title, 60)]  # fmt: skip
+
+
+def render_list(result: ListResult) -> list[Block]:
+    """``alerts.list``: the incidents as a table, newest first.
+
+    Args:
+        result: the incidents.
+    """
+    wanted = " ".join(w for w in (result.status, result.severity) if w)
+    title = f"Alert incidents{f' ({wanted})' if wanted else ''}"
+    if not result.incidents:
+        return [header(title), text(f"No {wanted + ' ' if wanted else ''}alert incidents.")]
+    rows = [_line_cells(line) for line in result.incidents]
+    out: list[Block] = [header(title)]
+    out += table(["#", "severity", "state", "alerts", "last seen", "what fired"], rows)
+    if result.more:
+        out.append(note(f"{result.more} more not listed; narrow by status or severity."))
+    return out
+
+
+def _line_fields(line: IncidentLine) -> Block:
+    return fields(
+        [
+            ("State", line.status),
+            ("Severity", line.severity),
+            ("Resource", quoted(line.resource or "unknown", 200)),
+            ("First seen", when_words(line.first_seen)),
+            ("Alerts", f"{line.count} (last {when_words(line.last_seen)})"),
+            ("Channel", f"<#{line.channel}>" if line.channel else "no thread"),
+        ]
+    )
+
+
+def render_show(result: ShowResult) -> list[Block]:
+    """``alerts.show``: the incident, who is on it, and its timeline.
+
+    Args:
+        result: the incident.
+    """
+    line = result.incident
+    out: list[Block] = [header(f"Alert incident #{line.id}")]
+    out += [text(f"*What fired* (as the alert says it):\n{quoted(line.title, 300)}")]
+    out.append(_line_fields(line))
+    if result.description:
+        out.append(text(f"*Details* (from the alert):\n{quoted(result.description)}"))
+    if line.acknowledged_by:
+        out.append(note(f":eyes: Acknowledged by <@{line.acknowledged_by}>."))
+    if result.silenced_until:
+        out.append(note(f":no_bell: Repeats silenced until {when_words(result.silenced_until)}."))
+    if line.resolved_by and line.status == "resolved":
+        out.append(note(f":white_check_mark: Resolved by <@{line.resolved_by}>."))
+    moments = [
+        [when_words(m.at), m.kind, _inline(m.actor or "", 30), _inline(m.detail, 70)]
+        for m in result.timeline
+    ]
+    if moments:
+        out += [divider(), *table(["when", "what", "who", "detail"], moments[-30:])]
+    return out
+
+
+def render_investigate(result: InvestigateResult) -> list[Block]:
+    """``alerts.investigate``: the findings with their evidence, and the fix filed for approval.
+
+    Args:
+        result: the investigation.
+    """
+    from tools.alerts.playbooks.render import render_investigation
+
+    if result.investigation is None:
+        return [text(result.no_playbook or "Nothing was investigated.")]
+    out = render_investigation(result.investigation)
+    if result.filed is not None:
+        filed = result.filed
+        out.append(note(f":inbox_tray: Filed for approval as `{filed.approval_id}` "
+                        f"({filed.state}): {_inline(filed.summary, 200)}. It runs only once "
+                        "someone allowed approves it."))  # fmt: skip
+    elif result.not_filed:
+        out.append(note(result.not_filed))
+    return out
+
+
+def render_postmortem(result: PostmortemResult) -> list[Block]:
+    """``alerts.postmortem``: the Markdown skeleton, to copy.
+
+    Args:
+        result: the postmortem.
+    """
+    body = result.markdown.replace("```", "'''")
+    chunks = [body[i : i + 2900] for i in range(0, len(body), 2900)] or [""]
+    out: list[Block] = [header(f"Postmortem skeleton: alert incident #{result.incident.id}")]
+    return out + [text(f"```{chunk}```") for chunk in chunks[:20]]
+
+
+def render_change(result: ChangeResult) -> list[Block]:
+    """``alerts.ack`` and ``alerts.resolve``: the incident's state now.
+
+    Args:
+        result: the change.
+    """
+    line = result.incident
+    if not result.changed:
+        return [text(already(result.change, line))]
+    icon = ":eyes:" if result.change == "acknowledged" else ":white_check_mark:"
+    words = f"{icon} Alert incident #{line.id} is {result.change}"
+    return [text(f"{words}: {quoted(line.title, 200)}"), _line_fields(line)]

@@ -21,8 +21,6 @@ from tools.alerts.playbooks.fixes import SuggestedFix
 from tools.alerts.playbooks.models import Investigation, Signal, SignalKind, quote
 from tools.alerts.playbooks.notebook import Notebook
 from tools.context import ToolContext
-from tools.cost import actuals, changes
-from tools.iam import needs
 
 Playbook = Callable[[Notebook], SuggestedFix | None]
 PLAYBOOKS: dict[SignalKind, tuple[str, Playbook]] = {
@@ -40,16 +38,6 @@ PLAYBOOKS: dict[SignalKind, tuple[str, Playbook]] = {
     "instance_state_change": ("Instance state change", instance_state.run),
 }
 """Playbook title and function for every signal kind."""
-PERMISSIONS = needs(
-    "cloudwatch:GetMetricData", "cloudtrail:LookupEvents", "ec2:DescribeInstances",
-    "ec2:DescribeInstanceStatus", "ec2:DescribeSecurityGroups",
-    "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
-    "autoscaling:DescribeScalingActivities", "rds:DescribeDBInstances",
-    "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
-    "lambda:GetFunctionConfiguration", "lambda:GetFunctionConcurrency",
-    actuals.PERMISSIONS, changes.PERMISSIONS,
-)  # fmt: skip
-"""IAM actions the playbooks read with (all read-only); a missing one shows as not checked."""
 
 
 def investigate(ctx: ToolContext, signal: Signal) -> Investigation:

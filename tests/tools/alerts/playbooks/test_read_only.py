@@ -11,7 +11,8 @@ import pytest
 from tests.estate import launch
 from tests.tools.alerts.playbooks.conftest import READ_PREFIXES, put_metric, trail_event
 from tools.alerts.playbooks.models import Signal
-from tools.alerts.playbooks.service import PERMISSIONS, investigate
+from tools.alerts.playbooks.permissions import PERMISSIONS
+from tools.alerts.playbooks.service import investigate
 from tools.context import ToolContext
 
 pytestmark = pytest.mark.time_sensitive
