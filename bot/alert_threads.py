@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlmodel import col, select, update
 
@@ -26,6 +26,8 @@ from tools.alerts.owners import owner_of
 from tools.alerts.render import incident_blocks, incident_text
 
 log = logging.getLogger(__name__)
+OnPosted = Callable[[int, str, str], None]
+"""Told (incident id, channel, root ts or ``outbox-`` name) when a root is first queued."""
 
 
 class AlertThreads:
@@ -35,13 +37,17 @@ class AlertThreads:
         writes: the outbox-backed Slack writes.
         db: the SQL store (incidents, alerts, inventory).
         channel: the channel incidents open their threads in.
+        on_posted: told when an incident's root is first queued (its chart follows).
     """
 
-    def __init__(self, writes: SlackWrites, db: Database, channel: str) -> None:
+    def __init__(
+        self, writes: SlackWrites, db: Database, channel: str, on_posted: OnPosted | None = None
+    ) -> None:
         """Keep the writer, the store and the channel."""
         self.writes = writes
         self.db = db
         self.channel = channel
+        self.on_posted = on_posted
         self._pending: set[int] = set()
         self._wake = threading.Condition()
         self._stopped = False
@@ -128,8 +134,12 @@ class AlertThreads:
             self.writes.update(incident.channel, incident.message_ts, blocks, text)
             return
         ref = self.writes.post(self.channel, blocks, text)
-        if ref is not None and not self._record(incident_id, ref):
+        if ref is None:
+            return
+        if not self._record(incident_id, ref):
             self._withdraw(ref)  # another replica posted this incident's root first
+        elif self.on_posted is not None:
+            self.on_posted(incident_id, self.channel, ref)
 
     def _record(self, incident_id: int, ref: str) -> bool:
         """Remember where the root is, unless another replica did first."""

@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
 
 from bot import alert_intake, workflow_hooks
+from bot.alert_charts import IncidentCharts
 from bot.alert_threads import AlertThreads
 from bot.http_body import BodyRejected, decode_text, read_capped
 from bot.readiness import readiness
@@ -111,7 +112,9 @@ def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
     channel = runtime.cloudfabric.settings.alerts_channel
     if not channel:
         return None
-    return AlertThreads(runtime.surface.transport, runtime.cloudfabric.db, channel)
+    transport = runtime.surface.transport
+    charts = IncidentCharts(runtime.cloudfabric, transport)
+    return AlertThreads(transport, runtime.cloudfabric.db, channel, charts.request)
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

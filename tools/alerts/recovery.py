@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from tools.alerts.metric_series import read_series
 from tools.alerts.playbooks.models import MetricRef, quote
 from tools.context import ToolContext
 
@@ -64,22 +65,4 @@ def _points(
 ) -> list[tuple[datetime, float]]:
     """Average datapoints of ``metric`` from ``since`` to now, oldest first."""
     client = ctx.aws.client("cloudwatch", region)
-    query = {
-        "Id": "m0",
-        "MetricStat": {
-            "Metric": {
-                "Namespace": metric.namespace,
-                "MetricName": metric.name,
-                "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions.items()],
-            },
-            "Period": PERIOD,
-            "Stat": "Average",
-        },
-        "ReturnData": True,
-    }
-    answer = client.get_metric_data(
-        MetricDataQueries=[query], StartTime=since, EndTime=ctx.clock.now()
-    )
-    results = answer.get("MetricDataResults") or [{}]
-    pairs = zip(results[0].get("Timestamps") or [], results[0].get("Values") or [], strict=False)
-    return sorted((at, float(value)) for at, value in pairs if at >= since)
+    return read_series(client, metric, "Average", PERIOD, since, ctx.clock.now())

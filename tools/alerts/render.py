@@ -128,3 +128,51 @@ def not_yet(action_id: str) -> str:
     }
     name = names.get(action_id, "This button")
     return f"{name} is not available yet; the incident is unchanged."
+
+
+CHART_UNAVAILABLE = ":bar_chart: No metric chart:"
+"""How the line saying there is no chart begins."""
+
+
+def chart_no_metric() -> str:
+    """The thread's line when the alert names no CloudWatch metric."""
+    return f"{CHART_UNAVAILABLE} this alert names no CloudWatch metric."
+
+
+def chart_no_region() -> str:
+    """The thread's line when the alert names no AWS region to read its metric in."""
+    return f"{CHART_UNAVAILABLE} this alert names no known AWS region to read its metric in."
+
+
+def chart_denied(code: str, permission: str) -> str:
+    """The thread's line when AWS refused the metric read.
+
+    Args:
+        code: AWS's error code (AccessDenied...).
+        permission: the IAM action the read needs.
+    """
+    return f"{CHART_UNAVAILABLE} AWS answered {code}; the bot's role lacks {permission}."
+
+
+def chart_failed(code: str) -> str:
+    """The thread's line when the metric could not be read for another reason.
+
+    Args:
+        code: AWS's error code, or the kind of failure.
+    """
+    return f"{CHART_UNAVAILABLE} CloudWatch could not be read ({cap(code, 80)})."
+
+
+def chart_no_data(metric: str, start: datetime, end: datetime) -> str:
+    """The thread's line when the metric has no datapoints around the alert.
+
+    Args:
+        metric: the metric's name (quoted already).
+        start: window start.
+        end: window end.
+    """
+    safe = metric.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        f"{CHART_UNAVAILABLE} CloudWatch has no datapoints of `{safe.replace('`', chr(39))}` "
+        f"from {_when(start)} to {_when(end)}."
+    )
