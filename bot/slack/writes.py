@@ -63,6 +63,7 @@ class SlackWrites:
         text: str,
         thread_ts: str | None = None,
         requester: str | None = None,
+        purpose: str | None = None,
     ) -> str | None:
         """Queue a message; returns its name: ``outbox-<id>`` until Slack gives its ts
         (usable as ``ts`` of ``update`` and as ``thread_ts``), None when its thread is dead.
@@ -73,8 +74,9 @@ class SlackWrites:
             text: notification fallback text.
             thread_ts: the thread to post in (a ts or an ``outbox-`` name).
             requester: told by DM if the message can never be posted.
+            purpose: what the entry is for (found again with ``store.for_purpose``).
         """
-        return self._post(channel, items, text, thread_ts, requester=requester)
+        return self._post(channel, items, text, thread_ts, requester=requester, purpose=purpose)
 
     def _post(
         self,

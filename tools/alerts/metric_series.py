@@ -47,7 +47,8 @@ def read_series(
     start: datetime,
     end: datetime,
 ) -> list[tuple[datetime, float]]:
-    """The datapoints of ``metric`` from ``start`` to ``end``, oldest first.
+    """The datapoints of ``metric`` from ``start`` to ``end``, oldest first (as CloudWatch
+    stamps them: at the start of their period, which may be a little before ``start``).
 
     Args:
         client: a CloudWatch client.
@@ -65,4 +66,4 @@ def read_series(
         MetricDataQueries=[metric_query(metric, statistic, period)], StartTime=start, EndTime=end,
     )  # fmt: skip
     points = (p for r in results for p in zip(r["Timestamps"], r["Values"], strict=True))
-    return sorted((at, float(value)) for at, value in points if start <= at <= end)
+    return sorted((at, float(value)) for at, value in points)

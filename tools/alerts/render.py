@@ -176,3 +176,21 @@ def chart_no_data(metric: str, start: datetime, end: datetime) -> str:
         f"{CHART_UNAVAILABLE} CloudWatch has no datapoints of `{safe.replace('`', chr(39))}` "
         f"from {_when(start)} to {_when(end)}."
     )
+
+
+def recovery_line(recovered: bool, statement: str) -> str:
+    """The thread's verdict after a fix's watch.
+
+    Args:
+        recovered: whether the metric is back on the good side.
+        statement: what the metric did (its name quoted already).
+    """
+    icon = ":white_check_mark: Recovered" if recovered else ":x: Not recovered"
+    return f"{icon}: {statement}"
+
+
+def recovery_unwatched() -> str:
+    """The thread's line when the alarm gives nothing to watch after a fix."""
+    return (
+        "The fix ran; this alarm names no metric threshold to watch, so recovery was not checked."
+    )

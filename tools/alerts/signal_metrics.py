@@ -93,14 +93,7 @@ def alarm_threshold(raw: dict[str, Any]) -> tuple[float, bool] | None:
     trigger = message.get("Trigger") if message else None
     if not isinstance(trigger, dict):
         return None
-    threshold, operator = trigger.get("Threshold"), str(trigger.get("ComparisonOperator") or "")
-    if not isinstance(threshold, int | float) or isinstance(threshold, bool):
-        return None
-    if operator.startswith("GreaterThan"):
-        return float(threshold), True
-    if operator.startswith("LessThan"):
-        return float(threshold), False
-    return None
+    return bound_of(trigger.get("Threshold"), trigger.get("ComparisonOperator"))
 
 
 STATISTICS = {
@@ -154,3 +147,35 @@ def _period(value: object) -> int:
     if isinstance(value, int | float) and not isinstance(value, bool) and 60 <= value <= 86400:
         return int(value) // 60 * 60 or DEFAULT_PERIOD
     return DEFAULT_PERIOD
+
+
+def alarm_name(raw: dict[str, Any]) -> str | None:
+    """The CloudWatch alarm's name, when the payload is an alarm's (SNS, EventBridge, action).
+
+    Args:
+        raw: the payload the alert was read from (data).
+    """
+    message = _message(raw.get("Message"))
+    detail = raw.get("detail") if raw.get("detail-type") else raw.get("alarmData")
+    found = (
+        message.get("AlarmName")
+        if message is not None
+        else (detail.get("alarmName") if isinstance(detail, dict) else None)
+    )
+    return found if isinstance(found, str) and 0 < len(found) <= 255 else None
+
+
+def bound_of(threshold: object, operator: object) -> tuple[float, bool] | None:
+    """(threshold, above is bad) from an alarm's ``Threshold`` and ``ComparisonOperator``.
+
+    Args:
+        threshold: the alarm's threshold (a number).
+        operator: its comparison operator (``GreaterThanThreshold``...).
+    """
+    if not isinstance(threshold, int | float) or isinstance(threshold, bool):
+        return None
+    if str(operator or "").startswith("GreaterThan"):
+        return float(threshold), True
+    if str(operator or "").startswith("LessThan"):
+        return float(threshold), False
+    return None
