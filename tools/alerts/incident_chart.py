@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
@@ -21,7 +21,8 @@ from tools.alerts.metric_series import PERMISSION, read_series
 from tools.alerts.models import AlertRow
 from tools.alerts.playbooks.models import MetricRef, quote
 from tools.alerts.playbooks.notebook import DENIED
-from tools.alerts.signal_metrics import alarm_metrics, alarm_statistic, alarm_threshold
+from tools.alerts.recovery import alarm_bound
+from tools.alerts.signal_metrics import alarm_metrics, alarm_statistic
 from tools.context import ToolContext
 from tools.discovery.read import account_key
 
@@ -50,47 +51,56 @@ def incident_chart(ctx: ToolContext, incident_id: int, rows: Sequence[AlertRow])
     """
     filename = f"incident-{incident_id}-metric.png"
     firing = [row for row in rows if row.status == "firing"] or list(rows)
-    if not firing:
-        return IncidentChart(filename=filename, unavailable=render.chart_no_metric())
-    row = firing[0]
-    raw = json.loads(row.raw_json or "{}")
+    raw = json.loads(firing[0].raw_json or "{}") if firing else {}
     metrics = alarm_metrics(raw)
     if not metrics:
         return IncidentChart(filename=filename, unavailable=render.chart_no_metric())
-    metric = metrics[0]
-    statistic, period = alarm_statistic(raw)
+    row, metric = firing[0], metrics[0]
+    region = _region(row.region)
+    if region is None:
+        return IncidentChart(filename=filename, unavailable=render.chart_no_region())
+    account = row.account if row.account and row.account.isdigit() else None
     fired = row.starts_at or row.received_at
     start, end = fired - BEFORE, max(ctx.clock.now(), fired + AFTER_AT_LEAST)
+    statistic, period = alarm_statistic(raw)
+    client = ctx.aws.client("cloudwatch", region, account_key(ctx, account) if account else None)
+    points = _read(client, metric, (statistic, period), start, end)
+    if isinstance(points, str):
+        return IncidentChart(filename=filename, unavailable=points)
+    bound = alarm_bound(ctx, raw, region, account)
     name = quote(f"{metric.namespace} {metric.name}", 120)
-    try:
-        client = _client(ctx, row)
-        points = read_series(client, metric, statistic, period, start, end)
-    except ClientError as error:
-        code = str(error.response.get("Error", {}).get("Code", "error"))
-        why = render.chart_denied(code, PERMISSION) if code in DENIED else None
-        return IncidentChart(filename=filename, unavailable=why or render.chart_failed(code))
-    except UnknownRegion:
-        return IncidentChart(filename=filename, unavailable=render.chart_no_region())
-    except BotoCoreError as error:
-        log.warning("metric chart of incident %s not read: %s", incident_id, error)
-        failed = render.chart_failed(type(error).__name__)
-        return IncidentChart(filename=filename, unavailable=failed)
-    if not points:
-        return IncidentChart(filename=filename, unavailable=render.chart_no_data(name, start, end))
-    bound = alarm_threshold(raw)
     spec = ChartSpec(
         title=_title(metric, name), unit=f"{statistic} per {period // 60} min", points=points,
-        start=start, end=max(end, points[-1][0]), fired_at=fired,
+        start=min(start, points[0][0]), end=max(end, points[-1][0]), fired_at=fired,
         threshold=bound[0] if bound else None,
     )  # fmt: skip
     return IncidentChart(png=draw_png(spec), filename=filename)
 
 
-def _client(ctx: ToolContext, row: AlertRow) -> object:
-    """A CloudWatch client in the alert's account and region."""
-    region = check_region(row.region or "")
-    account = row.account if row.account and row.account.isdigit() else None
-    return ctx.aws.client("cloudwatch", region, account_key(ctx, account) if account else None)
+def _read(
+    client: object, metric: MetricRef, how: tuple[str, int], start: datetime, end: datetime
+) -> list[tuple[datetime, float]] | str:
+    """The datapoints, or the sentence saying why there are none to draw."""
+    try:
+        points = read_series(client, metric, how[0], how[1], start, end)
+    except ClientError as error:
+        code = str(error.response.get("Error", {}).get("Code", "error"))
+        return (
+            render.chart_denied(code, PERMISSION) if code in DENIED else render.chart_failed(code)
+        )
+    except BotoCoreError as error:
+        log.warning("a metric chart was not read: %s", error)
+        return render.chart_failed(type(error).__name__)
+    name = quote(f"{metric.namespace} {metric.name}", 120)
+    return points or render.chart_no_data(name, start, end)
+
+
+def _region(value: str | None) -> str | None:
+    """A known region code, else None."""
+    try:
+        return check_region(value or "")
+    except UnknownRegion:
+        return None
 
 
 def _title(metric: MetricRef, name: str) -> str:

@@ -84,6 +84,18 @@ def test_without_a_threshold_no_line_is_drawn(ctx: ToolContext) -> None:
     assert image.size == (900, 400) and not _has_colour(image, THRESHOLD_RGB)
 
 
+def test_a_threshold_the_message_lacks_is_read_from_describe_alarms(ctx: ToolContext) -> None:
+    fired = ctx.clock.now().replace(second=0, microsecond=0) - timedelta(minutes=15)
+    _seed(ctx, fired)
+    ctx.aws.client("cloudwatch", "us-east-1").put_metric_alarm(
+        AlarmName="web-cpu", MetricName="CPUUtilization", Namespace="AWS/EC2",
+        Statistic="Average", Period=300, EvaluationPeriods=1, Threshold=80.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )  # fmt: skip
+    chart = incident_chart(ctx, 7, [_row(fired, _trigger())])
+    assert _has_colour(_image(chart.png), THRESHOLD_RGB)
+
+
 def test_no_datapoints_say_so_with_the_window(ctx: ToolContext) -> None:
     fired = ctx.clock.now() - timedelta(minutes=15)
     chart = incident_chart(
