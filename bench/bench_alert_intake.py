@@ -254,8 +254,10 @@ def main() -> None:
     writes = posts + updates
     span = (max(c.at for c in writes) - min(c.at for c in writes)) if len(writes) > 1 else 0.0
     per_minute = len(writes) / span * 60 if span else float(len(writes))
+    roots = [call for call in posts if not call.params.get("thread_ts")]
     print(
-        f"  Slack: {len(posts) - clients} thread roots (+{clients} warm-up), {len(updates)} edits, "
+        f"  Slack: {len(roots) - clients} thread roots (+{clients} warm-up), "
+        f"{len(posts) - len(roots)} thread replies, {len(updates)} edits, "
         f"in {span:.0f} s = {per_minute:.0f} writes/min to {CHANNEL} (drained {waited:.0f} s)"
     )
 

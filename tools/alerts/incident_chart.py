@@ -1,5 +1,6 @@
 """The metric chart of an incident: its alarm's metric read around the alert's start, drawn
-as a PNG, or one sentence saying why there is none (no metric, no permission, no datapoints).
+as a PNG, or one sentence saying why there is none (no region, no permission, no datapoints).
+An alert that is no CloudWatch metric alarm has neither: there is nothing to chart.
 
 Read-only. The metric, its statistic, period and threshold come from the alert (data).
 """
@@ -38,7 +39,11 @@ class IncidentChart(BaseModel):
 
     png: bytes | None = Field(default=None, description="The PNG, when there is data to draw.")
     filename: str = Field(description="The file's name in the thread.")
-    unavailable: str | None = Field(default=None, description="Why there is no chart.")
+    unavailable: str | None = Field(
+        default=None,
+        description="Why a metric alarm has no chart (None when it has one, or is "
+        "no metric alarm).",
+    )
 
 
 def incident_chart(ctx: ToolContext, incident_id: int, rows: Sequence[AlertRow]) -> IncidentChart:
@@ -53,8 +58,8 @@ def incident_chart(ctx: ToolContext, incident_id: int, rows: Sequence[AlertRow])
     firing = [row for row in rows if row.status == "firing"] or list(rows)
     raw = json.loads(firing[0].raw_json or "{}") if firing else {}
     metrics = alarm_metrics(raw)
-    if not metrics:
-        return IncidentChart(filename=filename, unavailable=render.chart_no_metric())
+    if not metrics:  # not a CloudWatch alarm (Alertmanager, GuardDuty...): nothing to chart
+        return IncidentChart(filename=filename)
     row, metric = firing[0], metrics[0]
     region = _region(row.region)
     if region is None:

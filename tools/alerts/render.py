@@ -134,11 +134,6 @@ CHART_UNAVAILABLE = ":bar_chart: No metric chart:"
 """How the line saying there is no chart begins."""
 
 
-def chart_no_metric() -> str:
-    """The thread's line when the alert names no CloudWatch metric."""
-    return f"{CHART_UNAVAILABLE} this alert names no CloudWatch metric."
-
-
 def chart_no_region() -> str:
     """The thread's line when the alert names no AWS region to read its metric in."""
     return f"{CHART_UNAVAILABLE} this alert names no known AWS region to read its metric in."
