@@ -17,7 +17,6 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
 
 from bot import alert_intake, workflow_hooks
-from bot.alert_charts import IncidentCharts
 from bot.alert_threads import AlertThreads
 from bot.http_body import BodyRejected, decode_text, read_capped
 from bot.readiness import readiness
@@ -112,9 +111,8 @@ def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
     channel = runtime.cloudfabric.settings.alerts_channel
     if not channel:
         return None
-    transport = runtime.surface.transport
-    charts = IncidentCharts(runtime.cloudfabric, transport)
-    return AlertThreads(transport, runtime.cloudfabric.db, channel, charts.request)
+    charts = runtime.charts.request if runtime.charts is not None else None
+    return AlertThreads(runtime.surface.transport, runtime.cloudfabric.db, channel, charts)
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

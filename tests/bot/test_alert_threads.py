@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from pydantic import SecretStr
 
 from bot.http import create_http_app
 from bot.slack.runtime import build_runtime
+from core import durable
 from core.aws import AwsClients
 from core.clock import Clock
 from core.db import Database
@@ -223,3 +225,36 @@ def test_an_alarm_without_datapoints_says_so_under_its_root_and_uploads_nothing(
 def _is_chart_line(call: Call) -> bool:
     """The line under a root saying why it has no metric chart."""
     return "No metric chart" in str(call.params.get("text"))
+
+
+def test_with_the_durable_engine_each_chart_is_one_durable_run_posted_once(
+    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+) -> None:
+    settings = slack_settings(
+        tmp_path / "cf", slack, alerts_channel=CHANNEL,
+        alerts_eventbridge_api_key=SecretStr(EB_KEY), slack_outbox_poll_seconds=0.05,
+        slack_outbox_channel_interval_seconds=0.0, durable_enabled=True,
+        durable_executor_id="alert-charts", durable_poll_seconds=0.05,
+    )  # fmt: skip
+    runtime = build_runtime(settings, aws=sandbox_aws)
+    runtime.cloudfabric.start_background()
+    try:
+        with TestClient(create_http_app(runtime)) as http:
+            event = _event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000")
+            assert http.post("/alerts/eventbridge", json=event,
+                             headers={"x-api-key": EB_KEY}).status_code == 200  # fmt: skip
+            (root,) = slack.wait_for("chat.postMessage", lambda call: _is_root(call))
+            ts = root.response["ts"]
+            in_thread = lambda c: c.params.get("thread_ts") == ts and _is_chart_line(c)  # noqa: E731
+            slack.wait_for("chat.postMessage", in_thread)
+            with runtime.cloudfabric.db.session() as session:
+                (incident,) = session.query(IncidentRow).all()
+            run = durable.wait_for_run(f"alert-chart-{incident.id}", 30)
+            assert (run.workflow, run.state) == ("alerts.incident_chart", "SUCCESS")
+            assert runtime.charts is not None and incident.id is not None
+            runtime.charts.request(incident.id, CHANNEL, ts)  # asked again: the same run
+            runtime.charts.post_now(incident.id, CHANNEL, ts)  # a replayed step: queued already
+            time.sleep(1.0)  # the outbox polls every 0.05 s: a second line would be sent by now
+            assert len([c for c in slack.calls_of("chat.postMessage") if in_thread(c)]) == 1
+    finally:
+        runtime.close()
