@@ -100,4 +100,4 @@ class IncidentInvestigator:
         timeline.record(self.cf.db, incident_id, kind, at, actor=actor, detail=detail or "")
         thread = Thread.of(request.conversation_id or "")
         if kind == "executed" and thread is not None:
-            self.recovery.start(incident_id, thread, at)
+            self.recovery.start(incident_id, thread, at, request.id)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlmodel import col, select, update
@@ -36,6 +36,8 @@ from tools.alerts.storm import StormRules, digest_for
 log = logging.getLogger(__name__)
 ROOT_PURPOSE = "alert-root:"
 """Purpose of an incident's root post: ``alert-root:<incident id>``."""
+OnPosted = Callable[[int, str, str], None]
+"""Told (incident id, channel, root ts or ``outbox-`` name) when a root is first queued."""
 
 
 class AlertThreads:
@@ -46,17 +48,24 @@ class AlertThreads:
         db: the SQL store (incidents, alerts, inventory).
         channel: the channel incidents open their threads in.
         storm: new roots allowed per window (None: no limit).
+        on_posted: told when an incident's root is first queued (its chart follows).
     """
 
     def __init__(
-        self, writes: SlackWrites, db: Database, channel: str, storm: StormRules | None = None
+        self,
+        writes: SlackWrites,
+        db: Database,
+        channel: str,
+        storm: StormRules | None = None,
+        on_posted: OnPosted | None = None,
     ) -> None:
-        """Keep the writer, the store, the channel and the storm rules."""
+        """Keep the writer, the store, the channel, the storm rules and who hears of roots."""
         self.writes = writes
         self.db = db
         self.channel = channel
         self.storm = storm
         self.digests = StormDigests(writes, db, storm) if storm is not None else None
+        self.on_posted = on_posted
         self._pending: set[int] = set()
         self._wake = threading.Condition()
         self._stopped = False
@@ -161,7 +170,7 @@ class AlertThreads:
         purpose = f"{ROOT_PURPOSE}{incident_id}"
         queued = self.writes.posted_for(purpose)  # by a process that died before recording it
         if queued is not None:
-            self._record(incident_id, queued, now)
+            self._rooted(incident_id, queued, now)
             return None
         if self.storm is not None and self.digests is not None:
             digest_id = digest_for(self.db, self.channel, now, self.storm)
@@ -169,9 +178,18 @@ class AlertThreads:
                 self.digests.add(digest_id, incident, self.channel)
                 return None
         ref = self.writes.post(self.channel, blocks, text, purpose=purpose)
-        if ref is not None and not self._record(incident_id, ref, now):
+        if ref is not None and not self._rooted(incident_id, ref, now):
             self._withdraw(ref)  # another replica posted this incident's root first
         return None
+
+    def _rooted(self, incident_id: int, ref: str, now: datetime) -> bool:
+        """Record the root, and tell ``on_posted`` (its chart follows); False when another
+        replica recorded one first."""
+        if not self._record(incident_id, ref, now):
+            return False
+        if self.on_posted is not None:
+            self.on_posted(incident_id, self.channel, ref)
+        return True
 
     def _record(self, incident_id: int, ref: str, now: datetime) -> bool:
         """Remember where the root is, unless another replica did first."""

@@ -116,7 +116,10 @@ def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
         return None
     storm = StormRules.from_settings(settings)
     cf = runtime.cloudfabric
-    return AlertThreads(runtime.surface.transport, cf.db, settings.alerts_channel, storm)
+    charts = runtime.charts.request if runtime.charts is not None else None
+    return AlertThreads(
+        runtime.surface.transport, cf.db, settings.alerts_channel, storm, on_posted=charts
+    )
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:

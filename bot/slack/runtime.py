@@ -9,6 +9,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from bot.alert_charts import IncidentCharts
 from bot.app import CloudFabric, create_app
 from bot.queue_metrics import QueueCollector
 from bot.slack.identity import SlackDirectory, SlackUserGroups
@@ -31,10 +32,12 @@ class SlackRuntime:
         surface: the bolt app and its transport.
         socket: the Socket Mode handler, when connected that way.
         queue_metrics: the durable queues' figures in ``/metrics``, when registered.
+        charts: posts the metric chart under each new alert incident's root.
     """
 
     cloudfabric: CloudFabric
     surface: SlackSurface
+    charts: IncidentCharts | None = None
     socket: Any = None
     queue_metrics: QueueCollector | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -149,4 +152,5 @@ def build_runtime(
     surface = SlackSurface(cloudfabric, client)
     queues = QueueCollector(settings, cloudfabric.clock)
     surface.metrics.registry.register(queues)
-    return SlackRuntime(cloudfabric, surface, queue_metrics=queues)
+    charts = IncidentCharts(cloudfabric, surface.transport)  # before the engine launches
+    return SlackRuntime(cloudfabric, surface, queue_metrics=queues, charts=charts)

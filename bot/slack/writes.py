@@ -175,11 +175,39 @@ class SlackWrites:
             thread_ts: the thread.
             path: the file.
         """
-        payload = {"channel": channel, "thread_ts": thread_ts, "filename": path.name}
-        payload["title"] = path.name
-        lane = thread_lane(channel, thread_ts)
-        write = Write(methods.UPLOAD, channel, lane, payload, file_bytes=path.read_bytes())
+        self.upload_bytes(channel, thread_ts, path.name, path.read_bytes())
+
+    def upload_bytes(
+        self,
+        channel: str,
+        thread_ts: str,
+        filename: str,
+        content: bytes,
+        purpose: str | None = None,
+    ) -> bool:
+        """Upload a file into a thread, after what was queued there before; a thread whose
+        root is still queued (an ``outbox-`` name) gets it once the root is posted. False when
+        the root will never be posted.
+
+        Args:
+            channel: channel id.
+            thread_ts: the thread's ts, or its root's ``outbox-`` name.
+            filename: the file's name (also its title).
+            content: the file's bytes (kept in the outbox until sent).
+            purpose: what the entry is for (found again with ``store.for_purpose``).
+        """
+        place = self._resolve(channel, thread_ts)
+        if place is None:
+            return False
+        channel, real_ts, after = place
+        payload = {"channel": channel, "filename": filename, "title": filename}
+        if real_ts:
+            payload["thread_ts"] = real_ts
+        lane = thread_lane(channel, real_ts or (ref_of(after) if after else None))
+        write = Write(methods.UPLOAD, channel, lane, payload, after, "thread_ts",
+                      purpose=purpose, file_bytes=content)  # fmt: skip
         self._queue(write)
+        return True
 
     def update(
         self, channel: str, ts: str, items: Sequence[Block | dict[str, Any]], text: str

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from bot.http import create_http_app
 from bot.slack.outbox.store import OutboxStore
 from bot.slack.outbox.tables import OutboxEntry
 from bot.slack.runtime import build_runtime
+from core import durable
 from core.aws import AwsClients
 from core.clock import Clock
 from core.db import Database
@@ -114,7 +116,7 @@ def test_an_incident_opens_one_thread_that_repeats_and_the_resolve_edit(
     first = _post(stack, _event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000"))
     assert first.status_code == 200, first.text
 
-    (root,) = slack.wait_for("chat.postMessage", lambda call: call.params["channel"] == CHANNEL)
+    (root,) = slack.wait_for("chat.postMessage", lambda call: _is_root(call))
     shown = _text(root)
     assert "ServerCpuTooHigh" in shown and INSTANCE in shown and "team-payments" in shown
     assert "123456789012 / us-east-1" in shown and "error" in shown
@@ -135,7 +137,7 @@ def test_an_incident_opens_one_thread_that_repeats_and_the_resolve_edit(
     ts = root.response["ts"]
     assert {call.params["ts"] for call in slack.calls_of("chat.update")} == {ts}
     assert "alert_resolve" not in _text(resolved[-1])
-    posted_here = [c for c in slack.calls_of("chat.postMessage") if c.params["channel"] == CHANNEL]
+    posted_here = [c for c in slack.calls_of("chat.postMessage") if _is_root(c)]
     assert len(posted_here) == 1
     with stack.runtime.cloudfabric.db.session() as session:
         (incident,) = session.query(IncidentRow).all()
@@ -146,7 +148,7 @@ def test_a_click_from_outside_the_channel_is_refused_and_changes_nothing(
     stack: Stack, slack: FakeSlack
 ) -> None:
     assert _post(stack, _event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000")).status_code == 200
-    slack.wait_for("chat.postMessage", lambda call: call.params["channel"] == CHANNEL)
+    slack.wait_for("chat.postMessage", lambda call: _is_root(call))
     with stack.runtime.cloudfabric.db.session() as session:
         (incident,) = session.query(IncidentRow).all()
     click = button_click("alert_investigate", str(incident.id), user="U0ONCALL", channel=CHANNEL)
@@ -175,7 +177,7 @@ def test_an_incident_committed_but_never_posted_gets_its_thread_at_start(
     db.dispose()
     assert slack.calls_of("chat.postMessage") == []
     for _ in running_stack(settings, sandbox_aws, slack):
-        (root,) = slack.wait_for("chat.postMessage", lambda call: call.params["channel"] == CHANNEL)
+        (root,) = slack.wait_for("chat.postMessage", lambda call: _is_root(call))
         assert "ServerCpuTooHigh" in _text(root)
 
 
@@ -198,7 +200,7 @@ def test_a_signed_sns_alarm_through_the_whole_app_opens_its_thread(
             body = signer.sign(notification(alarm_message("batch-worker-cpu", "ALARM")))
             answer = http.post("/alerts/sns", json=body, headers={"Content-Type": "text/plain"})
             assert answer.status_code == 200 and answer.json()["accepted"] == 1
-            (root,) = slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == CHANNEL)
+            (root,) = slack.wait_for("chat.postMessage", lambda c: _is_root(c))
             assert "batch-worker-cpu" in _text(root) and "i-0abc" in _text(root)
             forged = {**body, "Message": alarm_message("batch-worker-cpu", "OK")}
             assert http.post("/alerts/sns", json=forged).status_code == 401
@@ -236,3 +238,57 @@ def test_a_root_queued_by_a_process_that_died_before_recording_it_is_posted_once
         posted = [c for c in slack.calls_of("chat.postMessage") if c.params["channel"] == CHANNEL]
         assert len(posted) == 1  # the queued root, not a second one
         assert edit[-1].params["ts"] == posted[0].response["ts"]
+
+
+def _is_root(call: Call) -> bool:
+    """A top-level message in the alerts channel (a thread's root)."""
+    return call.params["channel"] == CHANNEL and not call.params.get("thread_ts")
+
+
+def test_an_alarm_without_datapoints_says_so_under_its_root_and_uploads_nothing(
+    stack: Stack, slack: FakeSlack
+) -> None:
+    assert _post(stack, _event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000")).status_code == 200
+    (root,) = slack.wait_for("chat.postMessage", lambda call: _is_root(call))
+    in_thread = lambda c: c.params.get("thread_ts") == root.response["ts"]  # noqa: E731
+    (line,) = slack.wait_for("chat.postMessage", lambda c: in_thread(c) and _is_chart_line(c))
+    assert "CloudWatch has no datapoints of `AWS/EC2 CPUUtilization`" in line.params["text"]
+    assert slack.calls_of("files.completeUploadExternal") == [] and slack.uploads == []
+
+
+def _is_chart_line(call: Call) -> bool:
+    """The line under a root saying why it has no metric chart."""
+    return "No metric chart" in str(call.params.get("text"))
+
+
+def test_with_the_durable_engine_each_chart_is_one_durable_run_posted_once(
+    tmp_path: Path, sandbox_aws: AwsClients, slack: FakeSlack
+) -> None:
+    settings = slack_settings(
+        tmp_path / "cf", slack, alerts_channel=CHANNEL,
+        alerts_eventbridge_api_key=SecretStr(EB_KEY), slack_outbox_poll_seconds=0.05,
+        slack_outbox_channel_interval_seconds=0.0, durable_enabled=True,
+        durable_executor_id="alert-charts", durable_poll_seconds=0.05,
+    )  # fmt: skip
+    runtime = build_runtime(settings, aws=sandbox_aws)
+    runtime.cloudfabric.start_background()
+    try:
+        with TestClient(create_http_app(runtime)) as http:
+            event = _event("e-1", "ALARM", "2027-01-05T10:00:00.000+0000")
+            assert http.post("/alerts/eventbridge", json=event,
+                             headers={"x-api-key": EB_KEY}).status_code == 200  # fmt: skip
+            (root,) = slack.wait_for("chat.postMessage", lambda call: _is_root(call))
+            ts = root.response["ts"]
+            in_thread = lambda c: c.params.get("thread_ts") == ts and _is_chart_line(c)  # noqa: E731
+            slack.wait_for("chat.postMessage", in_thread)
+            with runtime.cloudfabric.db.session() as session:
+                (incident,) = session.query(IncidentRow).all()
+            run = durable.wait_for_run(f"alert-chart-{incident.id}", 30)
+            assert (run.workflow, run.state) == ("alerts.incident_chart", "SUCCESS")
+            assert runtime.charts is not None and incident.id is not None
+            runtime.charts.request(incident.id, CHANNEL, ts)  # asked again: the same run
+            runtime.charts.post_now(incident.id, CHANNEL, ts)  # a replayed step: queued already
+            time.sleep(1.0)  # the outbox polls every 0.05 s: a second line would be sent by now
+            assert len([c for c in slack.calls_of("chat.postMessage") if in_thread(c)]) == 1
+    finally:
+        runtime.close()

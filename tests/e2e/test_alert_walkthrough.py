@@ -145,9 +145,13 @@ def test_an_alarm_on_batch_worker_becomes_an_investigation_and_an_approved_fix(
         answer = http.post("/alerts/sns", json=signer.sign(_alarm(instance_id, fired)),
                            headers={"Content-Type": "text/plain"})  # fmt: skip
         assert answer.status_code == 200 and answer.json()["accepted"] == 1, answer.text
-        (root,) = slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == CHANNEL)
+        (root,) = slack.wait_for("chat.postMessage", lambda c: _is_root(c))
         root_ts = str(root.response["ts"])
         assert "batch-worker-cpu" in _blocks(root) and instance_id in _blocks(root)
+        [chart] = slack.wait_for("files.completeUploadExternal",
+                                 lambda c: c.params.get("thread_ts") == root_ts)  # fmt: skip
+        assert chart.params["channel_id"] == CHANNEL
+        assert slack.uploads and slack.uploads[-1].startswith(b"\x89PNG")
         with cf.db.session() as session:
             (incident,) = session.query(IncidentRow).all()
 
@@ -200,3 +204,8 @@ def test_an_alarm_on_batch_worker_becomes_an_investigation_and_an_approved_fix(
 def _complete(db: Any, incident_id: int) -> Any:
     moments = events(db, incident_id)
     return moments if any(m.kind == "recovered" for m in moments) else None
+
+
+def _is_root(call: Call) -> bool:
+    """A top-level message in the alerts channel (a thread's root)."""
+    return call.params["channel"] == CHANNEL and not call.params.get("thread_ts")

@@ -93,11 +93,89 @@ def alarm_threshold(raw: dict[str, Any]) -> tuple[float, bool] | None:
     trigger = message.get("Trigger") if message else None
     if not isinstance(trigger, dict):
         return None
-    threshold, operator = trigger.get("Threshold"), str(trigger.get("ComparisonOperator") or "")
+    return bound_of(trigger.get("Threshold"), trigger.get("ComparisonOperator"))
+
+
+STATISTICS = {
+    "AVERAGE": "Average", "SUM": "Sum", "MAXIMUM": "Maximum", "MINIMUM": "Minimum",
+    "SAMPLE_COUNT": "SampleCount", "SAMPLECOUNT": "SampleCount",
+}  # fmt: skip
+"""Statistic names as alarms spell them -> as GetMetricData takes them."""
+DEFAULT_PERIOD = 300
+"""Seconds per datapoint when the alarm does not say."""
+
+
+def alarm_statistic(raw: dict[str, Any]) -> tuple[str, int]:
+    """The statistic and period the alarm evaluates (``Average`` and 5 minutes when it does
+    not say, or says something unusable).
+
+    Args:
+        raw: the payload the alert was read from (data).
+    """
+    message = _message(raw.get("Message"))
+    trigger = message.get("Trigger") if message else None
+    if isinstance(trigger, dict):
+        stat = trigger.get("Statistic") or trigger.get("ExtendedStatistic")
+        return _statistic(stat), _period(trigger.get("Period"))
+    detail = raw.get("detail") if raw.get("detail-type") else raw.get("alarmData")
+    configuration = detail.get("configuration") if isinstance(detail, dict) else None
+    metrics = configuration.get("metrics") if isinstance(configuration, dict) else None
+    first = metrics[0] if isinstance(metrics, list) and metrics else None
+    stat = first.get("metricStat") if isinstance(first, dict) else None
+    if isinstance(stat, dict):
+        return _statistic(stat.get("stat")), _period(stat.get("period"))
+    return "Average", DEFAULT_PERIOD
+
+
+def _statistic(value: object) -> str:
+    """A statistic GetMetricData takes: a known name or a percentile like ``p99``."""
+    if not isinstance(value, str):
+        return "Average"
+    known = STATISTICS.get(value.upper().replace(" ", "_"))
+    if known is not None:
+        return known
+    if value.lower() in {name.lower() for name in STATISTICS.values()}:
+        return next(name for name in STATISTICS.values() if name.lower() == value.lower())
+    tail = value[1:]
+    if value[:1] in "pP" and tail.replace(".", "", 1).isdigit() and 0 < float(tail) <= 100:
+        return "p" + tail
+    return "Average"
+
+
+def _period(value: object) -> int:
+    """A period of whole seconds, at least a minute (else the default)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 60 <= value <= 86400:
+        return int(value) // 60 * 60 or DEFAULT_PERIOD
+    return DEFAULT_PERIOD
+
+
+def alarm_name(raw: dict[str, Any]) -> str | None:
+    """The CloudWatch alarm's name, when the payload is an alarm's (SNS, EventBridge, action).
+
+    Args:
+        raw: the payload the alert was read from (data).
+    """
+    message = _message(raw.get("Message"))
+    detail = raw.get("detail") if raw.get("detail-type") else raw.get("alarmData")
+    found = (
+        message.get("AlarmName")
+        if message is not None
+        else (detail.get("alarmName") if isinstance(detail, dict) else None)
+    )
+    return found if isinstance(found, str) and 0 < len(found) <= 255 else None
+
+
+def bound_of(threshold: object, operator: object) -> tuple[float, bool] | None:
+    """(threshold, above is bad) from an alarm's ``Threshold`` and ``ComparisonOperator``.
+
+    Args:
+        threshold: the alarm's threshold (a number).
+        operator: its comparison operator (``GreaterThanThreshold``...).
+    """
     if not isinstance(threshold, int | float) or isinstance(threshold, bool):
         return None
-    if operator.startswith("GreaterThan"):
+    if str(operator or "").startswith("GreaterThan"):
         return float(threshold), True
-    if operator.startswith("LessThan"):
+    if str(operator or "").startswith("LessThan"):
         return float(threshold), False
     return None

@@ -10,7 +10,7 @@ import pytest
 
 from tests.tools.alerts.support import alarm_message
 from tools.alerts.playbooks.models import MetricRef
-from tools.alerts.recovery import judge
+from tools.alerts.recovery import alarm_bound, judge
 from tools.alerts.signal_metrics import alarm_threshold
 from tools.context import ToolContext
 
@@ -55,3 +55,19 @@ def test_the_threshold_comes_from_the_alarm_and_only_when_it_gives_one() -> None
     message["Trigger"].update(Threshold=5, ComparisonOperator="LessThanOrEqualToThreshold")
     assert alarm_threshold({"Message": json.dumps(message)}) == (5.0, False)
     assert alarm_threshold({"Message": "plain words"}) is None
+
+
+def test_a_threshold_missing_from_the_message_is_read_from_describe_alarms(
+    ctx: ToolContext,
+) -> None:
+    ctx.aws.client("cloudwatch", "us-east-1").put_metric_alarm(
+        AlarmName="cpu", MetricName="CPUUtilization", Namespace="AWS/EC2", Statistic="Average",
+        Period=60, EvaluationPeriods=1, Threshold=70.0, ComparisonOperator="LessThanThreshold",
+    )  # fmt: skip
+    message = json.loads(alarm_message("cpu", "ALARM"))
+    assert alarm_bound(ctx, {"Message": json.dumps(message)}, "us-east-1", None) == (70.0, False)
+    message["Trigger"].update(Threshold=80, ComparisonOperator="GreaterThanThreshold")
+    given = {"Message": json.dumps(message)}
+    assert alarm_bound(ctx, given, "us-east-1", None) == (80.0, True)  # the message wins
+    unknown = {"Message": alarm_message("no-such-alarm", "ALARM")}
+    assert alarm_bound(ctx, unknown, "us-east-1", None) is None

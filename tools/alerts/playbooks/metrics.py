@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from core.aws_read import paginate
+from tools.alerts.metric_series import PERMISSION, read_series
 from tools.alerts.playbooks.models import MetricEvidence, MetricRef
 from tools.alerts.playbooks.notebook import Notebook
 
@@ -14,7 +13,6 @@ BEFORE = timedelta(hours=1)
 AFTER = timedelta(minutes=30)
 """How far after the fire time it ends (never later than now)."""
 PERIOD = 300
-PERMISSION = "cloudwatch:GetMetricData"
 
 
 def window(book: Notebook) -> tuple[datetime, datetime]:
@@ -25,23 +23,6 @@ def window(book: Notebook) -> tuple[datetime, datetime]:
     """
     fired = book.signal.fired_at
     return fired - BEFORE, min(fired + AFTER, book.ctx.clock.now())
-
-
-def _query(metric: MetricRef, statistic: str) -> dict[str, Any]:
-    dimensions = [{"Name": k, "Value": v} for k, v in metric.dimensions.items()]
-    return {
-        "Id": "m0",
-        "MetricStat": {
-            "Metric": {
-                "Namespace": metric.namespace,
-                "MetricName": metric.name,
-                "Dimensions": dimensions,
-            },
-            "Period": PERIOD,
-            "Stat": statistic,
-        },
-        "ReturnData": True,
-    }
 
 
 def summary(book: Notebook, metric: MetricRef, statistic: str) -> MetricEvidence | None:
@@ -58,11 +39,7 @@ def summary(book: Notebook, metric: MetricRef, statistic: str) -> MetricEvidence
     client = book.client("cloudwatch")
 
     def read() -> list[tuple[datetime, float]]:
-        results = paginate(
-            client, "get_metric_data", "MetricDataResults",
-            MetricDataQueries=[_query(metric, statistic)], StartTime=start, EndTime=end,
-        )  # fmt: skip
-        return sorted(p for r in results for p in zip(r["Timestamps"], r["Values"], strict=True))
+        return read_series(client, metric, statistic, PERIOD, start, end)
 
     points = book.read(f"{metric.namespace} {metric.name}", PERMISSION, read)
     if points is None:
