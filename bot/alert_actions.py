@@ -79,6 +79,18 @@ class IncidentGuard:
         self.members = members
         self.approver_ids = approver_ids
 
+    def may_act_in(self, user: str, channel: str | None) -> bool:
+        """Whether ``user`` is an approver or a member of ``channel``.
+
+        Args:
+            user: Slack user id.
+            channel: channel id (None: approvers only).
+        """
+        if user in self.approver_ids():
+            return True
+        members = self.members(channel) if channel else None
+        return members is not None and user in members
+
     def refusal(self, user: str, incident: IncidentRow) -> str | None:
         """None when ``user`` may act on ``incident``, else the reason in words.
 
@@ -86,11 +98,8 @@ class IncidentGuard:
             user: Slack user id.
             incident: the incident.
         """
-        if user in self.approver_ids():
-            return None
         channel = incident.channel
-        members = self.members(channel) if channel else None
-        if members is not None and user in members:
+        if self.may_act_in(user, channel):
             return None
         where = f"<#{channel}>" if channel else "the incident's channel"
         return f"Only members of {where} or approvers may act on alert incident #{incident.id}."

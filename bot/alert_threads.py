@@ -16,14 +16,15 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from sqlmodel import col, select, update
+from sqlmodel import col, exists, select, update
 
 from bot.slack.outbox.service import entry_of
 from bot.slack.writes import SlackWrites
 from core.db import Database
 from tools.alerts.models import AlertRow, IncidentRow
-from tools.alerts.owners import owner_of
+from tools.alerts.owners import owner_of, tags_of
 from tools.alerts.render import incident_blocks, incident_text
+from tools.alerts.routing import Router, facts_of
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,18 @@ class AlertThreads:
     Args:
         writes: the outbox-backed Slack writes.
         db: the SQL store (incidents, alerts, inventory).
-        channel: the channel incidents open their threads in.
+        channel: the channel incidents open their threads in when no router is given.
+        router: picks each incident's channel from its first alert (``alerts_routes``).
     """
 
-    def __init__(self, writes: SlackWrites, db: Database, channel: str) -> None:
-        """Keep the writer, the store and the channel."""
+    def __init__(
+        self, writes: SlackWrites, db: Database, channel: str, router: Router | None = None
+    ) -> None:
+        """Keep the writer, the store, the channel and the router."""
         self.writes = writes
         self.db = db
         self.channel = channel
+        self.router = router
         self._pending: set[int] = set()
         self._wake = threading.Condition()
         self._stopped = False
@@ -79,9 +84,13 @@ class AlertThreads:
             thread.join(timeout)
 
     def never_posted(self) -> list[int]:
-        """Open incidents whose thread root was never posted."""
+        """Open incidents whose thread root was never posted, and that have an alert no
+        silence kept off Slack."""
+        unsilenced = exists().where(
+            col(AlertRow.incident_id) == IncidentRow.id, col(AlertRow.silence_id).is_(None)
+        )
         query = select(IncidentRow.id).where(
-            IncidentRow.status == "open", col(IncidentRow.message_ts).is_(None)
+            IncidentRow.status == "open", col(IncidentRow.message_ts).is_(None), unsilenced
         )
         with self.db.session() as session:
             return [incident_id for incident_id in session.exec(query) if incident_id]
@@ -115,28 +124,46 @@ class AlertThreads:
         with self.db.session() as session:
             incident = session.get(IncidentRow, incident_id)
             first = session.exec(
-                select(AlertRow.description)
+                select(AlertRow)
                 .where(AlertRow.incident_id == incident_id)
                 .order_by(col(AlertRow.id))
                 .limit(1)
             ).first()
         if incident is None:
             return
-        blocks = incident_blocks(incident, owner_of(self.db, incident.resource), first or "")
+        description = first.description if first is not None else ""
+        blocks = incident_blocks(incident, owner_of(self.db, incident.resource), description)
         text = incident_text(incident)
         if incident.message_ts and incident.channel:
             self.writes.update(incident.channel, incident.message_ts, blocks, text)
             return
-        ref = self.writes.post(self.channel, blocks, text)
-        if ref is not None and not self._record(incident_id, ref):
+        channel = self.channel_of(first)
+        if not channel:
+            log.info("alert incident %s matches no route and no alerts channel", incident_id)
+            return
+        ref = self.writes.post(channel, blocks, text)
+        if ref is not None and not self._record(incident_id, ref, channel):
             self._withdraw(ref)  # another replica posted this incident's root first
 
-    def _record(self, incident_id: int, ref: str) -> bool:
+    def channel_of(self, first: AlertRow | None) -> str | None:
+        """The channel an incident whose first alert is ``first`` opens its thread in.
+
+        Args:
+            first: the incident's first alert (None: the default channel).
+
+        Returns:
+            The channel, or None when no rule matches and there is no fallback.
+        """
+        if self.router is None or first is None:
+            return self.channel
+        return self.router.channel_for(facts_of(first, lambda names: tags_of(self.db, names)))
+
+    def _record(self, incident_id: int, ref: str, channel: str) -> bool:
         """Remember where the root is, unless another replica did first."""
         statement = (
             update(IncidentRow)
             .where(col(IncidentRow.id) == incident_id, col(IncidentRow.message_ts).is_(None))
-            .values(message_ts=ref, channel=self.channel)
+            .values(message_ts=ref, channel=channel)
         )
         with self.db.session() as session:
             return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from bot.slack.runtime import SlackRuntime, build_runtime
 from bot.slack.signing import is_signed
 from core.settings import Settings
 from tools.alerts.intake import AlertIntake
+from tools.alerts.routing import Router
 from tools.alerts.sns_signature import FETCH_KEY, https_get
 
 log = logging.getLogger(__name__)
@@ -103,15 +104,17 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
 
 
 def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
-    """Threads of incidents in ``alerts_channel``, when it is set.
+    """Threads of incidents in their routed channel (``alerts_routes``, else ``alerts_channel``),
+    when either is set.
 
     Args:
         runtime: the Slack runtime (its outbox carries the threads).
     """
-    channel = runtime.cloudfabric.settings.alerts_channel
-    if not channel:
+    router = Router.from_settings(runtime.cloudfabric.settings)
+    if not router.active:
         return None
-    return AlertThreads(runtime.surface.transport, runtime.cloudfabric.db, channel)
+    transport, db = runtime.surface.transport, runtime.cloudfabric.db
+    return AlertThreads(transport, db, router.fallback or "", router)
 
 
 async def _slack_events(request: Request, runtime: SlackRuntime) -> Response:
