@@ -31,11 +31,14 @@ from approvals.recovery import Recovery
 from approvals.render import CardRenderer
 from approvals.service import ApprovalService
 from approvals.store import ApprovalStore
+from bot.alert_actions import approvers
 from core.aws import AwsClients
 from core.clock import Clock
 from core.coordination import Coordination, coordination_for
 from core.db import Database
 from core.settings import Settings
+from tools.alerts.routing import Router
+from tools.alerts.silencing import SILENCER_KEY, Silencer
 from tools.context import PRIVATE_NOTICE_KEY, ToolContext
 from tools.policy.explain import EXPLAINER_KEY
 from tools.policy.owners import Directory
@@ -352,7 +355,24 @@ def create_app(
         break_glass=BreakGlass(approvals, settings.break_glass_group, settings.break_glass_per_day),
     )
     extras[PRIVATE_NOTICE_KEY] = built.tell_privately
+    extras[SILENCER_KEY] = _silencer(settings, db, clock, audit, approvals.policy)
     return built
+
+
+def _silencer(
+    settings: Settings, db: Database, clock: Clock, audit: AuditLog, policy: ApprovalPolicy
+) -> Silencer:
+    """The chat silences' service: audited; approvers only until a Slack surface adds the
+    members of the alert channels (``bot.slack.alert_buttons``)."""
+
+    def record(user: str, action: str, detail: dict[str, object]) -> None:
+        audit.append(user, action, None, detail)
+
+    def approver_only(user: str, _channel: str | None) -> bool:
+        return user in approvers(settings, policy)
+
+    channels = Router.from_settings(settings).channels
+    return Silencer(db, clock, record, approver_only, channels)
 
 
 def _resume_workflow(runner: Runner, request: ApprovalRequest) -> None:

@@ -27,6 +27,7 @@ from tools.alerts.render import (
     SILENCE_ACTION,
     not_yet,
 )
+from tools.alerts.silencing import SILENCER_KEY, Silencer
 from tools.blocks import text
 
 if TYPE_CHECKING:
@@ -44,6 +45,16 @@ def _incident_thread(
     return thread_of(body, context)
 
 
+def _wire_silencer(surface: SlackSurface, guard: IncidentGuard) -> None:
+    """Chat silences follow the buttons' rule (channel members or approvers) and re-render
+    an incident's root after silencing it."""
+    cf = surface.cloudfabric
+    silencer = cf.extras.get(SILENCER_KEY)
+    if isinstance(silencer, Silencer):
+        silencer.may_act = guard.may_act_in
+        silencer.show = AlertThreads(surface.transport, cf.db, "").show_now
+
+
 def register(surface: SlackSurface) -> None:
     """Register the listener of every ``alert_`` button.
 
@@ -57,6 +68,7 @@ def register(surface: SlackSurface) -> None:
         lambda: approvers(cf.settings, cf.approvals.policy),
     )
     buttons = StateButtons(state, cf.audit)
+    _wire_silencer(surface, guard)
     investigator = IncidentInvestigator(cf, surface.transport, surface.transport.post_new_card)
 
     def tell(body: dict[str, Any], user: str, words: str) -> None:

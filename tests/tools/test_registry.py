@@ -22,10 +22,13 @@ STORE_ONLY = (
     "architecture.list",
     "architecture.show",
     "workflow.",
+    "alerts.routes",
+    "alerts.silence",
+    "alerts.unsilence",
 )
 """Tools whose state lives only in CloudFabric's own store: they may call no AWS API at all,
-and their changes (IPAM pools and allocations, workflows) need no AWS write permission (a
-workflow's steps declare theirs through their own tools)."""
+and their changes (IPAM pools and allocations, workflows, alert silences) need no AWS write
+permission (a workflow's steps declare theirs through their own tools)."""
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9*]+$")
 MIN_EXAMPLES = 15
 """Fewest example utterances a tool may carry (the offline classifier learns from them)."""

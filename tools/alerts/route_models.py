@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from tools.alerts.render_routes import NO_MATCHERS
 
@@ -62,7 +63,7 @@ class SilenceArgs(BaseModel):
         if self.incident is None and not (
             self.resource or self.words or self.labels or self.fingerprint
         ):
-            raise ValueError(NO_MATCHERS)
+            raise PydanticCustomError("no_matchers", NO_MATCHERS)
         return self
 
 
