@@ -5,12 +5,14 @@ audited, and only approvers or members of the incidents' channels may do it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
 from sqlmodel import select
 
 from approvals.audit import AuditLog
 from bot.alert_actions import IncidentGuard
+from bot.alert_threads import AlertThreads
 from core.db import Database
 from core.settings import Settings
 from tests.tools.alerts.support import MovableClock
@@ -94,7 +96,7 @@ def test_a_silenced_alert_is_kept_but_posts_nothing_until_the_silence_ends(
     assert quiet.accepted == 1 and quiet.notify == []  # stored, grouped, not shown
     assert other.notify != []  # a memory alert is not what was silenced
     with db.session() as session:
-        (kept,) = session.exec(select(AlertRow).where(AlertRow.title.startswith("CPU")))  # type: ignore[attr-defined]
+        (kept,) = session.exec(select(AlertRow).where(AlertRow.title.startswith("CPU")))
     assert kept.silence_id == silence.id and kept.incident_id in quiet.incidents
 
     clock.advance(60 * 60)
@@ -149,3 +151,20 @@ def test_only_approvers_or_members_of_the_incidents_channel_may_silence(
 def test_a_silence_must_say_which_alerts() -> None:
     with pytest.raises(ValueError, match="Which alerts should be silenced"):
         Matchers(words=["  "])
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_at_start_an_incident_only_silenced_alerts_joined_gets_no_thread(
+    engine: str, request: pytest.FixtureRequest, db: Database, clock: MovableClock
+) -> None:
+    store_db = Database(request.getfixturevalue("own_postgres_url")) if engine != "sqlite" else db
+    store_db.migrate()
+    store = AlertStore(store_db, clock, GroupingRules.from_settings(Settings()))
+    silencer = Silencer(store_db, clock, lambda *_: None, lambda *_: True, lambda: [OPS])
+    silencer.silence(APPROVER, Matchers(words=["disk"]), clock.now() + timedelta(hours=1), "")
+    (hidden,) = store.accept([_alert("DiskFull on web-2", clock, resource="i-0web2")]).incidents
+    (shown,) = store.accept([_alert("CPUUtilization high on web-3", clock, "i-0web3")]).incidents
+    threads = AlertThreads(cast(Any, None), store_db, OPS)  # only reads the store here
+    assert threads.never_posted() == [shown] and hidden != shown
+    if store_db is not db:
+        store_db.dispose()
