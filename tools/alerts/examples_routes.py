@@ -41,7 +41,6 @@ SILENCE: tuple[str, ...] = (
     "silence web-1 for 4h because of the deploy",
     "mute incident #7 for an hour",
     "shush the db-1 storage alarms for 120 minutes",
-    "silence web-2 disk for half an hour",
     "snooze cpu for 6h",
     "mute the noisy lambda throttles for 2h",
     "silence alerts from batch-worker overnight",

@@ -14,6 +14,7 @@ NO_MATCHERS = (
     "Which alerts should be silenced? Name a resource (web-1), words of the alert title "
     "(cpu), a label (env=staging), a fingerprint or an incident (#12)."
 )
+NO_SILENCER = "Silences cannot be made in this process (no audit log is wired); nothing changed."
 NOTHING_CHANGED = "Nothing was changed in AWS: silences are CloudFabric's own state."
 
 

@@ -146,5 +146,5 @@ def _silencer(ctx: ToolContext) -> Silencer:
 
     found = ctx.extras.get(SILENCER_KEY)
     if not isinstance(found, Silencer):
-        raise ToolError("Silences cannot be made in this process (no audit log is wired).")
+        raise ToolError(words.NO_SILENCER)
     return found
