@@ -1,6 +1,7 @@
 """One Slack thread per incident, in the alerts channel, through the durable outbox.
 
-The first alert of an incident posts its thread root; later alerts (repeats, a resolve) edit
+The first alert of an incident posts its thread root, in the channel the routing rules pick
+for it (``alerts_routes``, else ``alerts_channel``); later alerts (repeats, a resolve) edit
 that same message (count, last seen, state); the outbox keeps only the newest unsent edit of a
 message, so a storm of repeats costs a few edits, paced per channel. Alerts are quoted as data.
 
@@ -22,15 +23,16 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlmodel import col, select, update
+from sqlmodel import col, exists, select, update
 
 from bot.alert_digests import StormDigests
 from bot.slack.outbox.service import entry_of
 from bot.slack.writes import SlackWrites
 from core.db import Database
 from tools.alerts.models import AlertRow, IncidentRow
-from tools.alerts.owners import owner_of
+from tools.alerts.owners import owner_of, tags_of
 from tools.alerts.render import incident_blocks, incident_text
+from tools.alerts.routing import Router, facts_of
 from tools.alerts.storm import StormRules, digest_for
 
 log = logging.getLogger(__name__)
@@ -46,9 +48,10 @@ class AlertThreads:
     Args:
         writes: the outbox-backed Slack writes.
         db: the SQL store (incidents, alerts, inventory).
-        channel: the channel incidents open their threads in.
+        channel: the channel incidents open their threads in when no route picks one.
         storm: new roots allowed per window (None: no limit).
         on_posted: told when an incident's root is first queued (its chart follows).
+        router: picks each incident's channel from its first alert (``alerts_routes``).
     """
 
     def __init__(
@@ -58,6 +61,7 @@ class AlertThreads:
         channel: str,
         storm: StormRules | None = None,
         on_posted: OnPosted | None = None,
+        router: Router | None = None,
     ) -> None:
         """Keep the writer, the store, the channel, the storm rules and who hears of roots."""
         self.writes = writes
@@ -66,6 +70,7 @@ class AlertThreads:
         self.storm = storm
         self.digests = StormDigests(writes, db, storm) if storm is not None else None
         self.on_posted = on_posted
+        self.router = router
         self._pending: set[int] = set()
         self._wake = threading.Condition()
         self._stopped = False
@@ -103,11 +108,16 @@ class AlertThreads:
             thread.join(timeout)
 
     def never_posted(self) -> list[int]:
-        """Open incidents whose thread root was never posted."""
+        """Open incidents whose thread root was never posted (nor listed in a digest), and that
+        have an alert no silence kept off Slack."""
+        unsilenced = exists().where(
+            col(AlertRow.incident_id) == IncidentRow.id, col(AlertRow.silence_id).is_(None)
+        )
         query = select(IncidentRow.id).where(
             IncidentRow.status == "open",
             col(IncidentRow.message_ts).is_(None),
             col(IncidentRow.digest_id).is_(None),
+            unsilenced,
         )
         with self.db.session() as session:
             return [incident_id for incident_id in session.exec(query) if incident_id]
@@ -152,7 +162,7 @@ class AlertThreads:
         with self.db.session() as session:
             incident = session.get(IncidentRow, incident_id)
             first = session.exec(
-                select(AlertRow.description)
+                select(AlertRow)
                 .where(AlertRow.incident_id == incident_id)
                 .order_by(col(AlertRow.id))
                 .limit(1)
@@ -161,37 +171,55 @@ class AlertThreads:
             return None
         if incident.digest_id is not None:
             return incident.digest_id
-        blocks = incident_blocks(incident, owner_of(self.db, incident.resource), first or "")
+        description = first.description if first is not None else ""
+        blocks = incident_blocks(incident, owner_of(self.db, incident.resource), description)
         text = incident_text(incident)
         if incident.message_ts and incident.channel:
             self.writes.update(incident.channel, incident.message_ts, blocks, text)
+            return None
+        channel = self.channel_of(first)
+        if not channel:
+            log.info("alert incident %s matches no route and no alerts channel", incident_id)
             return None
         now = self.writes.outbox.clock.now()
         purpose = f"{ROOT_PURPOSE}{incident_id}"
         queued = self.writes.posted_for(purpose)  # by a process that died before recording it
         if queued is not None:
-            self._rooted(incident_id, queued, now)
+            self._rooted(incident_id, queued, now, channel)
             return None
         if self.storm is not None and self.digests is not None:
-            digest_id = digest_for(self.db, self.channel, now, self.storm)
+            digest_id = digest_for(self.db, channel, now, self.storm)
             if digest_id is not None:
-                self.digests.add(digest_id, incident, self.channel)
+                self.digests.add(digest_id, incident, channel)
                 return None
-        ref = self.writes.post(self.channel, blocks, text, purpose=purpose)
-        if ref is not None and not self._rooted(incident_id, ref, now):
+        ref = self.writes.post(channel, blocks, text, purpose=purpose)
+        if ref is not None and not self._rooted(incident_id, ref, now, channel):
             self._withdraw(ref)  # another replica posted this incident's root first
         return None
 
-    def _rooted(self, incident_id: int, ref: str, now: datetime) -> bool:
+    def channel_of(self, first: AlertRow | None) -> str | None:
+        """The channel an incident whose first alert is ``first`` opens its thread in.
+
+        Args:
+            first: the incident's first alert (None: the default channel).
+
+        Returns:
+            The channel, or None when no rule matches and there is no fallback.
+        """
+        if self.router is None or first is None:
+            return self.channel
+        return self.router.channel_for(facts_of(first, lambda names: tags_of(self.db, names)))
+
+    def _rooted(self, incident_id: int, ref: str, now: datetime, channel: str) -> bool:
         """Record the root, and tell ``on_posted`` (its chart follows); False when another
         replica recorded one first."""
-        if not self._record(incident_id, ref, now):
+        if not self._record(incident_id, ref, now, channel):
             return False
         if self.on_posted is not None:
-            self.on_posted(incident_id, self.channel, ref)
+            self.on_posted(incident_id, channel, ref)
         return True
 
-    def _record(self, incident_id: int, ref: str, now: datetime) -> bool:
+    def _record(self, incident_id: int, ref: str, now: datetime, channel: str) -> bool:
         """Remember where the root is, unless another replica did first."""
         statement = (
             update(IncidentRow)
@@ -200,7 +228,7 @@ class AlertThreads:
                 col(IncidentRow.message_ts).is_(None),
                 col(IncidentRow.digest_id).is_(None),
             )
-            .values(message_ts=ref, channel=self.channel, root_at=now)
+            .values(message_ts=ref, channel=channel, root_at=now)
         )
         with self.db.session() as session:
             return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -36,9 +36,11 @@ from core.clock import Clock
 from core.coordination import Coordination, coordination_for
 from core.db import Database
 from core.settings import Settings
-from tools.alerts.incident_access import ACCESS_KEY
+from tools.alerts.incident_access import ACCESS_KEY, IncidentAccess
 from tools.alerts.incident_investigation import FILE_FIX_KEY
 from tools.alerts.incident_state import IncidentState
+from tools.alerts.routing import Router
+from tools.alerts.silencing import SILENCER_KEY, Silencer
 from tools.context import PRIVATE_NOTICE_KEY, ToolContext
 from tools.policy.explain import EXPLAINER_KEY
 from tools.policy.owners import Directory
@@ -368,14 +370,27 @@ def create_app(
 
 def _alert_incidents(built: CloudFabric) -> None:
     """What the incident tools and buttons share: the guard with the audited state changes,
-    and the filer of an investigation's fix through the approval gate (its card shown by the
-    surface of the moment)."""
+    the chat silences under the same guard, and the filer of an investigation's fix through the
+    approval gate (its card shown by the surface of the moment)."""
     from bot.alert_actions import fix_filer, incident_access
 
     state = IncidentState(built.db, built.clock)
     policy = built.approvals.policy
-    built.extras[ACCESS_KEY] = incident_access(built.settings, policy, state, built.audit)
+    access = incident_access(built.settings, policy, state, built.audit)
+    built.extras[ACCESS_KEY] = access
     built.extras[FILE_FIX_KEY] = fix_filer(built.approvals, lambda: built.show_card)
+    built.extras[SILENCER_KEY] = _silencer(built, access)
+
+
+def _silencer(built: CloudFabric, access: IncidentAccess) -> Silencer:
+    """The chat silences' service: audited, and allowed to whom the incident guard allows
+    (approvers only until a Slack surface adds the members of the alert channels)."""
+
+    def record(user: str, action: str, detail: dict[str, object]) -> None:
+        built.audit.append(user, action, None, detail)
+
+    channels = Router.from_settings(built.settings).channels
+    return Silencer(built.db, built.clock, record, access.guard.may_act_in, channels)
 
 
 def _resume_workflow(runner: Runner, request: ApprovalRequest) -> None:

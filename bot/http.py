@@ -27,6 +27,7 @@ from bot.slack.signing import is_signed
 from bot.workflow_events import start_event_runs
 from core.settings import Settings
 from tools.alerts.intake import AlertIntake
+from tools.alerts.routing import Router
 from tools.alerts.sns_signature import FETCH_KEY, https_get
 from tools.alerts.storm import StormRules
 
@@ -106,19 +107,21 @@ def create_http_app(runtime: SlackRuntime) -> FastAPI:
 
 
 def _alert_threads(runtime: SlackRuntime) -> AlertThreads | None:
-    """Threads of incidents in ``alerts_channel``, when it is set.
+    """Threads of incidents in their routed channel (``alerts_routes``, else ``alerts_channel``),
+    when either is set.
 
     Args:
         runtime: the Slack runtime (its outbox carries the threads).
     """
-    settings = runtime.cloudfabric.settings
-    if not settings.alerts_channel:
-        return None
-    storm = StormRules.from_settings(settings)
     cf = runtime.cloudfabric
+    router = Router.from_settings(cf.settings)
+    if not router.active:
+        return None
+    storm = StormRules.from_settings(cf.settings)
     charts = runtime.charts.request if runtime.charts is not None else None
+    transport = runtime.surface.transport
     return AlertThreads(
-        runtime.surface.transport, cf.db, settings.alerts_channel, storm, on_posted=charts
+        transport, cf.db, router.fallback or "", storm, on_posted=charts, router=router
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Risk = Literal["low", "medium", "high", "critical"]
@@ -42,6 +42,51 @@ class ChannelScope(BaseModel):
     @classmethod
     def _twelve_digits(cls, value: dict[str, str]) -> dict[str, str]:
         """Account ids are 12 digits; anything else is a typo that would hide everything."""
+        for account in value:
+            if not (len(account) == 12 and account.isdigit()):
+                raise ValueError(f"'{account}' is not a 12-digit AWS account id")
+        return value
+
+
+AlertSeverity = Literal["critical", "error", "warning", "info"]
+
+
+class AlertRoute(BaseModel):
+    """One alert routing rule: alerts it matches open their incident thread in ``channel``.
+
+    Every criterion given must match (a list matches any of its values); a rule with no
+    criteria matches every alert. Rules are tried in order and the first match wins.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str = Field(min_length=1, max_length=80, description="Slack channel id or name.")
+    name: str = Field(default="", max_length=80, description="What the rule is for, in words.")
+    accounts: list[str] = Field(
+        default_factory=list, description="AWS account ids (12 digits); none = any account."
+    )
+    environments: list[str] = Field(
+        default_factory=list,
+        description="Environment tag values (or env/environment labels); none = any.",
+    )
+    severities: list[AlertSeverity] = Field(
+        default_factory=list, description="Alert severities; none = any severity."
+    )
+    services: list[str] = Field(
+        default_factory=list,
+        description="Services: AWS namespace (AWS/EC2, EC2) or the service/job label; none = any.",
+    )
+
+    @field_validator("accounts", "environments", "severities", "services", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """A single value is a list of one."""
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("accounts")
+    @classmethod
+    def _twelve_digit_accounts(cls, value: list[str]) -> list[str]:
+        """Account ids are 12 digits; anything else is a typo that would never match."""
         for account in value:
             if not (len(account) == 12 and account.isdigit()):
                 raise ValueError(f"'{account}' is not a 12-digit AWS account id")
@@ -591,6 +636,13 @@ class Settings(BaseSettings):
         default=120.0,
         gt=0,
         description="The storm window: how far back a channel's new threads are counted.",
+    )
+    alerts_routes: list[AlertRoute] = Field(
+        default_factory=list,
+        description=(
+            "Ordered routing rules (JSON list): each matches accounts, environments, severities "
+            "and services to a channel; the first match wins, else alerts_channel."
+        ),
     )
     alerts_recovery_watch_seconds: float = Field(
         default=900.0,

@@ -28,6 +28,7 @@ from tools.alerts.render import (
     SILENCE_ACTION,
     not_yet,
 )
+from tools.alerts.silencing import SILENCER_KEY, Silencer
 from tools.blocks import text
 
 if TYPE_CHECKING:
@@ -45,6 +46,22 @@ def _incident_thread(
     return thread_of(body, context)
 
 
+def _joined(surface: SlackSurface) -> IncidentAccess:
+    """The incident guard and chat silences, given what only Slack knows: channel members, and
+    how to re-render a thread root after a change."""
+    cf = surface.cloudfabric
+    access = cf.extras[ACCESS_KEY]
+    assert isinstance(access, IncidentAccess)
+    access.guard.members = lambda channel: channel_members(surface.client, channel)
+    access.show = lambda incident: AlertThreads(
+        surface.transport, cf.db, incident.channel or ""
+    ).show_now([incident.id or 0])
+    silencer = cf.extras.get(SILENCER_KEY)
+    if isinstance(silencer, Silencer):  # chat silences re-render the roots they silence
+        silencer.show = AlertThreads(surface.transport, cf.db, "").show_now
+    return access
+
+
 def register(surface: SlackSurface) -> None:
     """Register the listener of every ``alert_`` button.
 
@@ -53,12 +70,7 @@ def register(surface: SlackSurface) -> None:
     """
     cf = surface.cloudfabric
     state = IncidentState(cf.db, cf.clock)
-    access = cf.extras[ACCESS_KEY]
-    assert isinstance(access, IncidentAccess)
-    access.guard.members = lambda channel: channel_members(surface.client, channel)
-    access.show = lambda incident: AlertThreads(
-        surface.transport, cf.db, incident.channel or ""
-    ).show_now([incident.id or 0])
+    access = _joined(surface)
     investigator = IncidentInvestigator(cf, surface.transport, surface.transport.post_new_card)
 
     def tell(body: dict[str, Any], user: str, words: str) -> None:

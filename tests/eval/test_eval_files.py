@@ -1,6 +1,7 @@
 """The held-out evaluation set of the router is well formed.
 
-One JSON Lines file per registry domain (``<domain>.jsonl``) holds phrasings a person might
+One JSON Lines file per registry domain (``<domain>.jsonl``, or several named
+``<domain>_<part>.jsonl`` when parts of a domain are kept apart) holds phrasings a person might
 type, each labelled with the tool it must reach and the key arguments it must extract:
 ``{"text": ..., "tool": ..., "args": {...}}``. ``args`` holds only what the text says
 unambiguously, so a row may omit optional arguments. A follow-up adds ``"after"``: the message
@@ -41,6 +42,11 @@ def registry() -> Registry:
     return load_builtin_tools()
 
 
+def domain_of(path: Path) -> str:
+    """The registry domain a phrasing file is for: ``alerts_routes.jsonl`` is ``alerts``."""
+    return path.stem.split("_", 1)[0]
+
+
 def read_rows(path: Path) -> list[dict[str, Any]]:
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -78,7 +84,7 @@ def normalised(text: str) -> str:
 
 def test_there_is_one_file_per_registry_domain() -> None:
     domains = {spec.domain for spec in registry().all()}
-    assert {path.stem for path in TOOL_FILES} == domains
+    assert {domain_of(path) for path in TOOL_FILES} == domains
     assert SAFETY.exists()
 
 
@@ -92,7 +98,7 @@ def test_rows_name_a_tool_of_their_domain_and_their_arguments_validate(path: Pat
         assert {"text", "tool", "args"} <= set(row) <= {"text", "tool", "args", "after"}, row
         assert row["tool"] in registry(), row
         spec = registry().get(row["tool"])
-        assert spec.domain == path.stem, row
+        assert spec.domain == domain_of(path), row
         assert isinstance(row["args"], dict), row
         unknown = set(row["args"]) - set(spec.args_model.model_fields)
         assert not unknown, f"{row['text']!r}: {unknown} are not arguments of {spec.name}"

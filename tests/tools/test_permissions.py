@@ -59,6 +59,9 @@ REGISTRY = load_builtin_tools()
 ARGS: dict[str, dict[str, Any]] = {
     "help": {},
     "policy.explain": {"request": "stop batch-worker"},
+    "alerts.routes": {},
+    "alerts.silence": {"resource": "batch-worker", "words": ["cpu"], "duration": "2 hours"},
+    "alerts.unsilence": {"silence": 1},
     "discovery.scan": {},
     "inventory.search": {"region": "eu-west-1"},
     "inventory.describe": {"resource": "db-prod"},

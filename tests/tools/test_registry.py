@@ -27,11 +27,14 @@ STORE_ONLY = (
     "alerts.postmortem",
     "alerts.ack",
     "alerts.resolve",
+    "alerts.routes",
+    "alerts.silence",
+    "alerts.unsilence",
 )
 """Tools whose state lives only in CloudFabric's own store: they may call no AWS API at all,
-and their changes (IPAM pools and allocations, workflows, alert incidents' acknowledgements
-and resolutions) need no AWS write permission (a
-workflow's steps declare theirs through their own tools)."""
+and their changes (IPAM pools and allocations, workflows, alert incidents' acknowledgements,
+resolutions and silences) need no AWS write permission (a workflow's steps declare theirs
+through their own tools)."""
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9*]+$")
 MIN_EXAMPLES = 15
 """Fewest example utterances a tool may carry (the offline classifier learns from them)."""

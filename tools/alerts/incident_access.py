@@ -67,13 +67,19 @@ class IncidentGuard:
             user: chat user id.
             incident: the incident.
         """
+        return None if self.may_act_in(user, incident.channel) else outsider_refusal(incident)
+
+    def may_act_in(self, user: str, channel: str | None) -> bool:
+        """Whether ``user`` is an approver or a member of ``channel``.
+
+        Args:
+            user: chat user id.
+            channel: channel id (None: approvers only).
+        """
         if user in self.approver_ids():
-            return None
-        channel = incident.channel
+            return True
         members = self.members(channel) if channel else None
-        if members is not None and user in members:
-            return None
-        return outsider_refusal(incident)
+        return members is not None and user in members
 
 
 class StateChanges:

@@ -5,7 +5,7 @@ Each change is a moment of the incident's timeline; the caller audits it and sho
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.clock import Clock
 from core.db import Database
@@ -71,15 +71,23 @@ class IncidentState:
         return self._change(incident_id, user, "acknowledged", acknowledged_by=user,
                             acknowledged_at=now)  # fmt: skip
 
-    def silence(self, incident_id: int, user: str, length: timedelta = SILENCE) -> IncidentRow:
-        """Silence the incident's repeats for ``length`` (they are still counted).
+    def silence(
+        self,
+        incident_id: int,
+        user: str,
+        length: timedelta = SILENCE,
+        until: datetime | None = None,
+    ) -> IncidentRow:
+        """Silence the incident's repeats for ``length``, or until ``until`` (they are still
+        counted).
 
         Args:
             incident_id: the incident.
             user: who silenced it.
-            length: how long.
+            length: how long (the button's hour).
+            until: when it ends, when said instead of a length (chat).
         """
-        until = self.clock.now() + length
+        until = until or self.clock.now() + length
         return self._change(incident_id, user, "silenced", silenced_until=until,
                             detail=f"until {until:%Y-%m-%d %H:%M} UTC")  # fmt: skip
 

@@ -120,6 +120,9 @@ class AlertRow(SQLModel, table=True):
         default=None, foreign_key="alert_incidents.id", index=True, description="Its incident."
     )
     raw_json: str = SqlField(sa_type=Text, description="The payload it was read from.")
+    silence_id: int | None = SqlField(
+        default=None, description="The silence that kept it off Slack (alert_silences.id)."
+    )
 
 
 class IncidentRow(SQLModel, table=True):

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel, Field
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from core.clock import Clock
 from core.db import Database
-from tools.alerts import timeline
+from tools.alerts import silences, timeline
 from tools.alerts.grouping import GroupingRules, Placement, place
 from tools.alerts.models import Alert, AlertRow, IncidentRow
 
@@ -109,18 +109,33 @@ class AlertStore:
         with self.db.session() as session:
             if not self.db.is_sqlite:
                 session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": GROUPING_LOCK_ID})
+            holding = silences.active(session, self.clock.now())
             for delivery, result in zip(batch, results, strict=True):
                 for alert in delivery.alerts:
-                    self._record(session, alert, result)
+                    self._record(session, alert, result, holding)
         for delivery, result in zip(batch, results, strict=True):
             delivery.result = result
 
-    def _record(self, session: Session, alert: Alert, result: StoreResult) -> None:
+    def _record(
+        self,
+        session: Session,
+        alert: Alert,
+        result: StoreResult,
+        holding: list[silences.SilenceRow],
+    ) -> None:
         """Store and group one alert, counting it in ``result``."""
         placement = self._accept_one(session, alert)
         if placement is None:
             result.duplicates += 1
             return
+        silence = silences.first_match(holding, alert)
+        if silence is not None:  # stored and grouped, but kept off Slack
+            session.execute(
+                update(AlertRow)
+                .where(col(AlertRow.dedupe_key) == alert.dedupe_key())
+                .values(silence_id=silence.id)
+            )
+            placement = replace(placement, notify=False)
         result.accepted += 1
         _remember(result.incidents, placement.incident_id)
         if placement.notify:

@@ -1,4 +1,4 @@
-"""alerts_0001 to alerts_0003 create exactly the tables the models describe, and go down."""
+"""alerts_0001 to alerts_0004 create exactly the tables the models describe, and go down."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from sqlalchemy import MetaData, inspect
 
 from core.db import Database, alembic_config
 from tools.alerts.models import AlertRow, DigestRow, IncidentRow, TimelineRow
+from tools.alerts.silences import SilenceRow
 
-TABLES = ("alerts", "alert_incidents", "alert_timeline", "alert_digests")
+TABLES = ("alerts", "alert_incidents", "alert_timeline", "alert_digests", "alert_silences")
 
 
 def test_the_migration_matches_the_models(db: Database) -> None:
     wanted = MetaData()
-    for model in (DigestRow, IncidentRow, AlertRow, TimelineRow):
+    for model in (DigestRow, IncidentRow, AlertRow, TimelineRow, SilenceRow):
         model.__table__.to_metadata(wanted)  # type: ignore[attr-defined]
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), wanted)
