@@ -9,9 +9,9 @@ endif
 .PHONY: demo test test-instants lint bench setup iam-policy graphviz faketime
 
 # The time-sensitive tests also run with the clock at each of these instants (CF_TEST_NOW):
-# the first second of a month, the last minute of a year, a leap day, an ordinary day. One runs
-# at a time unless CF_TEST_JOBS says otherwise.
-TEST_INSTANTS ?= 2027-03-01T00:00:00Z 2026-12-31T23:59:00Z 2028-02-29T12:00:00Z 2027-06-15T10:30:00Z
+# the first second of a month, the last minute of a year, a leap day; the whole suite's run is
+# the ordinary day (whatever day it is). One runs at a time unless CF_TEST_JOBS says otherwise.
+TEST_INSTANTS ?= 2027-03-01T00:00:00Z 2026-12-31T23:59:00Z 2028-02-29T12:00:00Z
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
