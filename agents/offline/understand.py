@@ -350,11 +350,13 @@ class Understanding:
         for ranked in tools:
             spec = self.registry.get(ranked.label)
             built = self.build(u, spec, lexicon)
-            if built.calls:
-                target = self.targets.get(spec.name)
-                arg = target.arg if target is not None else None
-                label = wording.option_label(spec, built.calls[0].args, arg)
-                options.append(Option(label, built.calls[0]))
+            target = self.targets.get(spec.name)
+            arg = target.arg if target is not None else None
+            calls = list(built.calls[:1])
+            if not calls and ranked is tools[0]:  # the likeliest tool with a mistyped target
+                calls = [o.call for o in built.options if o.call is not None]
+            for call in calls:
+                options.append(Option(wording.option_label(spec, call.args, arg), call))
         if not options:
             return Decision.say(wording.NOT_UNDERSTOOD)
         return Decision.ask(
