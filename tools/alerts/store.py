@@ -11,16 +11,19 @@ no ORM object is loaded or flushed on the way to the 200.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
-from core.db import Database
+from core.db import SQLITE_BUSY_MS, Database
 from tools.alerts import timeline
 from tools.alerts.grouping import GroupingRules, Placement, place
 from tools.alerts.models import Alert, AlertRow, IncidentRow
@@ -121,7 +124,9 @@ class AlertStore:
         """Store and group the batch's alerts in one transaction; fill each delivery's result."""
         results = [StoreResult() for _ in batch]
         with self.db.session() as session:
-            if not self.db.is_sqlite:
+            if self.db.is_sqlite:
+                _sqlite_write_lock(session.connection().connection.dbapi_connection)
+            else:
                 session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": GROUPING_LOCK_ID})
             for delivery, result in zip(batch, results, strict=True):
                 for alert in delivery.alerts:
@@ -179,6 +184,35 @@ class _Delivery:
     """Whether its transaction ended (committed, or failed with ``error``)."""
     result: StoreResult = field(default_factory=StoreResult)
     error: Exception | None = None
+
+
+def _sqlite_write_lock(dbapi: Any, patience: float = 30.0) -> None:
+    """Begin the transaction holding SQLite's write lock, polling for it every half millisecond.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between tries, so an intake
+    that meets another writer's few-millisecond commit (the Slack outbox, in the same file)
+    would sleep tens of milliseconds past it; polling finely takes the lock soon after it is
+    free. Holding it from the start also keeps another process from grouping at the same time.
+
+    Args:
+        dbapi: the session's sqlite3 connection, not yet in a transaction.
+        patience: seconds to wait for the lock before giving up ("database is locked").
+    """
+    cursor = dbapi.cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    deadline = time.monotonic() + patience
+    try:
+        while True:
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as locked:
+                if "locked" not in str(locked) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.0005)
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cursor.close()
 
 
 def _remember(ids: list[int], incident_id: int) -> None:
