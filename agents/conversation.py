@@ -302,7 +302,8 @@ class ConversationService:
             elif isinstance(message, AIMessage) and message.additional_kwargs.get(OPTIONS_KEY):
                 reply.choices = question_of(message)
             elif isinstance(message, AIMessage) and _text(message):
-                reply.blocks.append(blocks.text(_text(message)))
+                # a model may repeat what it read (an alert, a tag): its words ping no one
+                reply.blocks.append(blocks.text(blocks.inert(_text(message))))
         if "await_approval" in snapshot.next:
             for item in snapshot.values.get("awaiting", []):
                 reply.cards.append(self.cards(self.approvals.get(item["approval_id"])))

@@ -46,7 +46,8 @@ def build_graph(
 
     def model(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         history: list[BaseMessage] = list(state["messages"])
-        answer = provider.invoke(history, workspace_of(_configurable(config)["thread_id"]))
+        conversation = _configurable(config)["thread_id"]
+        answer = provider.invoke(history, workspace_of(conversation), conversation)
         turns.check()  # a fenced turn's late answer never reaches the conversation
         return {"messages": [answer], "awaiting": []}
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,9 @@ class ChatProvider:
         select_domains: names the domains a request is about (None: every tool, always).
         budget: hosted calls per workspace per day (None: unlimited).
         retry_after_seconds: how long a failed primary is left alone.
+        context_of: what a hosted model is told about a conversation's surroundings (e.g. the
+            alert incident whose thread it is), as a system message after the prompt; the
+            text quotes whatever it carries as data. None: nothing.
     """
 
     primary: BaseChatModel
@@ -61,6 +65,7 @@ class ChatProvider:
     select_domains: DomainSelector | None = None
     budget: ModelBudget | None = None
     retry_after_seconds: float = 60.0
+    context_of: Callable[[str], str | None] | None = None
     _down_until: float = 0.0
     _reason: str = "unreachable"
     _bound: dict[frozenset[str] | None, Runnable[Any, Any]] = field(default_factory=dict)
@@ -109,7 +114,12 @@ class ChatProvider:
         """True when the primary is the offline model itself."""
         return isinstance(self.primary, OfflineChatModel)
 
-    def invoke(self, messages: list[BaseMessage], workspace: str | None = None) -> AIMessage:
+    def invoke(
+        self,
+        messages: list[BaseMessage],
+        workspace: str | None = None,
+        conversation: str | None = None,
+    ) -> AIMessage:
         """Ask the primary model; fall back to offline with a visible note when it fails.
 
         After a failure the primary is left alone for ``retry_after_seconds``, so one outage
@@ -119,6 +129,7 @@ class ChatProvider:
         Args:
             messages: the conversation so far.
             workspace: whose budget the call spends (None: not counted).
+            conversation: the conversation id, for ``context_of`` (None: no context).
         """
         if self.offline:
             return _as_ai(self.primary.invoke(messages))
@@ -127,12 +138,20 @@ class ChatProvider:
         if self.budget is not None and not self.budget.spend(workspace):
             return self._fallback(messages, model_budget_spent())
         try:
-            return _as_ai(self._model_for(messages).invoke([self.system, *messages]))
+            prompt = [self.system, *self._context(conversation), *messages]
+            return _as_ai(self._model_for(messages).invoke(prompt))
         except Exception as error:  # noqa: BLE001 - any failure of the remote model falls back
             log.warning("%s model unavailable, using offline router: %s", self.name, error)
             self._down_until = time.monotonic() + self.retry_after_seconds
             self._reason = type(error).__name__
         return self._fallback(messages, model_unavailable(self.name, self._reason))
+
+    def _context(self, conversation: str | None) -> list[SystemMessage]:
+        """The conversation's surroundings as a system message (none when there are none)."""
+        if self.context_of is None or conversation is None:
+            return []
+        said = self.context_of(conversation)
+        return [SystemMessage(content=said)] if said else []
 
     def _model_for(self, messages: list[BaseMessage]) -> Runnable[Any, Any]:
         """The primary with the tools this call is about bound (bound once per subset)."""

@@ -39,7 +39,8 @@ ANSWER_BY_NUMBER = "(type a number to answer)"
 
 
 def mrkdwn_to_text(text: str) -> str:
-    """Drop Slack markup a terminal cannot show: bold/italic marks, code fences, emoji codes.
+    """Drop Slack markup a terminal cannot show: bold/italic marks, code fences, emoji codes,
+    and the escapes of ``&``, ``<`` and ``>`` (shown as themselves).
 
     Args:
         text: Slack mrkdwn.
@@ -48,6 +49,7 @@ def mrkdwn_to_text(text: str) -> str:
         text = text.replace(code, symbol)
     text = text.replace("```", "\n").replace("`", "")
     text = LINK.sub(r"\2 (\1)", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = _unwrap(BOLD, "*", text)
     text = _unwrap(ITALIC, "_", text)
     return BLANK_LINES.sub("\n\n", text).strip("\n")

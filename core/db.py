@@ -69,11 +69,15 @@ def utc_column(**kwargs: Any) -> Column[Any]:
     return Column(UtcDateTime(), **kwargs)
 
 
+SQLITE_BUSY_MS = 30_000
+"""How long an SQLite statement waits for another writer's lock."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL and a busy timeout let many threads share one SQLite file safely."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

@@ -25,6 +25,16 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=text[:150])
 
 
+def inert(untrusted: str) -> str:
+    """``untrusted`` made safe for mrkdwn: ``&``, ``<`` and ``>`` escaped, so no mention,
+    channel ping or link can come from it (formatting marks like ``*bold*`` still show).
+
+    Args:
+        untrusted: text from outside (AWS, an alert, a model's answer).
+    """
+    return untrusted.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def text(markdown: str) -> SectionBlock:
     """A section of mrkdwn text.
 

@@ -27,6 +27,7 @@ from bot.slack import (
 )
 from bot.slack.bot_identity import BotIdentityAuthorize
 from bot.slack.channels import ChannelDirectory
+from bot.slack.incident_context import IncidentThreads
 from bot.slack.metrics import SlackMetrics
 from bot.slack.middleware import count_requests, drop_duplicates, request_kind
 from bot.slack.notices import WorkflowNotices
@@ -119,6 +120,9 @@ class SlackSurface:
         for surface in surfaces:
             surface.register(self)
         cloudfabric.conversations.publish = self.transport.publish
+        cloudfabric.conversations.provider.context_of = IncidentThreads(
+            cloudfabric.db, self.outbox.store
+        )
         channels = ChannelDirectory(self.transport, cloudfabric.clock)
         self.notices = WorkflowNotices(self.transport, channels)
         cloudfabric.publish = self.notices.publish

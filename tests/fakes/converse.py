@@ -43,6 +43,23 @@ def tool_use(name: str, args: dict[str, Any], use_id: str) -> dict[str, Any]:
     }
 
 
+def tool_uses(text: str, *calls: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
+    """A real Converse response shape asking for several tools at once.
+
+    Args:
+        text: what the model says with them.
+        *calls: (tool name, input, toolUseId) triples.
+    """
+    content: list[dict[str, Any]] = [{"text": text}]
+    content += [{"toolUse": {"toolUseId": i, "name": n, "input": a}} for n, a, i in calls]
+    return {
+        "output": {"message": {"role": "assistant", "content": content}},
+        "stopReason": "tool_use",
+        "usage": USAGE,
+        "metrics": {"latencyMs": 512},
+    }
+
+
 def text_reply(text: str) -> dict[str, Any]:
     """A real Converse response shape with a final answer.
 

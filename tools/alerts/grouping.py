@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, or_
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
+from sqlmodel import Session
 
 from core.clock import as_utc, parse_instant
 from core.settings import Settings
@@ -70,8 +73,59 @@ class Placement:
     flapping: bool
 
 
+@dataclass(frozen=True)
+class _Current:
+    """The columns of an incident that grouping reads (one Core row, no ORM object)."""
+
+    id: int
+    status: str
+    severity: str
+    members_json: str
+    flips_json: str
+    silenced_until: datetime | None
+
+
+# Built once on the tables, executed with parameters on the session's connection: an alert
+# costs no statement construction, no ORM object and no ORM bookkeeping.
+_INCIDENTS = IncidentRow.__table__  # type: ignore[attr-defined]
+_ALERTS = AlertRow.__table__  # type: ignore[attr-defined]
+_CURRENT = [_INCIDENTS.c[name] for name in _Current.__dataclass_fields__]
+_OPEN = sa_insert(_INCIDENTS).returning(_INCIDENTS.c.id)
+_JOIN = (
+    sa_update(_INCIDENTS)
+    .where(_INCIDENTS.c.id == bindparam("incident_id"))
+    .values(count=_INCIDENTS.c.count + 1)
+)
+
+
+def _related_query(by_group: bool, by_resource: bool) -> Select[Any]:
+    """The newest incident seen since ``:since`` sharing the fingerprint, groupKey or resource.
+
+    Each branch of the OR is served by an index (alerts' fingerprint, the incidents' group
+    key and resource; SQLite plans it as a MULTI-INDEX OR), so only candidates are read.
+    """
+    same_fingerprint = sa_select(_ALERTS.c.incident_id).where(
+        _ALERTS.c.fingerprint == bindparam("fingerprint"), _ALERTS.c.incident_id.is_not(None)
+    )
+    matches: list[ColumnElement[bool]] = [_INCIDENTS.c.id.in_(same_fingerprint)]
+    if by_group:
+        matches.append(_INCIDENTS.c.group_key == bindparam("group_key"))
+    if by_resource:
+        matches.append(_INCIDENTS.c.resource == bindparam("resource"))
+    return (
+        sa_select(*_CURRENT)
+        .where(_INCIDENTS.c.last_seen >= bindparam("since"), or_(*matches))
+        .order_by(_INCIDENTS.c.last_seen.desc())
+        .limit(1)
+    )
+
+
+_RELATED = {(g, r): _related_query(g, r) for g in (False, True) for r in (False, True)}
+
+
 def place(session: Session, alert: Alert, now: datetime, rules: GroupingRules) -> Placement:
-    """Put ``alert`` (already stored, not a duplicate) into its incident.
+    """Put ``alert`` (already stored, not a duplicate) into its incident: one indexed query
+    finds it, one INSERT or UPDATE writes it.
 
     Args:
         session: the transaction the alert was stored in.
@@ -79,56 +133,47 @@ def place(session: Session, alert: Alert, now: datetime, rules: GroupingRules) -
         now: when it was received (the clock's now).
         rules: grouping rules.
     """
-    incident = _related(session, alert, now - rules.window)
+    connection = session.connection()
+    incident = _related(connection, alert, now - rules.window)
     if incident is None:
-        return _open(session, alert, now)
-    return _join(session, incident, alert, now, rules)
+        return _open(connection, alert, now)
+    return _join(connection, incident, alert, now, rules)
 
 
-def _related(session: Session, alert: Alert, since: datetime) -> IncidentRow | None:
-    """The newest incident seen since ``since`` sharing the fingerprint, groupKey or resource."""
-    same_fingerprint = select(AlertRow.incident_id).where(
-        AlertRow.fingerprint == alert.fingerprint, col(AlertRow.incident_id).is_not(None)
-    )
-    matches: list[ColumnElement[bool]] = [col(IncidentRow.id).in_(same_fingerprint)]
-    if alert.group_key:
-        matches.append(col(IncidentRow.group_key) == alert.group_key)
-    if alert.resource:
-        matches.append(col(IncidentRow.resource) == alert.resource)
-    query = (
-        select(IncidentRow)
-        .where(IncidentRow.last_seen >= since, or_(*matches))
-        .order_by(col(IncidentRow.last_seen).desc())
-        .limit(1)
-    )
-    return session.exec(query).first()
+def _related(connection: Connection, alert: Alert, since: datetime) -> _Current | None:
+    """The incident ``alert`` joins, if one was seen since ``since``."""
+    query = _RELATED[(bool(alert.group_key), bool(alert.resource))]
+    params = {"since": since, "fingerprint": alert.fingerprint,
+              "group_key": alert.group_key, "resource": alert.resource}  # fmt: skip
+    row = connection.execute(query, params).first()
+    return None if row is None else _Current(**row._mapping)
 
 
-def _open(session: Session, alert: Alert, now: datetime) -> Placement:
+def _open(connection: Connection, alert: Alert, now: datetime) -> Placement:
     """A new incident for ``alert``; a lone resolve is recorded but not announced."""
-    incident = IncidentRow(
-        status="open" if alert.status == "firing" else "resolved",
-        severity=alert.severity,
-        title=alert.title,
-        fingerprint=alert.fingerprint,
-        group_key=alert.group_key,
-        resource=alert.resource,
-        account=alert.account,
-        region=alert.region,
-        first_seen=now,
-        last_seen=now,
-        count=1,
-        members_json=json.dumps({alert.fingerprint: alert.status}),
-    )
-    session.add(incident)
-    session.flush()
-    assert incident.id is not None
+    values = {
+        "status": "open" if alert.status == "firing" else "resolved",
+        "severity": alert.severity,
+        "title": alert.title,
+        "fingerprint": alert.fingerprint,
+        "group_key": alert.group_key,
+        "resource": alert.resource,
+        "account": alert.account,
+        "region": alert.region,
+        "first_seen": now,
+        "last_seen": now,
+        "count": 1,
+        "members_json": json.dumps({alert.fingerprint: alert.status}),
+        "flips_json": "[]",
+        "flapping": False,
+    }
+    incident_id = int(connection.execute(_OPEN, values).scalar_one())
     firing = alert.status == "firing"
-    return Placement(incident.id, "opened", notify=firing, flapping=False)
+    return Placement(incident_id, "opened", notify=firing, flapping=False)
 
 
 def _join(
-    session: Session, incident: IncidentRow, alert: Alert, now: datetime, rules: GroupingRules
+    connection: Connection, incident: _Current, alert: Alert, now: datetime, rules: GroupingRules
 ) -> Placement:
     """Add ``alert`` to ``incident``: count, last seen, worst severity, flips and state."""
     members: dict[str, str] = json.loads(incident.members_json)
@@ -137,26 +182,28 @@ def _join(
     flips = _recent_flips(incident.flips_json, now - rules.flap_window)
     if flipped:
         flips.append(now)
-    was_open = incident.status == "open"
-    incident.status = "open" if "firing" in members.values() else "resolved"
-    incident.flapping = len(flips) > rules.flap_flips
-    incident.flips_json = json.dumps([moment.isoformat() for moment in flips])
-    incident.members_json = json.dumps(members)
-    incident.count += 1
-    incident.last_seen = now
-    if SEVERITY_RANK[alert.severity] > SEVERITY_RANK[incident.severity]:
-        incident.severity = alert.severity
-    session.add(incident)
-    assert incident.id is not None
-    change = _change(was_open, incident.status == "open")
-    damped = flipped and incident.flapping
-    silenced = change == "repeated" and is_silenced(incident, now)
-    return Placement(
-        incident.id, change, notify=not (damped or silenced), flapping=incident.flapping
+    status = "open" if "firing" in members.values() else "resolved"
+    flapping = len(flips) > rules.flap_flips
+    worse = SEVERITY_RANK[alert.severity] > SEVERITY_RANK[incident.severity]
+    connection.execute(
+        _JOIN,
+        {
+            "incident_id": incident.id,
+            "status": status,
+            "flapping": flapping,
+            "flips_json": json.dumps([moment.isoformat() for moment in flips]),
+            "members_json": json.dumps(members),
+            "last_seen": now,
+            "severity": alert.severity if worse else incident.severity,
+        },
     )
+    change = _change(incident.status == "open", status == "open")
+    damped = flipped and flapping
+    silenced = change == "repeated" and is_silenced(incident, now)
+    return Placement(incident.id, change, notify=not (damped or silenced), flapping=flapping)
 
 
-def is_silenced(incident: IncidentRow, now: datetime) -> bool:
+def is_silenced(incident: IncidentRow | _Current, now: datetime) -> bool:
     """True while someone's "Silence 1 h" holds: repeats are counted but not shown.
 
     Args:

@@ -16,20 +16,12 @@ from tools.alerts.playbooks.models import (
     MetricEvidence,
     ReadEvidence,
 )
+from tools.blocks import inert
 
 SHOWN = 15
 """Findings shown at most (Slack allows 50 blocks a message)."""
 EVIDENCE_SHOWN = 4
 """Evidence lines shown per finding at most."""
-
-
-def inert(text: str) -> str:
-    """Text from AWS or an alert made safe for mrkdwn: no mentions, links or formatting codes.
-
-    Args:
-        text: untrusted text.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _when(evidence: MetricEvidence) -> str:
