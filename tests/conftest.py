@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -194,3 +195,19 @@ def sandbox_app(settings: Settings) -> Iterator[object]:
     built = create_app(settings)
     yield built
     built.close()
+
+
+@pytest.fixture
+def moto_url() -> Iterator[str]:
+    """A moto server on a free port, for the CloudFabric processes a test starts (moto keeps
+    one state per process, so the test and its children share this one); reset afterwards."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    yield url
+    reset = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+    urllib.request.urlopen(reset, timeout=10).close()
+    server.stop()

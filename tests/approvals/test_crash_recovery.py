@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, text
 
 from approvals.audit import AuditLog
@@ -47,19 +46,6 @@ LEASE_SECONDS = 3.0
 Opener = Callable[[str], tuple[ApprovalStore, AuditLog]]
 STOP_HELD_SECONDS = 8.0
 """How long the proxy holds back StopInstances' answer: the caller is killed well before."""
-
-
-@pytest.fixture
-def moto_url() -> Iterator[str]:
-    """A moto server on a free port, reset afterwards (moto keeps one state per process)."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    yield url
-    reset = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset, timeout=10).close()
-    server.stop()
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from bot.slack.transport import Thread
 from core.aws import AwsClients
@@ -40,19 +38,6 @@ CHANNEL, ROOT_TS = "C0ALERTS", "1800000000.000100"
 INSTANCE = "i-12345678901234567"
 WATCH = 25.0
 """The watch's length: long enough to kill the first replica well inside it."""
-
-
-@pytest.fixture
-def moto_url() -> Iterator[str]:
-    """A moto server on a free port, reset afterwards."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    yield url
-    reset = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset, timeout=10).close()
-    server.stop()
 
 
 @pytest.fixture

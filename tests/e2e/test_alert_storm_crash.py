@@ -10,14 +10,12 @@ one line of the one storm digest, showing all of its alerts. Nothing is lost, no
 from __future__ import annotations
 
 import threading
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from moto.server import ThreadedMotoServer
 
 from core.db import Database
 from tests.approvals.replicas import Replica, ReplicaConfig, Replicas
@@ -35,18 +33,6 @@ KILL_AFTER = 60
 """Alerts answered 200 before the kill."""
 SLACK_RATE = 4.0
 """Writes per second per channel the fake Slack allows (Slack's ~1/s, scaled up)."""
-
-
-@pytest.fixture
-def moto_url() -> Iterator[str]:
-    """A moto server the replicas' AWS calls go to (the storm makes none)."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset, timeout=10).close()
-    server.stop()
 
 
 @pytest.fixture
