@@ -75,7 +75,7 @@ def test_a_slow_slack_at_start_up_delays_neither_health_nor_the_first_ack(
         starting = httpx.get(f"{base}/readyz")
         early = _post_signed(f"{base}/slack/events", raw)
         handshake = _post_signed(f"{base}/slack/events", json.dumps(CHALLENGE).encode())
-        eventually(lambda: httpx.get(f"{base}/readyz").status_code == 200)
+        eventually(lambda: httpx.get(f"{base}/readyz", timeout=30).status_code == 200)
         started = time.perf_counter()
         ack = _post_signed(f"{base}/slack/events", raw)
         ack_time = time.perf_counter() - started
