@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from tools.alerts.kinds import cap
-from tools.blocks import divider, fields, header, note, table, text
+from tools.blocks import divider, fields, header, inert, note, table, text
 
 if TYPE_CHECKING:
     from tools.alerts.incident_models import (
@@ -44,7 +44,7 @@ def escaped(untrusted: str, limit: int) -> str:
         untrusted: text from an alert.
         limit: the most characters shown.
     """
-    return cap(untrusted, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return inert(cap(untrusted, limit))
 
 
 def quoted(untrusted: str, limit: int = 1500) -> str:
@@ -254,7 +254,7 @@ def already(change: str, incident: IncidentLine) -> str:
 def _inline(untrusted: str, limit: int) -> str:
     """Alert text on one line, inert inside inline code."""
     line = " ".join(cap(untrusted, limit).split()).replace("`", "'")
-    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return inert(line)
 
 
 def _line_cells(line: IncidentLine) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block
 
-from tools.blocks import header, note, text
+from tools.blocks import header, inert, note, text
 
 NO_MATCHERS = (
     "Which alerts should be silenced? Name a resource (web-1), words of the alert title "
@@ -20,10 +20,6 @@ NOTHING_CHANGED = "Nothing was changed in AWS: silences are CloudFabric's own st
 
 def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _safe(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def no_such_silence(silence_id: int) -> str:
@@ -58,12 +54,12 @@ def matcher_words(
     """
     parts = []
     if resource:
-        parts.append(f"resource `{_safe(resource)}`")
+        parts.append(f"resource `{inert(resource)}`")
     if words:
-        parts.append("title with " + " ".join(f"`{_safe(word)}`" for word in words))
-    parts += [f"label `{_safe(key)}={_safe(value)}`" for key, value in sorted(labels.items())]
+        parts.append("title with " + " ".join(f"`{inert(word)}`" for word in words))
+    parts += [f"label `{inert(key)}={inert(value)}`" for key, value in sorted(labels.items())]
     if fingerprint:
-        parts.append(f"fingerprint `{_safe(fingerprint)}`")
+        parts.append(f"fingerprint `{inert(fingerprint)}`")
     return ", ".join(parts)
 
 
@@ -79,7 +75,7 @@ def silence_line(
         created_by: who made it.
         reason: why.
     """
-    why = f" — {_safe(reason)}" if reason else ""
+    why = f" — {inert(reason)}" if reason else ""
     return f"#{silence_id}: {matchers}, until {_when(ends)}, by <@{created_by}>{why}"
 
 
@@ -111,8 +107,8 @@ def rule_words(name: str, criteria: Sequence[tuple[str, Sequence[str]]], channel
         criteria: (what, values) of the criteria it has.
         channel: where it sends alerts.
     """
-    said = "; ".join(f"{what} {' or '.join(map(_safe, values))}" for what, values in criteria)
-    label = f"*{_safe(name)}*: " if name else ""
+    said = "; ".join(f"{what} {' or '.join(map(inert, values))}" for what, values in criteria)
+    label = f"*{inert(name)}*: " if name else ""
     return f"{label}{said or 'every alert'} → <#{channel}>"
 
 
