@@ -90,8 +90,8 @@ class AlertStore:
         delivery = _Delivery(list(alerts))
         with self._state:
             self._queued.append(delivery)
-            delivery.leads, self._writing = not self._writing, True
-        if not delivery.leads:
+            leads, self._writing = not self._writing, True
+        if not leads:
             delivery.wake.wait()  # written by the writer of the moment, or asked to write next
         if not delivery.written:
             self._write_queued()
@@ -193,8 +193,6 @@ class _Delivery:
     alerts: list[Alert]
     wake: threading.Event = field(default_factory=threading.Event)
     """Set when the delivery was written, or when it is its turn to write."""
-    leads: bool = False
-    """Whether it found no writer at work and writes itself."""
     written: bool = False
     """Whether its transaction ended (committed, or failed with ``error``)."""
     result: StoreResult = field(default_factory=StoreResult)
