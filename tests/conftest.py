@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -27,6 +28,9 @@ from core.clock import Clock, parse_instant
 from core.db import Database
 from core.settings import Settings
 from tools.context import ToolContext
+
+if TYPE_CHECKING:
+    from tests.core.durable.support import Children
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -211,3 +215,14 @@ def moto_url() -> Iterator[str]:
     reset = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
     urllib.request.urlopen(reset, timeout=10).close()
     server.stop()
+
+
+@pytest.fixture
+def children(tmp_path: Path, store: Database) -> Iterator[Children]:
+    """CloudFabric child processes of a real-process test, over the module's ``store``
+    fixture; those still running are killed afterwards."""
+    from tests.core.durable.support import Children
+
+    started = Children(tmp_path, store.url)
+    yield started
+    started.kill_all()

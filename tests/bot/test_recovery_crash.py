@@ -49,14 +49,6 @@ def store(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def children(tmp_path: Path, store: Database) -> Iterator[Children]:
-    """The replicas; those still running are killed afterwards."""
-    started = Children(tmp_path, store.url)
-    yield started
-    started.kill_all()
-
-
 def _incident(store: Database) -> int:
     """The CloudWatch alarm on the instance's CPU, stored as an open incident."""
     event = json.loads(

@@ -28,14 +28,6 @@ def store(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def children(tmp_path: Path, store: Database) -> Iterator[Children]:
-    """Child replicas of this test; those still running are killed afterwards."""
-    started = Children(tmp_path, store.url)
-    yield started
-    started.kill_all()
-
-
 def kinds(store: Database) -> list[str]:
     """Every counted effect's kind, sorted."""
     return sorted(kind for _, kind in effects(store))

@@ -43,14 +43,6 @@ def store(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def children(tmp_path: Path, store: Database) -> Iterator[Children]:
-    """Child replicas of this test; those still running are killed afterwards."""
-    started = Children(tmp_path, store.url)
-    yield started
-    started.kill_all()
-
-
 def test_kill_between_steps_finishes_the_run_and_counts_the_first_step_once(
     children: Children, store: Database, tmp_path: Path
 ) -> None:
