@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,19 @@ def workspace_of(conversation: str) -> str | None:
     return workspace if separator and workspace else None
 
 
+@dataclass(frozen=True)
+class EarlierTurn:
+    """A turn asked for again (its run re-run after a crash), as the checkpoint has it.
+
+    Attributes:
+        since: index of the first message after the turn's own.
+        cut_off: the graph stopped mid-turn (not at its end nor waiting for an approval).
+    """
+
+    since: int
+    cut_off: bool
+
+
 class ConversationService:
     """Runs turns of the agent and turns approval decisions into replies."""
 
@@ -110,13 +124,18 @@ class ConversationService:
 
     # -- turns ----------------------------------------------------------------------------
 
-    def handle_message(self, conversation: str, user: str, text: str) -> Reply:
+    def handle_message(
+        self, conversation: str, user: str, text: str, turn_id: str | None = None
+    ) -> Reply:
         """Run one user message through the agent.
 
         Args:
             conversation: conversation id (see ``conversation_id``).
             user: who wrote it.
             text: what they wrote.
+            turn_id: names this turn (the durable run answering the message). Asked again
+                with the same id, the turn is not run again: one cut off by a crash resumes
+                from its last checkpoint, one that ended is answered from the checkpoint.
         """
         if not text.strip():
             return Reply(blocks=[blocks.text("Say something and I'll help — or type *help*.")])
@@ -129,9 +148,25 @@ class ConversationService:
             except OutOfScope as refused:
                 return Reply(blocks=blocks.error(str(refused)))
         config = self._config(conversation, user)
-        message = {"messages": [HumanMessage(content=text)]}
-        reply = self._turn(lambda: self._invoke(conversation, config, lambda: message))
+
+        def graph_input() -> Any:
+            earlier = self._earlier_turn(config, turn_id) if turn_id else None
+            if earlier is not None:
+                return earlier
+            return {"messages": [HumanMessage(content=text, id=turn_id)]}
+
+        reply = self._turn(lambda: self._invoke(conversation, config, graph_input))
         return reply or Reply(blocks=[blocks.text("Done.")])
+
+    def _earlier_turn(self, config: RunnableConfig, turn_id: str) -> EarlierTurn | None:
+        """Where the turn ``turn_id`` stands in the checkpoint (None when it never began)."""
+        snapshot = self.graph.get_state(config)
+        messages: list[BaseMessage] = snapshot.values.get("messages", [])
+        for index in range(len(messages) - 1, -1, -1):
+            if messages[index].id == turn_id:
+                waiting = any(task.interrupts for task in snapshot.tasks)
+                return EarlierTurn(index + 1, bool(snapshot.next) and not waiting)
+        return None
 
     def _turn(self, work: Callable[[], Reply | None]) -> Reply | None:
         """Run ``work`` as a turn within the budget; past it, the turn is fenced and the person
@@ -155,7 +190,12 @@ class ConversationService:
             prepared = graph_input()
             if prepared is None:
                 return None
-            before = self._message_count(config)
+            if isinstance(prepared, EarlierTurn):
+                if not prepared.cut_off:
+                    return self._turn_reply(config, prepared.since)
+                before, prepared = prepared.since, None  # None: go on from the checkpoint
+            else:
+                before = self._message_count(config)
             try:
                 self.graph.invoke(prepared, config)
             except TurnAbandoned:

@@ -5,8 +5,11 @@ at two real uvicorn servers on 127.0.0.1, each in its own process: a bare FastAP
 returns 200, and CloudFabric's HTTP app over the sandbox with a local fake Slack Web API. Every
 event CloudFabric acknowledges also runs an agent turn in the background, so the acks are
 measured while that work competes for the CPU. Prints p50/p99 ack latency of both and the ratios.
+With ``--durable`` CloudFabric launches the durable engine (embedded: SQLite, its own queue
+workers), so each acknowledgement first records the event as a run, as ``cloudfabric serve``
+does.
 
-    uv run python -m bench.bench_slack_ack [--quick]
+    uv run python -m bench.bench_slack_ack [--quick] [--durable] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -50,8 +53,8 @@ def _bare_app() -> FastAPI:
     return api
 
 
-def _cloudfabric_app(slack_api_url: str) -> Any:
-    from bot.http import create_http_app, tune_for_latency
+def _cloudfabric_app(slack_api_url: str, durable: bool, database_url: str | None) -> Any:
+    from bot.http import create_http_app, freeze_startup_heap, tune_for_latency
     from bot.slack.runtime import build_runtime
     from core.settings import Settings
 
@@ -63,16 +66,26 @@ def _cloudfabric_app(slack_api_url: str) -> Any:
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_api_url,
+        durable_enabled=durable,
+        database_url=database_url,
     )
     tune_for_latency()
-    return create_http_app(build_runtime(settings))
+    runtime = build_runtime(settings)
+    if durable:
+        runtime.cloudfabric.start_background(role="serve")
+    freeze_startup_heap()
+    return create_http_app(runtime)
 
 
-def _serve(kind: str, slack_api_url: str, ports: Any) -> None:
+def _serve(kind: str, slack_api_url: str, ports: Any, database_url: str | None) -> None:
     """Child process: build the app, serve it on a free port, report the port."""
     import uvicorn
 
-    app = _bare_app() if kind == "bare" else _cloudfabric_app(slack_api_url)
+    app = (
+        _bare_app()
+        if kind == "bare"
+        else _cloudfabric_app(slack_api_url, kind == "durable", database_url)
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
     )
@@ -147,23 +160,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _measure(kind: str, slack_api_url: str, count: int, clients: int) -> list[float]:
-    with served(kind, slack_api_url) as base:
+def _measure(
+    kind: str, slack_api_url: str, count: int, clients: int, database_url: str | None = None
+) -> list[float]:
+    with served(kind, slack_api_url, database_url) as base:
         warm_up, events = _events(f"W{kind}", clients), _events(f"M{kind}", count)
         return asyncio.run(_fire(base, warm_up, events, clients))
 
 
 @contextmanager
-def served(kind: str, slack_api_url: str) -> Iterator[str]:
+def served(kind: str, slack_api_url: str, database_url: str | None = None) -> Iterator[str]:
     """A real uvicorn server in its own process, ready; yields its base URL.
 
     Args:
-        kind: ``bare`` (FastAPI returning 200) or ``cloudfabric`` (the HTTP app on the sandbox).
+        kind: ``bare`` (FastAPI returning 200), ``cloudfabric`` (the HTTP app on the sandbox)
+            or ``durable`` (the same with the durable engine launched).
         slack_api_url: the fake Slack Web API the app talks to.
+        database_url: CloudFabric's SQL store (SQLite in a temp folder when None).
     """
     context = multiprocessing.get_context("spawn")
     ports = context.Queue()
-    process = context.Process(target=_serve, args=(kind, slack_api_url, ports), daemon=True)
+    process = context.Process(
+        target=_serve, args=(kind, slack_api_url, ports, database_url), daemon=True
+    )
     process.start()
     try:
         base = f"http://127.0.0.1:{ports.get(timeout=120)}"
@@ -180,13 +199,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="60 events from 10 clients")
     parser.add_argument("--events", type=int, help="events to fire (default 200)")
     parser.add_argument("--clients", type=int, help="concurrent clients (default 20)")
+    parser.add_argument("--durable", action="store_true", help="record events on the engine")
+    parser.add_argument("--database-url", help="CloudFabric's store (default: SQLite)")
     args = parser.parse_args()
     count, clients = (60, 10) if args.quick else (200, 20)
     count, clients = args.events or count, args.clients or clients
     slack = FakeSlack().start()
     try:
         bare = _measure("bare", slack.api_url, count, clients)
-        ours = _measure("cloudfabric", slack.api_url, count, clients)
+        kind = "durable" if args.durable else "cloudfabric"
+        ours = _measure(kind, slack.api_url, count, clients, args.database_url)
         answered = len(slack.calls_of("chat.postMessage"))
     finally:
         slack.stop()

@@ -130,13 +130,17 @@ class CloudFabric:
                            conversation=conversation)  # fmt: skip
         return scoped_context(made, conversation)
 
-    def start_background(self) -> None:
+    def start_background(self, role: str = "app") -> None:
         """Start the approval sweep: expiry and crash recovery, now and then periodically,
         the retention sweep every ``retention_sweep_minutes``, and the durable engine when
         ``durable_enabled`` (it recovers this replica's runs).
 
         The first sweep runs at once, so what a crashed process left is finished or reported
         as soon as a replica starts.
+
+        Args:
+            role: what this process is (``serve``, ``worker``), for the engine's default
+                executor id.
         """
         if self.scheduler is not None:
             return
@@ -163,9 +167,9 @@ class CloudFabric:
         scheduler.start()
         self.scheduler = scheduler
         if self.settings.durable_enabled:
-            self._start_durable()
+            self._start_durable(role)
 
-    def _start_durable(self) -> None:
+    def _start_durable(self, role: str) -> None:
         """Launch the durable engine, unless this process runs it already (then share it),
         and run workflows on it: the ticker starts scheduled runs, ``workflow.run_now``
         starts one now, and a decided approval step lets its run go on."""
@@ -187,7 +191,7 @@ class CloudFabric:
         )
         workflow_runs.bind(runner)  # before launch: recovered runs use it at once
         self._owns_durable = not durable.is_launched()
-        self.durable = durable.launch(self.settings, self.clock, db=self.db, role="app")
+        self.durable = durable.launch(self.settings, self.clock, db=self.db, role=role)
         self.extras[RUNNER_KEY] = runner
         self.approvals.subscribe(lambda request: _resume_workflow(runner, request))
         self.ticker = self.durable.start_ticker(lambda: workflow_runs.schedules(store))

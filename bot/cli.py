@@ -411,6 +411,25 @@ def serve(
         raise typer.Exit(1) from None
 
 
+@app.command(short_help="Run queued work (Slack turns, clicks, scheduled runs); no HTTP.")
+def worker() -> None:
+    """Run the durable engine's queued work until stopped (SIGTERM): the Slack turns,
+    commands and clicks that `cloudfabric serve` processes recorded, and scheduled runs.
+
+    Give each worker its own stable CF_DURABLE_EXECUTOR_ID.
+    """
+    from bot.worker import WorkerError, run_worker
+    from core.settings import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    try:
+        run_worker(Settings())
+    except WorkerError as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command("iam-policy", short_help="Print the IAM policy the registered tools need.")
 def iam_policy(
     deploy_role: bool = typer.Option(

@@ -549,6 +549,22 @@ class Settings(BaseSettings):
             "notifications): the longest delay between a send and the run seeing it."
         ),
     )
+    durable_listen: bool = Field(
+        default=True,
+        description=(
+            "This process takes runs from the engine's queues (Slack turns, commands and "
+            "clicks, scheduled runs). False for a `cloudfabric serve` that only accepts and "
+            "records work, leaving it to `cloudfabric worker` processes."
+        ),
+    )
+    durable_worker_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description=(
+            "Runs of each queue without a number of its own (the Slack intake and turn queues) "
+            "that this process runs at once."
+        ),
+    )
     # --- end durable engine ---------------------------------------------------------------------
 
     # --- retention: what the sweep forgets, so the database does not grow without bound -------

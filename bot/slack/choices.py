@@ -45,11 +45,16 @@ def register(surface: SlackSurface) -> None:
         thread, ts, message = thread_of(body, context), question.get("ts"), value_of(action)
         if not (isinstance(user, str) and user and message and thread and ts):
             return
-        if not surface.dedupe.first(f"choice:{thread.team}:{thread.channel}:{ts}"):
-            return
+        key = f"choice:{thread.team}:{thread.channel}:{ts}"
         shown = [b for b in question.get("blocks") or [] if isinstance(b, dict)]
-        surface.transport.settle_question(thread.channel, str(ts), shown, user, label_of(action))
-        surface.answer(thread, user, message)
+        settle = (thread.channel, str(ts), shown, user, label_of(action))
+        if surface.durable:  # the turn's run id is the record that the question was answered
+            if surface.answer(thread, user, message, key=key):
+                surface.transport.settle_question(*settle)
+            return
+        if surface.dedupe.first(key):
+            surface.transport.settle_question(*settle)
+            surface.answer(thread, user, message)
 
     for index in range(MAX_CHOICES):
         surface.bolt.action(render.choice_action(index))(surface.handoff(chose))

@@ -71,8 +71,8 @@ def register(surface: SlackSurface) -> None:
         if event.get("thread_ts") and not mentioned and surface.is_conversation(thread):
             surface.answer(thread, event["user"], _text(event), event["ts"])
 
-    surface.bolt.event("app_mention")(surface.handoff(on_mention))
-    surface.bolt.event("message")(surface.handoff(on_message))
+    surface.bolt.event("app_mention")(surface.handoff(on_mention, is_human_message))
+    surface.bolt.event("message")(surface.handoff(on_message, is_human_message))
 
 
 def _is_id(value: object) -> bool:

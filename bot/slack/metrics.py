@@ -39,7 +39,7 @@ class SlackMetrics:
         )
         self.duplicates = Counter(
             "cloudfabric_slack_duplicate_events",
-            "Slack events dropped because they were already taken (retries).",
+            "Slack requests acknowledged without running again: accepted before (retries).",
             registry=self.registry,
         )
         self.api_errors = Counter(

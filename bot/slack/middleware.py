@@ -1,4 +1,4 @@
-"""Global bolt middleware: request counting and de-duplication of retried events."""
+"""Global bolt middleware (request counting) and the log line of a retried request."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse
 
 from bot.slack.metrics import SlackMetrics
-from core.coordination import Dedupe
 
 log = logging.getLogger(__name__)
 Middleware = Callable[..., BoltResponse | None]
@@ -42,31 +41,16 @@ def count_requests(metrics: SlackMetrics) -> Middleware:
     return counting
 
 
-def drop_duplicates(dedupe: Dedupe, metrics: SlackMetrics) -> Middleware:
-    """Middleware acknowledging an already-taken event (Slack retry) without running anything.
+def log_duplicate(body: dict[str, Any], req: BoltRequest) -> None:
+    """Log a request that was accepted before (a Slack retry) and is not run again.
 
-    The event id identifies a delivery; ``X-Slack-Retry-Num`` (HTTP) or the Socket Mode
-    ``retry_attempt`` says it is a retry and is logged.
+    ``X-Slack-Retry-Num`` (HTTP) or the Socket Mode ``retry_attempt`` says it is a retry.
 
     Args:
-        dedupe: the shared set of taken events.
-        metrics: counts dropped duplicates.
+        body: the request body.
+        req: the bolt request (its headers).
     """
-
-    def deduplicating(
-        body: dict[str, Any], req: BoltRequest, next: Callable[[], None]
-    ) -> BoltResponse | None:
-        event_id = body.get("event_id")
-        if body.get("type") != "event_callback" or not event_id:
-            next()
-            return None
-        if dedupe.first(f"event:{body.get('team_id', '-')}:{event_id}"):
-            next()
-            return None
-        retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
-        reason = (req.headers.get("x-slack-retry-reason") or ["-"])[0]
-        log.info("dropped duplicate event %s (retry %s, %s)", event_id, retry, reason)
-        metrics.duplicates.inc()
-        return BoltResponse(status=200, body="")
-
-    return deduplicating
+    retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
+    reason = (req.headers.get("x-slack-retry-reason") or ["-"])[0]
+    taken = body.get("event_id") or body.get("trigger_id") or request_kind(body)
+    log.info("acknowledged duplicate %s (retry %s, %s): accepted before", taken, retry, reason)

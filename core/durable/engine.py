@@ -229,6 +229,9 @@ def launch(
     Declared workflows are handed to DBOS first, so that the runs this executor left pending
     are recovered at once. Then this replica's heartbeat is written, and unless ``maintain``
     is False a thread beats and sweeps for dead replicas every ``durable_heartbeat_seconds``.
+    With ``durable_listen`` false the process records runs on the queues but takes none from
+    them (DBOS's ``listen_queues([])``); its own recovered runs go back on their queues, where
+    a listening replica takes them.
 
     Args:
         settings: runtime settings.
@@ -252,12 +255,7 @@ def launch(
         if db is None:
             db = Database(settings.sql_url)
             db.migrate()
-        from dbos import DBOS
-
-        bind_all()
-        DBOS(config=dbos_config(settings, executor_id))  # type: ignore[arg-type]
-        DBOS.launch()
-        register_all(settings.durable_queue_poll_seconds)
+        config = dbos_config(settings, executor_id)
         heartbeats = Heartbeats(
             db,
             clock,
@@ -265,19 +263,42 @@ def launch(
             settings.durable_app_version,
             timedelta(seconds=settings.durable_dead_after_seconds),
         )
-        heartbeats.beat(starting=True)
         enqueuer = Enqueuer(
             system_database_url(settings), SYSTEM_SCHEMA, APP_NAME, settings.durable_app_version
         )
         engine = DurableEngine(settings, clock, db, executor_id, heartbeats, enqueuer, owns_db)
+        _current = engine  # runs DBOS resumes or dequeues while launching may record runs
+        try:
+            _launch_dbos(settings, config)
+        except BaseException:
+            _current = None
+            enqueuer.close()
+            raise
+        heartbeats.beat(starting=True)
         if maintain:
             engine.every(settings.durable_heartbeat_seconds, "durable-heartbeat", engine._maintain)
-        _current = engine
         return engine
 
 
+def _launch_dbos(settings: Settings, config: dict[str, Any]) -> None:
+    """Hand the declared workflows to DBOS, launch it and register the declared queues.
+
+    DBOS starts resuming this executor's pending runs and taking queued ones during
+    ``launch``, so the engine must be reachable (``current()``) before it is called.
+    """
+    from dbos import DBOS
+
+    bind_all()
+    DBOS(config=config)  # type: ignore[arg-type]
+    if not settings.durable_listen:
+        DBOS.listen_queues([])  # DBOS's own internal queue is still served
+    DBOS.launch()
+    register_all(settings.durable_queue_poll_seconds, settings.durable_worker_concurrency)
+
+
 def is_launched() -> bool:
-    """True while this process's engine runs."""
+    """True while this process's engine runs (from the start of its launch, when DBOS may
+    already be resuming runs, until ``shutdown``)."""
     return _current is not None
 
 

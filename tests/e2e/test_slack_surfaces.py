@@ -58,9 +58,13 @@ def _card_of(stack: Stack, thread_ts: str) -> str:
             and "actions" in json.dumps(c.params.get("blocks"))
         ),
     )
-    found = next(b["elements"][0]["value"] for b in card.params["blocks"] if b["type"] == "actions")
-    eventually(lambda: stack.runtime.cloudfabric.approvals.get(found).card_ts)  # Slack answered
-    return str(found)
+    approval_id = next(
+        b["elements"][0]["value"] for b in card.params["blocks"] if b["type"] == "actions"
+    )
+    # A click is honoured on the card's channel, known once the app has read Slack's answer.
+    approvals = stack.runtime.cloudfabric.approvals
+    eventually(lambda: approvals.get(approval_id).card_channel)
+    return str(approval_id)
 
 
 def test_slash_command_starts_a_thread_that_continues(stack: Stack) -> None:

@@ -110,6 +110,8 @@ class FakeSlack(LocalServer):
     answers ``channel_not_found``)."""
     rate: ChannelRate | None = None
     """Per-channel rate of message writes, when ``limit_rate`` set one."""
+    held: dict[str, list[float]] = field(default_factory=dict)
+    """Delays of the next calls of a method, one taken per call (see ``hold_next``)."""
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -148,6 +150,17 @@ class FakeSlack(LocalServer):
         if wait is None:
             return None
         return Failure("ratelimited", 1, 429, max(1, math.ceil(wait)))
+
+    def hold_next(self, method: str, seconds: float) -> None:
+        """Keep the next call of ``method`` waiting ``seconds`` after it was recorded (the
+        call after it is answered at once, unlike ``delays``)."""
+        with self._cond:
+            self.held.setdefault(method, []).append(seconds)
+
+    def _delay(self, method: str) -> float:
+        with self._cond:
+            held = self.held.get(method) or []
+            return held.pop(0) if held else self.delays.get(method, 0.0)
 
     def _take_failure(self, method: str) -> Failure | None:
         with self._cond:
@@ -240,8 +253,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = {"ok": False, "error": failure.error}
         else:
             body = _answer(self.state, method, params)
+        delay = self.state._delay(method)
         self.state.record(Call(method, params, token, response=body))
-        time.sleep(self.state.delays.get(method, 0.0))  # a slow Slack, when told to be
+        time.sleep(delay)  # a slow Slack, when told to be
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.status == 429 else {}
             self._json(failure.status, body, headers)
