@@ -2,11 +2,11 @@
 
 It builds the same services as ``cloudfabric serve`` (so a Slack turn runs as it would there)
 but accepts no requests: it launches the engine with its queue workers, the approval sweep,
-the heartbeat and the dead-replica sweep, and runs Slack turns, commands and clicks that any
-``serve`` process recorded, plus scheduled workflow runs. Several workers share the queues;
-each needs a stable executor id of its own (``CF_DURABLE_EXECUTOR_ID``), under which a
-restarted worker recovers the runs it left, and which the others take over when it never
-comes back.
+the heartbeat and the dead-replica sweep, and the Slack outbox's delivery, and runs Slack
+turns, commands and clicks that any ``serve`` process recorded, plus scheduled workflow runs.
+Several workers share the queues; each needs a stable executor id of its own
+(``CF_DURABLE_EXECUTOR_ID``), under which a restarted worker recovers the runs it left, and
+which the others take over when it never comes back.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def run_worker(settings: Settings, stop: threading.Event | None = None) -> None:
     runtime = build_runtime(settings)
     try:
         runtime.cloudfabric.start_background(role="worker")
+        runtime.start_delivery()  # its answers go out through the Slack outbox, like serve's
         freeze_startup_heap()
         engine = runtime.cloudfabric.durable
         log.warning("worker %s runs queued work", engine.executor_id if engine else "?")
