@@ -10,6 +10,8 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from core.db import DEFAULT_POOL_SIZE
+
 # Checkpoint ids are UUIDv6 (time-ordered): the greatest id of a thread is its latest.
 LATEST_PER_THREAD = (
     "SELECT thread_id, MAX(checkpoint_id) AS latest FROM checkpoints GROUP BY thread_id"
@@ -76,15 +78,18 @@ class Checkpoints(AbstractContextManager["Checkpoints"]):
         self.close()
 
 
-def open_checkpoints(sql_url: str, data_dir: Path) -> Checkpoints:
+def open_checkpoints(
+    sql_url: str, data_dir: Path, pool_size: int = DEFAULT_POOL_SIZE
+) -> Checkpoints:
     """A PostgresSaver for a PostgreSQL store, else a SqliteSaver under ``data_dir``.
 
     Args:
         sql_url: the SQL store URL (decides the backend).
         data_dir: folder for the SQLite checkpoint file.
+        pool_size: most connections the PostgreSQL saver opens.
     """
     if sql_url.startswith("postgresql"):
-        return _postgres(sql_url)
+        return _postgres(sql_url, pool_size)
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -94,7 +99,7 @@ def open_checkpoints(sql_url: str, data_dir: Path) -> Checkpoints:
     return Checkpoints(saver, connection)
 
 
-def _postgres(sql_url: str) -> Checkpoints:
+def _postgres(sql_url: str, pool_size: int) -> Checkpoints:
     from langgraph.checkpoint.postgres import PostgresSaver
     from psycopg.rows import dict_row
     from psycopg_pool import ConnectionPool
@@ -104,7 +109,7 @@ def _postgres(sql_url: str) -> Checkpoints:
     conninfo = "postgresql://" + sql_url.split("://", 1)[1]
     pool = ConnectionPool(
         conninfo,
-        max_size=10,
+        max_size=pool_size,
         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
         open=True,
     )

@@ -300,7 +300,7 @@ def create_app(
     schedules = _pagerduty(settings, directory)
     # an invalid policy file stops us here
     policy_source = PolicySource.from_settings(settings, schedules=schedules, directory=directory)
-    db = Database(settings.sql_url)
+    db = Database(settings.sql_url, settings.db_pool_size)
     db.migrate()
     sandbox = None
     if aws is None:
@@ -320,7 +320,7 @@ def create_app(
     approvals = _approvals(
         settings, db, registry, audit, context_for, clock, group_members, policy_source
     )
-    checkpoints = open_checkpoints(settings.sql_url, settings.data_dir)
+    checkpoints = open_checkpoints(settings.sql_url, settings.data_dir, settings.db_pool_size)
     estate = sandbox.estate if sandbox is not None else None
     understanding = Understanding(registry, EstateLexicon(db, estate, sandbox=settings.is_sandbox))
     budget = ModelBudget.build(settings, db, clock)

@@ -82,11 +82,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+DEFAULT_POOL_SIZE = 10
+"""Connections a process keeps open to the SQL store (``CF_DB_POOL_SIZE``)."""
+
+
+def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     """Create the engine for ``url``, creating the SQLite folder when needed.
+
+    On PostgreSQL the pool keeps ``pool_size`` connections and opens as many again for a
+    burst, closing those once it passes: every replica and worker has its own pool, and the
+    server's ``max_connections`` (100 by default) is shared by all of them.
 
     Args:
         url: SQLAlchemy URL (``sqlite:///path`` or ``postgresql+psycopg://...``).
+        pool_size: connections kept open.
     """
     url = _psycopg(url)
     if url.startswith("sqlite"):
@@ -94,24 +103,25 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=2 * pool_size
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
 class Database:
     """Owns the engine; hands out sessions and applies migrations."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         """Open (lazily) the database at ``url``.
 
         Args:
             url: SQLAlchemy URL of the store.
+            pool_size: connections kept open (see ``make_engine``).
         """
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size)
 
     @property
     def is_sqlite(self) -> bool:

@@ -108,6 +108,17 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the SQL store; SQLite under data_dir when unset.",
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=100,
+        description=(
+            "Connections each of this process's pools keeps open to PostgreSQL (the store, the "
+            "durable engine's system database, the agent checkpoints); a burst may open as "
+            "many again in the store's pool. Every replica and worker has its own pools, so "
+            "keep (processes x 4 x this) under the server's max_connections."
+        ),
+    )
     aws_mode: Literal["sandbox", "live"] = Field(
         default="sandbox",
         description="'sandbox' runs against an in-process moto estate; only 'live' touches AWS.",

@@ -253,9 +253,8 @@ def launch(
             return _current
         owns_db = db is None
         if db is None:
-            db = Database(settings.sql_url)
+            db = Database(settings.sql_url, settings.db_pool_size)
             db.migrate()
-        config = dbos_config(settings, executor_id)
         heartbeats = Heartbeats(
             db,
             clock,
@@ -264,8 +263,15 @@ def launch(
             timedelta(seconds=settings.durable_dead_after_seconds),
         )
         enqueuer = Enqueuer(
-            system_database_url(settings), SYSTEM_SCHEMA, APP_NAME, settings.durable_app_version
+            system_database_url(settings),
+            SYSTEM_SCHEMA,
+            APP_NAME,
+            settings.durable_app_version,
+            pool_size=settings.db_pool_size,
         )
+        config = dbos_config(settings, executor_id)
+        if not enqueuer.sqlite:  # one pool to the system database: DBOS's and the enqueuer's
+            config["system_database_engine"] = enqueuer.engine
         engine = DurableEngine(settings, clock, db, executor_id, heartbeats, enqueuer, owns_db)
         _current = engine  # runs DBOS resumes or dequeues while launching may record runs
         try:

@@ -104,9 +104,15 @@ class Replicas:
     workdir: Path
     database_url: str
     slack_api_url: str
+    redis_url: str = ""
+    """Redis every process shares (none when empty)."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """More ``CF_`` settings for every process."""
     started: list[Process] = field(default_factory=list)
 
-    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> Process:
+    def _spawn(
+        self, name: str, argv: list[str], env: dict[str, str], niceness: int = 0
+    ) -> Process:
         own = {
             "CF_DATA_DIR": str(self.workdir / name),
             "CF_DATABASE_URL": self.database_url,
@@ -115,8 +121,9 @@ class Replicas:
             "CF_SLACK_BOT_TOKEN": BOT_TOKEN,
             "CF_SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "CF_SLACK_API_URL": self.slack_api_url,
-            "CF_REDIS_URL": "",
+            "CF_REDIS_URL": self.redis_url,
             **TIMINGS,
+            **self.settings,
             **env,
         }
         clean = {
@@ -126,9 +133,10 @@ class Replicas:
         }
         log_path = self.workdir / f"{name}.log"
         log = log_path.open("ab")
-        popen = subprocess.Popen(
-            [sys.executable, "-m", "bot", *argv], cwd=ROOT, env=clean, stdout=log, stderr=log
-        )
+        command = [sys.executable, "-m", "bot", *argv]
+        if niceness:
+            command = ["nice", "-n", str(niceness), *command]
+        popen = subprocess.Popen(command, cwd=ROOT, env=clean, stdout=log, stderr=log)
         process = Process(name, popen, log_path)
         self.started.append(process)
         return process
@@ -141,9 +149,11 @@ class Replicas:
         process.port = port
         return process
 
-    def worker(self, name: str, executor: str) -> Process:
-        """Start ``cloudfabric worker`` under ``executor``."""
-        return self._spawn(name, ["worker"], {"CF_DURABLE_EXECUTOR_ID": executor})
+    def worker(self, name: str, executor: str, *, niceness: int = 0) -> Process:
+        """Start ``cloudfabric worker`` under ``executor``, at a lower CPU priority when
+        ``niceness`` is positive."""
+        env = {"CF_DURABLE_EXECUTOR_ID": executor}
+        return self._spawn(name, ["worker"], env, niceness)
 
     def runs(self, prefix: str) -> list[tuple[str, str, str]]:
         """The engine's runs whose id starts with ``prefix``: (id, state, executor)."""
