@@ -110,9 +110,7 @@ class Replicas:
     """More ``CF_`` settings for every process."""
     started: list[Process] = field(default_factory=list)
 
-    def _spawn(
-        self, name: str, argv: list[str], env: dict[str, str], niceness: int = 0
-    ) -> Process:
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str], niceness: int = 0) -> Process:
         own = {
             "CF_DATA_DIR": str(self.workdir / name),
             "CF_DATABASE_URL": self.database_url,

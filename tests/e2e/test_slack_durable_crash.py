@@ -1,8 +1,9 @@
 """Nothing acked is lost: real ``serve`` and ``worker`` processes on PostgreSQL, killed with
-SIGKILL at the worst moments, and every message still answered exactly once.
+SIGKILL at the worst moments, and every message still answered exactly once. They share the
+machine's Redis (locks and caches), as replicas do.
 
-- A worker killed in the middle of a turn: the other worker takes the turn over once the
-  dead one's heartbeat is stale, and the thread gets one answer.
+- A worker killed in the middle of a turn (inside its model call): the other worker takes the
+  turn over once the dead one's heartbeat is stale, and the thread gets one answer.
 - A serve process killed right after its 200, with no worker running yet: the event was
   recorded before the 200, so a worker started afterwards answers it; Slack's retry of the
   same event, sent to a restarted serve, is acknowledged and answers nothing more.
@@ -18,6 +19,7 @@ import pytest
 from agents.checkpoint import open_checkpoints
 from core.db import Database
 from tests.e2e.slack_processes import Replicas
+from tests.fakes.openai_server import FakeOpenAI, answer
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import eventually, mention, slack
 
@@ -27,14 +29,16 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def replicas(tmp_path: Path, own_postgres_url: str, slack: FakeSlack) -> Iterator[Replicas]:
+def replicas(
+    tmp_path: Path, own_postgres_url: str, redis_url: str, slack: FakeSlack
+) -> Iterator[Replicas]:
     """The test's processes, on a database of its own (migrated first, as a deploy does, so
     that they can start together); killed at the end."""
     database = Database(own_postgres_url)
     database.migrate()
     database.dispose()
     open_checkpoints(own_postgres_url, tmp_path).close()
-    started = Replicas(tmp_path, own_postgres_url, slack.api_url)
+    started = Replicas(tmp_path, own_postgres_url, slack.api_url, redis_url)
     yield started
     started.stop_all()
 
@@ -45,19 +49,32 @@ def answers_in(slack: FakeSlack, thread_ts: str) -> list[str]:
     return [str(c.params.get("text")) for c in posted if c.params.get("thread_ts") == thread_ts]
 
 
+@pytest.fixture
+def model() -> Iterator[FakeOpenAI]:
+    """An OpenAI-compatible model server the workers ask; its held requests are let go at the
+    end."""
+    server = FakeOpenAI().start()
+    yield server
+    server.release()
+    server.stop()
+
+
 def test_a_worker_killed_mid_turn_is_taken_over_and_answers_once(
-    replicas: Replicas, slack: FakeSlack
+    replicas: Replicas, slack: FakeSlack, model: FakeOpenAI
 ) -> None:
+    replicas.settings.update({"CF_MODEL_PROVIDER": "openai", "CF_OPENAI_BASE_URL": model.base_url})
     serve = replicas.serve("serve", "serve-1")
     workers = {name: replicas.worker(name, name) for name in ("worker-a", "worker-b")}
     serve.wait_ready()
     for worker in workers.values():
         worker.wait_for_log("runs queued work")
-    slack.hold_next("reactions.add", 120)  # the turn that takes the message stalls there
+    model.hold_next(120)  # the turn that takes the message stalls inside its model call
+    for _ in range(2):
+        model.reply(answer("Nothing is on fire: 3 instances are running."))
 
     ack = serve.post_event(mention("help", event_id="EvK1", channel="C70", ts="7000.1"))
     assert ack.status_code == 200
-    slack.wait_for("reactions.add", timeout=30)
+    model.wait_for_requests(1)
     ((_, state, holder),) = replicas.runs("slack-turn:")
     assert state == "PENDING" and holder in workers
     workers[holder].kill()
@@ -66,7 +83,7 @@ def test_a_worker_killed_mid_turn_is_taken_over_and_answers_once(
     eventually(lambda: replicas.runs("slack-turn:")[0][1] == "SUCCESS", timeout=30)
     ((_, _, finisher),) = replicas.runs("slack-turn:")
     assert finisher != holder
-    assert len(answers_in(slack, "7000.1")) == 1
+    assert answers_in(slack, "7000.1") == ["Nothing is on fire: 3 instances are running."]
     assert [state for _, state, _ in replicas.runs("slack-event:")] == ["SUCCESS"]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -77,7 +78,10 @@ class FakeOpenAI(LocalServer):
     script: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    holds: deque[float] = field(default_factory=deque)
+    """Seconds the next requests wait before they are answered, one taken per request."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _released: threading.Event = field(default_factory=threading.Event)
 
     @property
     def base_url(self) -> str:
@@ -101,6 +105,32 @@ class FakeOpenAI(LocalServer):
         error = {"message": "The server had an error", "type": "server_error", "code": None}
         self.script.append((status, {"error": error}))
 
+    def hold_next(self, seconds: float) -> None:
+        """Keep the next request waiting ``seconds`` (or until ``release``) before it takes
+        its answer: a turn stalls inside its model call.
+
+        Args:
+            seconds: the longest wait.
+        """
+        with self._lock:
+            self.holds.append(seconds)
+
+    def release(self) -> None:
+        """End every wait of ``hold_next`` now (and those to come)."""
+        self._released.set()
+
+    def wait_for_requests(self, count: int, timeout: float = 60.0) -> None:
+        """Wait until ``count`` requests arrived.
+
+        Raises:
+            AssertionError: they did not within ``timeout`` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.requests)} of {count} model requests arrived")
+            time.sleep(0.05)
+
     def answer_next(
         self, body: dict[str, Any], headers: dict[str, str]
     ) -> tuple[int, dict[str, Any]]:
@@ -113,6 +143,10 @@ class FakeOpenAI(LocalServer):
         with self._lock:
             self.requests.append(body)
             self.headers.append(headers)
+            hold = self.holds.popleft() if self.holds else 0.0
+        if hold:
+            self._released.wait(hold)
+        with self._lock:
             if not self.script:
                 return 500, {"error": {"message": "nothing scripted", "type": "server_error"}}
             return self.script.popleft()
