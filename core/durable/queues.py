@@ -150,12 +150,13 @@ class Enqueuer:
         from dbos import DBOSClient
 
         self.sqlite = system_database_url.startswith("sqlite")
+        # No pre-ping: it is a round trip on every ack. A dropped connection fails that one
+        # request (Slack retries it; DBOS retries its own calls) and leaves the pool.
         self.engine = sqlalchemy.create_engine(
             system_database_url,
             connect_args={"timeout": 30} if self.sqlite else {},
             pool_size=pool_size,
             max_overflow=0,
-            pool_pre_ping=not self.sqlite,
         )
         self.client: Any = DBOSClient(
             system_database_engine=self.engine,
