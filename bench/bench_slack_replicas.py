@@ -11,14 +11,17 @@ and the machine's Redis:
 
 Then fires 500 signed ``app_mention`` events from 50 concurrent clients, spread over both
 replicas as a load balancer would, each event in a thread of its own, and waits until the fake
-Slack Web API (in this process) has every answer. Before that, in the same run, the same
+Slack Web API (in this process) has every answer. The events go at 100 a second, twelve times
+the Events API's limit for one workspace; ``--rate 0`` sends each client's next event as soon
+as its last one is acknowledged instead, which measures the most the replicas can take. Before that, in the same run, the same
 events go to a bare FastAPI endpoint that returns 200: the baseline of the machine.
 
 In production the workers run on other machines. On a 2-core machine they run here at a
 lower CPU priority (``nice -n 10``) to stand in for that: the acks get the CPU first, the
 answers the rest.
 
-    uv run python -m bench.bench_slack_replicas [--quick] [--rounds N] [--events N] [--clients N]
+    uv run python -m bench.bench_slack_replicas [--quick] [--rounds N] [--events N]
+        [--clients N] [--rate EVENTS_PER_SECOND]
 
 Prints, per round: ack p50/p99 of the bare endpoint and of the replicas (target: p99 below
 50 ms), answer latency p50/p99 (from the event sent to its answer in Slack), and the counts of
@@ -30,11 +33,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import redis
@@ -46,6 +51,9 @@ from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import mention, sign
 
 TARGET_ACK_P99_MS = 50.0
+DEFAULT_RATE = 100.0
+"""Events per second sent by default: twelve times the most Slack delivers to one app in one
+workspace (the Events API allows 30,000 events an hour, about 8 a second)."""
 WORKER_NICENESS = 10
 QUESTIONS = ("help", "what instances are running in us-east-1?", "what can you do?")
 SETTINGS = {
@@ -94,24 +102,34 @@ def make_events(label: str, count: int, clients: int) -> list[Event]:
 
 
 async def fire(
-    bases: list[str], events: list[Event], clients: int
+    bases: list[str], events: list[Event], clients: int, rate: float
 ) -> dict[str, tuple[float, float]]:
     """Send ``events`` from ``clients`` concurrent connections, round-robin over ``bases``.
+
+    Each connection is opened (``/healthz``) before the first event goes. With ``rate`` 0
+    every client sends its next event as soon as the last one is acknowledged (the most the
+    servers can take); otherwise event ``n`` goes ``n / rate`` seconds after the start.
 
     Returns:
         Event ts -> (monotonic time it was sent, ack latency in ms).
     """
-    queue: asyncio.Queue[Event] = asyncio.Queue()
-    for event in events:
-        queue.put_nowait(event)
+    queue: asyncio.Queue[tuple[int, Event]] = asyncio.Queue()
+    for numbered in enumerate(events):
+        queue.put_nowait(numbered)
     sent: dict[str, tuple[float, float]] = {}
+    opened = asyncio.Barrier(clients)
 
     async def client(number: int) -> None:
         https = [httpx.AsyncClient(base_url=base, timeout=30) for base in bases]
         try:
-            turn = number
+            for http in https:
+                await http.get("/healthz")
+            await opened.wait()
+            start, turn = time.monotonic(), number
             while not queue.empty():
-                event = queue.get_nowait()
+                index, event = queue.get_nowait()
+                if rate:
+                    await asyncio.sleep(max(0.0, start + index / rate - time.monotonic()))
                 http = https[turn % len(https)]
                 turn += 1
                 headers = {**sign(event.raw), "Content-Type": "application/json"}
@@ -149,13 +167,49 @@ def wait_for_answers(slack: FakeSlack, events: list[Event], timeout: float) -> N
         time.sleep(0.5)
 
 
-def measure(
-    bare: str, replicas: list[str], slack: FakeSlack, label: str, count: int, clients: int
-) -> Round:
+def _fire_here(bases: list[str], events: list[Event], clients: int, rate: float, out: Any) -> None:
+    """Child process: fire the events and hand back what was sent when."""
+    out.put(asyncio.run(fire(bases, events, clients, rate)))
+
+
+def fire_elsewhere(
+    bases: list[str], events: list[Event], clients: int, rate: float
+) -> dict[str, tuple[float, float]]:
+    """``fire`` from a process of its own, so that the fake Slack answering the workers in
+    this one does not hold the clients up (the monotonic clock is the machine's, so the
+    times compare)."""
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    process = context.Process(target=_fire_here, args=(bases, events, clients, rate, out))
+    process.start()
+    try:
+        sent: dict[str, tuple[float, float]] = out.get(timeout=600)
+    finally:
+        process.join(timeout=30)
+    return sent
+
+
+@dataclass(frozen=True)
+class Load:
+    """What a round sends.
+
+    Attributes:
+        count: events.
+        clients: concurrent connections.
+        rate: events per second (0: each client as fast as it is acknowledged).
+    """
+
+    count: int
+    clients: int
+    rate: float
+
+
+def measure(bare: str, replicas: list[str], slack: FakeSlack, label: str, load: Load) -> Round:
     """One round: the bare baseline, then the replicas, then their answers."""
-    bare_sent = asyncio.run(fire([bare], make_events(f"B{label}", count, clients), clients))
+    count, clients, rate = load.count, load.clients, load.rate
+    bare_sent = fire_elsewhere([bare], make_events(f"B{label}", count, clients), clients, rate)
     events = make_events(f"R{label}", count, clients)
-    sent = asyncio.run(fire(replicas, events, clients))
+    sent = fire_elsewhere(replicas, events, clients, rate)
     wait_for_answers(slack, events, timeout=60 + count)
     found = answers(slack, events)
     latencies = [(posts[0][0] - sent[ts][0]) * 1000 for ts, posts in found.items() if posts]
@@ -171,7 +225,7 @@ def measure(
     )
 
 
-def report(number: int, result: Round, count: int, clients: int) -> None:
+def report(number: int, result: Round, load: Load) -> None:
     """Print one round's figures."""
 
     def pair(values: list[float]) -> str:
@@ -180,7 +234,11 @@ def report(number: int, result: Round, count: int, clients: int) -> None:
     ack_p99 = percentile(result.ack_ms, 0.99)
     ratio = ack_p99 / percentile(result.bare_ms, 0.99)
     verdict = "meets" if ack_p99 < TARGET_ACK_P99_MS else "MISSES"
-    print(f"round {number}: {count} signed events from {clients} clients over 2 serve replicas")
+    pace = f"{load.rate:g} events/s" if load.rate else "each client as fast as acknowledged"
+    print(
+        f"round {number}: {load.count} signed events from {load.clients} clients "
+        f"over 2 serve replicas, {pace}"
+    )
     print(f"  ack, bare FastAPI 200      {pair(result.bare_ms)}")
     print(f"  ack, 2 serve replicas      {pair(result.ack_ms)}   (p99 x{ratio:.1f} bare)")
     print(f"  ack p99 {ack_p99:.1f} ms {verdict} the {TARGET_ACK_P99_MS:.0f} ms target")
@@ -211,9 +269,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds in a row (default 3)")
     parser.add_argument("--events", type=int, help="events per round (default 500)")
     parser.add_argument("--clients", type=int, help="concurrent clients (default 50)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=DEFAULT_RATE,
+        help=f"events per second (default {DEFAULT_RATE:g}; 0: each client as fast as acked)",
+    )
     args = parser.parse_args()
     count, clients = (100, 20) if args.quick else (500, 50)
-    count, clients = args.events or count, args.clients or clients
+    load = Load(args.events or count, args.clients or clients, args.rate)
     redis.Redis.from_url(REDIS_URL).flushdb()
     slack = FakeSlack().start()
     workdir = Path(tempfile.mkdtemp(prefix="bench-replicas-"))
@@ -224,8 +288,8 @@ def main() -> None:
                 bases = [serve.url for serve in start(replicas)]
                 print(f"workers at nice {WORKER_NICENESS}, standing in for other machines")
                 for number in range(1, args.rounds + 1):
-                    result = measure(bare, bases, slack, str(number), count, clients)
-                    report(number, result, count, clients)
+                    result = measure(bare, bases, slack, str(number), load)
+                    report(number, result, load)
             finally:
                 for process in replicas.started:
                     process.kill()
