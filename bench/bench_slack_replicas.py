@@ -13,8 +13,9 @@ Then fires 500 signed ``app_mention`` events from 50 concurrent clients, spread 
 replicas as a load balancer would, each event in a thread of its own, and waits until the fake
 Slack Web API (in this process) has every answer. The events go at 100 a second, twelve times
 the Events API's limit for one workspace; ``--rate 0`` sends each client's next event as soon
-as its last one is acknowledged instead, which measures the most the replicas can take. Before that, in the same run, the same
-events go to a bare FastAPI endpoint that returns 200: the baseline of the machine.
+as its last one is acknowledged instead, which measures the most the replicas can take.
+Before that, in the same run, the same events go to a bare FastAPI endpoint that returns 200:
+the baseline of the machine.
 
 In production the workers run on other machines. On a 2-core machine they run here at a
 lower CPU priority (``nice -n 10``) to stand in for that: the acks get the CPU first, the
