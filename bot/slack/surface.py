@@ -163,9 +163,14 @@ class SlackSurface:
             work: ``(body, payload, context)``; payload is the event, action, command or view.
             wanted: ``(payload, context)`` -> False for a request the work would ignore
                 (a bot's own message): it is acknowledged and nothing is recorded.
+
+        Raises:
+            ValueError: another work is recorded under the same name (a recorded request
+                names its work, so the name must say which).
         """
         name = work_name(work)
-        self.works[name] = work
+        if self.works.setdefault(name, work) is not work:
+            raise ValueError(f"two listeners' works are both named {name}")
 
         def listener(
             ack: Ack,
