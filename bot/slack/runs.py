@@ -12,8 +12,8 @@ while other threads go on beside them. A turn still holds its conversation's loc
 A run re-run after a crash is safe: the turn's message carries the run id, so the
 conversation resumes from its checkpoint instead of being asked again (``handle_message``'s
 ``turn_id``), approval requests are idempotent by origin, and the answer is posted by the
-checkpointed step ``slack.post_answer`` (posted once unless the process dies between Slack's
-answer and the checkpoint).
+checkpointed step ``slack.post_answer``, whose outbox writes are named after the run: re-run
+after a crash, the step finds the writes it queued the first time and queues none again.
 
 The work itself runs outside the engine's context (``isolated``): what a turn starts on the
 engine (a workflow run, say) is a run of its own, as on the thread pool, not a child of this
@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.slack.outbox.service import queued_by
 from core import durable
 from core.durable.queues import queue
 
@@ -131,4 +132,4 @@ def post_answer(run_id: str, post: Callable[[], None]) -> None:
         run_id: the turn's run (names the checkpoint).
         post: posts the answer.
     """
-    isolated(post)
+    isolated(lambda: queued_by(run_id, post))

@@ -13,7 +13,7 @@ from slack_sdk.web import SlackResponse
 from bot.slack.metrics import SlackMetrics
 from bot.slack.outbox.outcome import backoff_seconds, of_slack_error
 from bot.slack.outbox.pace import ChannelPacer
-from bot.slack.outbox.service import Outbox, Write
+from bot.slack.outbox.service import Outbox, Write, queued_by
 from bot.slack.outbox.tables import PENDING, SUPERSEDED
 from core.clock import Clock
 from core.db import Database
@@ -90,6 +90,32 @@ def test_a_newer_edit_replaces_an_older_one_not_sent_yet(db: Database, settings:
     assert states[older.id] == SUPERSEDED and states[newer.id] == PENDING
     backlog = outbox.store.backlog(Clock().now())
     assert (backlog.pending, backlog.dead) == (2, 0)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_a_step_run_again_is_given_its_first_writes_and_queues_none_twice(
+    store: str, db: Database, settings: Settings, request: pytest.FixtureRequest
+) -> None:
+    if store == "postgres":
+        db = Database(request.getfixturevalue("own_postgres_url"))
+        db.migrate()
+    client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    outbox = Outbox(db, Clock(), client, settings, SlackMetrics())
+
+    def answer() -> list[int | None]:
+        lane = "thread:C1/1.0"
+        post = Write("chat.postMessage", "C1", lane, {"channel": "C1", "text": "Done."})
+        done = Write("reactions.remove", "C1", lane, {"channel": "C1", "name": "hourglass"})
+        return [outbox.queue(post).id, outbox.queue(done).id]
+
+    first = queued_by("slack-turn:T1:C1:1.0", answer)
+    again = queued_by("slack-turn:T1:C1:1.0", answer)  # the step re-run after a crash
+    other = queued_by("slack-turn:T1:C1:2.0", answer)
+    outside = answer()  # no step: every write is its own
+
+    assert again == first
+    assert len({*first, *other, *outside}) == 6
+    assert outbox.store.backlog(Clock().now()).pending == 6
 
 
 def test_a_retention_sweep_purges_finished_entries_but_keeps_pending_and_dead(

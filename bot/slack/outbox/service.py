@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 
@@ -19,6 +21,7 @@ from core.clock import Clock
 from core.db import Database
 from core.settings import Settings
 
+T = TypeVar("T")
 REF_PREFIX = "outbox-"
 """A message not posted yet is named ``outbox-<entry id>`` until Slack gives its ts."""
 
@@ -40,6 +43,39 @@ def entry_of(ref: str) -> int | None:
     """
     tail = ref.removeprefix(REF_PREFIX)
     return int(tail) if tail != ref and tail.isdigit() else None
+
+
+@dataclass
+class _Naming:
+    """The durable step queueing writes now, and how many it has queued."""
+
+    step: str
+    count: int = 0
+
+    def next(self) -> str:
+        """The name of the write being queued."""
+        self.count += 1
+        return f"{self.step}:{self.count}"
+
+
+_naming: ContextVar[_Naming | None] = ContextVar("outbox_naming", default=None)
+
+
+def queued_by(step: str, work: Callable[[], T]) -> T:
+    """Run ``work``, naming each write it queues ``<step>:<n>`` in order.
+
+    Run again under the same ``step`` (a durable step re-run after a crash), the same writes
+    in the same order are given the entries queued the first time: nothing is sent twice.
+
+    Args:
+        step: names the step (its run id).
+        work: what queues the writes.
+    """
+    token = _naming.set(_Naming(step))
+    try:
+        return work()
+    finally:
+        _naming.reset(token)
 
 
 @dataclass(frozen=True)
@@ -128,7 +164,12 @@ class Outbox:
             created_at=now,
             due_at=now,
         )
-        stored = self.store.add(entry, supersede=write.supersede)
+        naming = _naming.get()
+        if naming is None:
+            stored = self.store.add(entry, supersede=write.supersede)
+        else:
+            entry.origin = naming.next()
+            stored = self.store.add_once(entry, supersede=write.supersede)
         self.delivery.wake()
         return stored
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -70,6 +71,35 @@ class OutboxStore:
             session.flush()
             session.refresh(entry)
         return entry
+
+    def add_once(self, entry: OutboxEntry, supersede: bool = False) -> OutboxEntry:
+        """Queue ``entry`` unless an entry of the same ``origin`` was queued before; then
+        that one is returned and nothing is added.
+
+        Args:
+            entry: the new row, its ``origin`` set.
+            supersede: as for ``add``.
+        """
+        earlier = self.by_origin(str(entry.origin))
+        if earlier is not None:
+            return earlier
+        try:
+            return self.add(entry, supersede)
+        except IntegrityError:  # queued by another process between the look and the insert
+            found = self.by_origin(str(entry.origin))
+            if found is None:
+                raise
+            return found
+
+    def by_origin(self, origin: str) -> OutboxEntry | None:
+        """The entry queued under ``origin``, if any.
+
+        Args:
+            origin: see ``OutboxEntry.origin``.
+        """
+        with self.db.session() as session:
+            query = select(OutboxEntry).where(col(OutboxEntry.origin) == origin)
+            return session.exec(query).first()
 
     def get(self, entry_id: int) -> OutboxEntry | None:
         """The entry ``entry_id``, if it exists.

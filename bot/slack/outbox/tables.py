@@ -87,6 +87,16 @@ class OutboxEntry(SQLModel, table=True):
     result_ts: str | None = Field(
         default=None, max_length=40, index=True, description="The ts of the posted message."
     )
+    origin: str | None = Field(
+        default=None,
+        max_length=200,
+        unique=True,
+        description=(
+            "Names the write within the durable step that queued it (``<run id>:<n>``): the "
+            "step re-run after a crash queues it again under the same name, and is given the "
+            "entry queued the first time instead of a second one."
+        ),
+    )
 
 
 class ChannelPace(SQLModel, table=True):
