@@ -91,6 +91,7 @@ class OutboxEntry(SQLModel, table=True):
         default=None,
         max_length=200,
         unique=True,
+        index=True,
         description=(
             "Names the write within the durable step that queued it (``<run id>:<n>``): the "
             "step re-run after a crash queues it again under the same name, and is given the "
