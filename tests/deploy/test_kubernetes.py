@@ -16,6 +16,9 @@ K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.30.0"
 SETTING = re.compile(r"\bCF_[A-Z0-9_]+\b")
 
+SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY|_URL$")
+"""Settings that hold a secret (credentials, or URLs that carry them)."""
+
 
 def _documents() -> list[dict[str, Any]]:
     return [
@@ -116,7 +119,8 @@ def test_secrets_are_referenced_never_inlined() -> None:
     for container in _containers():
         refs = [source.get("secretRef", {}).get("name") for source in container["envFrom"]]
         assert "cloudfabric-secrets" in refs, container["name"]
-        assert not [item for item in container.get("env", []) if "value" in item]
+        inline = [item["name"] for item in container.get("env", []) if "value" in item]
+        assert not [name for name in inline if SECRET_NAME.search(name)], container["name"]
 
 
 def test_every_cf_variable_in_the_manifests_is_a_setting() -> None:
