@@ -87,14 +87,15 @@ class RedisCallCounter:
     """Counts in Redis: ``INCR`` of one key per workspace and day, kept two days."""
 
     def __init__(self, url: str) -> None:
-        """Connect lazily to ``url``.
+        """Connect lazily to ``url``, giving up on a silent server within seconds (a model
+        call must not hang on the counter).
 
         Args:
             url: Redis URL.
         """
-        import redis
+        from core.coordination.redis_backend import redis_client
 
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis_client(url)
 
     def spend(self, workspace: str, day: date, limit: int) -> bool:
         """Count one call unless ``limit`` calls were made already; True when counted.
