@@ -110,9 +110,7 @@ class Replicas:
     """More ``CF_`` settings for every process."""
     started: list[Process] = field(default_factory=list)
 
-    def _spawn(
-        self, name: str, argv: list[str], env: dict[str, str], niceness: int = 0
-    ) -> Process:
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str], niceness: int = 0) -> Process:
         own = {
             "CF_DATA_DIR": str(self.workdir / name),
             "CF_DATABASE_URL": self.database_url,
@@ -155,20 +153,22 @@ class Replicas:
         env = {"CF_DURABLE_EXECUTOR_ID": executor}
         return self._spawn(name, ["worker"], env, niceness)
 
-    def runs(self, prefix: str) -> list[tuple[str, str, str]]:
-        """The engine's runs whose id starts with ``prefix``: (id, state, executor)."""
+    def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """The rows ``sql`` selects in the processes' database (read as an operator would)."""
         engine = create_engine(self.database_url)
         try:
             with engine.connect() as connection:
-                rows = connection.execute(
-                    text(
-                        "SELECT workflow_uuid, status, executor_id FROM dbos.workflow_status "
-                        "WHERE workflow_uuid LIKE :prefix ORDER BY created_at"
-                    ),
-                    {"prefix": f"{prefix}%"},
-                ).all()
+                return [tuple(row) for row in connection.execute(text(sql), params).all()]
         finally:
             engine.dispose()
+
+    def runs(self, prefix: str) -> list[tuple[str, str, str]]:
+        """The engine's runs whose id starts with ``prefix``: (id, state, executor)."""
+        rows = self.query(
+            "SELECT workflow_uuid, status, executor_id FROM dbos.workflow_status "
+            "WHERE workflow_uuid LIKE :prefix ORDER BY created_at",
+            prefix=f"{prefix}%",
+        )
         return [(str(a), str(b), str(c)) for a, b, c in rows]
 
     def stop_all(self) -> None:
