@@ -3,7 +3,9 @@ answering in a fake Slack that records every Web API call.
 
 Each process is started with ``python -m bot`` as an operator would, with its own executor id
 and the durable engine's timings scaled down (a heartbeat every 0.3 s, a replica dead after
-2 s) so that a killed worker is taken over within seconds.
+2 s) so that a killed worker is taken over within seconds; likewise a Slack write a killed
+process was sending is free for another after 5 s (the outbox's lease, 60 s by default, would
+hold every later write of that thread back for a minute).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ TIMINGS = {
     "CF_DURABLE_DEAD_AFTER_SECONDS": "2",
     "CF_DURABLE_QUEUE_POLL_SECONDS": "0.1",
     "CF_DURABLE_POLL_SECONDS": "0.1",
+    "CF_SLACK_OUTBOX_LEASE_SECONDS": "5",
 }
 
 
