@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -91,6 +92,13 @@ class Process:
         """POST a signed Events API body to a serve process."""
         raw = json.dumps(body).encode()
         signed = {**sign(raw), "Content-Type": "application/json", **headers}
+        return httpx.post(f"{self.url}/slack/events", content=raw, headers=signed, timeout=10)
+
+    def post_interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        """POST a signed interactivity payload (a click: the form field ``payload``) to a serve
+        process, as Slack sends it."""
+        raw = urlencode({"payload": json.dumps(payload)}).encode()
+        signed = {**sign(raw), "Content-Type": "application/x-www-form-urlencoded"}
         return httpx.post(f"{self.url}/slack/events", content=raw, headers=signed, timeout=10)
 
     def kill(self) -> None:
@@ -173,6 +181,11 @@ class Replicas:
             prefix=f"{prefix}%",
         )
         return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+    def unsent_writes(self) -> int:
+        """Slack writes still waiting in the outbox (queued, or due again after a failure)."""
+        [(count,)] = self.query("SELECT count(*) FROM slack_outbox WHERE state = 'pending'")
+        return int(count)
 
     def stop_all(self) -> None:
         """Kill every process still running and print their logs (shown on failure)."""
