@@ -3,7 +3,9 @@ answering in a fake Slack that records every Web API call.
 
 Each process is started with ``python -m bot`` as an operator would, with its own executor id
 and the durable engine's timings scaled down (a heartbeat every 0.3 s, a replica dead after
-2 s) so that a killed worker is taken over within seconds.
+2 s) so that a killed worker is taken over within seconds; likewise a Slack write a killed
+process was sending is free for another after 5 s (the outbox's lease, 60 s by default, would
+hold every later write of that thread back for a minute).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, text
 
 from tests.conftest import child_env
+from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, sign
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +35,7 @@ TIMINGS = {
     "CF_DURABLE_DEAD_AFTER_SECONDS": "2",
     "CF_DURABLE_QUEUE_POLL_SECONDS": "0.1",
     "CF_DURABLE_POLL_SECONDS": "0.1",
+    "CF_SLACK_OUTBOX_LEASE_SECONDS": "5",
 }
 
 
@@ -88,6 +93,13 @@ class Process:
         """POST a signed Events API body to a serve process."""
         raw = json.dumps(body).encode()
         signed = {**sign(raw), "Content-Type": "application/json", **headers}
+        return httpx.post(f"{self.url}/slack/events", content=raw, headers=signed, timeout=10)
+
+    def post_interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        """POST a signed interactivity payload (a click: the form field ``payload``) to a serve
+        process, as Slack sends it."""
+        raw = urlencode({"payload": json.dumps(payload)}).encode()
+        signed = {**sign(raw), "Content-Type": "application/x-www-form-urlencoded"}
         return httpx.post(f"{self.url}/slack/events", content=raw, headers=signed, timeout=10)
 
     def kill(self) -> None:
@@ -153,24 +165,42 @@ class Replicas:
         env = {"CF_DURABLE_EXECUTOR_ID": executor}
         return self._spawn(name, ["worker"], env, niceness)
 
-    def runs(self, prefix: str) -> list[tuple[str, str, str]]:
-        """The engine's runs whose id starts with ``prefix``: (id, state, executor)."""
+    def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """The rows ``sql`` selects in the processes' database (read as an operator would)."""
         engine = create_engine(self.database_url)
         try:
             with engine.connect() as connection:
-                rows = connection.execute(
-                    text(
-                        "SELECT workflow_uuid, status, executor_id FROM dbos.workflow_status "
-                        "WHERE workflow_uuid LIKE :prefix ORDER BY created_at"
-                    ),
-                    {"prefix": f"{prefix}%"},
-                ).all()
+                return [tuple(row) for row in connection.execute(text(sql), params).all()]
         finally:
             engine.dispose()
+
+    def runs(self, prefix: str) -> list[tuple[str, str, str]]:
+        """The engine's runs whose id starts with ``prefix``: (id, state, executor)."""
+        rows = self.query(
+            "SELECT workflow_uuid, status, executor_id FROM dbos.workflow_status "
+            "WHERE workflow_uuid LIKE :prefix ORDER BY created_at",
+            prefix=f"{prefix}%",
+        )
         return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+    def unsent_writes(self) -> int:
+        """Slack writes still waiting in the outbox (queued, or due again after a failure)."""
+        [(count,)] = self.query("SELECT count(*) FROM slack_outbox WHERE state = 'pending'")
+        return int(count)
 
     def stop_all(self) -> None:
         """Kill every process still running and print their logs (shown on failure)."""
         for process in self.started:
             process.kill()
             print(f"--- log of {process.name} ---\n{process.log()[-4000:]}")
+
+
+def answers_in(slack: FakeSlack, thread_ts: str) -> list[str]:
+    """Texts of the messages the app posted in the thread ``thread_ts``.
+
+    Args:
+        slack: the fake Slack the processes answer in.
+        thread_ts: the thread.
+    """
+    posted = slack.calls_of("chat.postMessage")
+    return [str(c.params.get("text")) for c in posted if c.params.get("thread_ts") == thread_ts]

@@ -12,13 +12,10 @@ machine's Redis (locks and caches), as replicas do.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from agents.checkpoint import open_checkpoints
-from core.db import Database
-from tests.e2e.slack_processes import Replicas
+from tests.e2e.slack_processes import Replicas, answers_in
 from tests.fakes.openai_server import FakeOpenAI, answer
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import eventually, mention, slack
@@ -26,27 +23,6 @@ from tests.slack.harness import eventually, mention, slack
 __all__ = ["slack"]
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def replicas(
-    tmp_path: Path, own_postgres_url: str, redis_url: str, slack: FakeSlack
-) -> Iterator[Replicas]:
-    """The test's processes, on a database of its own (migrated first, as a deploy does, so
-    that they can start together); killed at the end."""
-    database = Database(own_postgres_url)
-    database.migrate()
-    database.dispose()
-    open_checkpoints(own_postgres_url, tmp_path).close()
-    started = Replicas(tmp_path, own_postgres_url, slack.api_url, redis_url)
-    yield started
-    started.stop_all()
-
-
-def answers_in(slack: FakeSlack, thread_ts: str) -> list[str]:
-    """Texts of the messages the app posted in the thread ``thread_ts``."""
-    posted = slack.calls_of("chat.postMessage")
-    return [str(c.params.get("text")) for c in posted if c.params.get("thread_ts") == thread_ts]
 
 
 @pytest.fixture
@@ -60,11 +36,13 @@ def model() -> Iterator[FakeOpenAI]:
 
 
 def test_a_worker_killed_mid_turn_is_taken_over_and_answers_once(
-    replicas: Replicas, slack: FakeSlack, model: FakeOpenAI
+    slack_replicas: Replicas, slack: FakeSlack, model: FakeOpenAI
 ) -> None:
-    replicas.settings.update({"CF_MODEL_PROVIDER": "openai", "CF_OPENAI_BASE_URL": model.base_url})
-    serve = replicas.serve("serve", "serve-1")
-    workers = {name: replicas.worker(name, name) for name in ("worker-a", "worker-b")}
+    slack_replicas.settings.update(
+        {"CF_MODEL_PROVIDER": "openai", "CF_OPENAI_BASE_URL": model.base_url}
+    )
+    serve = slack_replicas.serve("serve", "serve-1")
+    workers = {name: slack_replicas.worker(name, name) for name in ("worker-a", "worker-b")}
     serve.wait_ready()
     for worker in workers.values():
         worker.wait_for_log("runs queued work")
@@ -75,39 +53,39 @@ def test_a_worker_killed_mid_turn_is_taken_over_and_answers_once(
     ack = serve.post_event(mention("help", event_id="EvK1", channel="C70", ts="7000.1"))
     assert ack.status_code == 200
     model.wait_for_requests(1)
-    ((_, state, holder),) = replicas.runs("slack-turn:")
+    ((_, state, holder),) = slack_replicas.runs("slack-turn:")
     assert state == "PENDING" and holder in workers
     workers[holder].kill()
 
     eventually(lambda: answers_in(slack, "7000.1"), timeout=60)
-    eventually(lambda: replicas.runs("slack-turn:")[0][1] == "SUCCESS", timeout=30)
-    ((_, _, finisher),) = replicas.runs("slack-turn:")
+    eventually(lambda: slack_replicas.runs("slack-turn:")[0][1] == "SUCCESS", timeout=30)
+    ((_, _, finisher),) = slack_replicas.runs("slack-turn:")
     assert finisher != holder
     assert answers_in(slack, "7000.1") == ["Nothing is on fire: 3 instances are running."]
-    assert [state for _, state, _ in replicas.runs("slack-event:")] == ["SUCCESS"]
+    assert [state for _, state, _ in slack_replicas.runs("slack-event:")] == ["SUCCESS"]
 
 
 def test_serve_killed_right_after_its_ack_loses_nothing_and_the_retry_adds_nothing(
-    replicas: Replicas, slack: FakeSlack
+    slack_replicas: Replicas, slack: FakeSlack
 ) -> None:
-    first = replicas.serve("serve-first", "serve-1")
+    first = slack_replicas.serve("serve-first", "serve-1")
     first.wait_ready()
     event = mention("help", event_id="EvK2", channel="C71", ts="7100.1")
 
     ack = first.post_event(event)
     first.kill()
     assert ack.status_code == 200
-    assert [state for _, state, _ in replicas.runs("slack-event:")] == ["ENQUEUED"]
+    assert [state for _, state, _ in slack_replicas.runs("slack-event:")] == ["ENQUEUED"]
 
-    again = replicas.serve("serve-again", "serve-2")
-    worker = replicas.worker("worker", "worker-a")
+    again = slack_replicas.serve("serve-again", "serve-2")
+    worker = slack_replicas.worker("worker", "worker-a")
     again.wait_ready()
     worker.wait_for_log("runs queued work")
     retry = again.post_event(event, **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"})
     assert retry.status_code == 200
 
     eventually(lambda: answers_in(slack, "7100.1"), timeout=60)
-    eventually(lambda: replicas.runs("slack-turn:")[0][1] == "SUCCESS", timeout=30)
+    eventually(lambda: slack_replicas.runs("slack-turn:")[0][1] == "SUCCESS", timeout=30)
     assert len(answers_in(slack, "7100.1")) == 1
-    assert len(replicas.runs("slack-event:")) == 1
+    assert len(slack_replicas.runs("slack-event:")) == 1
     assert "acknowledged duplicate EvK2" in again.log()

@@ -16,12 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
-from agents.checkpoint import open_checkpoints
-from core.db import Database
 from tests.core.private_redis import private_redis
-from tests.e2e.slack_processes import Process, Replicas
+from tests.e2e.slack_processes import Process, Replicas, answers_in
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import eventually, mention, slack
 
@@ -45,44 +42,17 @@ def redis_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]
 
 @pytest.fixture
 def replicas(
-    tmp_path: Path,
-    own_postgres_url: str,
-    redis_server: tuple[str, subprocess.Popen[bytes]],
-    slack: FakeSlack,
-) -> Iterator[Replicas]:
-    """The test's processes, on a database of their own (migrated first, as a deploy does)
-    and the private Redis; killed at the end."""
-    database = Database(own_postgres_url)
-    database.migrate()
-    database.dispose()
-    open_checkpoints(own_postgres_url, tmp_path).close()
-    redis_url, _ = redis_server
-    started = Replicas(tmp_path, own_postgres_url, slack.api_url, redis_url)
-    yield started
-    started.stop_all()
-
-
-def answers_in(slack: FakeSlack, thread_ts: str) -> list[str]:
-    """Texts of the messages the app posted in the thread ``thread_ts``."""
-    posted = slack.calls_of("chat.postMessage")
-    return [str(c.params.get("text")) for c in posted if c.params.get("thread_ts") == thread_ts]
+    slack_replicas: Replicas, redis_server: tuple[str, subprocess.Popen[bytes]]
+) -> Replicas:
+    """The test's processes, on the private Redis."""
+    slack_replicas.redis_url, _ = redis_server
+    return slack_replicas
 
 
 def ask(replica: Process, n: int, **headers: str) -> int:
     """Send the mention number ``n`` ("help", ts ``7200.<n>``) to ``replica``; its status."""
     body = mention("help", event_id=f"EvRR{n}", channel=CHANNEL, ts=f"7200.{n}")
     return replica.post_event(body, **headers).status_code
-
-
-def pending_writes(database_url: str) -> int:
-    """Slack writes queued in the outbox and not delivered yet."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            query = text("SELECT count(*) FROM slack_outbox WHERE state = 'pending'")
-            return int(connection.execute(query).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def settle(replicas: Replicas, slack: FakeSlack, numbers: list[int]) -> None:
@@ -96,7 +66,7 @@ def settle(replicas: Replicas, slack: FakeSlack, numbers: list[int]) -> None:
     def finished() -> bool:
         states = {run: state for run, state, _ in replicas.runs("slack-")}
         done = turns <= states.keys() and set(states.values()) == {"SUCCESS"}
-        return done and pending_writes(replicas.database_url) == 0
+        return done and replicas.unsent_writes() == 0
 
     eventually(finished, timeout=30)
 
