@@ -8,9 +8,11 @@
 | Slack writes delivered from the outbox | days since delivered (``retention_outbox_days``, 7) |
 | de-duplication keys in the database | their TTL (an hour) |
 | audit entries (signed checkpoint first) | days since appended (``audit_retention_days``, 0) |
+| resolved incidents, timeline, alerts | days since last seen (``retention_alert_days``, 90) |
 
 Runs that have not ended (pending, running, waiting for an approval or a message) are never
-deleted. Every replica schedules the sweep; a lock lets one run it at a time.
+deleted, nor are open incidents. Every replica schedules the sweep; a lock lets one run it at
+a time.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Pruned:
         dedupe_keys: expired de-duplication keys.
         outbox: delivered Slack writes.
         audit: audit entries pruned behind a signed checkpoint.
+        alerts: alerts (their payloads) of resolved incidents, or of none.
     """
 
     conversations: int = 0
@@ -45,6 +48,7 @@ class Pruned:
     dedupe_keys: int = 0
     outbox: int = 0
     audit: int = 0
+    alerts: int = 0
 
 
 def sweep(cloudfabric: CloudFabric) -> Pruned | None:
@@ -84,7 +88,12 @@ def _sweep(cloudfabric: CloudFabric) -> Pruned:
         outbox = OutboxStore(cloudfabric.db).purge(delivered)
     dedupe = cloudfabric.coordination.prune()
     audit = _prune_audit(cloudfabric) if settings.audit_retention_days else 0
-    return Pruned(conversations, workflow_runs, durable_runs, dedupe, outbox, audit)
+    alerts = 0
+    if settings.retention_alert_days:
+        from tools.alerts.retention import prune_alerts
+
+        alerts = prune_alerts(cloudfabric.db, now - timedelta(days=settings.retention_alert_days))
+    return Pruned(conversations, workflow_runs, durable_runs, dedupe, outbox, audit, alerts)
 
 
 def _prune_audit(cloudfabric: CloudFabric) -> int:

@@ -603,6 +603,15 @@ class Settings(BaseSettings):
             "from the outbox; dead ones stay until retried. 0 keeps them all."
         ),
     )
+    retention_alert_days: int = Field(
+        default=90,
+        ge=0,
+        description=(
+            "Incidents resolved and last seen this many days ago are deleted with their "
+            "timeline and alerts (payloads included), as are alerts of no incident received "
+            "that long ago; open incidents stay. 0 keeps them all."
+        ),
+    )
     retention_sweep_minutes: float = Field(
         default=60.0, gt=0, description="How often each replica runs the retention sweep."
     )

@@ -18,6 +18,7 @@ from bot.slack.outbox.store import OutboxStore
 from bot.slack.outbox.tables import OutboxEntry
 from core.clock import Clock
 from core.settings import Settings
+from tools.alerts.models import AlertRow, IncidentRow, TimelineRow
 from tools.workflows.service import WorkflowStore
 from tools.workflows.spec import ToolStep, WorkflowSpec
 from tools.workflows.store import WorkflowRow, WorkflowRun
@@ -141,3 +142,67 @@ def test_audit_entries_past_retention_go_behind_a_checkpoint_and_still_verify(
         assert report.pruned == before + 3
     finally:
         app.close()
+
+
+def _incident(app: CloudFabric, status: str, title: str) -> int:
+    """An incident with one alert and one timeline entry, last seen now."""
+    now = app.clock.now()
+    with app.db.session() as session:
+        incident = IncidentRow(
+            status=status,
+            severity="critical",
+            title=title,
+            fingerprint=title,
+            first_seen=now,
+            last_seen=now,
+        )
+        session.add(incident)
+        session.flush()
+        assert incident.id is not None
+        session.add(_alert(app, title, incident.id))
+        session.add(TimelineRow(incident_id=incident.id, at=now, kind="fired", detail=title))
+        return incident.id
+
+
+def _alert(app: CloudFabric, title: str, incident_id: int | None) -> AlertRow:
+    return AlertRow(
+        dedupe_key=f"{title}-{incident_id}",
+        source="alertmanager",
+        fingerprint=title,
+        status="firing",
+        severity="critical",
+        title=title,
+        received_at=app.clock.now(),
+        incident_id=incident_id,
+        raw_json=json.dumps({"alert": title}),
+    )
+
+
+def _alert_titles(app: CloudFabric) -> list[str]:
+    with app.db.session() as session:
+        return sorted(row.title for row in session.exec(select(AlertRow)).all())
+
+
+def test_resolved_incidents_go_with_their_alerts_after_retention_open_ones_stay(
+    sandbox_app: CloudFabric,
+) -> None:
+    app = sandbox_app
+    start = _start()
+    with time_machine.travel(start, tick=False) as traveller:
+        old = _incident(app, "resolved", "old disk full")
+        _incident(app, "open", "still burning")
+        with app.db.session() as session:
+            session.add(_alert(app, "silenced stray", None))
+        traveller.move_to(start + timedelta(days=60))
+        _incident(app, "resolved", "recent cpu")
+
+        traveller.move_to(start + timedelta(days=90))
+        assert sweep(app) == Pruned()
+        traveller.move_to(start + timedelta(days=90, seconds=1))
+        assert sweep(app) == Pruned(alerts=2)
+
+        assert _alert_titles(app) == ["recent cpu", "still burning"]
+        with app.db.session() as session:
+            assert session.get(IncidentRow, old) is None
+            timeline = session.exec(select(TimelineRow)).all()
+            assert sorted(entry.detail for entry in timeline) == ["recent cpu", "still burning"]
