@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field, model_validator
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from core.clock import Clock, as_utc
 from core.db import Database
 from tools.alerts import render_routes as words
+from tools.alerts import timeline
 from tools.alerts.errors import AlertRefused
 from tools.alerts.incident_state import IncidentState
 from tools.alerts.models import AlertRow, IncidentRow
@@ -118,11 +119,14 @@ class Silencer:
             created_by=user,
             reason=reason[:300],
         )
-        self._check(user, self.affected(row))
+        affected = self.affected(row)
+        self._check(user, affected)
         with self.db.session() as session:
             session.add(row)
             session.flush()
             session.refresh(row)
+            said = f"silence #{row.id} until {ends:%Y-%m-%d %H:%M} UTC"
+            _on_timelines(session, affected, "silenced", now, user, said)
         self.audit(user, "alert_silence_created", row.detail())
         return row
 
@@ -160,7 +164,8 @@ class Silencer:
             row = session.get(SilenceRow, silence_id)
         if row is None or not row.holds(now):
             raise ToolError(words.no_such_silence(silence_id))
-        self._check(user, self.affected(row))
+        affected = self.affected(row)
+        self._check(user, affected)
         with self.db.session() as session:
             row = session.get(SilenceRow, silence_id)
             assert row is not None
@@ -168,6 +173,8 @@ class Silencer:
             session.add(row)
             session.flush()
             session.refresh(row)
+            said = f"silence #{silence_id} lifted"
+            _on_timelines(session, affected, "silence_lifted", now, user, said)
         self.audit(user, "alert_silence_lifted", row.detail())
         return row
 
@@ -205,6 +212,20 @@ class Silencer:
             channels = everywhere
         if not allowed:
             raise ToolError(words.not_allowed(channels))
+
+
+def _on_timelines(
+    session: Session,
+    incidents: Sequence[IncidentRow],
+    kind: str,
+    at: datetime,
+    user: str,
+    detail: str,
+) -> None:
+    """Record one moment on the timeline of each of ``incidents``, in ``session``."""
+    for incident in incidents:
+        if incident.id is not None:
+            timeline.add(session, incident.id, kind, at, user, detail)
 
 
 def _found(state: IncidentState, incident_id: int) -> IncidentRow:

@@ -26,6 +26,7 @@ LABELS: dict[str, str] = {
     "failed": "Fix failed",
     "acknowledged": "Acknowledged",
     "silenced": "Silenced",
+    "silence_lifted": "Silence lifted",
     "resolved": "Resolved",
     "reopened": "Reopened",
     "recovered": "Recovered",

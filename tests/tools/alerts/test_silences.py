@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from approvals.audit import AuditLog
 from bot.alert_actions import IncidentGuard
@@ -17,7 +17,7 @@ from core.db import Database
 from core.settings import Settings
 from tests.tools.alerts.support import MovableClock
 from tools.alerts.grouping import GroupingRules
-from tools.alerts.models import Alert, AlertRow, IncidentRow
+from tools.alerts.models import Alert, AlertRow, IncidentRow, TimelineRow
 from tools.alerts.silencing import Matchers, Silencer
 from tools.alerts.store import AlertStore
 from tools.discovery.tables import ResourceRow
@@ -108,7 +108,7 @@ def test_a_silenced_alert_is_kept_but_posts_nothing_until_the_silence_ends(
 
 
 def test_a_lifted_silence_posts_again_and_both_changes_are_audited(
-    clock: MovableClock, store: AlertStore, silencer: Silencer, audit: AuditLog
+    db: Database, clock: MovableClock, store: AlertStore, silencer: Silencer, audit: AuditLog
 ) -> None:
     until = clock.now() + timedelta(hours=4)
     silence = silencer.silence(APPROVER, Matchers(labels={"InstanceId": WEB1}), until, "deploy")
@@ -120,8 +120,30 @@ def test_a_lifted_silence_posts_again_and_both_changes_are_audited(
 
     entries = [(e.actor, e.action) for e in audit.entries()]
     assert entries == [(APPROVER, "alert_silence_created"), (APPROVER, "alert_silence_lifted")]
+    with db.session() as session:
+        moments = session.exec(select(TimelineRow).order_by(col(TimelineRow.id))).all()
+    said = [(m.kind, m.actor, m.detail) for m in moments if m.kind.startswith("silence")]
+    assert said == [("silence_lifted", APPROVER, f"silence #{silence.id} lifted")]
     with pytest.raises(ToolError, match=f"No silence #{silence.id} is in force"):
         silencer.lift(APPROVER, silence.id)
+
+
+def test_a_silence_from_chat_is_on_the_timeline_of_the_incidents_it_quiets(
+    db: Database, clock: MovableClock, store: AlertStore, silencer: Silencer
+) -> None:
+    (incident,) = store.accept([_alert("CPUUtilization high on web-1", clock)]).incidents
+    until = clock.now() + timedelta(hours=2)
+
+    silence = silencer.silence(MEMBER, Matchers(resource="web-1", words=["CPU"]), until, "")
+
+    with db.session() as session:
+        moments = session.exec(select(TimelineRow).where(TimelineRow.incident_id == incident))
+        said = [(m.kind, m.actor, m.detail) for m in moments]
+    assert said[-1] == (
+        "silenced",
+        MEMBER,
+        f"silence #{silence.id} until {until:%Y-%m-%d %H:%M} UTC",
+    )
 
 
 def test_only_approvers_or_members_of_the_incidents_channel_may_silence(
