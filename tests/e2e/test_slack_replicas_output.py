@@ -14,7 +14,6 @@ retries until Slack takes it, with Slack's ``Retry-After`` and in order within e
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import partial
 
 import pytest
@@ -24,6 +23,7 @@ from approvals.render import APPROVE_ACTION
 from tests.e2e.slack_processes import Process, Replicas
 from tests.fakes.slack_server import TEAM_ID, Call, FakeSlack
 from tests.slack.harness import choice_click, eventually, mention, slack, thread_reply
+from tests.slack.slack_calls import accepted, answered_at, answers_in, unhourglassed_at
 
 __all__ = ["slack"]
 
@@ -41,54 +41,13 @@ def _start(replicas: Replicas) -> Process:
     return serve
 
 
-def _ok(call: Call) -> bool:
-    return bool(call.response.get("ok"))
-
-
-def _answers_in(slack: FakeSlack, channel: str, thread_ts: str) -> list[str]:
-    """Texts Slack accepted in the thread, oldest first."""
-    return [
-        str(c.params.get("text"))
-        for c in slack.calls_of("chat.postMessage")
-        if _ok(c) and c.params.get("channel") == channel and c.params.get("thread_ts") == thread_ts
-    ]
-
-
-def _index(slack: FakeSlack, found: Callable[[Call], bool]) -> int:
-    """Position, among all calls, of the first call ``found`` is true of."""
-    return next(i for i, c in enumerate(list(slack.calls)) if found(c))
-
-
-def _answered_at(slack: FakeSlack, channel: str, words: str) -> int:
-    """Position, among all calls, of the accepted post in ``channel`` saying ``words``."""
-    return _index(
-        slack,
-        lambda c: (
-            c.method == "chat.postMessage"
-            and _ok(c)
-            and c.params.get("channel") == channel
-            and words in str(c.params.get("text"))
-        ),
-    )
-
-
 def _unhourglassed(slack: FakeSlack, message_ts: str) -> list[Call]:
     """Accepted removals of the hourglass from the message ``message_ts``."""
     return [
         c
         for c in slack.calls_of("reactions.remove")
-        if _ok(c) and c.params.get("timestamp") == message_ts
+        if accepted(c) and c.params.get("timestamp") == message_ts
     ]
-
-
-def _removed_at(slack: FakeSlack, message_ts: str) -> int:
-    """Position, among all calls, of the hourglass's removal from ``message_ts``."""
-    return _index(
-        slack,
-        lambda c: (
-            c.method == "reactions.remove" and _ok(c) and c.params.get("timestamp") == message_ts
-        ),
-    )
 
 
 def _turn_ran(replicas: Replicas, channel: str, message_ts: str) -> bool:
@@ -119,21 +78,21 @@ def test_a_storm_of_429s_loses_no_answer_and_keeps_each_thread_in_order(
     eventually(lambda: all(_unhourglassed(slack, message) for _, message in every), 90)
     eventually(lambda: replicas.unsent_writes() == 0, 30)
 
-    limited = [c for c in slack.calls_of("chat.postMessage") if not _ok(c)]
+    limited = [c for c in slack.calls_of("chat.postMessage") if not accepted(c)]
     assert len(limited) == 24
     assert {c.response.get("error") for c in limited} == {"ratelimited"}
     for channel, ts in threads:
-        first, second = _answers_in(slack, channel, ts)  # each answer once, in order
+        first, second = answers_in(slack, channel, ts)  # each answer once, in order
         assert "what I can do" in first and "batch-worker" in second
         for message, words in ((ts, "what I can do"), (f"{ts}1", "batch-worker")):
-            assert _answered_at(slack, channel, words) < _removed_at(slack, message)
+            assert answered_at(slack, channel, words) < unhourglassed_at(slack, message)
             assert len(_unhourglassed(slack, message)) == 1
 
 
 def _card_posted(slack: FakeSlack) -> Call | None:
     """The approval card Slack accepted (the post carrying the Approve button), if any."""
     for call in slack.calls_of("chat.postMessage"):
-        if _ok(call) and APPROVE_ACTION in json.dumps(call.params.get("blocks") or []):
+        if accepted(call) and APPROVE_ACTION in json.dumps(call.params.get("blocks") or []):
             return call
     return None
 
@@ -167,7 +126,7 @@ def test_a_card_update_failing_eight_times_ends_in_the_final_state(
         is left to send."""
         updates = [c for c in slack.calls_of("chat.update") if c.params.get("ts") == card_ts]
         last = updates[-1] if updates else None
-        if last is None or not _ok(last) or "U0BOB" not in json.dumps(last.params["blocks"]):
+        if last is None or not accepted(last) or "U0BOB" not in json.dumps(last.params["blocks"]):
             return None
         return last if replicas.unsent_writes() == 0 else None
 
@@ -176,6 +135,6 @@ def test_a_card_update_failing_eight_times_ends_in_the_final_state(
     assert "Approved and done" in json.dumps(shown)
     assert APPROVE_ACTION not in json.dumps(shown)
     assert "actions" not in [block["type"] for block in shown]
-    failed = [c for c in slack.calls_of("chat.update") if not _ok(c)]
+    failed = [c for c in slack.calls_of("chat.update") if not accepted(c)]
     assert [c.response["error"] for c in failed] == ["ratelimited"] * 4 + ["internal_error"] * 4
     assert all(c.params.get("ts") == card_ts for c in failed)

@@ -33,6 +33,7 @@ from tests.slack.harness import (
     slash_command,
     thread_reply,
 )
+from tests.slack.slack_calls import accepted, answered_at, answers_in, position, unhourglassed_at
 
 
 class ClockStack(Stack):
@@ -85,22 +86,6 @@ def any_store_stack(
     yield from _clock_stack(settings, sandbox_aws, slack)
 
 
-def _ok(call: Call) -> bool:
-    return bool(call.response.get("ok"))
-
-
-def _answers_in(slack: FakeSlack, channel: str, thread_ts: str) -> list[str]:
-    return [
-        str(c.params.get("text"))
-        for c in slack.calls_of("chat.postMessage")
-        if _ok(c) and c.params.get("channel") == channel and c.params.get("thread_ts") == thread_ts
-    ]
-
-
-def _index(slack: FakeSlack, found: Callable[[Call], bool]) -> int:
-    return next(i for i, c in enumerate(slack.calls) if found(c))
-
-
 def test_a_storm_of_429s_loses_no_answer_and_keeps_each_thread_in_order(
     any_store_stack: ClockStack,
 ) -> None:
@@ -118,40 +103,22 @@ def test_a_storm_of_429s_loses_no_answer_and_keeps_each_thread_in_order(
         body = thread_reply(question, event_id=f"EvT{n}", channel=channel, ts=second, thread_ts=ts)
         stack.post_event(body)
 
-    stack.drive(lambda: all(len(_answers_in(stack.slack, c, t)) >= 2 for c, t in threads))
+    stack.drive(lambda: all(len(answers_in(stack.slack, c, t)) >= 2 for c, t in threads))
     stack.drive(lambda: stack.runtime.surface.outbox.store.backlog(stack.clock.now()).pending == 0)
 
-    limited = [c for c in stack.slack.calls_of("chat.postMessage") if not _ok(c)]
+    limited = [c for c in stack.slack.calls_of("chat.postMessage") if not accepted(c)]
     assert len(limited) == 24
     for channel, ts in threads:
-        first, second = _answers_in(stack.slack, channel, ts)
+        first, second = answers_in(stack.slack, channel, ts)
         assert "what I can do" in first and "batch-worker" in second
         for message, words in ((ts, "what I can do"), (f"{ts}1", "batch-worker")):
-            assert _answered_at(stack.slack, channel, words) < _removed_at(stack.slack, message)
+            assert answered_at(stack.slack, channel, words) < unhourglassed_at(stack.slack, message)
     metrics = stack.http.get("/metrics").text
     assert (
         'cloudfabric_slack_outbox_retries_total{error="ratelimited",method="chat.postMessage"} 24.0'
         in metrics
     )
     assert "cloudfabric_slack_outbox_backlog 0.0" in metrics
-
-
-def _answered_at(slack: FakeSlack, channel: str, words: str) -> int:
-    return _index(
-        slack,
-        lambda c: (
-            c.method == "chat.postMessage"
-            and _ok(c)
-            and c.params.get("channel") == channel
-            and words in str(c.params["text"])
-        ),
-    )
-
-
-def _removed_at(slack: FakeSlack, message_ts: str) -> int:
-    return _index(
-        slack, lambda c: c.method == "reactions.remove" and c.params["timestamp"] == message_ts
-    )
 
 
 def _thread(channel: str, ts: str) -> Any:
@@ -178,7 +145,7 @@ def test_a_card_update_failing_eight_times_ends_in_the_final_state(stack: ClockS
     def final_card() -> Call | None:
         updates = [c for c in stack.slack.calls_of("chat.update") if c.params.get("ts") == card_ts]
         last = updates[-1] if updates else None
-        if last is None or not _ok(last) or "U0BOB" not in json.dumps(last.params["blocks"]):
+        if last is None or not accepted(last) or "U0BOB" not in json.dumps(last.params["blocks"]):
             return None
         return (
             last
@@ -191,7 +158,7 @@ def test_a_card_update_failing_eight_times_ends_in_the_final_state(stack: ClockS
     assert APPROVE_ACTION not in shown and "actions" not in [
         b["type"] for b in card.params["blocks"]
     ]
-    failed = [c for c in stack.slack.calls_of("chat.update") if not _ok(c)]
+    failed = [c for c in stack.slack.calls_of("chat.update") if not accepted(c)]
     assert len(failed) == 8
 
 
@@ -202,7 +169,7 @@ def test_an_answer_to_a_missing_channel_is_dead_told_by_dm_and_listed(
     stack.post_event(mention("help", event_id="EvD1", channel="C65", ts="6500.1", user="U0DAVE"))
 
     [dm] = stack.slack.wait_for(
-        "chat.postMessage", lambda c: c.params["channel"] == "U0DAVE" and _ok(c)
+        "chat.postMessage", lambda c: c.params["channel"] == "U0DAVE" and accepted(c)
     )
     assert "channel_not_found" in dm.params["text"]
     monkeypatch.setenv("CF_DATA_DIR", str(stack.runtime.cloudfabric.settings.data_dir))
@@ -215,7 +182,7 @@ def test_an_answer_to_a_missing_channel_is_dead_told_by_dm_and_listed(
 
     assert retried.exit_code == 0, retried.output
     stack.slack.wait_for(
-        "chat.postMessage", lambda c: c.params.get("thread_ts") == "6500.1" and _ok(c)
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == "6500.1" and accepted(c)
     )
     again = CliRunner().invoke(cli.app, ["outbox", "retry", line.split()[0]])
     assert again.exit_code == 1 and "not dead" in again.output
@@ -229,15 +196,15 @@ def test_the_hourglass_stays_while_the_answer_is_undelivered(stack: ClockStack) 
     stack.drive(lambda: len(stack.slack.calls_of("chat.postMessage")) >= 3, step=5.0)
     time.sleep(0.3)
     assert not stack.slack.calls_of("reactions.remove")
-    assert not _answers_in(stack.slack, "C66", "6600.1")
+    assert not answers_in(stack.slack, "C66", "6600.1")
 
     stack.slack.failures.clear()  # Slack recovers
     stack.drive(lambda: stack.slack.calls_of("reactions.remove"), step=5.0)
 
-    answered = _index(stack.slack, lambda c: c.method == "chat.postMessage" and _ok(c))
-    removed = _index(stack.slack, lambda c: c.method == "reactions.remove")
+    answered = position(stack.slack, lambda c: c.method == "chat.postMessage" and accepted(c))
+    removed = position(stack.slack, lambda c: c.method == "reactions.remove")
     assert answered < removed
-    assert "what I can do" in _answers_in(stack.slack, "C66", "6600.1")[0]
+    assert "what I can do" in answers_in(stack.slack, "C66", "6600.1")[0]
 
 
 def test_a_slash_question_slack_holds_back_too_long_is_withdrawn_and_the_user_told(
@@ -249,10 +216,10 @@ def test_a_slash_question_slack_holds_back_too_long_is_withdrawn_and_the_user_to
     stack.post_command(slash_command("what instances are running?", user="U0EVE", channel="C67"))
 
     [dm] = stack.slack.wait_for(
-        "chat.postMessage", lambda c: c.params["channel"] == "U0EVE" and _ok(c)
+        "chat.postMessage", lambda c: c.params["channel"] == "U0EVE" and accepted(c)
     )
     assert "ratelimited" in dm.params["text"]
     stack.clock.advance(700)
     time.sleep(0.5)
     assert [c for c in stack.slack.calls_of("chat.postMessage") if c.params["channel"] == "C67"]
-    assert not [c for c in stack.slack.calls if _ok(c) and c.params.get("channel") == "C67"]
+    assert not [c for c in stack.slack.calls if accepted(c) and c.params.get("channel") == "C67"]
