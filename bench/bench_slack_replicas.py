@@ -249,9 +249,7 @@ def report(number: int, result: Round, load: Load) -> None:
 
 def start(replicas: Replicas) -> list[Process]:
     """Migrate, then start 2 record-only serve replicas and 2 niced workers; wait for them."""
-    migrate = replicas._spawn("migrate", ["migrate"], {"CF_DURABLE_ENABLED": "true"})
-    if migrate.popen.wait(timeout=300) != 0:
-        raise RuntimeError(f"migrate failed:\n{migrate.log()[-3000:]}")
+    replicas.migrate()
     serves = [replicas.serve(f"serve-{n}", f"serve-{n}") for n in (1, 2)]
     workers = [
         replicas.worker(f"worker-{n}", f"worker-{n}", niceness=WORKER_NICENESS) for n in (1, 2)

@@ -26,7 +26,6 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from tests.conftest import child_env
-from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, sign
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,6 +150,16 @@ class Replicas:
         self.started.append(process)
         return process
 
+    def migrate(self) -> None:
+        """Run ``cloudfabric migrate`` once, as a deploy does before the others start.
+
+        Raises:
+            RuntimeError: it failed (with its log).
+        """
+        process = self._spawn("migrate", ["migrate"], {"CF_DURABLE_ENABLED": "true"})
+        if process.popen.wait(timeout=300) != 0:
+            raise RuntimeError(f"migrate failed:\n{process.log()[-3000:]}")
+
     def serve(self, name: str, executor: str, *, listen: bool = False) -> Process:
         """Start ``cloudfabric serve --http`` on a free port (no queue workers by default)."""
         port = free_port()
@@ -193,14 +202,3 @@ class Replicas:
         for process in self.started:
             process.kill()
             print(f"--- log of {process.name} ---\n{process.log()[-4000:]}")
-
-
-def answers_in(slack: FakeSlack, thread_ts: str) -> list[str]:
-    """Texts of the messages the app posted in the thread ``thread_ts``.
-
-    Args:
-        slack: the fake Slack the processes answer in.
-        thread_ts: the thread.
-    """
-    posted = slack.calls_of("chat.postMessage")
-    return [str(c.params.get("text")) for c in posted if c.params.get("thread_ts") == thread_ts]

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.slack_processes import Replicas, answers_in
+from tests.e2e.slack_processes import Replicas
 from tests.fakes.openai_server import FakeOpenAI, answer
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import eventually, mention, slack
+from tests.slack.slack_calls import answers_in
 
 __all__ = ["slack"]
 
@@ -57,11 +58,11 @@ def test_a_worker_killed_mid_turn_is_taken_over_and_answers_once(
     assert state == "PENDING" and holder in workers
     workers[holder].kill()
 
-    eventually(lambda: answers_in(slack, "7000.1"), timeout=60)
+    eventually(lambda: answers_in(slack, "C70", "7000.1"), timeout=60)
     eventually(lambda: slack_replicas.runs("slack-turn:")[0][1] == "SUCCESS", timeout=30)
     ((_, _, finisher),) = slack_replicas.runs("slack-turn:")
     assert finisher != holder
-    assert answers_in(slack, "7000.1") == ["Nothing is on fire: 3 instances are running."]
+    assert answers_in(slack, "C70", "7000.1") == ["Nothing is on fire: 3 instances are running."]
     assert [state for _, state, _ in slack_replicas.runs("slack-event:")] == ["SUCCESS"]
 
 
@@ -84,8 +85,8 @@ def test_serve_killed_right_after_its_ack_loses_nothing_and_the_retry_adds_nothi
     retry = again.post_event(event, **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"})
     assert retry.status_code == 200
 
-    eventually(lambda: answers_in(slack, "7100.1"), timeout=60)
+    eventually(lambda: answers_in(slack, "C71", "7100.1"), timeout=60)
     eventually(lambda: slack_replicas.runs("slack-turn:")[0][1] == "SUCCESS", timeout=30)
-    assert len(answers_in(slack, "7100.1")) == 1
+    assert len(answers_in(slack, "C71", "7100.1")) == 1
     assert len(slack_replicas.runs("slack-event:")) == 1
     assert "acknowledged duplicate EvK2" in again.log()

@@ -18,9 +18,10 @@ import httpx
 import pytest
 
 from tests.core.private_redis import private_redis
-from tests.e2e.slack_processes import Process, Replicas, answers_in
+from tests.e2e.slack_processes import Process, Replicas
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.harness import eventually, mention, slack
+from tests.slack.slack_calls import answers_in
 
 __all__ = ["slack"]
 
@@ -60,7 +61,7 @@ def settle(replicas: Replicas, slack: FakeSlack, numbers: list[int]) -> None:
     turn) has finished and the outbox has nothing left to send, so that a late duplicate
     answer would already be in the fake Slack."""
     for n in numbers:
-        eventually(partial(answers_in, slack, f"7200.{n}"), timeout=40)
+        eventually(partial(answers_in, slack, CHANNEL, f"7200.{n}"), timeout=40)
     turns = {f"slack-turn:T111:{CHANNEL}:7200.{n}" for n in numbers}
 
     def finished() -> bool:
@@ -87,8 +88,8 @@ def test_redis_stopped_under_two_serve_replicas_and_a_worker(
     before = [1, 2, 3, 4]
     assert [ask(both[n % 2], n) for n in before] == [200] * 4
     settle(replicas, slack, before)
-    assert [len(answers_in(slack, f"7200.{n}")) for n in before] == [1] * 4
-    (help_text,) = answers_in(slack, "7200.1")
+    assert [len(answers_in(slack, CHANNEL, f"7200.{n}")) for n in before] == [1] * 4
+    (help_text,) = answers_in(slack, CHANNEL, "7200.1")
 
     _, server = redis_server
     server.kill()
@@ -105,7 +106,7 @@ def test_redis_stopped_under_two_serve_replicas_and_a_worker(
 
     settle(replicas, slack, during)
     everything = before + during
-    assert [answers_in(slack, f"7200.{n}") for n in everything] == [[help_text]] * 8
+    assert [answers_in(slack, CHANNEL, f"7200.{n}") for n in everything] == [[help_text]] * 8
     assert "taking locks with PostgreSQL advisory locks" in worker.log()
     events = replicas.runs("slack-event:")
     assert sorted(run for run, _, _ in events) == sorted(
